@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@framewise/source'] },
+  ssr: { resolve: { conditions: ['@framewise/source'] } },
+  test: {
+    name: 'examples',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+  },
+});
