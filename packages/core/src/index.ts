@@ -1,8 +1,11 @@
 /**
- * `@framewise/core`: frame-accurate time, typed media models and the ports Framewise adapters
- * implement. Embed it in your MAM backend, delivery service or test harness.
+ * `@framewise/core`: frame-accurate time, typed media models, the catalog, and the ports Framewise
+ * adapters implement. Embed it in your MAM backend, delivery service or test harness.
  *
  * @packageDocumentation
  */
+export * from './assets/index.js';
+export * from './catalog/index.js';
 export * from './errors/index.js';
+export * from './support/index.js';
 export * from './time/index.js';

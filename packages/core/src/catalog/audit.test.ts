@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { type AuditEvent, canonicalJson, diffRecords, GENESIS_HASH, hashAuditEvent, verifyAuditTrail } from './audit.js';
+
+function chain(n: number, key?: string): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const body = {
+      seq,
+      id: `e${seq}`,
+      at: `2026-11-21T09:00:0${seq % 10}.000Z`,
+      actor: 'ana',
+      action: 'asset.update',
+      target: { type: 'asset', id: 'a1' },
+      project: 'drama',
+      changes: [{ path: 'genres', before: [], after: [`g${seq}`] }],
+      prevHash,
+    };
+    const hash = hashAuditEvent(body, key);
+    events.push({ ...body, hash });
+    prevHash = hash;
+  }
+  return events;
+}
+
+const kinds = async (events: AuditEvent[], options = {}) => (await verifyAuditTrail(events, options)).problems.map((p) => [p.kind, p.seq]);
+
+describe('verifyAuditTrail', () => {
+  it('accepts an intact chain and reports its head', async () => {
+    const events = chain(6);
+    const result = await verifyAuditTrail(events);
+    expect(result).toMatchObject({ ok: true, checked: 6, head: { seq: 6, hash: events[5]?.hash } });
+  });
+
+  it('finds an altered event', async () => {
+    const events = chain(6);
+    events[2] = { ...(events[2] as AuditEvent), actor: 'mallory' };
+    expect(await kinds(events)).toEqual([['altered', 3]]);
+  });
+
+  it('finds a removed event', async () => {
+    const events = chain(6);
+    events.splice(3, 1);
+    expect(await kinds(events)).toEqual([['removed', 4]]);
+  });
+
+  it('finds an inserted event', async () => {
+    const events = chain(6);
+    const forged = { ...(events[1] as AuditEvent), id: 'forged', actor: 'mallory' };
+    events.splice(2, 0, { ...forged, hash: hashAuditEvent(forged) });
+    expect(await kinds(events)).toEqual([['inserted', 2]]);
+  });
+
+  it('finds reordered events', async () => {
+    const events = chain(6);
+    const a = events[2] as AuditEvent;
+    const b = events[3] as AuditEvent;
+    events[2] = { ...b, seq: 3 };
+    events[3] = { ...a, seq: 4 };
+    const problems = await kinds(events);
+    expect(problems).toContainEqual(['reordered', 3]);
+  });
+
+  it('finds truncation and a rewritten chain against a recorded head', async () => {
+    const events = chain(6);
+    const head = { seq: 6, hash: (events[5] as AuditEvent).hash };
+    expect(await kinds(events.slice(0, 4), { expectedHead: head })).toEqual([['head-mismatch', 6]]);
+    const rewritten = chain(6);
+    rewritten[5] = { ...(rewritten[5] as AuditEvent), actor: 'mallory' };
+    const { hash: _h, ...body } = rewritten[5] as AuditEvent;
+    rewritten[5] = { ...body, hash: hashAuditEvent(body) };
+    expect(await kinds(rewritten)).toEqual([]);
+    expect(await kinds(rewritten, { expectedHead: head })).toEqual([['head-mismatch', 6]]);
+  });
+
+  it('with an HMAC key, a chain recomputed without the key fails', async () => {
+    const keyed = chain(3, 'a-secret-key-of-length');
+    expect(await kinds(keyed, { key: 'a-secret-key-of-length' })).toEqual([]);
+    expect((await kinds(chain(3), { key: 'a-secret-key-of-length' })).map(([k]) => k)).toEqual(['altered', 'altered', 'altered']);
+  });
+});
+
+describe('audit helpers', () => {
+  it('writes canonical JSON with sorted keys', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }, null] })).toBe('{"a":[{"d":2},null],"b":1}');
+  });
+
+  it('diffs top-level fields, ignoring revision bookkeeping', () => {
+    expect(diffRecords({ a: 1, b: [1], revision: 1 }, { a: 1, b: [2], revision: 2, c: 'x' })).toEqual([
+      { path: 'b', before: [1], after: [2] },
+      { path: 'c', before: null, after: 'x' },
+    ]);
+    expect(diffRecords(undefined, { a: 1 })).toEqual([{ path: '', before: null, after: { a: 1 } }]);
+  });
+});

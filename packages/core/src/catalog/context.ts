@@ -1,0 +1,119 @@
+import type { Asset, Version } from '../assets/index.js';
+import { FramewiseError } from '../errors/index.js';
+import { type Clock, type Logger, newId } from '../support/index.js';
+import { type Permission, type Principal, can, denied } from './access.js';
+import { type AuditChange, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
+import type { CatalogReader, CatalogStore, CatalogTx, Lease } from './port.js';
+
+/** Everything the catalog's operations share. */
+export interface CatalogContext {
+  readonly store: CatalogStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly auditKey: string | Uint8Array | undefined;
+  readonly defaultLeaseMs: number;
+}
+
+/** Appends one audit event in the current transaction. */
+export type AuditFn = (
+  action: string,
+  target: { readonly type: string; readonly id: string },
+  project: string,
+  before: object | undefined,
+  after: object | undefined,
+  changes?: readonly AuditChange[],
+) => Promise<void>;
+
+/** The current instant as an ISO string. */
+export function nowIso(ctx: CatalogContext): string {
+  return new Date(ctx.clock.now()).toISOString();
+}
+
+/**
+ * Run a mutation in one store transaction: lock the audit head first (serialising writers), let
+ * `fn` read and write, and chain every audit event it records onto the head.
+ */
+export function write<T>(ctx: CatalogContext, actor: Principal, fn: (tx: CatalogTx, audit: AuditFn) => Promise<T>): Promise<T> {
+  return ctx.store.transaction(async (tx) => {
+    let head: AuditHead = await tx.lockAuditHead();
+    const at = nowIso(ctx);
+    const audit: AuditFn = async (action, target, project, before, after, changes) => {
+      const body = {
+        seq: head.seq + 1,
+        id: newId(ctx.clock.now()),
+        at,
+        actor: actor.id,
+        action,
+        target: { type: target.type, id: target.id },
+        project,
+        changes: JSON.parse(JSON.stringify(changes ?? diffRecords(before, after))) as AuditChange[],
+        prevHash: head.hash,
+      };
+      const hash = hashAuditEvent(body, ctx.auditKey);
+      await tx.appendAudit({ ...body, hash });
+      head = { seq: body.seq, hash };
+    };
+    return fn(tx, audit);
+  });
+}
+
+/**
+ * Load an asset the principal may act on, or fail with the same `FORBIDDEN` whether or not it
+ * exists (global admins get `NOT_FOUND` for missing assets).
+ */
+export async function loadAsset(reader: CatalogReader, principal: Principal, id: string, permission: Permission): Promise<Asset> {
+  const asset = await reader.getAsset(id);
+  if (asset !== undefined && can(principal, permission, asset.project)) return asset;
+  if (asset === undefined && principal.global === 'admin') {
+    throw new FramewiseError('NOT_FOUND', `Asset "${id}" does not exist`, { details: { assetId: id } });
+  }
+  throw denied(principal, permission, 'asset', id);
+}
+
+/** Load a version and its asset with the same access rule as {@link loadAsset}. */
+export async function loadVersion(
+  reader: CatalogReader,
+  principal: Principal,
+  id: string,
+  permission: Permission,
+): Promise<{ version: Version; asset: Asset }> {
+  const version = await reader.getEntity('version', id);
+  const asset = version === undefined ? undefined : await reader.getAsset(version.assetId);
+  if (version !== undefined && asset !== undefined && can(principal, permission, asset.project)) return { version, asset };
+  if (version === undefined && principal.global === 'admin') {
+    throw new FramewiseError('NOT_FOUND', `Version "${id}" does not exist`, { details: { versionId: id } });
+  }
+  throw denied(principal, permission, 'version', id);
+}
+
+/** Options every asset-scoped write accepts. */
+export interface WriteOptions {
+  /** The fencing token of your check-out; required to write while someone else holds one. */
+  readonly fence?: number;
+}
+
+/**
+ * Refuse a write that a check-out forbids: a stale fencing token, or no token while another
+ * principal holds an active lease.
+ */
+export async function assertWritable(ctx: CatalogContext, tx: CatalogTx, principal: Principal, asset: Asset, options: WriteOptions): Promise<void> {
+  const lease = await tx.getLease(asset.id);
+  const active: Lease | undefined = lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now() ? lease : undefined;
+  if (options.fence !== undefined) {
+    if (options.fence < asset.fence || (active !== undefined && active.token !== options.fence)) {
+      throw new FramewiseError(
+        'CONFLICT',
+        `Fencing token ${options.fence} for asset "${asset.id}" is stale: the current check-out is token ${asset.fence}${active ? ` held by "${active.holder}"` : ''}`,
+        { details: { assetId: asset.id, fence: options.fence, current: asset.fence, holder: active?.holder } },
+      );
+    }
+    return;
+  }
+  if (active !== undefined && active.holder !== principal.id) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Asset "${asset.id}" is checked out by "${active.holder}" until ${active.expiresAt}; pass its fencing token to write`,
+      { details: { assetId: asset.id, holder: active.holder, expiresAt: active.expiresAt } },
+    );
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The asset catalog: operations over assets, versions, genealogy, renditions, annotations,
+ * check-outs, access control and the audit trail; the `CatalogStore` port and the in-memory store.
+ *
+ * @module
+ */
+export { can, denied, type Permission, type Principal, type PrincipalInput, PrincipalSchema, type Role, RoleSchema, readableProjects } from './access.js';
+export type { UpdateAssetOptions } from './asset-ops.js';
+export {
+  type AuditChange,
+  type AuditEvent,
+  type AuditHead,
+  type AuditProblem,
+  type AuditVerification,
+  canonicalJson,
+  diffRecords,
+  GENESIS_HASH,
+  hashAuditEvent,
+  type VerifyAuditOptions,
+  verifyAuditTrail,
+} from './audit.js';
+export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } from './catalog.js';
+export type { WriteOptions } from './context.js';
+export type { LeaseOptions } from './lease-ops.js';
+export { annotationMatches, assetMatches, assetSortValue, compareKeys, compareRecommendations, recommendationScore } from './match.js';
+export { createMemoryCatalogStore, type MemoryCatalogStoreOptions } from './memory-store.js';
+export type {
+  AnnotationIndex,
+  AssetIndex,
+  CatalogReader,
+  CatalogStore,
+  CatalogStoreCapabilities,
+  CatalogTx,
+  EntityFilter,
+  EntityKind,
+  EntityMap,
+  Lease,
+  Page,
+} from './port.js';
+export {
+  type AnnotationQuery,
+  AnnotationQuerySchema,
+  type AnnotationSearch,
+  type AssetQuery,
+  AssetQuerySchema,
+  type AssetSearch,
+  AssetSortFieldSchema,
+  compareCodePoints,
+  type Cursor,
+  decodeCursor,
+  encodeCursor,
+  indexAnnotation,
+  indexAsset,
+  type RecommendationQuery,
+  RecommendationQuerySchema,
+  type RecommendationSearch,
+  ratingKey,
+  tokenize,
+} from './search-model.js';
+export type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';

@@ -1,0 +1,4 @@
+import { catalogStoreConformance } from '../testing/index.js';
+import { createMemoryCatalogStore } from './memory-store.js';
+
+catalogStoreConformance('memory', { create: () => createMemoryCatalogStore() });

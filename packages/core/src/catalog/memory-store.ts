@@ -1,0 +1,445 @@
+import type { Annotation, Asset } from '../assets/index.js';
+import type { AuditEvent, AuditHead } from './audit.js';
+import { GENESIS_HASH } from './audit.js';
+import { annotationMatches, assetMatches, assetSortValue, compareKeys, compareRecommendations, recommendationScore } from './match.js';
+import type {
+  AnnotationIndex,
+  AssetIndex,
+  CatalogStore,
+  CatalogTx,
+  EntityFilter,
+  EntityKind,
+  EntityMap,
+  Lease,
+  Page,
+} from './port.js';
+import { type AnnotationSearch, type AssetSearch, type Cursor, compareCodePoints, encodeCursor, type RecommendationSearch } from './search-model.js';
+
+interface AssetEntry {
+  readonly asset: Asset;
+  readonly index: AssetIndex;
+}
+interface AnnotationEntry {
+  readonly annotation: Annotation;
+  readonly index: AnnotationIndex;
+}
+type AnyEntity = EntityMap[EntityKind];
+
+const KINDS: readonly EntityKind[] = ['version', 'relation', 'rendition', 'related'];
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** Postings: value → ids, for the facets searches and recommendations intersect. */
+class Postings {
+  private readonly map = new Map<string, Set<string>>();
+  add(values: readonly string[], id: string): void {
+    for (const v of values) {
+      let set = this.map.get(v);
+      if (set === undefined) this.map.set(v, (set = new Set()));
+      set.add(id);
+    }
+  }
+  remove(values: readonly string[], id: string): void {
+    for (const v of values) this.map.get(v)?.delete(id);
+  }
+  /** Union of the postings of any of `values`. */
+  any(values: readonly string[]): Set<string> {
+    if (values.length === 1) return this.map.get(values[0] as string) ?? new Set();
+    const out = new Set<string>();
+    for (const v of values) for (const id of this.map.get(v) ?? []) out.add(id);
+    return out;
+  }
+}
+
+function byStart(a: AnnotationEntry, b: AnnotationEntry): number {
+  return a.index.startUs - b.index.startUs || compareCodePoints(a.annotation.id, b.annotation.id);
+}
+
+/** The committed state of the in-memory store, with its indexes. */
+class MemoryState {
+  readonly assets = new Map<string, AssetEntry>();
+  readonly entities = new Map<EntityKind, Map<string, AnyEntity>>(KINDS.map((k) => [k, new Map()]));
+  readonly annotations = new Map<string, AnnotationEntry>();
+  readonly leases = new Map<string, Lease>();
+  readonly audit: AuditEvent[] = [];
+  readonly postings = {
+    project: new Postings(),
+    kind: new Postings(),
+    genre: new Postings(),
+    mood: new Postings(),
+    people: new Postings(),
+    language: new Postings(),
+    rating: new Postings(),
+    token: new Postings(),
+  };
+  readonly annotationTokens = new Postings();
+  readonly annotationsByVersion = new Map<string, AnnotationEntry[]>();
+  private readonly dirtyVersions = new Set<string>();
+  private sortedAnnotations: AnnotationEntry[] | undefined;
+  private readonly sortedAssets = new Map<string, AssetEntry[]>();
+
+  putAsset(entry: AssetEntry): void {
+    this.removeAsset(entry.asset.id);
+    const { asset, index } = entry;
+    this.assets.set(asset.id, entry);
+    const p = this.postings;
+    p.project.add([asset.project], asset.id);
+    p.kind.add([asset.kind], asset.id);
+    p.genre.add(index.genres, asset.id);
+    p.mood.add(index.moods, asset.id);
+    p.people.add(index.people, asset.id);
+    p.language.add(index.languages, asset.id);
+    p.rating.add(index.ratingKeys, asset.id);
+    p.token.add(index.tokens, asset.id);
+    this.sortedAssets.clear();
+  }
+
+  removeAsset(id: string): void {
+    const old = this.assets.get(id);
+    if (old === undefined) return;
+    const { asset, index } = old;
+    const p = this.postings;
+    p.project.remove([asset.project], id);
+    p.kind.remove([asset.kind], id);
+    p.genre.remove(index.genres, id);
+    p.mood.remove(index.moods, id);
+    p.people.remove(index.people, id);
+    p.language.remove(index.languages, id);
+    p.rating.remove(index.ratingKeys, id);
+    p.token.remove(index.tokens, id);
+    this.assets.delete(id);
+    this.sortedAssets.clear();
+  }
+
+  putAnnotation(entry: AnnotationEntry): void {
+    this.removeAnnotation(entry.annotation.id);
+    this.annotations.set(entry.annotation.id, entry);
+    this.annotationTokens.add(entry.index.tokens, entry.annotation.id);
+    const list = this.annotationsByVersion.get(entry.annotation.versionId);
+    if (list === undefined) this.annotationsByVersion.set(entry.annotation.versionId, [entry]);
+    else list.push(entry);
+    this.dirtyVersions.add(entry.annotation.versionId);
+    this.sortedAnnotations = undefined;
+  }
+
+  removeAnnotation(id: string): void {
+    const old = this.annotations.get(id);
+    if (old === undefined) return;
+    this.annotations.delete(id);
+    this.annotationTokens.remove(old.index.tokens, id);
+    const list = this.annotationsByVersion.get(old.annotation.versionId);
+    if (list !== undefined) {
+      const at = list.findIndex((e) => e.annotation.id === id);
+      if (at >= 0) list.splice(at, 1);
+    }
+    this.sortedAnnotations = undefined;
+  }
+
+  /** A version's annotations ordered by (startUs, id). */
+  versionAnnotations(versionId: string): readonly AnnotationEntry[] {
+    const list = this.annotationsByVersion.get(versionId) ?? [];
+    if (this.dirtyVersions.delete(versionId)) list.sort(byStart);
+    return list;
+  }
+
+  /** Every annotation ordered by (startUs, id); rebuilt lazily after writes. */
+  allAnnotations(): readonly AnnotationEntry[] {
+    if (this.sortedAnnotations === undefined) this.sortedAnnotations = [...this.annotations.values()].sort(byStart);
+    return this.sortedAnnotations;
+  }
+
+  /** Assets ordered by a sort field ascending; rebuilt lazily after writes. */
+  assetsSortedBy(field: AssetSearch['sortField']): readonly AssetEntry[] {
+    let sorted = this.sortedAssets.get(field);
+    if (sorted === undefined) {
+      const keyed = [...this.assets.values()].map((e) => ({ e, key: { value: assetSortValue(e.asset, e.index, field), id: e.asset.id } }));
+      keyed.sort((a, b) => compareKeys(a.key, b.key));
+      sorted = keyed.map((k) => k.e);
+      this.sortedAssets.set(field, sorted);
+    }
+    return sorted;
+  }
+}
+
+/** Staged writes of one transaction, visible to its own reads, applied on commit. */
+class MemoryTx implements CatalogTx {
+  private readonly assets = new Map<string, AssetEntry | null>();
+  private readonly entities = new Map<EntityKind, Map<string, AnyEntity | null>>(KINDS.map((k) => [k, new Map()]));
+  private readonly annotations = new Map<string, AnnotationEntry | null>();
+  private readonly leases = new Map<string, Lease | null>();
+  private readonly appended: AuditEvent[] = [];
+
+  constructor(private readonly state: MemoryState) {}
+
+  async lockAuditHead(): Promise<AuditHead> {
+    return headOf(this.state.audit);
+  }
+  async getAsset(id: string): Promise<Asset | undefined> {
+    const staged = this.assets.get(id);
+    if (staged !== undefined) return staged === null ? undefined : clone(staged.asset);
+    const entry = this.state.assets.get(id);
+    return entry === undefined ? undefined : clone(entry.asset);
+  }
+  async getEntity<K extends EntityKind>(kind: K, id: string): Promise<EntityMap[K] | undefined> {
+    const staged = this.entities.get(kind)?.get(id);
+    if (staged !== undefined) return staged === null ? undefined : (clone(staged) as EntityMap[K]);
+    const found = this.state.entities.get(kind)?.get(id);
+    return found === undefined ? undefined : (clone(found) as EntityMap[K]);
+  }
+  async listEntities<K extends EntityKind>(kind: K, filter: EntityFilter): Promise<EntityMap[K][]> {
+    const staged = this.entities.get(kind) as Map<string, EntityMap[K] | null>;
+    const base = [...(this.state.entities.get(kind) as Map<string, EntityMap[K]>).values()].filter((e) => !staged.has(e.id));
+    const merged = [...base, ...[...staged.values()].filter((e): e is EntityMap[K] => e !== null)];
+    return sortById(merged.filter((e) => entityMatches(e, filter))).map(clone);
+  }
+  async getAnnotation(id: string): Promise<Annotation | undefined> {
+    const staged = this.annotations.get(id);
+    if (staged !== undefined) return staged === null ? undefined : clone(staged.annotation);
+    const entry = this.state.annotations.get(id);
+    return entry === undefined ? undefined : clone(entry.annotation);
+  }
+  async listAnnotations(versionId: string): Promise<Annotation[]> {
+    const base = this.state.versionAnnotations(versionId).filter((e) => !this.annotations.has(e.annotation.id));
+    const staged = [...this.annotations.values()].filter((e): e is AnnotationEntry => e !== null && e.annotation.versionId === versionId);
+    return [...base, ...staged].sort(byStart).map((e) => clone(e.annotation));
+  }
+  async getLease(assetId: string): Promise<Lease | undefined> {
+    const staged = this.leases.get(assetId);
+    if (staged !== undefined) return staged ?? undefined;
+    return this.state.leases.get(assetId);
+  }
+  async putAsset(asset: Asset, index: AssetIndex): Promise<void> {
+    this.assets.set(asset.id, { asset: clone(asset), index });
+  }
+  async deleteAsset(id: string): Promise<void> {
+    this.assets.set(id, null);
+    for (const kind of KINDS) {
+      for (const e of await this.listEntities(kind, { assetId: id })) this.entities.get(kind)?.set(e.id, null);
+    }
+    for (const entry of this.state.annotations.values()) if (entry.annotation.assetId === id) this.annotations.set(entry.annotation.id, null);
+    for (const [key, entry] of this.annotations) if (entry !== null && entry.annotation.assetId === id) this.annotations.set(key, null);
+    this.leases.set(id, null);
+  }
+  async putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void> {
+    this.entities.get(kind)?.set(record.id, clone(record));
+  }
+  async deleteEntity(kind: EntityKind, id: string): Promise<void> {
+    this.entities.get(kind)?.set(id, null);
+  }
+  async putAnnotations(records: readonly { annotation: Annotation; index: AnnotationIndex }[]): Promise<void> {
+    for (const r of records) this.annotations.set(r.annotation.id, { annotation: clone(r.annotation), index: r.index });
+  }
+  async deleteAnnotations(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.annotations.set(id, null);
+  }
+  async putLease(lease: Lease): Promise<void> {
+    this.leases.set(lease.assetId, { ...lease });
+  }
+  async deleteLease(assetId: string): Promise<void> {
+    this.leases.set(assetId, null);
+  }
+  async appendAudit(event: AuditEvent): Promise<void> {
+    this.appended.push(clone(event));
+  }
+
+  commit(): void {
+    const s = this.state;
+    for (const [id, entry] of this.assets) entry === null ? s.removeAsset(id) : s.putAsset(entry);
+    for (const [kind, staged] of this.entities) {
+      const map = s.entities.get(kind) as Map<string, AnyEntity>;
+      for (const [id, e] of staged) e === null ? map.delete(id) : map.set(id, e);
+    }
+    for (const [id, entry] of this.annotations) entry === null ? s.removeAnnotation(id) : s.putAnnotation(entry);
+    for (const [id, lease] of this.leases) lease === null ? s.leases.delete(id) : s.leases.set(id, lease);
+    s.audit.push(...this.appended);
+  }
+}
+
+function headOf(audit: readonly AuditEvent[]): AuditHead {
+  const last = audit[audit.length - 1];
+  return last === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: last.seq, hash: last.hash };
+}
+
+function entityMatches(e: AnyEntity, f: EntityFilter): boolean {
+  const r = e as Partial<Record<'assetId' | 'versionId' | 'from' | 'to', string>>;
+  return (
+    (f.assetId === undefined || r.assetId === f.assetId) &&
+    (f.versionId === undefined || r.versionId === f.versionId) &&
+    (f.from === undefined || r.from === f.from) &&
+    (f.to === undefined || r.to === f.to)
+  );
+}
+
+function sortById<T extends { id: string }>(items: T[]): T[] {
+  return items.sort((a, b) => compareCodePoints(a.id, b.id));
+}
+
+function intersect(sets: Set<string>[]): Set<string> {
+  sets.sort((a, b) => a.size - b.size);
+  const [smallest, ...rest] = sets;
+  const out = new Set<string>();
+  for (const id of smallest ?? []) if (rest.every((s) => s.has(id))) out.add(id);
+  return out;
+}
+
+/** Options for {@link createMemoryCatalogStore}. */
+export interface MemoryCatalogStoreOptions {
+  /** Name for logs; default `memory`. */
+  readonly name?: string;
+}
+
+/**
+ * The in-memory catalog store: complete, indexed, transactional within one process, and gone when
+ * the process ends. The default for tests and embedded use; PostgreSQL and PGlite stores live in
+ * `@framewise/adapters-storage`.
+ *
+ * Indexes: postings per facet for searches and recommendations, per-version annotation lists and
+ * a global list ordered by media time (re-sorted lazily after writes). Memory is proportional to
+ * the records held.
+ */
+export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}): CatalogStore {
+  const state = new MemoryState();
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  const reader = new MemoryTx(state);
+
+  const pageOf = <T>(items: T[], limit: number, cursorOf: (item: T) => unknown): Page<T> => {
+    if (items.length <= limit) return { items };
+    const page = items.slice(0, limit);
+    return { items: page, next: encodeCursor(cursorOf(page[page.length - 1] as T)) };
+  };
+
+  return {
+    name: options.name ?? 'memory',
+    capabilities: { durable: false, multiProcess: false },
+
+    transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        if (closed) throw new Error('catalog store is closed');
+        const tx = new MemoryTx(state);
+        const result = await fn(tx);
+        tx.commit();
+        return result;
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+
+    getAsset: (id) => reader.getAsset(id),
+    getEntity: (kind, id) => reader.getEntity(kind, id),
+    listEntities: (kind, filter) => reader.listEntities(kind, filter),
+    getAnnotation: (id) => reader.getAnnotation(id),
+    listAnnotations: (versionId) => reader.listAnnotations(versionId),
+    getLease: (assetId) => reader.getLease(assetId),
+
+    async searchAssets(q: AssetSearch): Promise<Page<Asset>> {
+      const p = state.postings;
+      const sets: Set<string>[] = [];
+      if (q.projects !== undefined) sets.push(p.project.any(q.projects));
+      if (q.kinds !== undefined) sets.push(p.kind.any(q.kinds));
+      if (q.genres !== undefined) sets.push(p.genre.any(q.genres));
+      if (q.languages !== undefined) sets.push(p.language.any(q.languages));
+      if (q.ratingKeys !== undefined) sets.push(p.rating.any(q.ratingKeys));
+      for (const token of q.tokens ?? []) sets.push(p.token.any([token]));
+      const candidates = sets.length > 0 ? intersect(sets) : undefined;
+      const keyOf = (e: AssetEntry): Cursor => ({ value: assetSortValue(e.asset, e.index, q.sortField), id: e.asset.id });
+      const afterOk = (e: AssetEntry) => {
+        if (q.after === undefined) return true;
+        const c = compareKeys(keyOf(e), q.after);
+        return q.descending ? c < 0 : c > 0;
+      };
+      const out: AssetEntry[] = [];
+      if (candidates !== undefined && candidates.size < 2_000) {
+        const list = [...candidates].map((id) => state.assets.get(id) as AssetEntry).filter((e) => assetMatches(e.asset, e.index, q) && afterOk(e));
+        list.sort((a, b) => (q.descending ? -1 : 1) * compareKeys(keyOf(a), keyOf(b)));
+        out.push(...list.slice(0, q.limit + 1));
+      } else {
+        const sorted = state.assetsSortedBy(q.sortField);
+        const n = sorted.length;
+        for (let i = 0; i < n && out.length <= q.limit; i++) {
+          const e = sorted[q.descending ? n - 1 - i : i] as AssetEntry;
+          if (candidates !== undefined && !candidates.has(e.asset.id)) continue;
+          if (assetMatches(e.asset, e.index, q) && afterOk(e)) out.push(e);
+        }
+      }
+      const page = pageOf(out, q.limit, keyOf);
+      return { items: page.items.map((e) => clone(e.asset)), next: page.next };
+    },
+
+    async findAnnotations(q: AnnotationSearch): Promise<Page<Annotation>> {
+      let source: readonly AnnotationEntry[];
+      let from = 0;
+      if (q.versionId !== undefined) {
+        source = state.versionAnnotations(q.versionId);
+      } else if (q.tokens !== undefined && q.tokens.length > 0) {
+        const ids = intersect(q.tokens.map((t) => state.annotationTokens.any([t])));
+        source = [...ids].map((id) => state.annotations.get(id) as AnnotationEntry).sort(byStart);
+      } else {
+        source = state.allAnnotations();
+        if (q.startWithin !== undefined) {
+          const lowUs = Math.floor((q.startWithin.start.num * 1_000_000) / q.startWithin.start.den) - 1;
+          from = lowerBound(source, lowUs);
+        }
+      }
+      if (q.after !== undefined) from = Math.max(from, lowerBound(source, q.after.startUs));
+      const highUs = q.startWithin === undefined ? Number.POSITIVE_INFINITY : Math.ceil((q.startWithin.end.num * 1_000_000) / q.startWithin.end.den) + 1;
+      const out: AnnotationEntry[] = [];
+      for (let i = from; i < source.length && out.length <= q.limit; i++) {
+        const e = source[i] as AnnotationEntry;
+        if (e.index.startUs > highUs) break;
+        if (q.after !== undefined && byStartKey(e, q.after) <= 0) continue;
+        if (annotationMatches(e.annotation, e.index, q)) out.push(e);
+      }
+      const page = pageOf(out, q.limit, (e) => ({ startUs: e.index.startUs, id: e.annotation.id }));
+      return { items: page.items.map((e) => clone(e.annotation)), next: page.next };
+    },
+
+    async recommend(q: RecommendationSearch): Promise<string[]> {
+      const p = state.postings;
+      const sets: Set<string>[] = [];
+      if (q.genres !== undefined) sets.push(p.genre.any(q.genres));
+      if (q.moods !== undefined) sets.push(p.mood.any(q.moods));
+      if (q.people !== undefined) sets.push(p.people.any(q.people));
+      if (q.languages !== undefined) sets.push(p.language.any(q.languages));
+      if (q.kinds !== undefined) sets.push(p.kind.any(q.kinds));
+      if (q.ratingKeys !== undefined) sets.push(p.rating.any(q.ratingKeys));
+      if (q.projects !== undefined) sets.push(p.project.any(q.projects));
+      const ids = sets.length > 0 ? intersect(sets) : new Set(state.assets.keys());
+      const ranked: { score: number; popularity: number; id: string }[] = [];
+      for (const id of ids) {
+        const e = state.assets.get(id) as AssetEntry;
+        const score = recommendationScore(e.asset, e.index, q);
+        if (score >= 0) ranked.push({ score, popularity: e.index.popularity, id });
+      }
+      ranked.sort(compareRecommendations);
+      return ranked.slice(0, q.limit).map((r) => r.id);
+    },
+
+    async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
+      const start = Math.max(0, fromSeq - 1);
+      return state.audit.slice(start, start + limit).map(clone);
+    },
+    async auditHead(): Promise<AuditHead> {
+      return headOf(state.audit);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      await queue;
+    },
+  };
+}
+
+function lowerBound(list: readonly AnnotationEntry[], startUs: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as AnnotationEntry).index.startUs < startUs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function byStartKey(e: AnnotationEntry, key: { startUs: number; id: string }): number {
+  return e.index.startUs - key.startUs || compareCodePoints(e.annotation.id, key.id);
+}
+

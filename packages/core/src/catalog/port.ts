@@ -1,0 +1,133 @@
+import type { Annotation, Asset, RelatedAsset, Rendition, Version, VersionRelation } from '../assets/index.js';
+import type { AuditEvent, AuditHead } from './audit.js';
+import type { AnnotationSearch, AssetSearch, RecommendationSearch } from './search-model.js';
+
+/** An exclusive check-out of an asset. */
+export interface Lease {
+  readonly assetId: string;
+  /** The principal holding it. */
+  readonly holder: string;
+  /** Fencing token: increases with every new check-out of the asset. */
+  readonly token: number;
+  readonly acquiredAt: string;
+  readonly expiresAt: string;
+  readonly note?: string | undefined;
+}
+
+/** Entities stored beside assets, each belonging to one asset. */
+export interface EntityMap {
+  version: Version;
+  relation: VersionRelation;
+  rendition: Rendition;
+  related: RelatedAsset;
+}
+/** The kinds of {@link EntityMap}. */
+export type EntityKind = keyof EntityMap;
+
+/** Filter for {@link CatalogReader.listEntities}: every given field must match. */
+export interface EntityFilter {
+  readonly assetId?: string;
+  /** Renditions of a version. */
+  readonly versionId?: string;
+  /** Relations whose derived side is this version. */
+  readonly from?: string;
+  /** Relations whose source side is this version. */
+  readonly to?: string;
+}
+
+/** Index fields computed by core from an asset, so every store searches the same way. */
+export interface AssetIndex {
+  /** Lower-cased primary title, compared by code point. */
+  readonly sortTitle: string;
+  /** Languages of titles, synopses and the original language. */
+  readonly languages: readonly string[];
+  /** Distinct lower-cased words of titles and synopses. */
+  readonly tokens: readonly string[];
+  readonly genres: readonly string[];
+  readonly moods: readonly string[];
+  /** Lower-cased names of cast and crew. */
+  readonly people: readonly string[];
+  /** `GB`, one per territory with a rating. */
+  readonly ratingTerritories: readonly string[];
+  /** `GB|BBFC|15`, one per rating. */
+  readonly ratingKeys: readonly string[];
+  /** Production year, 0 when unknown (sorts first ascending). */
+  readonly year: number;
+  readonly popularity: number;
+}
+
+/** Index fields computed by core from an annotation. */
+export interface AnnotationIndex {
+  /** Start in whole microseconds (floor), for ordering and coarse range filters across rates. */
+  readonly startUs: number;
+  /** End in whole microseconds (ceil). */
+  readonly endUs: number;
+  /** Distinct lower-cased words of the text. */
+  readonly tokens: readonly string[];
+}
+
+/** Read operations every store offers, inside and outside transactions. */
+export interface CatalogReader {
+  getAsset(id: string): Promise<Asset | undefined>;
+  getEntity<K extends EntityKind>(kind: K, id: string): Promise<EntityMap[K] | undefined>;
+  listEntities<K extends EntityKind>(kind: K, filter: EntityFilter): Promise<EntityMap[K][]>;
+  getAnnotation(id: string): Promise<Annotation | undefined>;
+  listAnnotations(versionId: string): Promise<Annotation[]>;
+  getLease(assetId: string): Promise<Lease | undefined>;
+}
+
+/**
+ * A write transaction. The host calls {@link CatalogTx.lockAuditHead} first in every write
+ * transaction, which serialises writers (the audit trail is a single chain); the store applies
+ * everything or nothing.
+ */
+export interface CatalogTx extends CatalogReader {
+  /** Lock and return the head of the audit chain until the transaction ends. */
+  lockAuditHead(): Promise<AuditHead>;
+  putAsset(asset: Asset, index: AssetIndex): Promise<void>;
+  /** Delete an asset and everything that belongs to it (versions, relations, renditions, related, annotations, lease). */
+  deleteAsset(id: string): Promise<void>;
+  putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void>;
+  deleteEntity(kind: EntityKind, id: string): Promise<void>;
+  putAnnotations(records: readonly { readonly annotation: Annotation; readonly index: AnnotationIndex }[]): Promise<void>;
+  deleteAnnotations(ids: readonly string[]): Promise<void>;
+  putLease(lease: Lease): Promise<void>;
+  deleteLease(assetId: string): Promise<void>;
+  appendAudit(event: AuditEvent): Promise<void>;
+}
+
+/** What a store can do; hosts and tests branch on these. */
+export interface CatalogStoreCapabilities {
+  /** Data survives a restart of the process. */
+  readonly durable: boolean;
+  /** Several processes may write at once (transactions are isolated across processes). */
+  readonly multiProcess: boolean;
+}
+
+/** A page of results with the cursor for the next page. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass as `after` to get the next page; absent on the last page. */
+  readonly next?: string | undefined;
+}
+
+/**
+ * The catalog store port (driver layer): persistence, transactions and indexed queries. Core's
+ * {@link Catalog} wraps it with validation, access control, leases and the audit trail. Implement
+ * it and run `catalogStoreConformance` from `@framewise/core/testing` to add a store.
+ */
+export interface CatalogStore extends CatalogReader {
+  /** Short name for logs, e.g. `memory`, `postgres`, `pglite`. */
+  readonly name: string;
+  readonly capabilities: CatalogStoreCapabilities;
+  /** Run `fn` in one atomic, isolated write transaction. */
+  transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T>;
+  searchAssets(query: AssetSearch): Promise<Page<Asset>>;
+  findAnnotations(query: AnnotationSearch): Promise<Page<Annotation>>;
+  recommend(query: RecommendationSearch): Promise<string[]>;
+  /** Audit events with `seq >= fromSeq`, in sequence order. */
+  readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]>;
+  auditHead(): Promise<AuditHead>;
+  /** Release connections and files. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export { newId } from './ids.js';
+export { type Clock, type Logger, silentLogger, systemClock } from './logger.js';
+export { formatPath, invalid, parseInput, parseOptions } from './validation.js';
