@@ -212,6 +212,12 @@ class MemoryTx implements CatalogTx {
   }
   async deleteAsset(id: string): Promise<void> {
     this.assets.set(id, null);
+    const versions = await this.listEntities('version', { assetId: id });
+    for (const v of versions) {
+      for (const r of [...(await this.listEntities('relation', { from: v.id })), ...(await this.listEntities('relation', { to: v.id }))]) {
+        this.entities.get('relation')?.set(r.id, null);
+      }
+    }
     for (const kind of KINDS) {
       for (const e of await this.listEntities(kind, { assetId: id })) this.entities.get(kind)?.set(e.id, null);
     }

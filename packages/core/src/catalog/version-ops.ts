@@ -20,6 +20,7 @@ import { FramewiseError } from '../errors/index.js';
 import { newId, parseInput } from '../support/index.js';
 import { EditList, type EditListJson, FrameRate, Timecode } from '../time/index.js';
 import { can, type Principal } from './access.js';
+import { canonicalJson } from './audit.js';
 import { indexAnnotation } from './search-model.js';
 import { type AuditFn, assertWritable, type CatalogContext, loadAsset, loadVersion, nowIso, type WriteOptions, write } from './context.js';
 import type { CatalogReader, CatalogTx } from './port.js';
@@ -349,7 +350,7 @@ export async function registerRendition(
     const existing = await tx.getEntity('rendition', id);
     if (existing !== undefined) {
       const { createdAt: _c, assetId: _a, versionId: v, ...same } = existing;
-      if (v === versionId && JSON.stringify(same) === JSON.stringify({ ...parsed, id })) return existing;
+      if (v === versionId && canonicalJson(same) === canonicalJson({ ...parsed, id })) return existing;
       throw new FramewiseError('CONFLICT', `Rendition "${id}" already exists with other content`, { details: { renditionId: id } });
     }
     const rendition: Rendition = { ...parsed, id, assetId: asset.id, versionId, createdAt: nowIso(ctx) };

@@ -90,6 +90,8 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         await expectError(catalog.createAsset(dramaEditor, episode('drama', 'Dup', { id: 'conf-crud-1' })), 'CONFLICT', /already exists/);
         await expectError(catalog.updateAsset(dramaEditor, asset.id, { project: 'news' }), 'INVALID_INPUT', /cannot move/);
         const version = await catalog.addVersion(dramaEditor, asset.id, { name: 'master', kind: 'master', rate: { num: 25, den: 1, dropFrame: false }, durationFrames: 1000 });
+        const proxy = await catalog.addVersion(dramaEditor, asset.id, { name: 'proxy', kind: 'proxy', rate: { num: 25, den: 1, dropFrame: false }, durationFrames: 1000 });
+        await catalog.relateVersions(dramaEditor, { from: proxy.id, to: version.id, type: 'proxy-of' });
         await catalog.addAnnotations(dramaEditor, version.id, [{ type: 'note', start: 0, duration: 10, provenance: { kind: 'person', id: 'ana' } }]);
         await expectError(catalog.deleteAsset(dramaEditor, asset.id), 'FORBIDDEN');
         await catalog.deleteAsset(dramaManager, asset.id);
@@ -97,6 +99,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         await expectError(catalog.getAsset(admin, asset.id), 'NOT_FOUND');
         expect(await ctx.store.getEntity('version', version.id)).toBeUndefined();
         expect(await ctx.store.listAnnotations(version.id)).toEqual([]);
+        expect(await ctx.store.listEntities('relation', { to: version.id })).toEqual([]);
       });
 
       it('refuses invalid input naming the field', async () => {

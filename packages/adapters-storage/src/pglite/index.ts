@@ -1,0 +1,67 @@
+/**
+ * `@framewise/adapters-storage/pglite`: the catalog store on embedded PGlite (PostgreSQL compiled
+ * to WebAssembly), durable in a directory, with the same SQL and migrations as the PostgreSQL
+ * store. No server to run: the demo's default.
+ *
+ * @module
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { type CatalogStore, parseOptions } from '@framewise/core';
+import { z } from 'zod';
+import { type SqlDriver, schemaIdentifier } from '../sql/driver.js';
+import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
+
+/** Options for {@link createPGliteCatalogStore}. */
+export const PGliteCatalogStoreOptionsSchema = z
+  .object({
+    /** Directory that holds the database; created if missing. Omit for a database in memory. */
+    dataDir: z.string().min(1).optional(),
+    /** Or an open PGlite instance (the host keeps ownership: `close()` does not close it). */
+    db: z.custom<PGlite>((v) => v instanceof PGlite, { message: 'must be a PGlite instance' }).optional(),
+    /** Schema holding Framewise's tables; default `framewise`. */
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('framewise'),
+    /** Apply pending migrations on first use; default true. */
+    migrate: z.boolean().default(true),
+  })
+  .refine((o) => !(o.dataDir !== undefined && o.db !== undefined), { message: 'give dataDir or db, not both' });
+/** Options for {@link createPGliteCatalogStore}. */
+export type PGliteCatalogStoreOptions = z.input<typeof PGliteCatalogStoreOptionsSchema>;
+
+function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
+  let db: Promise<PGlite> | undefined;
+  const get = () => {
+    db ??= open();
+    return db;
+  };
+  return {
+    query: async (text, params) => (await get()).query(text, params as unknown[]) as never,
+    async transaction(fn) {
+      return (await get()).transaction((tx) => fn({ query: async (text, params) => tx.query(text, params as unknown[]) as never }));
+    },
+    async close() {
+      if (owned && db !== undefined) await (await db).close();
+    },
+  };
+}
+
+/**
+ * A catalog store on embedded PGlite: the PostgreSQL store's SQL and migrations, in-process,
+ * durable in `dataDir`. One process at a time may open a directory.
+ *
+ * @example
+ * ```ts
+ * const store = createPGliteCatalogStore({ dataDir: './framewise-data/catalog' });
+ * ```
+ */
+export function createPGliteCatalogStore(options: PGliteCatalogStoreOptions = {}): CatalogStore {
+  const o = parseOptions(PGliteCatalogStoreOptionsSchema, options, 'PGlite catalog store options');
+  const injected = o.db;
+  const open = injected !== undefined ? async () => injected : () => PGlite.create(o.dataDir === undefined ? undefined : o.dataDir);
+  return createSqlCatalogStore({
+    name: 'pglite',
+    driver: pgliteDriver(open, injected === undefined),
+    schema: schemaIdentifier(o.schema),
+    capabilities: { durable: o.dataDir !== undefined, multiProcess: false },
+    migrate: o.migrate,
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * `@framewise/adapters-storage/postgres`: the catalog store on PostgreSQL (13 or later) through
+ * `pg`.
+ *
+ * @module
+ */
+import { type CatalogStore, parseOptions } from '@framewise/core';
+import pg from 'pg';
+import { z } from 'zod';
+import { type SqlDriver, type SqlQueryable, schemaIdentifier } from '../sql/driver.js';
+import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
+
+/** Options for {@link createPostgresCatalogStore}. */
+export const PostgresCatalogStoreOptionsSchema = z
+  .object({
+    /** An existing pool (the host keeps ownership: `close()` does not end it). */
+    pool: z.custom<pg.Pool>((v) => v instanceof pg.Pool, { message: 'must be a pg.Pool' }).optional(),
+    /** Or a connection string; the store then owns its pool. */
+    connectionString: z.string().min(1).optional(),
+    /** Pool size when the store creates the pool; default 10. */
+    maxConnections: z.number().int().min(1).max(1000).default(10),
+    /** Schema holding Framewise's tables; default `framewise`. */
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('framewise'),
+    /** Apply pending migrations on first use; default true. */
+    migrate: z.boolean().default(true),
+  })
+  .refine((o) => (o.pool === undefined) !== (o.connectionString === undefined), { message: 'give exactly one of pool or connectionString' });
+/** Options for {@link createPostgresCatalogStore}. */
+export type PostgresCatalogStoreOptions = z.input<typeof PostgresCatalogStoreOptionsSchema>;
+
+function poolDriver(pool: pg.Pool, owned: boolean): SqlDriver {
+  return {
+    query: async (text, params) => pool.query(text, params as unknown[]) as never,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const queryable: SqlQueryable = { query: async (text, params) => client.query(text, params as unknown[]) as never };
+        const result = await fn(queryable);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      if (owned) await pool.end();
+    },
+  };
+}
+
+/**
+ * A catalog store on PostgreSQL: versioned migrations applied on first use, one transaction per
+ * mutation, writers serialised by a row lock on the audit head, GIN indexes for facets and words,
+ * B-tree indexes for sorting and media-time queries. Several processes may share one database.
+ *
+ * @example
+ * ```ts
+ * const store = createPostgresCatalogStore({ connectionString: process.env.DATABASE_URL });
+ * const catalog = createCatalog({ store });
+ * ```
+ */
+export function createPostgresCatalogStore(options: PostgresCatalogStoreOptions): CatalogStore {
+  const o = parseOptions(PostgresCatalogStoreOptionsSchema, options, 'PostgreSQL catalog store options');
+  const pool = o.pool ?? new pg.Pool({ connectionString: o.connectionString, max: o.maxConnections });
+  return createSqlCatalogStore({
+    name: 'postgres',
+    driver: poolDriver(pool, o.pool === undefined),
+    schema: schemaIdentifier(o.schema),
+    capabilities: { durable: true, multiProcess: true },
+    migrate: o.migrate,
+  });
+}
+
+export { CATALOG_MIGRATIONS, type Migration, migrate } from '../sql/migrations.js';

@@ -1,0 +1,59 @@
+import type { Annotation, AnnotationIndex, Asset, AssetIndex, AuditEvent, EntityKind, EntityMap, Lease } from '@framewise/core';
+
+/** A JSON value as pg and PGlite return it (parsed) or as text. */
+export function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** Parameters for an asset row. */
+export function assetParams(asset: Asset, index: AssetIndex): unknown[] {
+  return [
+    asset.id,
+    asset.project,
+    asset.kind,
+    asset.numbering?.seriesId ?? null,
+    index.sortTitle,
+    asset.createdAt,
+    asset.updatedAt,
+    index.year,
+    index.popularity,
+    index.languages,
+    index.tokens,
+    index.genres,
+    index.moods,
+    index.people,
+    index.ratingTerritories,
+    index.ratingKeys,
+    JSON.stringify(asset),
+  ];
+}
+
+/** Parameters for an entity row. */
+export function entityParams<K extends EntityKind>(kind: K, record: EntityMap[K]): unknown[] {
+  const r = record as Partial<Record<'assetId' | 'versionId' | 'from' | 'to', string>> & { id: string };
+  let assetId = r.assetId ?? null;
+  if (kind === 'relation') assetId = null;
+  return [kind, r.id, assetId, r.versionId ?? null, r.from ?? null, r.to ?? null, JSON.stringify(record)];
+}
+
+/** Parameters for an annotation row. */
+export function annotationParams(a: Annotation, index: AnnotationIndex): unknown[] {
+  return [
+    a.id,
+    a.assetId,
+    a.versionId,
+    a.project,
+    a.type,
+    a.track ?? null,
+    a.start,
+    a.start + a.duration,
+    a.rate.num,
+    a.rate.den,
+    index.startUs,
+    index.endUs,
+    index.tokens,
+    JSON.stringify(a),
+  ];
+}
+
+export type { Annotation, Asset, AuditEvent, Lease };

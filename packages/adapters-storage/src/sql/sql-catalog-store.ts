@@ -1,0 +1,233 @@
+import {
+  type Annotation,
+  type AnnotationIndex,
+  type AnnotationSearch,
+  type Asset,
+  type AssetIndex,
+  type AssetSearch,
+  type AuditEvent,
+  type AuditHead,
+  type CatalogReader,
+  type CatalogStore,
+  type CatalogStoreCapabilities,
+  type CatalogTx,
+  type EntityFilter,
+  type EntityKind,
+  type EntityMap,
+  encodeCursor,
+  type Lease,
+  type Page,
+  type RecommendationSearch,
+} from '@framewise/core';
+import type { SqlDriver, SqlQueryable } from './driver.js';
+import { migrate } from './migrations.js';
+import { annotationParams, assetParams, entityParams, json } from './rows.js';
+import { annotationQuery, assetQuery, recommendQuery } from './search-sql.js';
+
+type Row = Record<string, unknown>;
+
+/** Reads shared by transactions and the store itself. */
+class SqlReader implements CatalogReader {
+  constructor(
+    protected readonly db: SqlQueryable,
+    protected readonly s: string,
+  ) {}
+
+  async getAsset(id: string): Promise<Asset | undefined> {
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_assets WHERE id = $1`, [id]);
+    return rows[0] === undefined ? undefined : json<Asset>(rows[0].doc);
+  }
+  async getEntity<K extends EntityKind>(kind: K, id: string): Promise<EntityMap[K] | undefined> {
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_entities WHERE kind = $1 AND id = $2`, [kind, id]);
+    return rows[0] === undefined ? undefined : json<EntityMap[K]>(rows[0].doc);
+  }
+  async listEntities<K extends EntityKind>(kind: K, filter: EntityFilter): Promise<EntityMap[K][]> {
+    const where = ['kind = $1'];
+    const params: unknown[] = [kind];
+    const add = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    };
+    add('asset_id', filter.assetId);
+    add('version_id', filter.versionId);
+    add('rel_from', filter.from);
+    add('rel_to', filter.to);
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_entities WHERE ${where.join(' AND ')} ORDER BY id`, params);
+    return rows.map((r) => json<EntityMap[K]>(r.doc));
+  }
+  async getAnnotation(id: string): Promise<Annotation | undefined> {
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_annotations WHERE id = $1`, [id]);
+    return rows[0] === undefined ? undefined : json<Annotation>(rows[0].doc);
+  }
+  async listAnnotations(versionId: string): Promise<Annotation[]> {
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_annotations WHERE version_id = $1 ORDER BY start_us, id`, [versionId]);
+    return rows.map((r) => json<Annotation>(r.doc));
+  }
+  async getLease(assetId: string): Promise<Lease | undefined> {
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_leases WHERE asset_id = $1`, [assetId]);
+    return rows[0] === undefined ? undefined : json<Lease>(rows[0].doc);
+  }
+}
+
+class SqlTx extends SqlReader implements CatalogTx {
+  async lockAuditHead(): Promise<AuditHead> {
+    const { rows } = await this.db.query<Row>(`SELECT seq, hash FROM ${this.s}.fw_audit_head WHERE id = 1 FOR UPDATE`);
+    const row = rows[0] as Row;
+    return { seq: Number(row.seq), hash: String(row.hash) };
+  }
+  async putAsset(asset: Asset, index: AssetIndex): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.s}.fw_assets (id, project, kind, series_id, sort_title, created_at, updated_at, year, popularity,
+         languages, tokens, genres, moods, people, rating_territories, rating_keys, doc)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::jsonb)
+       ON CONFLICT (id) DO UPDATE SET project = EXCLUDED.project, kind = EXCLUDED.kind, series_id = EXCLUDED.series_id,
+         sort_title = EXCLUDED.sort_title, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, year = EXCLUDED.year,
+         popularity = EXCLUDED.popularity, languages = EXCLUDED.languages, tokens = EXCLUDED.tokens, genres = EXCLUDED.genres,
+         moods = EXCLUDED.moods, people = EXCLUDED.people, rating_territories = EXCLUDED.rating_territories,
+         rating_keys = EXCLUDED.rating_keys, doc = EXCLUDED.doc`,
+      assetParams(asset, index),
+    );
+  }
+  async deleteAsset(id: string): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.s}.fw_annotations WHERE asset_id = $1`, [id]);
+    await this.db.query(
+      `DELETE FROM ${this.s}.fw_entities WHERE asset_id = $1
+         OR (kind = 'relation' AND (rel_from IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1)
+                                 OR rel_to IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1)))`,
+      [id],
+    );
+    await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [id]);
+    await this.db.query(`DELETE FROM ${this.s}.fw_assets WHERE id = $1`, [id]);
+  }
+  async putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void> {
+    const params = entityParams(kind, record);
+    if (kind === 'relation') {
+      const from = await this.getEntity('version', (record as EntityMap['relation']).from);
+      params[2] = from?.assetId ?? null;
+    }
+    await this.db.query(
+      `INSERT INTO ${this.s}.fw_entities (kind, id, asset_id, version_id, rel_from, rel_to, doc) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb)
+       ON CONFLICT (kind, id) DO UPDATE SET asset_id = EXCLUDED.asset_id, version_id = EXCLUDED.version_id,
+         rel_from = EXCLUDED.rel_from, rel_to = EXCLUDED.rel_to, doc = EXCLUDED.doc`,
+      params,
+    );
+  }
+  async deleteEntity(kind: EntityKind, id: string): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.s}.fw_entities WHERE kind = $1 AND id = $2`, [kind, id]);
+  }
+  async putAnnotations(records: readonly { annotation: Annotation; index: AnnotationIndex }[]): Promise<void> {
+    const columns = 14;
+    for (let i = 0; i < records.length; i += 500) {
+      const chunk = records.slice(i, i + 500);
+      const values = chunk.map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}${c === 13 ? '::jsonb' : ''}`).join(',')})`);
+      await this.db.query(
+        `INSERT INTO ${this.s}.fw_annotations (id, asset_id, version_id, project, type, track, start_frame, end_frame, rate_num, rate_den,
+           start_us, end_us, tokens, doc) VALUES ${values.join(',')}
+         ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, track = EXCLUDED.track, start_frame = EXCLUDED.start_frame,
+           end_frame = EXCLUDED.end_frame, start_us = EXCLUDED.start_us, end_us = EXCLUDED.end_us, tokens = EXCLUDED.tokens, doc = EXCLUDED.doc`,
+        chunk.flatMap((r) => annotationParams(r.annotation, r.index)),
+      );
+    }
+  }
+  async deleteAnnotations(ids: readonly string[]): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.s}.fw_annotations WHERE id = ANY($1::text[])`, [ids]);
+  }
+  async putLease(lease: Lease): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.s}.fw_leases (asset_id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (asset_id) DO UPDATE SET doc = EXCLUDED.doc`,
+      [lease.assetId, JSON.stringify(lease)],
+    );
+  }
+  async deleteLease(assetId: string): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [assetId]);
+  }
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.db.query(`INSERT INTO ${this.s}.fw_audit (seq, doc) VALUES ($1, $2::jsonb)`, [event.seq, JSON.stringify(event)]);
+    await this.db.query(`UPDATE ${this.s}.fw_audit_head SET seq = $1, hash = $2 WHERE id = 1`, [event.seq, event.hash]);
+  }
+}
+
+/** Options for {@link createSqlCatalogStore}. */
+export interface SqlCatalogStoreOptions {
+  readonly name: string;
+  readonly driver: SqlDriver;
+  /** Quoted schema identifier. */
+  readonly schema: string;
+  readonly capabilities: CatalogStoreCapabilities;
+  /** Apply migrations before first use; default true. */
+  readonly migrate: boolean;
+}
+
+/** A catalog store over any {@link SqlDriver}: the shared core of the PostgreSQL and PGlite stores. */
+export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogStore {
+  const { driver, schema: s } = options;
+  let ready: Promise<void> | undefined;
+  const init = (): Promise<void> => {
+    ready ??= options.migrate
+      ? migrate(driver, s).then(
+          () => undefined,
+          (error: unknown) => {
+            ready = undefined;
+            throw error;
+          },
+        )
+      : Promise.resolve();
+    return ready;
+  };
+  const reader = new SqlReader(driver, s);
+  const read = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    await init();
+    return fn(...args);
+  };
+  const page = <T>(rows: Row[], limit: number, item: (r: Row) => T, cursor: (r: Row) => unknown): Page<T> => {
+    const items = rows.slice(0, limit).map(item);
+    return rows.length > limit ? { items, next: encodeCursor(cursor(rows[limit - 1] as Row)) } : { items };
+  };
+
+  return {
+    name: options.name,
+    capabilities: options.capabilities,
+    async transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
+      await init();
+      return driver.transaction((client) => fn(new SqlTx(client, s)));
+    },
+    getAsset: read((id: string) => reader.getAsset(id)),
+    getEntity: read(<K extends EntityKind>(kind: K, id: string) => reader.getEntity(kind, id)) as CatalogStore['getEntity'],
+    listEntities: read(<K extends EntityKind>(kind: K, filter: EntityFilter) => reader.listEntities(kind, filter)) as CatalogStore['listEntities'],
+    getAnnotation: read((id: string) => reader.getAnnotation(id)),
+    listAnnotations: read((versionId: string) => reader.listAnnotations(versionId)),
+    getLease: read((assetId: string) => reader.getLease(assetId)),
+
+    async searchAssets(q: AssetSearch): Promise<Page<Asset>> {
+      await init();
+      const { text, params } = assetQuery(s, q);
+      const { rows } = await driver.query<Row>(text, params);
+      return page(rows, q.limit, (r) => json<Asset>(r.doc), (r) => ({ value: q.sortField === 'productionYear' ? Number(r.sv) : String(r.sv), id: String(r.id) }));
+    },
+    async findAnnotations(q: AnnotationSearch): Promise<Page<Annotation>> {
+      await init();
+      const { text, params } = annotationQuery(s, q);
+      const { rows } = await driver.query<Row>(text, params);
+      return page(rows, q.limit, (r) => json<Annotation>(r.doc), (r) => ({ startUs: Number(r.start_us), id: String(r.id) }));
+    },
+    async recommend(q: RecommendationSearch): Promise<string[]> {
+      await init();
+      const { text, params } = recommendQuery(s, q);
+      const { rows } = await driver.query<Row>(text, params);
+      return rows.map((r) => String(r.id));
+    },
+    async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
+      await init();
+      const { rows } = await driver.query<Row>(`SELECT doc FROM ${s}.fw_audit WHERE seq >= $1 ORDER BY seq LIMIT $2`, [fromSeq, limit]);
+      return rows.map((r) => json<AuditEvent>(r.doc));
+    },
+    async auditHead(): Promise<AuditHead> {
+      await init();
+      const { rows } = await driver.query<Row>(`SELECT seq, hash FROM ${s}.fw_audit_head WHERE id = 1`);
+      const row = rows[0] as Row;
+      return { seq: Number(row.seq), hash: String(row.hash) };
+    },
+    close: () => driver.close(),
+  };
+}

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createCatalog } from '@framewise/core';
+import { catalogStoreConformance } from '@framewise/core/testing';
+import { describe, expect, it } from 'vitest';
+import { createPGliteCatalogStore } from '../src/pglite/index.js';
+
+let db: PGlite | undefined;
+const dir = mkdtempSync(join(tmpdir(), 'framewise-pglite-'));
+
+catalogStoreConformance('pglite', {
+  async create() {
+    db = await PGlite.create(join(dir, 'conformance'));
+    return createPGliteCatalogStore({ db });
+  },
+  async destroy(store) {
+    await store.close();
+    await db?.close();
+  },
+  tamper: () => ({
+    async alterActor(seq, actor) {
+      await db?.query(`UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`, [seq, actor]);
+    },
+    async remove(seq) {
+      await db?.query('DELETE FROM framewise.fw_audit WHERE seq = $1', [seq]);
+    },
+  }),
+});
+
+describe('PGlite catalog store', () => {
+  it('is durable in its directory across a close and reopen', async () => {
+    const dataDir = join(dir, 'durable');
+    const first = createPGliteCatalogStore({ dataDir });
+    expect(first.capabilities.durable).toBe(true);
+    const editor = { id: 'ana', memberships: [{ project: 'p', role: 'editor' as const }] };
+    const asset = await createCatalog({ store: first }).createAsset(editor, { project: 'p', kind: 'feature', titles: [{ language: 'en', value: 'Kept' }] });
+    await first.close();
+    const second = createPGliteCatalogStore({ dataDir });
+    const catalog = createCatalog({ store: second });
+    expect((await catalog.getAsset(editor, asset.id)).titles[0]?.value).toBe('Kept');
+    expect((await catalog.verifyAuditTrail({ id: 'a', global: 'auditor' })).ok).toBe(true);
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,76 @@
+import { createCatalog } from '@framewise/core';
+import { catalogStoreConformance } from '@framewise/core/testing';
+import { type PostgresServer, startPostgres } from '@framewise/test-support';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresCatalogStore } from '../src/postgres/index.js';
+
+let server: PostgresServer | undefined;
+let tamperPool: pg.Pool | undefined;
+
+catalogStoreConformance('postgres', {
+  async create() {
+    server = await startPostgres();
+    const connectionString = server.createDatabase('conformance');
+    tamperPool = new pg.Pool({ connectionString, max: 1 });
+    return createPostgresCatalogStore({ connectionString, maxConnections: 20 });
+  },
+  async destroy(store) {
+    await store.close();
+    await tamperPool?.end();
+    await server?.stop();
+  },
+  tamper: () => ({
+    async alterActor(seq, actor) {
+      await tamperPool?.query(`UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`, [seq, actor]);
+    },
+    async remove(seq) {
+      await tamperPool?.query('DELETE FROM framewise.fw_audit WHERE seq = $1', [seq]);
+    },
+  }),
+});
+
+describe('PostgreSQL catalog store across processes', () => {
+  let pgServer: PostgresServer;
+  let connectionString: string;
+  beforeAll(async () => {
+    pgServer = await startPostgres();
+    connectionString = pgServer.createDatabase('shared');
+  });
+  afterAll(async () => {
+    await pgServer?.stop();
+  });
+
+  it('migrates once when several stores start at the same time', async () => {
+    const stores = Array.from({ length: 4 }, () => createPostgresCatalogStore({ connectionString, maxConnections: 2 }));
+    const heads = await Promise.all(stores.map((s) => s.auditHead()));
+    expect(heads.every((h) => h.seq === 0)).toBe(true);
+    const pool = new pg.Pool({ connectionString });
+    const { rows } = await pool.query('SELECT version, name FROM framewise.fw_migrations ORDER BY version');
+    expect(rows).toEqual([{ version: 1, name: 'catalog' }]);
+    await pool.end();
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('gives exactly one winner among check-outs from separate pools, and keeps one audit chain', async () => {
+    const stores = Array.from({ length: 4 }, () => createPostgresCatalogStore({ connectionString, maxConnections: 8 }));
+    const catalogs = stores.map((store) => createCatalog({ store }));
+    const editor = (i: number) => ({ id: `editor-${i}`, memberships: [{ project: 'p', role: 'editor' as const }] });
+    const asset = await catalogs[0]?.createAsset(editor(0), { project: 'p', kind: 'clip', titles: [{ language: 'en', value: 'Contended' }] });
+    const attempts = Array.from({ length: 40 }, (_, i) => catalogs[i % 4]?.checkOut(editor(i), asset?.id ?? ''));
+    const results = await Promise.allSettled(attempts);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => catalogs[i % 4]?.createAsset(editor(i), { project: 'p', kind: 'clip', titles: [{ language: 'en', value: `Parallel ${i}` }] })),
+    );
+    const verification = await catalogs[1]?.verifyAuditTrail({ id: 'auditor', global: 'auditor' });
+    expect(verification?.problems).toEqual([]);
+    expect(verification?.checked).toBe(42);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('refuses bad options with a readable error', () => {
+    expect(() => createPostgresCatalogStore({})).toThrow(/exactly one of pool or connectionString/);
+    expect(() => createPostgresCatalogStore({ connectionString: 'postgres://x', schema: 'Bad-Schema' })).toThrow(/schema/);
+  });
+});

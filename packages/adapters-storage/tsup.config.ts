@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { postgres: 'src/postgres/index.ts', pglite: 'src/pglite/index.ts' },
+  format: ['esm'],
+  target: 'node20',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  treeshake: true,
+  removeNodeProtocol: false,
+  external: ['@framewise/core', 'pg', '@electric-sql/pglite', 'zod'],
+});
