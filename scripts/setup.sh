@@ -24,6 +24,8 @@ missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v mediainfo >/dev/null 2>&1 || missing+=(mediainfo)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+# PostgreSQL server binaries for the catalog store's integration tests (not started as a service).
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
   as_root apt-get update -qq

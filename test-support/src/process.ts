@@ -10,7 +10,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -28,11 +30,17 @@ export function findExecutable(candidates: readonly string[], aptPackage: string
       }
     }
   }
-  throw new Error(`${candidates.join(' or ')} not found: install it with \`apt-get install -y ${aptPackage}\` (scripts/setup.sh does)`);
+  throw new Error(
+    `${candidates.join(' or ')} not found: install it with \`apt-get install -y ${aptPackage}\` (scripts/setup.sh does)`,
+  );
 }
 
 /** Wait until `check` resolves true, polling, or throw after `timeoutMs` naming `what`. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -42,7 +50,11 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 }
 
 /** Spawn a server in the foreground, keeping its output for error messages. */
-export function spawnServer(command: string, args: readonly string[], name: string): { child: ChildProcess; output: () => string } {
+export function spawnServer(
+  command: string,
+  args: readonly string[],
+  name: string,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -57,7 +69,11 @@ export function spawnServer(command: string, args: readonly string[], name: stri
 }
 
 /** Signal a process and wait for it to exit (SIGKILL after `graceMs`). */
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);

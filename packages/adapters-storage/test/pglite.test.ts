@@ -21,7 +21,10 @@ catalogStoreConformance('pglite', {
   },
   tamper: () => ({
     async alterActor(seq, actor) {
-      await db?.query(`UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`, [seq, actor]);
+      await db?.query(
+        `UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`,
+        [seq, actor],
+      );
     },
     async remove(seq) {
       await db?.query('DELETE FROM framewise.fw_audit WHERE seq = $1', [seq]);
@@ -35,7 +38,11 @@ describe('PGlite catalog store', () => {
     const first = createPGliteCatalogStore({ dataDir });
     expect(first.capabilities.durable).toBe(true);
     const editor = { id: 'ana', memberships: [{ project: 'p', role: 'editor' as const }] };
-    const asset = await createCatalog({ store: first }).createAsset(editor, { project: 'p', kind: 'feature', titles: [{ language: 'en', value: 'Kept' }] });
+    const asset = await createCatalog({ store: first }).createAsset(editor, {
+      project: 'p',
+      kind: 'feature',
+      titles: [{ language: 'en', value: 'Kept' }],
+    });
     await first.close();
     const second = createPGliteCatalogStore({ dataDir });
     const catalog = createCatalog({ store: second });

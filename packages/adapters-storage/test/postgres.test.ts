@@ -22,7 +22,10 @@ catalogStoreConformance('postgres', {
   },
   tamper: () => ({
     async alterActor(seq, actor) {
-      await tamperPool?.query(`UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`, [seq, actor]);
+      await tamperPool?.query(
+        `UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`,
+        [seq, actor],
+      );
     },
     async remove(seq) {
       await tamperPool?.query('DELETE FROM framewise.fw_audit WHERE seq = $1', [seq]);
@@ -56,12 +59,22 @@ describe('PostgreSQL catalog store across processes', () => {
     const stores = Array.from({ length: 4 }, () => createPostgresCatalogStore({ connectionString, maxConnections: 8 }));
     const catalogs = stores.map((store) => createCatalog({ store }));
     const editor = (i: number) => ({ id: `editor-${i}`, memberships: [{ project: 'p', role: 'editor' as const }] });
-    const asset = await catalogs[0]?.createAsset(editor(0), { project: 'p', kind: 'clip', titles: [{ language: 'en', value: 'Contended' }] });
+    const asset = await catalogs[0]?.createAsset(editor(0), {
+      project: 'p',
+      kind: 'clip',
+      titles: [{ language: 'en', value: 'Contended' }],
+    });
     const attempts = Array.from({ length: 40 }, (_, i) => catalogs[i % 4]?.checkOut(editor(i), asset?.id ?? ''));
     const results = await Promise.allSettled(attempts);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => catalogs[i % 4]?.createAsset(editor(i), { project: 'p', kind: 'clip', titles: [{ language: 'en', value: `Parallel ${i}` }] })),
+      Array.from({ length: 40 }, (_, i) =>
+        catalogs[i % 4]?.createAsset(editor(i), {
+          project: 'p',
+          kind: 'clip',
+          titles: [{ language: 'en', value: `Parallel ${i}` }],
+        }),
+      ),
     );
     const verification = await catalogs[1]?.verifyAuditTrail({ id: 'auditor', global: 'auditor' });
     expect(verification?.problems).toEqual([]);
@@ -71,6 +84,8 @@ describe('PostgreSQL catalog store across processes', () => {
 
   it('refuses bad options with a readable error', () => {
     expect(() => createPostgresCatalogStore({})).toThrow(/exactly one of pool or connectionString/);
-    expect(() => createPostgresCatalogStore({ connectionString: 'postgres://x', schema: 'Bad-Schema' })).toThrow(/schema/);
+    expect(() => createPostgresCatalogStore({ connectionString: 'postgres://x', schema: 'Bad-Schema' })).toThrow(
+      /schema/,
+    );
   });
 });

@@ -19,7 +19,10 @@ export const PGliteCatalogStoreOptionsSchema = z
     /** Or an open PGlite instance (the host keeps ownership: `close()` does not close it). */
     db: z.custom<PGlite>((v) => v instanceof PGlite, { message: 'must be a PGlite instance' }).optional(),
     /** Schema holding Framewise's tables; default `framewise`. */
-    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('framewise'),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .default('framewise'),
     /** Apply pending migrations on first use; default true. */
     migrate: z.boolean().default(true),
   })
@@ -36,7 +39,9 @@ function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
   return {
     query: async (text, params) => (await get()).query(text, params as unknown[]) as never,
     async transaction(fn) {
-      return (await get()).transaction((tx) => fn({ query: async (text, params) => tx.query(text, params as unknown[]) as never }));
+      return (await get()).transaction((tx) =>
+        fn({ query: async (text, params) => tx.query(text, params as unknown[]) as never }),
+      );
     },
     async close() {
       if (owned && db !== undefined) await (await db).close();
@@ -56,7 +61,10 @@ function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
 export function createPGliteCatalogStore(options: PGliteCatalogStoreOptions = {}): CatalogStore {
   const o = parseOptions(PGliteCatalogStoreOptionsSchema, options, 'PGlite catalog store options');
   const injected = o.db;
-  const open = injected !== undefined ? async () => injected : () => PGlite.create(o.dataDir === undefined ? undefined : o.dataDir);
+  const open =
+    injected !== undefined
+      ? async () => injected
+      : () => PGlite.create(o.dataDir === undefined ? undefined : o.dataDir);
   return createSqlCatalogStore({
     name: 'pglite',
     driver: pgliteDriver(open, injected === undefined),

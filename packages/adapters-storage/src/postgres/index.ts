@@ -20,11 +20,16 @@ export const PostgresCatalogStoreOptionsSchema = z
     /** Pool size when the store creates the pool; default 10. */
     maxConnections: z.number().int().min(1).max(1000).default(10),
     /** Schema holding Framewise's tables; default `framewise`. */
-    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').default('framewise'),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .default('framewise'),
     /** Apply pending migrations on first use; default true. */
     migrate: z.boolean().default(true),
   })
-  .refine((o) => (o.pool === undefined) !== (o.connectionString === undefined), { message: 'give exactly one of pool or connectionString' });
+  .refine((o) => (o.pool === undefined) !== (o.connectionString === undefined), {
+    message: 'give exactly one of pool or connectionString',
+  });
 /** Options for {@link createPostgresCatalogStore}. */
 export type PostgresCatalogStoreOptions = z.input<typeof PostgresCatalogStoreOptionsSchema>;
 
@@ -35,7 +40,9 @@ function poolDriver(pool: pg.Pool, owned: boolean): SqlDriver {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const queryable: SqlQueryable = { query: async (text, params) => client.query(text, params as unknown[]) as never };
+        const queryable: SqlQueryable = {
+          query: async (text, params) => client.query(text, params as unknown[]) as never,
+        };
         const result = await fn(queryable);
         await client.query('COMMIT');
         return result;
@@ -75,4 +82,5 @@ export function createPostgresCatalogStore(options: PostgresCatalogStoreOptions)
   });
 }
 
+export type { SqlDriver, SqlQueryable } from '../sql/driver.js';
 export { CATALOG_MIGRATIONS, type Migration, migrate } from '../sql/migrations.js';

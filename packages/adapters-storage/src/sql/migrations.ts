@@ -107,24 +107,41 @@ INSERT INTO $schema.fw_audit_head (id, seq, hash) VALUES (1, 0, '${'0'.repeat(64
  * migration not yet recorded, in order, each in its own transaction under an advisory lock so
  * concurrent processes do not race.
  */
-export async function migrate(driver: SqlDriver, schema: string, migrations: readonly Migration[] = CATALOG_MIGRATIONS): Promise<number[]> {
+export async function migrate(
+  driver: SqlDriver,
+  schema: string,
+  migrations: readonly Migration[] = CATALOG_MIGRATIONS,
+): Promise<number[]> {
   const applied: number[] = [];
   const lockKey = hashKey(`framewise:${schema}`);
   for (const migration of migrations) {
     const ran = await driver.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.fw_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const done = await client.query<{ version: number }>(`SELECT version FROM ${schema}.fw_migrations WHERE version = $1`, [migration.version]);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${schema}.fw_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const done = await client.query<{ version: number }>(
+        `SELECT version FROM ${schema}.fw_migrations WHERE version = $1`,
+        [migration.version],
+      );
       if (done.rows.length > 0) return false;
       try {
-        for (const statement of splitStatements(migration.sql.replaceAll('$schema', schema))) await client.query(statement);
+        for (const statement of splitStatements(migration.sql.replaceAll('$schema', schema)))
+          await client.query(statement);
       } catch (error) {
-        throw new FramewiseError('INTERNAL', `Migration ${migration.version} (${migration.name}) failed in schema ${schema}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new FramewiseError(
+          'INTERNAL',
+          `Migration ${migration.version} (${migration.name}) failed in schema ${schema}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
-      await client.query(`INSERT INTO ${schema}.fw_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      await client.query(`INSERT INTO ${schema}.fw_migrations (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
       return true;
     });
     if (ran) applied.push(migration.version);

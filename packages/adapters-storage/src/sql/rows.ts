@@ -1,4 +1,13 @@
-import type { Annotation, AnnotationIndex, Asset, AssetIndex, AuditEvent, EntityKind, EntityMap, Lease } from '@framewise/core';
+import type {
+  Annotation,
+  AnnotationIndex,
+  Asset,
+  AssetIndex,
+  AuditEvent,
+  EntityKind,
+  EntityMap,
+  Lease,
+} from '@framewise/core';
 
 /** A JSON value as pg and PGlite return it (parsed) or as text. */
 export function json<T>(value: unknown): T {

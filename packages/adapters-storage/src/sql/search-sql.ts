@@ -23,7 +23,12 @@ class Where {
   }
 }
 
-const SORT_COLUMNS = { title: 'sort_title', createdAt: 'created_at', updatedAt: 'updated_at', productionYear: 'year' } as const;
+const SORT_COLUMNS = {
+  title: 'sort_title',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  productionYear: 'year',
+} as const;
 
 /** The SQL for a metadata search; same semantics as core's `assetMatches` and sort order. */
 export function assetQuery(s: string, q: AssetSearch): Statement {
@@ -49,7 +54,8 @@ export function assetQuery(s: string, q: AssetSearch): Statement {
   const column = SORT_COLUMNS[q.sortField];
   const dir = q.descending ? 'DESC' : 'ASC';
   if (q.after !== undefined) {
-    const value = q.sortField === 'productionYear' ? w.p(Number(q.after.value)) : `${w.p(String(q.after.value))}::text COLLATE "C"`;
+    const value =
+      q.sortField === 'productionYear' ? w.p(Number(q.after.value)) : `${w.p(String(q.after.value))}::text COLLATE "C"`;
     w.add(`(${column}, id) ${q.descending ? '<' : '>'} (${value}, ${w.p(q.after.id)}::text COLLATE "C")`);
   }
   return {
@@ -74,7 +80,9 @@ export function annotationQuery(s: string, q: AnnotationSearch): Statement {
   if (q.overlapsFrames !== undefined) {
     const a = w.p(q.overlapsFrames.start);
     const b = w.p(q.overlapsFrames.end);
-    w.add(`((end_frame = start_frame AND start_frame >= ${a} AND start_frame < ${b}) OR (end_frame > start_frame AND start_frame < ${b} AND end_frame > ${a}))`);
+    w.add(
+      `((end_frame = start_frame AND start_frame >= ${a} AND start_frame < ${b}) OR (end_frame > start_frame AND start_frame < ${b} AND end_frame > ${a}))`,
+    );
   }
   if (q.startWithin !== undefined) {
     const { start, end } = q.startWithin;
@@ -85,7 +93,8 @@ export function annotationQuery(s: string, q: AnnotationSearch): Statement {
     w.add(`start_frame::numeric * rate_den * ${w.p(end.den)}::numeric < ${w.p(end.num)}::numeric * rate_num`);
   }
   if (q.tokens !== undefined) w.add(`tokens @> ${w.p(q.tokens)}::text[]`);
-  if (q.after !== undefined) w.add(`(start_us, id) > (${w.p(q.after.startUs)}::bigint, ${w.p(q.after.id)}::text COLLATE "C")`);
+  if (q.after !== undefined)
+    w.add(`(start_us, id) > (${w.p(q.after.startUs)}::bigint, ${w.p(q.after.id)}::text COLLATE "C")`);
   return {
     text: `SELECT doc, start_us, id FROM ${s}.fw_annotations WHERE ${w.sql()} ORDER BY start_us, id LIMIT ${w.p(q.limit + 1)}`,
     params: w.params,

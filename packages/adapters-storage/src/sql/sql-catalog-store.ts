@@ -38,7 +38,10 @@ class SqlReader implements CatalogReader {
     return rows[0] === undefined ? undefined : json<Asset>(rows[0].doc);
   }
   async getEntity<K extends EntityKind>(kind: K, id: string): Promise<EntityMap[K] | undefined> {
-    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_entities WHERE kind = $1 AND id = $2`, [kind, id]);
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_entities WHERE kind = $1 AND id = $2`, [
+      kind,
+      id,
+    ]);
     return rows[0] === undefined ? undefined : json<EntityMap[K]>(rows[0].doc);
   }
   async listEntities<K extends EntityKind>(kind: K, filter: EntityFilter): Promise<EntityMap[K][]> {
@@ -53,7 +56,10 @@ class SqlReader implements CatalogReader {
     add('version_id', filter.versionId);
     add('rel_from', filter.from);
     add('rel_to', filter.to);
-    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_entities WHERE ${where.join(' AND ')} ORDER BY id`, params);
+    const { rows } = await this.db.query<Row>(
+      `SELECT doc FROM ${this.s}.fw_entities WHERE ${where.join(' AND ')} ORDER BY id`,
+      params,
+    );
     return rows.map((r) => json<EntityMap[K]>(r.doc));
   }
   async getAnnotation(id: string): Promise<Annotation | undefined> {
@@ -61,7 +67,10 @@ class SqlReader implements CatalogReader {
     return rows[0] === undefined ? undefined : json<Annotation>(rows[0].doc);
   }
   async listAnnotations(versionId: string): Promise<Annotation[]> {
-    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_annotations WHERE version_id = $1 ORDER BY start_us, id`, [versionId]);
+    const { rows } = await this.db.query<Row>(
+      `SELECT doc FROM ${this.s}.fw_annotations WHERE version_id = $1 ORDER BY start_us, id`,
+      [versionId],
+    );
     return rows.map((r) => json<Annotation>(r.doc));
   }
   async getLease(assetId: string): Promise<Lease | undefined> {
@@ -120,7 +129,10 @@ class SqlTx extends SqlReader implements CatalogTx {
     const columns = 14;
     for (let i = 0; i < records.length; i += 500) {
       const chunk = records.slice(i, i + 500);
-      const values = chunk.map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}${c === 13 ? '::jsonb' : ''}`).join(',')})`);
+      const values = chunk.map(
+        (_, r) =>
+          `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}${c === 13 ? '::jsonb' : ''}`).join(',')})`,
+      );
       await this.db.query(
         `INSERT INTO ${this.s}.fw_annotations (id, asset_id, version_id, project, type, track, start_frame, end_frame, rate_num, rate_den,
            start_us, end_us, tokens, doc) VALUES ${values.join(',')}
@@ -143,7 +155,10 @@ class SqlTx extends SqlReader implements CatalogTx {
     await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [assetId]);
   }
   async appendAudit(event: AuditEvent): Promise<void> {
-    await this.db.query(`INSERT INTO ${this.s}.fw_audit (seq, doc) VALUES ($1, $2::jsonb)`, [event.seq, JSON.stringify(event)]);
+    await this.db.query(`INSERT INTO ${this.s}.fw_audit (seq, doc) VALUES ($1, $2::jsonb)`, [
+      event.seq,
+      JSON.stringify(event),
+    ]);
     await this.db.query(`UPDATE ${this.s}.fw_audit_head SET seq = $1, hash = $2 WHERE id = 1`, [event.seq, event.hash]);
   }
 }
@@ -176,10 +191,12 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
     return ready;
   };
   const reader = new SqlReader(driver, s);
-  const read = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    await init();
-    return fn(...args);
-  };
+  const read =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await init();
+      return fn(...args);
+    };
   const page = <T>(rows: Row[], limit: number, item: (r: Row) => T, cursor: (r: Row) => unknown): Page<T> => {
     const items = rows.slice(0, limit).map(item);
     return rows.length > limit ? { items, next: encodeCursor(cursor(rows[limit - 1] as Row)) } : { items };
@@ -193,8 +210,12 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
       return driver.transaction((client) => fn(new SqlTx(client, s)));
     },
     getAsset: read((id: string) => reader.getAsset(id)),
-    getEntity: read(<K extends EntityKind>(kind: K, id: string) => reader.getEntity(kind, id)) as CatalogStore['getEntity'],
-    listEntities: read(<K extends EntityKind>(kind: K, filter: EntityFilter) => reader.listEntities(kind, filter)) as CatalogStore['listEntities'],
+    getEntity: read(<K extends EntityKind>(kind: K, id: string) =>
+      reader.getEntity(kind, id),
+    ) as CatalogStore['getEntity'],
+    listEntities: read(<K extends EntityKind>(kind: K, filter: EntityFilter) =>
+      reader.listEntities(kind, filter),
+    ) as CatalogStore['listEntities'],
     getAnnotation: read((id: string) => reader.getAnnotation(id)),
     listAnnotations: read((versionId: string) => reader.listAnnotations(versionId)),
     getLease: read((assetId: string) => reader.getLease(assetId)),
@@ -203,13 +224,23 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
       await init();
       const { text, params } = assetQuery(s, q);
       const { rows } = await driver.query<Row>(text, params);
-      return page(rows, q.limit, (r) => json<Asset>(r.doc), (r) => ({ value: q.sortField === 'productionYear' ? Number(r.sv) : String(r.sv), id: String(r.id) }));
+      return page(
+        rows,
+        q.limit,
+        (r) => json<Asset>(r.doc),
+        (r) => ({ value: q.sortField === 'productionYear' ? Number(r.sv) : String(r.sv), id: String(r.id) }),
+      );
     },
     async findAnnotations(q: AnnotationSearch): Promise<Page<Annotation>> {
       await init();
       const { text, params } = annotationQuery(s, q);
       const { rows } = await driver.query<Row>(text, params);
-      return page(rows, q.limit, (r) => json<Annotation>(r.doc), (r) => ({ startUs: Number(r.start_us), id: String(r.id) }));
+      return page(
+        rows,
+        q.limit,
+        (r) => json<Annotation>(r.doc),
+        (r) => ({ startUs: Number(r.start_us), id: String(r.id) }),
+      );
     },
     async recommend(q: RecommendationSearch): Promise<string[]> {
       await init();
@@ -219,7 +250,10 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
     },
     async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
       await init();
-      const { rows } = await driver.query<Row>(`SELECT doc FROM ${s}.fw_audit WHERE seq >= $1 ORDER BY seq LIMIT $2`, [fromSeq, limit]);
+      const { rows } = await driver.query<Row>(`SELECT doc FROM ${s}.fw_audit WHERE seq >= $1 ORDER BY seq LIMIT $2`, [
+        fromSeq,
+        limit,
+      ]);
       return rows.map((r) => json<AuditEvent>(r.doc));
     },
     async auditHead(): Promise<AuditHead> {

@@ -45,7 +45,10 @@ export const AnnotationInputSchema = z.object({
   /** Number of frames; 0 marks a point (an ad-break opportunity, a cue). */
   duration: z.number().int().nonnegative(),
   /** Track scope, e.g. `video`, `audio:2`, `subtitle:fr`. */
-  track: z.string().regex(/^[a-z]+(?::[A-Za-z0-9-]{1,64})?$/).optional(),
+  track: z
+    .string()
+    .regex(/^[a-z]+(?::[A-Za-z0-9-]{1,64})?$/)
+    .optional(),
   /** Searchable text: a segment title, a note, a cue title, a transcript line. */
   text: textSchema(20_000).optional(),
   /** Type-specific data (SCTE-35 fields, music cue publisher and usage, QC measurements). */

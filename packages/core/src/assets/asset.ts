@@ -25,7 +25,8 @@ export const AssetKindSchema = z.enum([
 export type AssetKind = z.output<typeof AssetKindSchema>;
 
 const EIDR = /^10\.5240\/(?:[0-9A-F]{4}-){5}[0-9A-Z]$/;
-const ISAN = /^(?:ISAN )?[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-Z](?:-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-Z])?$/;
+const ISAN =
+  /^(?:ISAN )?[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-Z](?:-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-Z])?$/;
 const AD_ID = /^[A-Z0-9]{4}[A-Z0-9]{7}[HD]?$/;
 
 /** An identifier of the asset in another registry: EIDR, ISAN, Ad-ID, or a house system. */

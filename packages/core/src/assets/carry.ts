@@ -34,7 +34,11 @@ export interface CarryReport {
  * annotations move; ones that span a cut are split into pieces (each flagged); ones entirely cut
  * are reported. Positions are record frames relative to the edit's record start.
  */
-export function carryAnnotations(annotations: readonly Annotation[], edit: EditList, sourceVersionId: string): CarryReport {
+export function carryAnnotations(
+  annotations: readonly Annotation[],
+  edit: EditList,
+  sourceVersionId: string,
+): CarryReport {
   const carried: CarriedAnnotation[] = [];
   const split: string[] = [];
   const cut: string[] = [];

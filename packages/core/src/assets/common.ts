@@ -33,7 +33,10 @@ export const TerritoryCodeSchema = z
 /** An identifier: 1-128 characters of letters, digits and `._:-`, starting with a letter or digit. */
 export const IdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 letters, digits or ._:- starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+    'must be 1-128 letters, digits or ._:- starting with a letter or digit',
+  );
 
 /** Text without control characters (tabs and newlines allowed), trimmed, at most `max` characters. */
 export function textSchema(max: number) {
@@ -42,7 +45,16 @@ export function textSchema(max: number) {
     .trim()
     .min(1)
     .max(max)
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), { message: 'contains control characters' });
+    .refine((s) => !hasControlCharacter(s), { message: 'contains control characters' });
+}
+
+/** True when text holds a C0 control character other than tab, line feed or carriage return, or DEL. */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
 }
 
 /** A short label (a genre, a mood, a keyword): trimmed, 1-100 characters. */

@@ -31,7 +31,16 @@ export const RenditionSchema = RenditionInputSchema.extend({
 export type Rendition = z.output<typeof RenditionSchema>;
 
 /** What a related asset is for. */
-export const RelatedAssetKindSchema = z.enum(['thumbnail', 'poster', 'key-art', 'banner', 'preview-clip', 'trailer', 'logo', 'document']);
+export const RelatedAssetKindSchema = z.enum([
+  'thumbnail',
+  'poster',
+  'key-art',
+  'banner',
+  'preview-clip',
+  'trailer',
+  'logo',
+  'document',
+]);
 
 /** Per-related-asset delivery rule: where it may go and in what form. */
 export const DeliveryRuleSchema = z.object({
@@ -48,7 +57,10 @@ export const RelatedAssetInputSchema = z.object({
   kind: RelatedAssetKindSchema,
   /** For trailers and preview clips that are assets of their own. */
   linkedAssetId: IdSchema.optional(),
-  mimeType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/).optional(),
+  mimeType: z
+    .string()
+    .regex(/^[a-z]+\/[a-z0-9.+-]+$/)
+    .optional(),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
   /** The encoding profile it was made with. */

@@ -2,9 +2,27 @@ import { z } from 'zod';
 import { FrameRateJsonSchema, LabelSchema, LanguageTagSchema } from './common.js';
 
 /** Colour primaries (ITU-T H.273 names as ffprobe writes them, plus DCI-P3 variants). */
-export const ColourPrimariesSchema = z.enum(['bt709', 'bt2020', 'bt470bg', 'smpte170m', 'smpte432', 'smpte431', 'unknown']);
+export const ColourPrimariesSchema = z.enum([
+  'bt709',
+  'bt2020',
+  'bt470bg',
+  'smpte170m',
+  'smpte432',
+  'smpte431',
+  'unknown',
+]);
 /** Transfer characteristics: SDR gamma, PQ (`smpte2084`), HLG (`arib-std-b67`). */
-export const TransferSchema = z.enum(['bt709', 'smpte2084', 'arib-std-b67', 'bt2020-10', 'bt2020-12', 'smpte170m', 'iec61966-2-1', 'linear', 'unknown']);
+export const TransferSchema = z.enum([
+  'bt709',
+  'smpte2084',
+  'arib-std-b67',
+  'bt2020-10',
+  'bt2020-12',
+  'smpte170m',
+  'iec61966-2-1',
+  'linear',
+  'unknown',
+]);
 /** Matrix coefficients. */
 export const MatrixSchema = z.enum(['bt709', 'bt2020nc', 'bt2020c', 'smpte170m', 'bt470bg', 'rgb', 'ictcp', 'unknown']);
 /** HDR formats. */
@@ -23,9 +41,15 @@ export const VideoTrackSchema = z.object({
   width: z.number().int().positive().max(32_768),
   height: z.number().int().positive().max(32_768),
   /** Sample (pixel) aspect ratio as `num:den`. */
-  sampleAspectRatio: z.string().regex(/^\d{1,5}:\d{1,5}$/).optional(),
+  sampleAspectRatio: z
+    .string()
+    .regex(/^\d{1,5}:\d{1,5}$/)
+    .optional(),
   /** Display aspect ratio as `num:den`. */
-  displayAspectRatio: z.string().regex(/^\d{1,5}:\d{1,5}$/).optional(),
+  displayAspectRatio: z
+    .string()
+    .regex(/^\d{1,5}:\d{1,5}$/)
+    .optional(),
   frameRate: FrameRateJsonSchema,
   scan: ScanSchema.optional(),
   bitDepth: z.number().int().min(1).max(16).optional(),
@@ -39,9 +63,31 @@ export const VideoTrackSchema = z.object({
 });
 
 /** Audio channel layouts, from mono to immersive. */
-export const ChannelLayoutSchema = z.enum(['mono', 'stereo', '2.1', '5.0', '5.1', '7.1', '5.1.2', '5.1.4', '7.1.2', '7.1.4', 'atmos-bed', 'discrete']);
+export const ChannelLayoutSchema = z.enum([
+  'mono',
+  'stereo',
+  '2.1',
+  '5.0',
+  '5.1',
+  '7.1',
+  '5.1.2',
+  '5.1.4',
+  '7.1.2',
+  '7.1.4',
+  'atmos-bed',
+  'discrete',
+]);
 /** What an audio track is for. */
-export const AudioRoleSchema = z.enum(['main', 'dialogue', 'music-and-effects', 'description', 'commentary', 'clean-audio', 'isolated', 'other']);
+export const AudioRoleSchema = z.enum([
+  'main',
+  'dialogue',
+  'music-and-effects',
+  'description',
+  'commentary',
+  'clean-audio',
+  'isolated',
+  'other',
+]);
 
 /** One audio track of an essence. */
 export const AudioTrackSchema = z.object({

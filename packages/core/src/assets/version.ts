@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { FrameRateJsonSchema, IdSchema, InstantSchema, LabelSchema, LanguageTagSchema, TerritoryCodeSchema } from './common.js';
+import {
+  FrameRateJsonSchema,
+  IdSchema,
+  InstantSchema,
+  LabelSchema,
+  LanguageTagSchema,
+  TerritoryCodeSchema,
+} from './common.js';
 import { TechnicalMetadataSchema } from './technical.js';
 
 /** What a version is in the editorial chain. */
@@ -29,9 +36,18 @@ export const FileLocationSchema = z.object({
   sizeBytes: z.number().int().nonnegative().optional(),
   checksums: z
     .object({
-      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-      md5: z.string().regex(/^[0-9a-f]{32}$/).optional(),
-      xxh64: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+      md5: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/)
+        .optional(),
+      xxh64: z
+        .string()
+        .regex(/^[0-9a-f]{16}$/)
+        .optional(),
     })
     .default({}),
 });
@@ -106,7 +122,9 @@ export const VersionRelationSchema = z.object({
     .object({
       rate: z.string().max(32),
       recordStart: z.number().int().nonnegative(),
-      events: z.array(z.object({ source: IdSchema, start: z.number().int().nonnegative(), duration: z.number().int().positive() })),
+      events: z.array(
+        z.object({ source: IdSchema, start: z.number().int().nonnegative(), duration: z.number().int().positive() }),
+      ),
     })
     .optional(),
   createdAt: InstantSchema,

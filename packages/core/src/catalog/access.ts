@@ -25,7 +25,10 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
 export const PrincipalSchema = z.object({
   id: IdSchema,
   kind: z.enum(['user', 'service']).default('user'),
-  memberships: z.array(z.object({ project: IdSchema, role: RoleSchema })).max(1000).default([]),
+  memberships: z
+    .array(z.object({ project: IdSchema, role: RoleSchema }))
+    .max(1000)
+    .default([]),
   global: z.enum(['admin', 'auditor']).optional(),
 });
 /** Who is acting. */
@@ -50,7 +53,12 @@ export function readableProjects(principal: Principal): string[] | undefined {
  * The error for an asset the principal may not reach. It reads the same whether the asset exists
  * or not, so a denial reveals nothing.
  */
-export function denied(principal: Principal, permission: Permission, targetType: string, targetId: string): FramewiseError {
+export function denied(
+  principal: Principal,
+  permission: Permission,
+  targetType: string,
+  targetId: string,
+): FramewiseError {
   return new FramewiseError(
     'FORBIDDEN',
     `Principal "${principal.id}" may not ${permission} ${targetType} "${targetId}" (it does not exist or belongs to a production you lack that role in)`,

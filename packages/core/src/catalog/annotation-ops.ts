@@ -6,7 +6,14 @@ import type { Principal } from './access.js';
 import { scopeProjects } from './asset-ops.js';
 import { assertWritable, type CatalogContext, loadVersion, nowIso, type WriteOptions, write } from './context.js';
 import type { Page } from './port.js';
-import { type AnnotationQuery, AnnotationQuerySchema, type AnnotationSearch, decodeCursor, indexAnnotation, tokenize } from './search-model.js';
+import {
+  type AnnotationQuery,
+  AnnotationQuerySchema,
+  type AnnotationSearch,
+  decodeCursor,
+  indexAnnotation,
+  tokenize,
+} from './search-model.js';
 
 function checkBounds(version: Version, a: { start: number; duration: number }, what: string): void {
   if (a.start + a.duration > version.durationFrames) {
@@ -25,18 +32,30 @@ export async function addAnnotations(
   inputs: readonly AnnotationInput[],
   options: WriteOptions = {},
 ): Promise<Annotation[]> {
-  const parsed = inputs.map((input, i) => parseInput(AnnotationInputSchema, input, `Annotation ${i} (${JSON.stringify(input?.type ?? '')})`));
+  const parsed = inputs.map((input, i) =>
+    parseInput(AnnotationInputSchema, input, `Annotation ${i} (${JSON.stringify(input?.type ?? '')})`),
+  );
   return write(ctx, principal, async (tx, audit) => {
     const { version, asset } = await loadVersion(tx, principal, versionId, 'write');
     await assertWritable(ctx, tx, principal, asset, options);
     const at = nowIso(ctx);
     const created = parsed.map((p, i): Annotation => {
       checkBounds(version, p, `Annotation ${i} (${p.type})`);
-      return { ...p, id: p.id ?? newId(ctx.clock.now()), assetId: asset.id, versionId, project: asset.project, rate: version.rate, createdAt: at };
+      return {
+        ...p,
+        id: p.id ?? newId(ctx.clock.now()),
+        assetId: asset.id,
+        versionId,
+        project: asset.project,
+        rate: version.rate,
+        createdAt: at,
+      };
     });
     for (const a of created) {
       if ((await tx.getAnnotation(a.id)) !== undefined) {
-        throw new FramewiseError('CONFLICT', `Annotation "${a.id}" already exists`, { details: { annotationId: a.id } });
+        throw new FramewiseError('CONFLICT', `Annotation "${a.id}" already exists`, {
+          details: { annotationId: a.id },
+        });
       }
     }
     await tx.putAnnotations(created.map((annotation) => ({ annotation, index: indexAnnotation(annotation) })));
@@ -57,7 +76,8 @@ export async function updateAnnotation(
   return write(ctx, principal, async (tx, audit) => {
     const before = await tx.getAnnotation(id);
     const { version, asset } = await loadVersion(tx, principal, before?.versionId ?? `annotation:${id}`, 'write');
-    if (before === undefined) throw new FramewiseError('NOT_FOUND', `Annotation "${id}" does not exist`, { details: { id } });
+    if (before === undefined)
+      throw new FramewiseError('NOT_FOUND', `Annotation "${id}" does not exist`, { details: { id } });
     await assertWritable(ctx, tx, principal, asset, options);
     const { assetId: _a, versionId: _v, project: _p, rate: _r, createdAt: _c, derivedFrom, ...current } = before;
     const merged = parseInput(AnnotationInputSchema, { ...current, ...patch, id }, `Annotation "${id}" update`);
@@ -69,12 +89,18 @@ export async function updateAnnotation(
   });
 }
 
-export async function deleteAnnotations(ctx: CatalogContext, principal: Principal, ids: readonly string[], options: WriteOptions = {}): Promise<void> {
+export async function deleteAnnotations(
+  ctx: CatalogContext,
+  principal: Principal,
+  ids: readonly string[],
+  options: WriteOptions = {},
+): Promise<void> {
   await write(ctx, principal, async (tx, audit) => {
     for (const id of ids) {
       const before = await tx.getAnnotation(id);
       const { asset } = await loadVersion(tx, principal, before?.versionId ?? `annotation:${id}`, 'write');
-      if (before === undefined) throw new FramewiseError('NOT_FOUND', `Annotation "${id}" does not exist`, { details: { id } });
+      if (before === undefined)
+        throw new FramewiseError('NOT_FOUND', `Annotation "${id}" does not exist`, { details: { id } });
       await assertWritable(ctx, tx, principal, asset, options);
       await tx.deleteAnnotations([id]);
       await audit('annotation.delete', { type: 'annotation', id }, asset.project, before, undefined);
@@ -83,17 +109,26 @@ export async function deleteAnnotations(ctx: CatalogContext, principal: Principa
 }
 
 const isAnnotationCursor = (v: unknown): v is { startUs: number; id: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { startUs?: unknown }).startUs === 'number' && typeof (v as { id?: unknown }).id === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { startUs?: unknown }).startUs === 'number' &&
+  typeof (v as { id?: unknown }).id === 'string';
 
 function toSeconds(value: number | { num: number; den: number }): Rational {
-  return typeof value === 'number' ? rational(scaleNumber(value, 1_000_000, 1, 'floor', 'Seconds'), 1_000_000) : rational(value.num, value.den);
+  return typeof value === 'number'
+    ? rational(scaleNumber(value, 1_000_000, 1, 'floor', 'Seconds'), 1_000_000)
+    : rational(value.num, value.den);
 }
 
 /**
  * Find annotations: on one version by frame or timecode (contains, starts at, overlaps), or
  * catalog-wide by media time, type and text. Results are in media-time order, paged.
  */
-export async function findAnnotations(ctx: CatalogContext, principal: Principal, query: AnnotationQuery): Promise<Page<Annotation>> {
+export async function findAnnotations(
+  ctx: CatalogContext,
+  principal: Principal,
+  query: AnnotationQuery,
+): Promise<Page<Annotation>> {
   const q = parseInput(AnnotationQuerySchema, query, 'Annotation search');
   const positional = q.contains !== undefined || q.startsAt !== undefined || q.overlaps !== undefined;
   let toFrame: (value: number | string, field: string) => number = (v) => v as number;
@@ -105,16 +140,24 @@ export async function findAnnotations(ctx: CatalogContext, principal: Principal,
       if (typeof value === 'number') return value;
       const frame = Timecode.parse(value, rate).frames - origin;
       if (frame < 0) {
-        throw new FramewiseError('INVALID_INPUT', `Annotation search ${field} ${JSON.stringify(value)} is before the start of version "${version.id}" (${version.startTimecode})`, {
-          details: { field, value },
-        });
+        throw new FramewiseError(
+          'INVALID_INPUT',
+          `Annotation search ${field} ${JSON.stringify(value)} is before the start of version "${version.id}" (${version.startTimecode})`,
+          {
+            details: { field, value },
+          },
+        );
       }
       return frame;
     };
   } else if (positional) {
-    throw new FramewiseError('INVALID_INPUT', 'Annotation search by contains, startsAt or overlaps needs a versionId (positions are frames on one version)', {
-      details: {},
-    });
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      'Annotation search by contains, startsAt or overlaps needs a versionId (positions are frames on one version)',
+      {
+        details: {},
+      },
+    );
   }
   const projects = scopeProjects(principal, q.projects);
   if (projects !== undefined && projects.length === 0) return { items: [] };
@@ -126,8 +169,14 @@ export async function findAnnotations(ctx: CatalogContext, principal: Principal,
     track: q.track,
     containsFrame: q.contains === undefined ? undefined : toFrame(q.contains, 'contains'),
     startFrame: q.startsAt === undefined ? undefined : toFrame(q.startsAt, 'startsAt'),
-    overlapsFrames: q.overlaps === undefined ? undefined : { start: toFrame(q.overlaps.start, 'overlaps.start'), end: toFrame(q.overlaps.end, 'overlaps.end') },
-    startWithin: q.startsWithin === undefined ? undefined : { start: toSeconds(q.startsWithin.start), end: toSeconds(q.startsWithin.end) },
+    overlapsFrames:
+      q.overlaps === undefined
+        ? undefined
+        : { start: toFrame(q.overlaps.start, 'overlaps.start'), end: toFrame(q.overlaps.end, 'overlaps.end') },
+    startWithin:
+      q.startsWithin === undefined
+        ? undefined
+        : { start: toSeconds(q.startsWithin.start), end: toSeconds(q.startsWithin.end) },
     tokens: q.text === undefined ? undefined : tokenize(q.text),
     limit: q.limit,
     after: q.after === undefined ? undefined : decodeCursor(q.after, isAnnotationCursor),
@@ -135,7 +184,11 @@ export async function findAnnotations(ctx: CatalogContext, principal: Principal,
   return ctx.store.findAnnotations(search);
 }
 
-export async function listAnnotations(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Annotation[]> {
+export async function listAnnotations(
+  ctx: CatalogContext,
+  principal: Principal,
+  versionId: string,
+): Promise<Annotation[]> {
   await loadVersion(ctx.store, principal, versionId, 'read');
   return ctx.store.listAnnotations(versionId);
 }

@@ -9,6 +9,7 @@ import {
 import { FramewiseError } from '../errors/index.js';
 import { newId, parseInput } from '../support/index.js';
 import { can, denied, type Principal, readableProjects } from './access.js';
+import type { Catalog } from './catalog.js';
 import { assertWritable, type CatalogContext, loadAsset, nowIso, type WriteOptions, write } from './context.js';
 import type { Page } from './port.js';
 import {
@@ -23,7 +24,7 @@ import {
   tokenize,
 } from './search-model.js';
 
-/** Options for {@link updateAsset}. */
+/** Options for {@link Catalog.updateAsset}. */
 export interface UpdateAssetOptions extends WriteOptions {
   /** Refuse the update (`CONFLICT`) unless the stored revision is this one. */
   readonly expectedRevision?: number;
@@ -37,7 +38,11 @@ export function scopeProjects(principal: Principal, requested: readonly string[]
 }
 
 export async function createAsset(ctx: CatalogContext, principal: Principal, input: AssetInput): Promise<Asset> {
-  const parsed = parseInput(AssetInputSchema, input, `Asset ${JSON.stringify(input?.id ?? input?.titles?.[0]?.value ?? '')}`);
+  const parsed = parseInput(
+    AssetInputSchema,
+    input,
+    `Asset ${JSON.stringify(input?.id ?? input?.titles?.[0]?.value ?? '')}`,
+  );
   if (!can(principal, 'write', parsed.project)) throw denied(principal, 'write', 'project', parsed.project);
   return write(ctx, principal, async (tx, audit) => {
     const id = parsed.id ?? newId(ctx.clock.now());
@@ -47,7 +52,15 @@ export async function createAsset(ctx: CatalogContext, principal: Principal, inp
       throw new FramewiseError('CONFLICT', `Asset "${id}" already exists`, { details: { assetId: id } });
     }
     const at = nowIso(ctx);
-    const asset: Asset = { ...parsed, id, revision: 1, createdAt: at, updatedAt: at, createdBy: principal.id, fence: 0 };
+    const asset: Asset = {
+      ...parsed,
+      id,
+      revision: 1,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: principal.id,
+      fence: 0,
+    };
     await tx.putAsset(asset, indexAsset(asset));
     await audit('asset.create', { type: 'asset', id }, asset.project, undefined, asset);
     return asset;
@@ -72,9 +85,13 @@ export async function updateAsset(
       );
     }
     if (patch.project !== undefined && patch.project !== before.project) {
-      throw new FramewiseError('INVALID_INPUT', `Asset "${id}" cannot move from project "${before.project}" to "${patch.project}"`, {
-        details: { assetId: id },
-      });
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Asset "${id}" cannot move from project "${before.project}" to "${patch.project}"`,
+        {
+          details: { assetId: id },
+        },
+      );
     }
     const { id: _id, revision: _r, createdAt: _c, updatedAt: _u, createdBy: _b, fence: _f, ...current } = before;
     const merged = parseInput(AssetInputSchema, { ...current, ...patch, id }, `Asset "${id}" update`);
@@ -93,7 +110,12 @@ export async function updateAsset(
   });
 }
 
-export async function deleteAsset(ctx: CatalogContext, principal: Principal, id: string, options: WriteOptions = {}): Promise<void> {
+export async function deleteAsset(
+  ctx: CatalogContext,
+  principal: Principal,
+  id: string,
+  options: WriteOptions = {},
+): Promise<void> {
   await write(ctx, principal, async (tx, audit) => {
     const before = await loadAsset(tx, principal, id, 'delete');
     await assertWritable(ctx, tx, principal, before, options);
@@ -107,17 +129,28 @@ export async function getAsset(ctx: CatalogContext, principal: Principal, id: st
 }
 
 const isCursor = (v: unknown): v is { value: string | number; id: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' && ['string', 'number'].includes(typeof (v as { value?: unknown }).value);
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { id?: unknown }).id === 'string' &&
+  ['string', 'number'].includes(typeof (v as { value?: unknown }).value);
 
-export async function searchAssets(ctx: CatalogContext, principal: Principal, query: AssetQuery = {}): Promise<Page<Asset>> {
+export async function searchAssets(
+  ctx: CatalogContext,
+  principal: Principal,
+  query: AssetQuery = {},
+): Promise<Page<Asset>> {
   const q = parseInput(AssetQuerySchema, query, 'Asset search');
   const projects = scopeProjects(principal, q.projects);
   if (projects !== undefined && projects.length === 0) return { items: [] };
   const rating = q.rating;
   if (rating?.values !== undefined && rating.system === undefined) {
-    throw new FramewiseError('INVALID_INPUT', 'Asset search rating.values needs rating.system (values are per rating system)', {
-      details: { rating },
-    });
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      'Asset search rating.values needs rating.system (values are per rating system)',
+      {
+        details: { rating },
+      },
+    );
   }
   const search: AssetSearch = {
     projects,
@@ -125,7 +158,8 @@ export async function searchAssets(ctx: CatalogContext, principal: Principal, qu
     genres: q.genres?.map((g) => g.toLowerCase()),
     languages: q.languages,
     ratingTerritory: rating?.territory,
-    ratingSystemPrefix: rating?.system === undefined ? undefined : `${rating.territory}|${rating.system.toUpperCase()}|`,
+    ratingSystemPrefix:
+      rating?.system === undefined ? undefined : `${rating.territory}|${rating.system.toUpperCase()}|`,
     ratingKeys: rating?.values?.map((v) => ratingKey(rating.territory, rating.system ?? '', v)),
     yearFrom: q.productionYear?.from,
     yearTo: q.productionYear?.to,
@@ -143,7 +177,11 @@ export async function searchAssets(ctx: CatalogContext, principal: Principal, qu
   return ctx.store.searchAssets(search);
 }
 
-export async function recommend(ctx: CatalogContext, principal: Principal, query: RecommendationQuery): Promise<string[]> {
+export async function recommend(
+  ctx: CatalogContext,
+  principal: Principal,
+  query: RecommendationQuery,
+): Promise<string[]> {
   const q = parseInput(RecommendationQuerySchema, query, 'Recommendation query');
   const projects = scopeProjects(principal, q.projects);
   if (projects !== undefined && projects.length === 0) return [];
@@ -172,9 +210,16 @@ export async function addRelatedAsset(
     const asset = await loadAsset(tx, principal, assetId, 'write');
     await assertWritable(ctx, tx, principal, asset, options);
     if (parsed.linkedAssetId !== undefined) await loadAsset(tx, principal, parsed.linkedAssetId, 'read');
-    const related: RelatedAsset = { ...parsed, id: parsed.id ?? newId(ctx.clock.now()), assetId, createdAt: nowIso(ctx) };
+    const related: RelatedAsset = {
+      ...parsed,
+      id: parsed.id ?? newId(ctx.clock.now()),
+      assetId,
+      createdAt: nowIso(ctx),
+    };
     if ((await tx.getEntity('related', related.id)) !== undefined) {
-      throw new FramewiseError('CONFLICT', `Related asset "${related.id}" already exists`, { details: { id: related.id } });
+      throw new FramewiseError('CONFLICT', `Related asset "${related.id}" already exists`, {
+        details: { id: related.id },
+      });
     }
     await tx.putEntity('related', related);
     await audit('related.add', { type: 'related', id: related.id }, asset.project, undefined, related);
@@ -182,7 +227,11 @@ export async function addRelatedAsset(
   });
 }
 
-export async function listRelatedAssets(ctx: CatalogContext, principal: Principal, assetId: string): Promise<RelatedAsset[]> {
+export async function listRelatedAssets(
+  ctx: CatalogContext,
+  principal: Principal,
+  assetId: string,
+): Promise<RelatedAsset[]> {
   await loadAsset(ctx.store, principal, assetId, 'read');
   return ctx.store.listEntities('related', { assetId });
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditEvent, canonicalJson, diffRecords, GENESIS_HASH, hashAuditEvent, verifyAuditTrail } from './audit.js';
+import {
+  type AuditEvent,
+  canonicalJson,
+  diffRecords,
+  GENESIS_HASH,
+  hashAuditEvent,
+  verifyAuditTrail,
+} from './audit.js';
 
 function chain(n: number, key?: string): AuditEvent[] {
   const events: AuditEvent[] = [];
@@ -23,7 +30,8 @@ function chain(n: number, key?: string): AuditEvent[] {
   return events;
 }
 
-const kinds = async (events: AuditEvent[], options = {}) => (await verifyAuditTrail(events, options)).problems.map((p) => [p.kind, p.seq]);
+const kinds = async (events: AuditEvent[], options = {}) =>
+  (await verifyAuditTrail(events, options)).problems.map((p) => [p.kind, p.seq]);
 
 describe('verifyAuditTrail', () => {
   it('accepts an intact chain and reports its head', async () => {
@@ -76,7 +84,11 @@ describe('verifyAuditTrail', () => {
   it('with an HMAC key, a chain recomputed without the key fails', async () => {
     const keyed = chain(3, 'a-secret-key-of-length');
     expect(await kinds(keyed, { key: 'a-secret-key-of-length' })).toEqual([]);
-    expect((await kinds(chain(3), { key: 'a-secret-key-of-length' })).map(([k]) => k)).toEqual(['altered', 'altered', 'altered']);
+    expect((await kinds(chain(3), { key: 'a-secret-key-of-length' })).map(([k]) => k)).toEqual([
+      'altered',
+      'altered',
+      'altered',
+    ]);
   });
 });
 

@@ -145,17 +145,29 @@ export async function verifyAuditTrail(
       problems.push(
         written === undefined
           ? { seq: event.seq, kind: 'altered', message: alteredMessage(event), event }
-          : { seq: event.seq, kind: 'reordered', message: `event ${event.seq} is intact but was written as event ${written}` },
+          : {
+              seq: event.seq,
+              kind: 'reordered',
+              message: `event ${event.seq} is intact but was written as event ${written}`,
+            },
       );
       reported = true;
     }
     if (event.seq <= last.seq) {
-      problems.push({ seq: event.seq, kind: 'inserted', message: `event ${event.seq} appears again after event ${last.seq}: an event was inserted` });
+      problems.push({
+        seq: event.seq,
+        kind: 'inserted',
+        message: `event ${event.seq} appears again after event ${last.seq}: an event was inserted`,
+      });
       continue;
     }
     if (event.seq > last.seq + 1) {
       const range = event.seq - 1 > last.seq + 1 ? `${last.seq + 1}-${event.seq - 1}` : `${last.seq + 1}`;
-      problems.push({ seq: last.seq + 1, kind: 'removed', message: `event${range.includes('-') ? 's' : ''} ${range} ${range.includes('-') ? 'are' : 'is'} missing` });
+      problems.push({
+        seq: last.seq + 1,
+        kind: 'removed',
+        message: `event${range.includes('-') ? 's' : ''} ${range} ${range.includes('-') ? 'are' : 'is'} missing`,
+      });
       reported = true;
     }
     if (written !== undefined) {
@@ -164,7 +176,11 @@ export async function verifyAuditTrail(
     }
     const expectedPrev = hashAt.get((written ?? event.seq) - 1);
     if (!reported && expectedPrev !== undefined && event.prevHash !== expectedPrev) {
-      problems.push({ seq: event.seq, kind: 'broken-link', message: `event ${event.seq} does not link to event ${event.seq - 1}: an event was inserted or replaced before it` });
+      problems.push({
+        seq: event.seq,
+        kind: 'broken-link',
+        message: `event ${event.seq} does not link to event ${event.seq - 1}: an event was inserted or replaced before it`,
+      });
     }
     last = { seq: event.seq, hash };
   }
@@ -176,7 +192,11 @@ export async function verifyAuditTrail(
       if (problem.kind !== 'altered' || event === undefined) continue;
       const written = movedFrom(event);
       if (written === undefined) continue;
-      Object.assign(problem, { kind: 'reordered', message: `event ${problem.seq} is intact but was written as event ${written}`, event: undefined });
+      Object.assign(problem, {
+        kind: 'reordered',
+        message: `event ${problem.seq} is intact but was written as event ${written}`,
+        event: undefined,
+      });
       writtenSeq.set(event.hash, written);
       changed = true;
     }

@@ -16,33 +16,45 @@ import type {
 import { type Clock, type Logger, parseInput, parseOptions, silentLogger, systemClock } from '../support/index.js';
 import { type Principal, type PrincipalInput, PrincipalSchema } from './access.js';
 import * as annotations from './annotation-ops.js';
-import * as assets from './asset-ops.js';
 import type { UpdateAssetOptions } from './asset-ops.js';
+import * as assets from './asset-ops.js';
 import type { AuditEvent, AuditHead, AuditVerification } from './audit.js';
 import * as audit from './audit-ops.js';
 import type { CatalogContext, WriteOptions } from './context.js';
-import * as leases from './lease-ops.js';
 import type { LeaseOptions } from './lease-ops.js';
+import * as leases from './lease-ops.js';
 import type { CatalogStore, Lease, Page } from './port.js';
 import type { AnnotationQuery, AssetQuery, RecommendationQuery } from './search-model.js';
-import * as versions from './version-ops.js';
 import type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';
+import * as versions from './version-ops.js';
 
 /** Options for {@link createCatalog}. */
 export const CatalogOptionsSchema = z.object({
   /** Where records live: `createMemoryCatalogStore()`, or a PostgreSQL or PGlite store. */
-  store: z.custom<CatalogStore>((v) => typeof v === 'object' && v !== null && typeof (v as CatalogStore).transaction === 'function', {
-    message: 'must be a CatalogStore',
-  }),
-  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function').optional(),
-  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).info === 'function').optional(),
+  store: z.custom<CatalogStore>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as CatalogStore).transaction === 'function',
+    {
+      message: 'must be a CatalogStore',
+    },
+  ),
+  clock: z
+    .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
+    .optional(),
+  logger: z
+    .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).info === 'function')
+    .optional(),
   /**
    * Key for HMAC-SHA-256 audit hashes. With it, someone who can write to the database but does not
    * hold the key cannot forge a consistent chain. Keep it out of the database.
    */
   auditKey: z.union([z.string().min(16), z.instanceof(Uint8Array)]).optional(),
   /** Default check-out length; 15 minutes. */
-  defaultLeaseMs: z.number().int().min(1_000).max(7 * 86_400_000).default(15 * 60_000),
+  defaultLeaseMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(7 * 86_400_000)
+    .default(15 * 60_000),
 });
 /** Options for {@link createCatalog}. */
 export type CatalogOptions = z.input<typeof CatalogOptionsSchema>;
@@ -67,7 +79,7 @@ export type CatalogOptions = z.input<typeof CatalogOptionsSchema>;
 export class Catalog {
   readonly #ctx: CatalogContext;
 
-  /** Use {@link createCatalog}. */
+  /** @internal Use {@link createCatalog}. */
   constructor(ctx: CatalogContext) {
     this.#ctx = ctx;
   }
@@ -84,7 +96,12 @@ export class Catalog {
     return assets.createAsset(this.#ctx, principal(actor), input);
   }
   /** Replace the given top-level fields of an asset (optimistic with `expectedRevision`, fenced with `fence`). */
-  updateAsset(actor: PrincipalInput, id: string, patch: Partial<AssetInput>, options?: UpdateAssetOptions): Promise<Asset> {
+  updateAsset(
+    actor: PrincipalInput,
+    id: string,
+    patch: Partial<AssetInput>,
+    options?: UpdateAssetOptions,
+  ): Promise<Asset> {
     return assets.updateAsset(this.#ctx, principal(actor), id, patch, options);
   }
   /** Delete an asset and everything that belongs to it (managers and admins). */
@@ -104,7 +121,12 @@ export class Catalog {
     return assets.recommend(this.#ctx, principal(actor), query);
   }
   /** Attach a thumbnail, poster, preview clip, trailer link or document. */
-  addRelatedAsset(actor: PrincipalInput, assetId: string, input: RelatedAssetInput, options?: WriteOptions): Promise<RelatedAsset> {
+  addRelatedAsset(
+    actor: PrincipalInput,
+    assetId: string,
+    input: RelatedAssetInput,
+    options?: WriteOptions,
+  ): Promise<RelatedAsset> {
     return assets.addRelatedAsset(this.#ctx, principal(actor), assetId, input, options);
   }
   /** The related assets of an asset. */
@@ -119,11 +141,21 @@ export class Catalog {
     return versions.addVersion(this.#ctx, principal(actor), assetId, input, options);
   }
   /** Replace the given top-level fields of a version. */
-  updateVersion(actor: PrincipalInput, versionId: string, patch: Partial<VersionInput>, options?: WriteOptions): Promise<Version> {
+  updateVersion(
+    actor: PrincipalInput,
+    versionId: string,
+    patch: Partial<VersionInput>,
+    options?: WriteOptions,
+  ): Promise<Version> {
     return versions.updateVersion(this.#ctx, principal(actor), versionId, patch, options);
   }
   /** Record that a version's files moved; links by id (proxies, renditions) survive. */
-  relocateVersion(actor: PrincipalInput, versionId: string, locations: readonly FileLocationInput[], options?: WriteOptions): Promise<Version> {
+  relocateVersion(
+    actor: PrincipalInput,
+    versionId: string,
+    locations: readonly FileLocationInput[],
+    options?: WriteOptions,
+  ): Promise<Version> {
     return versions.relocateVersion(this.#ctx, principal(actor), versionId, locations, options);
   }
   /** Read a version. */
@@ -159,7 +191,12 @@ export class Catalog {
     return versions.relinkProxy(this.#ctx, principal(actor), proxyId, originalId);
   }
   /** Register a rendition of a version (idempotent for the same id and content). */
-  registerRendition(actor: PrincipalInput, versionId: string, input: RenditionInput, options?: WriteOptions): Promise<Rendition> {
+  registerRendition(
+    actor: PrincipalInput,
+    versionId: string,
+    input: RenditionInput,
+    options?: WriteOptions,
+  ): Promise<Rendition> {
     return versions.registerRendition(this.#ctx, principal(actor), versionId, input, options);
   }
   /** The renditions of a version. */
@@ -170,11 +207,21 @@ export class Catalog {
   // Annotations
 
   /** Add timecoded annotations to a version, in one transaction and one audit event. */
-  addAnnotations(actor: PrincipalInput, versionId: string, inputs: readonly AnnotationInput[], options?: WriteOptions): Promise<Annotation[]> {
+  addAnnotations(
+    actor: PrincipalInput,
+    versionId: string,
+    inputs: readonly AnnotationInput[],
+    options?: WriteOptions,
+  ): Promise<Annotation[]> {
     return annotations.addAnnotations(this.#ctx, principal(actor), versionId, inputs, options);
   }
   /** Replace the given fields of an annotation. */
-  updateAnnotation(actor: PrincipalInput, id: string, patch: Partial<AnnotationInput>, options?: WriteOptions): Promise<Annotation> {
+  updateAnnotation(
+    actor: PrincipalInput,
+    id: string,
+    patch: Partial<AnnotationInput>,
+    options?: WriteOptions,
+  ): Promise<Annotation> {
     return annotations.updateAnnotation(this.#ctx, principal(actor), id, patch, options);
   }
   /** Delete annotations. */

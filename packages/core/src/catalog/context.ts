@@ -1,7 +1,7 @@
 import type { Asset, Version } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import { type Clock, type Logger, newId } from '../support/index.js';
-import { type Permission, type Principal, can, denied } from './access.js';
+import { can, denied, type Permission, type Principal } from './access.js';
 import { type AuditChange, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
 import type { CatalogReader, CatalogStore, CatalogTx, Lease } from './port.js';
 
@@ -33,7 +33,11 @@ export function nowIso(ctx: CatalogContext): string {
  * Run a mutation in one store transaction: lock the audit head first (serialising writers), let
  * `fn` read and write, and chain every audit event it records onto the head.
  */
-export function write<T>(ctx: CatalogContext, actor: Principal, fn: (tx: CatalogTx, audit: AuditFn) => Promise<T>): Promise<T> {
+export function write<T>(
+  ctx: CatalogContext,
+  actor: Principal,
+  fn: (tx: CatalogTx, audit: AuditFn) => Promise<T>,
+): Promise<T> {
   return ctx.store.transaction(async (tx) => {
     let head: AuditHead = await tx.lockAuditHead();
     const at = nowIso(ctx);
@@ -61,7 +65,12 @@ export function write<T>(ctx: CatalogContext, actor: Principal, fn: (tx: Catalog
  * Load an asset the principal may act on, or fail with the same `FORBIDDEN` whether or not it
  * exists (global admins get `NOT_FOUND` for missing assets).
  */
-export async function loadAsset(reader: CatalogReader, principal: Principal, id: string, permission: Permission): Promise<Asset> {
+export async function loadAsset(
+  reader: CatalogReader,
+  principal: Principal,
+  id: string,
+  permission: Permission,
+): Promise<Asset> {
   const asset = await reader.getAsset(id);
   if (asset !== undefined && can(principal, permission, asset.project)) return asset;
   if (asset === undefined && principal.global === 'admin') {
@@ -79,7 +88,8 @@ export async function loadVersion(
 ): Promise<{ version: Version; asset: Asset }> {
   const version = await reader.getEntity('version', id);
   const asset = version === undefined ? undefined : await reader.getAsset(version.assetId);
-  if (version !== undefined && asset !== undefined && can(principal, permission, asset.project)) return { version, asset };
+  if (version !== undefined && asset !== undefined && can(principal, permission, asset.project))
+    return { version, asset };
   if (version === undefined && principal.global === 'admin') {
     throw new FramewiseError('NOT_FOUND', `Version "${id}" does not exist`, { details: { versionId: id } });
   }
@@ -96,9 +106,16 @@ export interface WriteOptions {
  * Refuse a write that a check-out forbids: a stale fencing token, or no token while another
  * principal holds an active lease.
  */
-export async function assertWritable(ctx: CatalogContext, tx: CatalogTx, principal: Principal, asset: Asset, options: WriteOptions): Promise<void> {
+export async function assertWritable(
+  ctx: CatalogContext,
+  tx: CatalogTx,
+  principal: Principal,
+  asset: Asset,
+  options: WriteOptions,
+): Promise<void> {
   const lease = await tx.getLease(asset.id);
-  const active: Lease | undefined = lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now() ? lease : undefined;
+  const active: Lease | undefined =
+    lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now() ? lease : undefined;
   if (options.fence !== undefined) {
     if (options.fence < asset.fence || (active !== undefined && active.token !== options.fence)) {
       throw new FramewiseError(

@@ -4,7 +4,17 @@
  *
  * @module
  */
-export { can, denied, type Permission, type Principal, type PrincipalInput, PrincipalSchema, type Role, RoleSchema, readableProjects } from './access.js';
+export {
+  can,
+  denied,
+  type Permission,
+  type Principal,
+  type PrincipalInput,
+  PrincipalSchema,
+  type Role,
+  RoleSchema,
+  readableProjects,
+} from './access.js';
 export type { UpdateAssetOptions } from './asset-ops.js';
 export {
   type AuditChange,
@@ -22,7 +32,14 @@ export {
 export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } from './catalog.js';
 export type { WriteOptions } from './context.js';
 export type { LeaseOptions } from './lease-ops.js';
-export { annotationMatches, assetMatches, assetSortValue, compareKeys, compareRecommendations, recommendationScore } from './match.js';
+export {
+  annotationMatches,
+  assetMatches,
+  assetSortValue,
+  compareKeys,
+  compareRecommendations,
+  recommendationScore,
+} from './match.js';
 export { createMemoryCatalogStore, type MemoryCatalogStoreOptions } from './memory-store.js';
 export type {
   AnnotationIndex,
@@ -45,8 +62,8 @@ export {
   AssetQuerySchema,
   type AssetSearch,
   AssetSortFieldSchema,
-  compareCodePoints,
   type Cursor,
+  compareCodePoints,
   decodeCursor,
   encodeCursor,
   indexAnnotation,

@@ -1,11 +1,12 @@
+import type { Asset } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import type { Principal } from './access.js';
+import type { Catalog } from './catalog.js';
 import { type CatalogContext, loadAsset, nowIso, write } from './context.js';
-import type { Asset } from '../assets/index.js';
 import type { CatalogTx, Lease } from './port.js';
 import { indexAsset } from './search-model.js';
 
-/** Options for {@link checkOut} and {@link renewLease}. */
+/** Options for {@link Catalog.checkOut} and {@link Catalog.renewLease}. */
 export interface LeaseOptions {
   /** How long the lease lasts; default from the catalog options (15 minutes). */
   readonly ttlMs?: number;
@@ -16,18 +17,26 @@ export interface LeaseOptions {
 function ttlOf(ctx: CatalogContext, options: LeaseOptions): number {
   const ttl = options.ttlMs ?? ctx.defaultLeaseMs;
   if (!Number.isSafeInteger(ttl) || ttl < 1_000 || ttl > 7 * 86_400_000) {
-    throw new FramewiseError('INVALID_INPUT', `Lease ttlMs ${ttl} must be between 1 s and 7 days`, { details: { ttlMs: ttl } });
+    throw new FramewiseError('INVALID_INPUT', `Lease ttlMs ${ttl} must be between 1 s and 7 days`, {
+      details: { ttlMs: ttl },
+    });
   }
   return ttl;
 }
 
-const isActive = (ctx: CatalogContext, lease: Lease | undefined): lease is Lease => lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now();
+const isActive = (ctx: CatalogContext, lease: Lease | undefined): lease is Lease =>
+  lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now();
 
 /**
  * Check an asset out exclusively. Refused with `CONFLICT` naming the holder while another lease is
  * active; an expired lease is taken over. Each check-out gets a higher fencing token.
  */
-export async function checkOut(ctx: CatalogContext, principal: Principal, assetId: string, options: LeaseOptions = {}): Promise<Lease> {
+export async function checkOut(
+  ctx: CatalogContext,
+  principal: Principal,
+  assetId: string,
+  options: LeaseOptions = {},
+): Promise<Lease> {
   const ttl = ttlOf(ctx, options);
   return write(ctx, principal, async (tx, audit) => {
     const asset = await loadAsset(tx, principal, assetId, 'checkout');
@@ -51,12 +60,24 @@ export async function checkOut(ctx: CatalogContext, principal: Principal, assetI
     const fenced = { ...asset, fence: lease.token };
     await tx.putAsset(fenced, indexAsset(fenced));
     await tx.putLease(lease);
-    await audit(current === undefined ? 'lease.checkout' : 'lease.takeover', { type: 'asset', id: assetId }, asset.project, current ?? undefined, lease);
+    await audit(
+      current === undefined ? 'lease.checkout' : 'lease.takeover',
+      { type: 'asset', id: assetId },
+      asset.project,
+      current ?? undefined,
+      lease,
+    );
     return lease;
   });
 }
 
-async function requireOwnLease(ctx: CatalogContext, lease: Lease | undefined, principal: Principal, assetId: string, token: number): Promise<Lease> {
+async function requireOwnLease(
+  ctx: CatalogContext,
+  lease: Lease | undefined,
+  principal: Principal,
+  assetId: string,
+  token: number,
+): Promise<Lease> {
   if (lease === undefined || lease.token !== token || lease.holder !== principal.id || !isActive(ctx, lease)) {
     throw new FramewiseError(
       'CONFLICT',
@@ -74,7 +95,13 @@ async function retireToken(tx: CatalogTx, asset: Asset, lease: Lease): Promise<v
 }
 
 /** Extend your own active lease. */
-export async function renewLease(ctx: CatalogContext, principal: Principal, assetId: string, token: number, options: LeaseOptions = {}): Promise<Lease> {
+export async function renewLease(
+  ctx: CatalogContext,
+  principal: Principal,
+  assetId: string,
+  token: number,
+  options: LeaseOptions = {},
+): Promise<Lease> {
   const ttl = ttlOf(ctx, options);
   return write(ctx, principal, async (tx, audit) => {
     const asset = await loadAsset(tx, principal, assetId, 'checkout');
@@ -87,7 +114,12 @@ export async function renewLease(ctx: CatalogContext, principal: Principal, asse
 }
 
 /** Check an asset back in with the token you checked it out with. A stale token is refused; after check-in the token is stale. */
-export async function checkIn(ctx: CatalogContext, principal: Principal, assetId: string, token: number): Promise<void> {
+export async function checkIn(
+  ctx: CatalogContext,
+  principal: Principal,
+  assetId: string,
+  token: number,
+): Promise<void> {
   await write(ctx, principal, async (tx, audit) => {
     const asset = await loadAsset(tx, principal, assetId, 'checkout');
     const lease = await requireOwnLease(ctx, await tx.getLease(assetId), principal, assetId, token);

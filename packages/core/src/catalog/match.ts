@@ -6,7 +6,13 @@
 import type { Annotation, Asset } from '../assets/index.js';
 import type { Rational } from '../time/index.js';
 import type { AnnotationIndex, AssetIndex } from './port.js';
-import { type AnnotationSearch, type AssetSearch, compareCodePoints, type Cursor, type RecommendationSearch } from './search-model.js';
+import {
+  type AnnotationSearch,
+  type AssetSearch,
+  type Cursor,
+  compareCodePoints,
+  type RecommendationSearch,
+} from './search-model.js';
 
 const hasAny = (values: readonly string[], wanted: readonly string[] | undefined) =>
   wanted === undefined || wanted.some((w) => values.includes(w));
@@ -20,7 +26,8 @@ export function assetMatches(asset: Asset, index: AssetIndex, q: AssetSearch): b
   if (!hasAny(index.genres, q.genres)) return false;
   if (!hasAny(index.languages, q.languages)) return false;
   if (q.ratingTerritory !== undefined && !index.ratingTerritories.includes(q.ratingTerritory)) return false;
-  if (q.ratingSystemPrefix !== undefined && !index.ratingKeys.some((k) => k.startsWith(q.ratingSystemPrefix as string))) return false;
+  if (q.ratingSystemPrefix !== undefined && !index.ratingKeys.some((k) => k.startsWith(q.ratingSystemPrefix as string)))
+    return false;
   if (!hasAny(index.ratingKeys, q.ratingKeys)) return false;
   if (q.yearFrom !== undefined && index.year < q.yearFrom) return false;
   if (q.yearTo !== undefined && index.year > q.yearTo) return false;

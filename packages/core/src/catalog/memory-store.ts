@@ -1,7 +1,14 @@
 import type { Annotation, Asset } from '../assets/index.js';
 import type { AuditEvent, AuditHead } from './audit.js';
 import { GENESIS_HASH } from './audit.js';
-import { annotationMatches, assetMatches, assetSortValue, compareKeys, compareRecommendations, recommendationScore } from './match.js';
+import {
+  annotationMatches,
+  assetMatches,
+  assetSortValue,
+  compareKeys,
+  compareRecommendations,
+  recommendationScore,
+} from './match.js';
 import type {
   AnnotationIndex,
   AssetIndex,
@@ -13,7 +20,14 @@ import type {
   Lease,
   Page,
 } from './port.js';
-import { type AnnotationSearch, type AssetSearch, type Cursor, compareCodePoints, encodeCursor, type RecommendationSearch } from './search-model.js';
+import {
+  type AnnotationSearch,
+  type AssetSearch,
+  type Cursor,
+  compareCodePoints,
+  encodeCursor,
+  type RecommendationSearch,
+} from './search-model.js';
 
 interface AssetEntry {
   readonly asset: Asset;
@@ -33,9 +47,9 @@ class Postings {
   private readonly map = new Map<string, Set<string>>();
   add(values: readonly string[], id: string): void {
     for (const v of values) {
-      let set = this.map.get(v);
-      if (set === undefined) this.map.set(v, (set = new Set()));
-      set.add(id);
+      const set = this.map.get(v);
+      if (set === undefined) this.map.set(v, new Set([id]));
+      else set.add(id);
     }
   }
   remove(values: readonly string[], id: string): void {
@@ -151,7 +165,10 @@ class MemoryState {
   assetsSortedBy(field: AssetSearch['sortField']): readonly AssetEntry[] {
     let sorted = this.sortedAssets.get(field);
     if (sorted === undefined) {
-      const keyed = [...this.assets.values()].map((e) => ({ e, key: { value: assetSortValue(e.asset, e.index, field), id: e.asset.id } }));
+      const keyed = [...this.assets.values()].map((e) => ({
+        e,
+        key: { value: assetSortValue(e.asset, e.index, field), id: e.asset.id },
+      }));
       keyed.sort((a, b) => compareKeys(a.key, b.key));
       sorted = keyed.map((k) => k.e);
       this.sortedAssets.set(field, sorted);
@@ -187,7 +204,9 @@ class MemoryTx implements CatalogTx {
   }
   async listEntities<K extends EntityKind>(kind: K, filter: EntityFilter): Promise<EntityMap[K][]> {
     const staged = this.entities.get(kind) as Map<string, EntityMap[K] | null>;
-    const base = [...(this.state.entities.get(kind) as Map<string, EntityMap[K]>).values()].filter((e) => !staged.has(e.id));
+    const base = [...(this.state.entities.get(kind) as Map<string, EntityMap[K]>).values()].filter(
+      (e) => !staged.has(e.id),
+    );
     const merged = [...base, ...[...staged.values()].filter((e): e is EntityMap[K] => e !== null)];
     return sortById(merged.filter((e) => entityMatches(e, filter))).map(clone);
   }
@@ -199,7 +218,9 @@ class MemoryTx implements CatalogTx {
   }
   async listAnnotations(versionId: string): Promise<Annotation[]> {
     const base = this.state.versionAnnotations(versionId).filter((e) => !this.annotations.has(e.annotation.id));
-    const staged = [...this.annotations.values()].filter((e): e is AnnotationEntry => e !== null && e.annotation.versionId === versionId);
+    const staged = [...this.annotations.values()].filter(
+      (e): e is AnnotationEntry => e !== null && e.annotation.versionId === versionId,
+    );
     return [...base, ...staged].sort(byStart).map((e) => clone(e.annotation));
   }
   async getLease(assetId: string): Promise<Lease | undefined> {
@@ -214,15 +235,20 @@ class MemoryTx implements CatalogTx {
     this.assets.set(id, null);
     const versions = await this.listEntities('version', { assetId: id });
     for (const v of versions) {
-      for (const r of [...(await this.listEntities('relation', { from: v.id })), ...(await this.listEntities('relation', { to: v.id }))]) {
+      for (const r of [
+        ...(await this.listEntities('relation', { from: v.id })),
+        ...(await this.listEntities('relation', { to: v.id })),
+      ]) {
         this.entities.get('relation')?.set(r.id, null);
       }
     }
     for (const kind of KINDS) {
       for (const e of await this.listEntities(kind, { assetId: id })) this.entities.get(kind)?.set(e.id, null);
     }
-    for (const entry of this.state.annotations.values()) if (entry.annotation.assetId === id) this.annotations.set(entry.annotation.id, null);
-    for (const [key, entry] of this.annotations) if (entry !== null && entry.annotation.assetId === id) this.annotations.set(key, null);
+    for (const entry of this.state.annotations.values())
+      if (entry.annotation.assetId === id) this.annotations.set(entry.annotation.id, null);
+    for (const [key, entry] of this.annotations)
+      if (entry !== null && entry.annotation.assetId === id) this.annotations.set(key, null);
     this.leases.set(id, null);
   }
   async putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void> {
@@ -347,7 +373,10 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
       if (q.ratingKeys !== undefined) sets.push(p.rating.any(q.ratingKeys));
       for (const token of q.tokens ?? []) sets.push(p.token.any([token]));
       const candidates = sets.length > 0 ? intersect(sets) : undefined;
-      const keyOf = (e: AssetEntry): Cursor => ({ value: assetSortValue(e.asset, e.index, q.sortField), id: e.asset.id });
+      const keyOf = (e: AssetEntry): Cursor => ({
+        value: assetSortValue(e.asset, e.index, q.sortField),
+        id: e.asset.id,
+      });
       const afterOk = (e: AssetEntry) => {
         if (q.after === undefined) return true;
         const c = compareKeys(keyOf(e), q.after);
@@ -355,7 +384,9 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
       };
       const out: AssetEntry[] = [];
       if (candidates !== undefined && candidates.size < 2_000) {
-        const list = [...candidates].map((id) => state.assets.get(id) as AssetEntry).filter((e) => assetMatches(e.asset, e.index, q) && afterOk(e));
+        const list = [...candidates]
+          .map((id) => state.assets.get(id) as AssetEntry)
+          .filter((e) => assetMatches(e.asset, e.index, q) && afterOk(e));
         list.sort((a, b) => (q.descending ? -1 : 1) * compareKeys(keyOf(a), keyOf(b)));
         out.push(...list.slice(0, q.limit + 1));
       } else {
@@ -387,7 +418,10 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
         }
       }
       if (q.after !== undefined) from = Math.max(from, lowerBound(source, q.after.startUs));
-      const highUs = q.startWithin === undefined ? Number.POSITIVE_INFINITY : Math.ceil((q.startWithin.end.num * 1_000_000) / q.startWithin.end.den) + 1;
+      const highUs =
+        q.startWithin === undefined
+          ? Number.POSITIVE_INFINITY
+          : Math.ceil((q.startWithin.end.num * 1_000_000) / q.startWithin.end.den) + 1;
       const out: AnnotationEntry[] = [];
       for (let i = from; i < source.length && out.length <= q.limit; i++) {
         const e = source[i] as AnnotationEntry;
@@ -448,4 +482,3 @@ function lowerBound(list: readonly AnnotationEntry[], startUs: number): number {
 function byStartKey(e: AnnotationEntry, key: { startUs: number; id: string }): number {
   return e.index.startUs - key.startUs || compareCodePoints(e.annotation.id, key.id);
 }
-

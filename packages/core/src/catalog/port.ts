@@ -89,7 +89,9 @@ export interface CatalogTx extends CatalogReader {
   deleteAsset(id: string): Promise<void>;
   putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void>;
   deleteEntity(kind: EntityKind, id: string): Promise<void>;
-  putAnnotations(records: readonly { readonly annotation: Annotation; readonly index: AnnotationIndex }[]): Promise<void>;
+  putAnnotations(
+    records: readonly { readonly annotation: Annotation; readonly index: AnnotationIndex }[],
+  ): Promise<void>;
   deleteAnnotations(ids: readonly string[]): Promise<void>;
   putLease(lease: Lease): Promise<void>;
   deleteLease(assetId: string): Promise<void>;

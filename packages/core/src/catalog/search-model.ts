@@ -1,12 +1,26 @@
 import { z } from 'zod';
-import { type Annotation, AnnotationTypeSchema, type Asset, AssetKindSchema, IdSchema, InstantSchema, LabelSchema, LanguageTagSchema, primaryTitle, TerritoryCodeSchema } from '../assets/index.js';
+import {
+  type Annotation,
+  AnnotationTypeSchema,
+  type Asset,
+  AssetKindSchema,
+  IdSchema,
+  InstantSchema,
+  LabelSchema,
+  LanguageTagSchema,
+  primaryTitle,
+  TerritoryCodeSchema,
+} from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import { mulDivRound, type Rational } from '../time/index.js';
 import type { AnnotationIndex, AssetIndex } from './port.js';
 
 /** Split text into the distinct lower-cased words every store searches by. */
 export function tokenize(text: string): string[] {
-  const words = text.toLowerCase().normalize('NFKC').split(/[^\p{L}\p{N}]+/u);
+  const words = text
+    .toLowerCase()
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u);
   return [...new Set(words.filter((w) => w.length > 0 && w.length <= 64))];
 }
 
@@ -68,7 +82,11 @@ export const AssetQuerySchema = z.object({
   /** Assets with a title, synopsis or original language in any of these. */
   languages: z.array(LanguageTagSchema).max(50).optional(),
   rating: z
-    .object({ territory: TerritoryCodeSchema, system: LabelSchema.optional(), values: z.array(LabelSchema).max(50).optional() })
+    .object({
+      territory: TerritoryCodeSchema,
+      system: LabelSchema.optional(),
+      values: z.array(LabelSchema).max(50).optional(),
+    })
     .optional(),
   productionYear: RangeOf(z.number().int()).optional(),
   createdAt: RangeOf(InstantSchema).optional(),
@@ -76,7 +94,9 @@ export const AssetQuerySchema = z.object({
   text: z.string().trim().min(1).max(500).optional(),
   seriesId: IdSchema.optional(),
   projects: z.array(IdSchema).max(500).optional(),
-  sort: z.object({ field: AssetSortFieldSchema, direction: z.enum(['asc', 'desc']).default('asc') }).default({ field: 'title', direction: 'asc' }),
+  sort: z
+    .object({ field: AssetSortFieldSchema, direction: z.enum(['asc', 'desc']).default('asc') })
+    .default({ field: 'title', direction: 'asc' }),
   limit: z.number().int().min(1).max(1000).default(50),
   /** The `next` cursor of the previous page. */
   after: z.string().max(2000).optional(),
@@ -126,7 +146,10 @@ export const AnnotationQuerySchema = z.object({
   startsAt: z.union([z.number().int().nonnegative(), z.string().max(16)]).optional(),
   /** Annotations that overlap `[start, end)` frames or labels on the version. */
   overlaps: z
-    .object({ start: z.union([z.number().int().nonnegative(), z.string().max(16)]), end: z.union([z.number().int().nonnegative(), z.string().max(16)]) })
+    .object({
+      start: z.union([z.number().int().nonnegative(), z.string().max(16)]),
+      end: z.union([z.number().int().nonnegative(), z.string().max(16)]),
+    })
     .optional(),
   /**
    * Catalog-wide: annotations whose start lies in `[start, end)` of media time, in seconds from each
@@ -134,8 +157,14 @@ export const AnnotationQuerySchema = z.object({
    */
   startsWithin: z
     .object({
-      start: z.union([z.number().nonnegative(), z.object({ num: z.number().int().nonnegative(), den: z.number().int().positive() })]),
-      end: z.union([z.number().nonnegative(), z.object({ num: z.number().int().nonnegative(), den: z.number().int().positive() })]),
+      start: z.union([
+        z.number().nonnegative(),
+        z.object({ num: z.number().int().nonnegative(), den: z.number().int().positive() }),
+      ]),
+      end: z.union([
+        z.number().nonnegative(),
+        z.object({ num: z.number().int().nonnegative(), den: z.number().int().positive() }),
+      ]),
     })
     .optional(),
   /** Annotations whose text contains every word. */
@@ -174,7 +203,9 @@ export const RecommendationQuerySchema = z.object({
   languages: z.array(LanguageTagSchema).max(20).optional(),
   kinds: z.array(AssetKindSchema).max(20).optional(),
   /** Only assets rated in this territory with one of these ratings (e.g. a kids profile). */
-  rating: z.object({ territory: TerritoryCodeSchema, system: LabelSchema, values: z.array(LabelSchema).min(1).max(50) }).optional(),
+  rating: z
+    .object({ territory: TerritoryCodeSchema, system: LabelSchema, values: z.array(LabelSchema).min(1).max(50) })
+    .optional(),
   excludeIds: z.array(IdSchema).max(1000).optional(),
   projects: z.array(IdSchema).max(500).optional(),
   limit: z.number().int().min(1).max(500).default(20),
@@ -212,9 +243,13 @@ export function decodeCursor<T>(text: string, check: (value: unknown) => value i
   } catch {
     // fall through
   }
-  throw new FramewiseError('INVALID_INPUT', `Cursor ${JSON.stringify(text.slice(0, 40))} is not a cursor this query returned`, {
-    details: { cursor: text.slice(0, 200) },
-  });
+  throw new FramewiseError(
+    'INVALID_INPUT',
+    `Cursor ${JSON.stringify(text.slice(0, 40))} is not a cursor this query returned`,
+    {
+      details: { cursor: text.slice(0, 200) },
+    },
+  );
 }
 
 /** Compare two strings by Unicode code point (the order every store sorts text in). */

@@ -21,33 +21,68 @@ import { newId, parseInput } from '../support/index.js';
 import { EditList, type EditListJson, FrameRate, Timecode } from '../time/index.js';
 import { can, type Principal } from './access.js';
 import { canonicalJson } from './audit.js';
-import { indexAnnotation } from './search-model.js';
-import { type AuditFn, assertWritable, type CatalogContext, loadAsset, loadVersion, nowIso, type WriteOptions, write } from './context.js';
+import type { Catalog } from './catalog.js';
+import {
+  type AuditFn,
+  assertWritable,
+  type CatalogContext,
+  loadAsset,
+  loadVersion,
+  nowIso,
+  type WriteOptions,
+  write,
+} from './context.js';
 import type { CatalogReader, CatalogTx } from './port.js';
+import { indexAnnotation } from './search-model.js';
 
 function checkVersionInput(version: Pick<Version, 'rate' | 'startTimecode' | 'name'>): void {
   const rate = FrameRate.parse(version.rate);
   try {
     if (rate.timecodeBase !== undefined) Timecode.parse(version.startTimecode, rate);
   } catch (error) {
-    throw new FramewiseError('INVALID_INPUT', `Version "${version.name}" startTimecode: ${(error as Error).message}`, { cause: error });
+    throw new FramewiseError('INVALID_INPUT', `Version "${version.name}" startTimecode: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
-async function insertVersion(ctx: CatalogContext, tx: CatalogTx, audit: AuditFn, assetId: string, project: string, input: VersionInput): Promise<Version> {
+async function insertVersion(
+  ctx: CatalogContext,
+  tx: CatalogTx,
+  audit: AuditFn,
+  assetId: string,
+  project: string,
+  input: VersionInput,
+): Promise<Version> {
   const parsed = parseInput(VersionInputSchema, input, `Version ${JSON.stringify(input?.name ?? '')}`);
   checkVersionInput(parsed);
   const at = nowIso(ctx);
-  const version: Version = { ...parsed, rate: FrameRate.parse(parsed.rate).toJSON(), id: parsed.id ?? newId(ctx.clock.now()), assetId, revision: 1, createdAt: at, updatedAt: at };
+  const version: Version = {
+    ...parsed,
+    rate: FrameRate.parse(parsed.rate).toJSON(),
+    id: parsed.id ?? newId(ctx.clock.now()),
+    assetId,
+    revision: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
   if ((await tx.getEntity('version', version.id)) !== undefined) {
-    throw new FramewiseError('CONFLICT', `Version "${version.id}" already exists`, { details: { versionId: version.id } });
+    throw new FramewiseError('CONFLICT', `Version "${version.id}" already exists`, {
+      details: { versionId: version.id },
+    });
   }
   await tx.putEntity('version', version);
   await audit('version.create', { type: 'version', id: version.id }, project, undefined, version);
   return version;
 }
 
-export async function addVersion(ctx: CatalogContext, principal: Principal, assetId: string, input: VersionInput, options: WriteOptions = {}): Promise<Version> {
+export async function addVersion(
+  ctx: CatalogContext,
+  principal: Principal,
+  assetId: string,
+  input: VersionInput,
+  options: WriteOptions = {},
+): Promise<Version> {
   return write(ctx, principal, async (tx, audit) => {
     const asset = await loadAsset(tx, principal, assetId, 'write');
     await assertWritable(ctx, tx, principal, asset, options);
@@ -66,9 +101,20 @@ export async function updateVersion(
     const { version: before, asset } = await loadVersion(tx, principal, versionId, 'write');
     await assertWritable(ctx, tx, principal, asset, options);
     const { id: _i, assetId: _a, revision: _r, createdAt: _c, updatedAt: _u, ...current } = before;
-    const merged = parseInput(VersionInputSchema, { ...current, ...patch, id: versionId }, `Version "${versionId}" update`);
+    const merged = parseInput(
+      VersionInputSchema,
+      { ...current, ...patch, id: versionId },
+      `Version "${versionId}" update`,
+    );
     checkVersionInput(merged);
-    const after: Version = { ...merged, id: versionId, assetId: before.assetId, revision: before.revision + 1, createdAt: before.createdAt, updatedAt: nowIso(ctx) };
+    const after: Version = {
+      ...merged,
+      id: versionId,
+      assetId: before.assetId,
+      revision: before.revision + 1,
+      createdAt: before.createdAt,
+      updatedAt: nowIso(ctx),
+    };
     await tx.putEntity('version', after);
     await audit('version.update', { type: 'version', id: versionId }, asset.project, before, after);
     return after;
@@ -107,7 +153,11 @@ export async function listVersions(ctx: CatalogContext, principal: Principal, as
 }
 
 /** Walk relations from a version: `up` to the sources it derives from, `down` to what derives from it. */
-async function walk(reader: CatalogReader, start: string, direction: 'up' | 'down'): Promise<{ ids: string[]; relations: VersionRelation[] }> {
+async function walk(
+  reader: CatalogReader,
+  start: string,
+  direction: 'up' | 'down',
+): Promise<{ ids: string[]; relations: VersionRelation[] }> {
   const seen = new Set<string>([start]);
   const relations: VersionRelation[] = [];
   const ids: string[] = [];
@@ -131,7 +181,7 @@ async function walk(reader: CatalogReader, start: string, direction: 'up' | 'dow
   return { ids, relations };
 }
 
-/** Input for {@link relateVersions}. */
+/** Input for {@link Catalog.relateVersions}. */
 export interface RelateInput {
   /** The derived version. */
   readonly from: string;
@@ -142,18 +192,30 @@ export interface RelateInput {
   readonly editList?: EditListJson;
 }
 
-async function insertRelation(ctx: CatalogContext, tx: CatalogTx, audit: AuditFn, principal: Principal, input: RelateInput): Promise<VersionRelation> {
+async function insertRelation(
+  ctx: CatalogContext,
+  tx: CatalogTx,
+  audit: AuditFn,
+  principal: Principal,
+  input: RelateInput,
+): Promise<VersionRelation> {
   const type = parseInput(VersionRelationTypeSchema, input.type, 'Relation type');
   const { asset: fromAsset } = await loadVersion(tx, principal, input.from, 'write');
   await loadVersion(tx, principal, input.to, 'read');
   if (input.from === input.to) {
-    throw new FramewiseError('INVALID_INPUT', `Version "${input.from}" cannot be related to itself`, { details: { ...input } });
+    throw new FramewiseError('INVALID_INPUT', `Version "${input.from}" cannot be related to itself`, {
+      details: { ...input },
+    });
   }
   const { ids: ancestorsOfTarget } = await walk(tx, input.to, 'up');
   if (ancestorsOfTarget.includes(input.from)) {
-    throw new FramewiseError('CONFLICT', `Relating "${input.from}" ${type} "${input.to}" would make a cycle: "${input.to}" already derives from "${input.from}"`, {
-      details: { ...input },
-    });
+    throw new FramewiseError(
+      'CONFLICT',
+      `Relating "${input.from}" ${type} "${input.to}" would make a cycle: "${input.to}" already derives from "${input.from}"`,
+      {
+        details: { ...input },
+      },
+    );
   }
   if (input.editList !== undefined && !EDIT_RELATIONS.has(type)) {
     throw new FramewiseError('INVALID_INPUT', `Relation ${type} does not carry an edit list`, { details: { type } });
@@ -166,7 +228,9 @@ async function insertRelation(ctx: CatalogContext, tx: CatalogTx, audit: AuditFn
     ...(input.editList === undefined ? {} : { editList: editListRecord(input.editList) }),
     createdAt: nowIso(ctx),
   };
-  const duplicate = (await tx.listEntities('relation', { from: input.from, to: input.to })).find((r) => r.type === type);
+  const duplicate = (await tx.listEntities('relation', { from: input.from, to: input.to })).find(
+    (r) => r.type === type,
+  );
   if (duplicate !== undefined) return duplicate;
   await tx.putEntity('relation', relation);
   await audit('relation.create', { type: 'relation', id: relation.id }, fromAsset.project, undefined, relation);
@@ -175,11 +239,19 @@ async function insertRelation(ctx: CatalogContext, tx: CatalogTx, audit: AuditFn
 
 function editListRecord(json: EditListJson): NonNullable<VersionRelation['editList']> {
   const normalized = EditList.of(json.rate, json.events, { recordStart: json.recordStart }).toJSON();
-  return { rate: normalized.rate, recordStart: normalized.recordStart, events: normalized.events.map((e) => ({ ...e })) };
+  return {
+    rate: normalized.rate,
+    recordStart: normalized.recordStart,
+    events: normalized.events.map((e) => ({ ...e })),
+  };
 }
 
 /** Record a typed relation between two versions; refuses cycles. Idempotent for an identical relation. */
-export async function relateVersions(ctx: CatalogContext, principal: Principal, input: RelateInput): Promise<VersionRelation> {
+export async function relateVersions(
+  ctx: CatalogContext,
+  principal: Principal,
+  input: RelateInput,
+): Promise<VersionRelation> {
   return write(ctx, principal, (tx, audit) => insertRelation(ctx, tx, audit, principal, input));
 }
 
@@ -192,7 +264,11 @@ export interface Genealogy {
   readonly hidden: number;
 }
 
-async function readable(ctx: CatalogContext, principal: Principal, ids: readonly string[]): Promise<{ versions: Version[]; hidden: number }> {
+async function readable(
+  ctx: CatalogContext,
+  principal: Principal,
+  ids: readonly string[],
+): Promise<{ versions: Version[]; hidden: number }> {
   const versions: Version[] = [];
   let hidden = 0;
   for (const id of ids) {
@@ -219,25 +295,44 @@ export async function descendants(ctx: CatalogContext, principal: Principal, ver
 }
 
 /** The lineage of a deliverable back to its originals (ancestors with no sources of their own). */
-export async function lineage(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Genealogy & { readonly originals: readonly Version[] }> {
+export async function lineage(
+  ctx: CatalogContext,
+  principal: Principal,
+  versionId: string,
+): Promise<Genealogy & { readonly originals: readonly Version[] }> {
   const up = await ancestors(ctx, principal, versionId);
   const derived = new Set(up.relations.map((r) => r.from));
   return { ...up, originals: up.versions.filter((v) => !derived.has(v.id)) };
 }
 
 /** Point a proxy at a (new) high-resolution original, replacing its previous proxy-of link. */
-export async function relinkProxy(ctx: CatalogContext, principal: Principal, proxyId: string, originalId: string): Promise<VersionRelation> {
+export async function relinkProxy(
+  ctx: CatalogContext,
+  principal: Principal,
+  proxyId: string,
+  originalId: string,
+): Promise<VersionRelation> {
   return write(ctx, principal, async (tx, audit) => {
     const { asset } = await loadVersion(tx, principal, proxyId, 'write');
     const old = (await tx.listEntities('relation', { from: proxyId })).filter((r) => r.type === 'proxy-of');
     for (const r of old) await tx.deleteEntity('relation', r.id);
-    const relation = await insertRelation(ctx, tx, audit, principal, { from: proxyId, to: originalId, type: 'proxy-of' });
-    await audit('proxy.relink', { type: 'version', id: proxyId }, asset.project, { originals: old.map((r) => r.to) }, { originals: [originalId] });
+    const relation = await insertRelation(ctx, tx, audit, principal, {
+      from: proxyId,
+      to: originalId,
+      type: 'proxy-of',
+    });
+    await audit(
+      'proxy.relink',
+      { type: 'version', id: proxyId },
+      asset.project,
+      { originals: old.map((r) => r.to) },
+      { originals: [originalId] },
+    );
     return relation;
   });
 }
 
-/** Input for {@link deriveVersion}. */
+/** Input for {@link Catalog.deriveVersion}. */
 export interface DeriveInput {
   /** The new version. */
   readonly version: VersionInput;
@@ -252,7 +347,7 @@ export interface DeriveInput {
   readonly carry?: boolean | readonly AnnotationType[];
 }
 
-/** What {@link deriveVersion} made. */
+/** What {@link Catalog.deriveVersion} made. */
 export interface DeriveResult {
   readonly version: Version;
   readonly relations: readonly VersionRelation[];
@@ -271,23 +366,43 @@ export interface DeriveResult {
  * it to its sources, and carry the sources' annotations through the edit list — all in one
  * transaction.
  */
-export async function deriveVersion(ctx: CatalogContext, principal: Principal, input: DeriveInput, options: WriteOptions = {}): Promise<DeriveResult> {
-  const edit = input.editList === undefined ? undefined : EditList.of(input.editList.rate, input.editList.events, { recordStart: input.editList.recordStart });
+export async function deriveVersion(
+  ctx: CatalogContext,
+  principal: Principal,
+  input: DeriveInput,
+  options: WriteOptions = {},
+): Promise<DeriveResult> {
+  const edit =
+    input.editList === undefined
+      ? undefined
+      : EditList.of(input.editList.rate, input.editList.events, { recordStart: input.editList.recordStart });
   const sources = [...new Set(input.sources ?? edit?.sources() ?? [])];
-  if (sources.length === 0) throw new FramewiseError('INVALID_INPUT', 'Derived version needs at least one source version', { details: {} });
+  if (sources.length === 0)
+    throw new FramewiseError('INVALID_INPUT', 'Derived version needs at least one source version', { details: {} });
   return write(ctx, principal, async (tx, audit) => {
     const first = await loadVersion(tx, principal, sources[0] as string, 'read');
     const target = await loadAsset(tx, principal, input.assetId ?? first.asset.id, 'write');
     await assertWritable(ctx, tx, principal, target, options);
     const version = await insertVersion(ctx, tx, audit, target.id, target.project, input.version);
     if (edit !== undefined && !FrameRate.parse(version.rate).sameCadence(edit.rate)) {
-      throw new FramewiseError('INVALID_INPUT', `Edit list is at ${edit.rate.toString()} but version "${version.name}" is at ${FrameRate.parse(version.rate).toString()}`, {
-        details: {},
-      });
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Edit list is at ${edit.rate.toString()} but version "${version.name}" is at ${FrameRate.parse(version.rate).toString()}`,
+        {
+          details: {},
+        },
+      );
     }
     const relations: VersionRelation[] = [];
     for (const source of sources) {
-      relations.push(await insertRelation(ctx, tx, audit, principal, { from: version.id, to: source, type: input.relation, ...(input.editList ? { editList: input.editList } : {}) }));
+      relations.push(
+        await insertRelation(ctx, tx, audit, principal, {
+          from: version.id,
+          to: source,
+          type: input.relation,
+          ...(input.editList ? { editList: input.editList } : {}),
+        }),
+      );
     }
     const carry = input.carry ?? edit !== undefined;
     const result = { carried: [] as Annotation[], split: [] as string[], cut: [] as string[], trimmed: [] as string[] };
@@ -296,9 +411,13 @@ export async function deriveVersion(ctx: CatalogContext, principal: Principal, i
       for (const source of sources) {
         const { version: sourceVersion } = await loadVersion(tx, principal, source, 'read');
         if (!FrameRate.parse(sourceVersion.rate).sameCadence(edit.rate)) {
-          throw new FramewiseError('INVALID_INPUT', `Source version "${source}" is at ${FrameRate.parse(sourceVersion.rate).toString()}, the edit list at ${edit.rate.toString()}`, {
-            details: { source },
-          });
+          throw new FramewiseError(
+            'INVALID_INPUT',
+            `Source version "${source}" is at ${FrameRate.parse(sourceVersion.rate).toString()}, the edit list at ${edit.rate.toString()}`,
+            {
+              details: { source },
+            },
+          );
         }
         const annotations = (await tx.listAnnotations(source)).filter((a) => carry === true || carry.includes(a.type));
         const report = carryAnnotations(annotations, edit, source);
@@ -306,7 +425,15 @@ export async function deriveVersion(ctx: CatalogContext, principal: Principal, i
         result.cut.push(...report.cut);
         result.trimmed.push(...report.trimmed);
         for (const piece of report.carried) {
-          const { id: _id, versionId: _v, assetId: _a, project: _p, createdAt: _c, derivedFrom: _d, ...rest } = piece.from;
+          const {
+            id: _id,
+            versionId: _v,
+            assetId: _a,
+            project: _p,
+            createdAt: _c,
+            derivedFrom: _d,
+            ...rest
+          } = piece.from;
           result.carried.push({
             ...rest,
             id: newId(ctx.clock.now()),
@@ -325,7 +452,11 @@ export async function deriveVersion(ctx: CatalogContext, principal: Principal, i
       await tx.putAnnotations(result.carried.map((annotation) => ({ annotation, index: indexAnnotation(annotation) })));
       if (result.carried.length > 0 || result.cut.length > 0) {
         await audit('annotations.carry', { type: 'version', id: version.id }, target.project, undefined, undefined, [
-          { path: 'carried', before: null, after: result.carried.map((a) => ({ id: a.id, from: a.derivedFrom, start: a.start, duration: a.duration })) },
+          {
+            path: 'carried',
+            before: null,
+            after: result.carried.map((a) => ({ id: a.id, from: a.derivedFrom, start: a.start, duration: a.duration })),
+          },
           { path: 'cut', before: null, after: result.cut },
           { path: 'split', before: null, after: result.split },
         ]);
@@ -342,7 +473,11 @@ export async function registerRendition(
   input: RenditionInput,
   options: WriteOptions = {},
 ): Promise<Rendition> {
-  const parsed = parseInput(RenditionInputSchema, input, `Rendition ${JSON.stringify(input?.profile ?? '')} of "${versionId}"`);
+  const parsed = parseInput(
+    RenditionInputSchema,
+    input,
+    `Rendition ${JSON.stringify(input?.profile ?? '')} of "${versionId}"`,
+  );
   return write(ctx, principal, async (tx, audit) => {
     const { asset } = await loadVersion(tx, principal, versionId, 'write');
     await assertWritable(ctx, tx, principal, asset, options);
@@ -351,7 +486,9 @@ export async function registerRendition(
     if (existing !== undefined) {
       const { createdAt: _c, assetId: _a, versionId: v, ...same } = existing;
       if (v === versionId && canonicalJson(same) === canonicalJson({ ...parsed, id })) return existing;
-      throw new FramewiseError('CONFLICT', `Rendition "${id}" already exists with other content`, { details: { renditionId: id } });
+      throw new FramewiseError('CONFLICT', `Rendition "${id}" already exists with other content`, {
+        details: { renditionId: id },
+      });
     }
     const rendition: Rendition = { ...parsed, id, assetId: asset.id, versionId, createdAt: nowIso(ctx) };
     await tx.putEntity('rendition', rendition);
@@ -360,7 +497,11 @@ export async function registerRendition(
   });
 }
 
-export async function listRenditions(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Rendition[]> {
+export async function listRenditions(
+  ctx: CatalogContext,
+  principal: Principal,
+  versionId: string,
+): Promise<Rendition[]> {
   await loadVersion(ctx.store, principal, versionId, 'read');
   return ctx.store.listEntities('rendition', { versionId });
 }

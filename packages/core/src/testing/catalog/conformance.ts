@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Catalog,
-  type CatalogStore,
-  createCatalog,
-  isFramewiseError,
-  type PrincipalInput,
-} from '../../index.js';
+import { type Catalog, type CatalogStore, createCatalog, isFramewiseError, type PrincipalInput } from '../../index.js';
 import { annotationSuite } from './annotations.js';
-import { admin, auditor, dramaEditor, dramaEditor2, dramaManager, dramaViewer, ManualClock, newsEditor } from './fixtures.js';
+import {
+  admin,
+  auditor,
+  dramaEditor,
+  dramaEditor2,
+  dramaManager,
+  dramaViewer,
+  ManualClock,
+  newsEditor,
+} from './fixtures.js';
 import { searchSuite } from './search.js';
 
 /** Hooks that let the suite tamper with a store's audit table, to prove verification finds it. */
@@ -80,19 +83,46 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
     describe('assets', () => {
       it('creates, reads, updates with revisions, and deletes with everything that belongs', async () => {
         const { catalog } = ctx;
-        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'The Crossing', { id: 'conf-crud-1', genres: ['Drama'] }));
+        const asset = await catalog.createAsset(
+          dramaEditor,
+          episode('drama', 'The Crossing', { id: 'conf-crud-1', genres: ['Drama'] }),
+        );
         expect(asset).toMatchObject({ id: 'conf-crud-1', revision: 1, createdBy: 'ana', fence: 0 });
         expect((await catalog.getAsset(dramaViewer, asset.id)).titles[0]?.value).toBe('The Crossing');
         const updated = await catalog.updateAsset(dramaEditor, asset.id, { moods: ['tense'] }, { expectedRevision: 1 });
         expect(updated.revision).toBe(2);
         expect(updated.genres).toEqual(['Drama']);
-        await expectError(catalog.updateAsset(dramaEditor, asset.id, { moods: [] }, { expectedRevision: 1 }), 'CONFLICT', /revision 2, not 1/);
-        await expectError(catalog.createAsset(dramaEditor, episode('drama', 'Dup', { id: 'conf-crud-1' })), 'CONFLICT', /already exists/);
-        await expectError(catalog.updateAsset(dramaEditor, asset.id, { project: 'news' }), 'INVALID_INPUT', /cannot move/);
-        const version = await catalog.addVersion(dramaEditor, asset.id, { name: 'master', kind: 'master', rate: { num: 25, den: 1, dropFrame: false }, durationFrames: 1000 });
-        const proxy = await catalog.addVersion(dramaEditor, asset.id, { name: 'proxy', kind: 'proxy', rate: { num: 25, den: 1, dropFrame: false }, durationFrames: 1000 });
+        await expectError(
+          catalog.updateAsset(dramaEditor, asset.id, { moods: [] }, { expectedRevision: 1 }),
+          'CONFLICT',
+          /revision 2, not 1/,
+        );
+        await expectError(
+          catalog.createAsset(dramaEditor, episode('drama', 'Dup', { id: 'conf-crud-1' })),
+          'CONFLICT',
+          /already exists/,
+        );
+        await expectError(
+          catalog.updateAsset(dramaEditor, asset.id, { project: 'news' }),
+          'INVALID_INPUT',
+          /cannot move/,
+        );
+        const version = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'master',
+          kind: 'master',
+          rate: { num: 25, den: 1, dropFrame: false },
+          durationFrames: 1000,
+        });
+        const proxy = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'proxy',
+          kind: 'proxy',
+          rate: { num: 25, den: 1, dropFrame: false },
+          durationFrames: 1000,
+        });
         await catalog.relateVersions(dramaEditor, { from: proxy.id, to: version.id, type: 'proxy-of' });
-        await catalog.addAnnotations(dramaEditor, version.id, [{ type: 'note', start: 0, duration: 10, provenance: { kind: 'person', id: 'ana' } }]);
+        await catalog.addAnnotations(dramaEditor, version.id, [
+          { type: 'note', start: 0, duration: 10, provenance: { kind: 'person', id: 'ana' } },
+        ]);
         await expectError(catalog.deleteAsset(dramaEditor, asset.id), 'FORBIDDEN');
         await catalog.deleteAsset(dramaManager, asset.id);
         await expectError(catalog.getAsset(dramaEditor, asset.id), 'FORBIDDEN');
@@ -104,16 +134,27 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
 
       it('refuses invalid input naming the field', async () => {
         const message = await expectError(
-          ctx.catalog.createAsset(dramaEditor, { project: 'drama', kind: 'episode', titles: [{ language: 'en_GB!', value: 'x' }] }),
+          ctx.catalog.createAsset(dramaEditor, {
+            project: 'drama',
+            kind: 'episode',
+            titles: [{ language: 'en_GB!', value: 'x' }],
+          }),
           'INVALID_INPUT',
         );
         expect(message).toMatch(/titles\[0\]\.language/);
         await expectError(
-          ctx.catalog.createAsset(dramaEditor, episode('drama', 'x', { externalIds: [{ scheme: 'eidr', value: '10.5240/NOPE' }] })),
+          ctx.catalog.createAsset(
+            dramaEditor,
+            episode('drama', 'x', { externalIds: [{ scheme: 'eidr', value: '10.5240/NOPE' }] }),
+          ),
           'INVALID_INPUT',
           /externalIds\[0\]\.value/,
         );
-        await expectError(ctx.catalog.createAsset(dramaEditor, episode('drama', 'bad\u0007title')), 'INVALID_INPUT', /control characters/);
+        await expectError(
+          ctx.catalog.createAsset(dramaEditor, episode('drama', 'bad\u0007title')),
+          'INVALID_INPUT',
+          /control characters/,
+        );
       });
     });
 
@@ -130,8 +171,13 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         await expectError(catalog.updateAsset(dramaViewer, drama.id, { genres: ['x'] }), 'FORBIDDEN');
         const seen = await catalog.searchAssets(dramaEditor, { text: 'embargoed' });
         expect(seen.items).toEqual([]);
-        expect((await catalog.searchAssets(auditor, { text: 'embargoed' })).items.map((a) => a.id)).toEqual([secret.id]);
-        await expectError(catalog.findAnnotations(dramaEditor, { versionId: 'conf-acl-missing-v', contains: 0 }), 'FORBIDDEN');
+        expect((await catalog.searchAssets(auditor, { text: 'embargoed' })).items.map((a) => a.id)).toEqual([
+          secret.id,
+        ]);
+        await expectError(
+          catalog.findAnnotations(dramaEditor, { versionId: 'conf-acl-missing-v', contains: 0 }),
+          'FORBIDDEN',
+        );
       });
     });
 
@@ -156,10 +202,23 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         expect(lineage.versions.map((v) => v.name)).toEqual(['grade', 'conform', 'A001', 'B001']);
         const down = await catalog.descendants(dramaViewer, camA.id);
         expect(down.versions.map((v) => v.name)).toEqual(['conform', 'grade', 'master']);
-        await expectError(catalog.relateVersions(dramaEditor, { from: camA.id, to: master.id, type: 'migrated-from' }), 'CONFLICT', /cycle/);
-        await expectError(catalog.relateVersions(dramaEditor, { from: camA.id, to: camA.id, type: 'migrated-from' }), 'INVALID_INPUT');
-        const again = await catalog.relateVersions(dramaEditor, { from: grade.id, to: conform.id, type: 'graded-from' });
-        expect((await catalog.ancestors(dramaViewer, grade.id)).relations.filter((r) => r.id === again.id)).toHaveLength(1);
+        await expectError(
+          catalog.relateVersions(dramaEditor, { from: camA.id, to: master.id, type: 'migrated-from' }),
+          'CONFLICT',
+          /cycle/,
+        );
+        await expectError(
+          catalog.relateVersions(dramaEditor, { from: camA.id, to: camA.id, type: 'migrated-from' }),
+          'INVALID_INPUT',
+        );
+        const again = await catalog.relateVersions(dramaEditor, {
+          from: grade.id,
+          to: conform.id,
+          type: 'graded-from',
+        });
+        expect(
+          (await catalog.ancestors(dramaViewer, grade.id)).relations.filter((r) => r.id === again.id),
+        ).toHaveLength(1);
       });
 
       it('keeps proxies linked when the original moves, and relinks them', async () => {
@@ -173,12 +232,26 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           durationFrames: 100,
           locations: [{ storage: 'online', key: 'masters/ocn.mxf' }],
         });
-        const proxy = await catalog.addVersion(dramaEditor, asset.id, { name: 'proxy', kind: 'proxy', rate, durationFrames: 100 });
+        const proxy = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'proxy',
+          kind: 'proxy',
+          rate,
+          durationFrames: 100,
+        });
         await catalog.relateVersions(dramaEditor, { from: proxy.id, to: original.id, type: 'proxy-of' });
-        const moved = await catalog.relocateVersion(dramaEditor, original.id, [{ storage: 'lto-pool-a', key: 'ocn.mxf' }]);
+        const moved = await catalog.relocateVersion(dramaEditor, original.id, [
+          { storage: 'lto-pool-a', key: 'ocn.mxf' },
+        ]);
         expect(moved.locations[0]?.storage).toBe('lto-pool-a');
-        expect((await catalog.ancestors(dramaViewer, proxy.id)).versions.map((v) => v.locations[0]?.storage)).toEqual(['lto-pool-a']);
-        const reingest = await catalog.addVersion(dramaEditor, asset.id, { name: 'OCN re-ingest', kind: 'master', rate, durationFrames: 100 });
+        expect((await catalog.ancestors(dramaViewer, proxy.id)).versions.map((v) => v.locations[0]?.storage)).toEqual([
+          'lto-pool-a',
+        ]);
+        const reingest = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'OCN re-ingest',
+          kind: 'master',
+          rate,
+          durationFrames: 100,
+        });
         await catalog.relinkProxy(dramaEditor, proxy.id, reingest.id);
         expect((await catalog.ancestors(dramaViewer, proxy.id)).versions.map((v) => v.id)).toEqual([reingest.id]);
       });
@@ -186,14 +259,32 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
       it('registers renditions idempotently', async () => {
         const { catalog } = ctx;
         const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Renditions', { id: 'conf-rend' }));
-        const v = await catalog.addVersion(dramaEditor, asset.id, { name: 'm', kind: 'master', rate: { num: 25, den: 1, dropFrame: false }, durationFrames: 10 });
-        const input = { id: 'conf-rend-1080', profile: 'h264-1080p', container: 'mp4', width: 1920, height: 1080, rung: 0, locations: [{ storage: 'cdn', key: 'r/1080.mp4' }] };
+        const v = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'm',
+          kind: 'master',
+          rate: { num: 25, den: 1, dropFrame: false },
+          durationFrames: 10,
+        });
+        const input = {
+          id: 'conf-rend-1080',
+          profile: 'h264-1080p',
+          container: 'mp4',
+          width: 1920,
+          height: 1080,
+          rung: 0,
+          locations: [{ storage: 'cdn', key: 'r/1080.mp4' }],
+        };
         const first = await catalog.registerRendition(dramaEditor, v.id, input);
         const second = await catalog.registerRendition(dramaEditor, v.id, input);
         expect(second).toEqual(first);
         await expectError(catalog.registerRendition(dramaEditor, v.id, { ...input, height: 720 }), 'CONFLICT');
         expect((await catalog.listRenditions(dramaViewer, v.id)).map((r) => r.id)).toEqual(['conf-rend-1080']);
-        const thumb = await catalog.addRelatedAsset(dramaEditor, asset.id, { kind: 'thumbnail', width: 1280, height: 720, deliveryRules: [{ endpoints: ['youtube'], exactWidth: 1280, exactHeight: 720 }] });
+        const thumb = await catalog.addRelatedAsset(dramaEditor, asset.id, {
+          kind: 'thumbnail',
+          width: 1280,
+          height: 720,
+          deliveryRules: [{ endpoints: ['youtube'], exactWidth: 1280, exactHeight: 720 }],
+        });
         expect((await catalog.listRelatedAssets(dramaViewer, asset.id)).map((r) => r.id)).toEqual([thumb.id]);
       });
     });
@@ -202,7 +293,10 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
       it('gives exactly one winner among many parallel check-outs', async () => {
         const { catalog } = ctx;
         const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Race', { id: 'conf-race' }));
-        const contenders: PrincipalInput[] = Array.from({ length: 16 }, (_, i) => ({ id: `editor-${i}`, memberships: [{ project: 'drama', role: 'editor' }] }));
+        const contenders: PrincipalInput[] = Array.from({ length: 16 }, (_, i) => ({
+          id: `editor-${i}`,
+          memberships: [{ project: 'drama', role: 'editor' }],
+        }));
         const results = await Promise.allSettled(contenders.map((p) => catalog.checkOut(p, asset.id)));
         const won = results.filter((r) => r.status === 'fulfilled');
         expect(won).toHaveLength(1);
@@ -221,23 +315,39 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 10_000, note: 'conform' });
         expect(lease.token).toBe(1);
         await expectError(catalog.checkOut(dramaEditor2, asset.id), 'CONFLICT', /checked out by "ana".*\(conform\)/);
-        await expectError(catalog.updateAsset(dramaEditor2, asset.id, { genres: ['x'] }), 'CONFLICT', /checked out by "ana"/);
+        await expectError(
+          catalog.updateAsset(dramaEditor2, asset.id, { genres: ['x'] }),
+          'CONFLICT',
+          /checked out by "ana"/,
+        );
         await catalog.updateAsset(dramaEditor, asset.id, { genres: ['drama'] }, { fence: lease.token });
         clock.advance(10_001);
         const taken = await catalog.checkOut(dramaEditor2, asset.id, { ttlMs: 10_000 });
         expect(taken.token).toBe(2);
-        await expectError(catalog.updateAsset(dramaEditor, asset.id, { genres: ['late'] }, { fence: lease.token }), 'CONFLICT', /stale/);
+        await expectError(
+          catalog.updateAsset(dramaEditor, asset.id, { genres: ['late'] }, { fence: lease.token }),
+          'CONFLICT',
+          /stale/,
+        );
         await expectError(catalog.checkIn(dramaEditor, asset.id, lease.token), 'CONFLICT', /stale/);
         const renewed = await catalog.renewLease(dramaEditor2, asset.id, taken.token, { ttlMs: 20_000 });
         expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(taken.expiresAt));
         await catalog.checkIn(dramaEditor2, asset.id, taken.token);
-        await expectError(catalog.updateAsset(dramaEditor2, asset.id, { genres: ['after'] }, { fence: taken.token }), 'CONFLICT', /stale/);
+        await expectError(
+          catalog.updateAsset(dramaEditor2, asset.id, { genres: ['after'] }, { fence: taken.token }),
+          'CONFLICT',
+          /stale/,
+        );
         expect(await catalog.getLease(dramaViewer, asset.id)).toBeUndefined();
         const third = await catalog.checkOut(dramaEditor, asset.id);
         expect(third.token).toBeGreaterThan(taken.token);
         await expectError(catalog.breakLease(dramaEditor2, asset.id), 'FORBIDDEN');
         await catalog.breakLease(dramaManager, asset.id);
-        await expectError(catalog.updateAsset(dramaEditor, asset.id, { genres: ['x'] }, { fence: third.token }), 'CONFLICT', /stale/);
+        await expectError(
+          catalog.updateAsset(dramaEditor, asset.id, { genres: ['x'] }, { fence: third.token }),
+          'CONFLICT',
+          /stale/,
+        );
       });
     });
 
@@ -245,10 +355,24 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
       it('writes nothing when any part of a mutation fails', async () => {
         const { catalog, store } = ctx;
         const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Atomic', { id: 'conf-atomic' }));
-        const v = await catalog.addVersion(dramaEditor, asset.id, { name: 'm', kind: 'master', rate: { num: 25, den: 1, dropFrame: false }, durationFrames: 100 });
+        const v = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'm',
+          kind: 'master',
+          rate: { num: 25, den: 1, dropFrame: false },
+          durationFrames: 100,
+        });
         const head = await store.auditHead();
-        const note = (start: number) => ({ type: 'note' as const, start, duration: 10, provenance: { kind: 'person' as const, id: 'ana' } });
-        await expectError(catalog.addAnnotations(dramaEditor, v.id, [note(0), note(95)]), 'INVALID_INPUT', /Annotation 1 \(note\) ends at frame 105, past the end/);
+        const note = (start: number) => ({
+          type: 'note' as const,
+          start,
+          duration: 10,
+          provenance: { kind: 'person' as const, id: 'ana' },
+        });
+        await expectError(
+          catalog.addAnnotations(dramaEditor, v.id, [note(0), note(95)]),
+          'INVALID_INPUT',
+          /Annotation 1 \(note\) ends at frame 105, past the end/,
+        );
         expect(await store.listAnnotations(v.id)).toEqual([]);
         expect(await store.auditHead()).toEqual(head);
       });
@@ -272,9 +396,15 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         expect(result.problems).toEqual([]);
         expect(result.ok).toBe(true);
         await expectError(catalog.verifyAuditTrail(dramaEditor), 'FORBIDDEN');
-        const own = await catalog.readAudit({ id: 'pa', memberships: [{ project: 'drama', role: 'admin' }] }, before.seq + 1, 10);
+        const own = await catalog.readAudit(
+          { id: 'pa', memberships: [{ project: 'drama', role: 'admin' }] },
+          before.seq + 1,
+          10,
+        );
         expect(own).toHaveLength(2);
-        expect(await catalog.readAudit({ id: 'pn', memberships: [{ project: 'news', role: 'admin' }] }, before.seq + 1, 10)).toEqual([]);
+        expect(
+          await catalog.readAudit({ id: 'pn', memberships: [{ project: 'news', role: 'admin' }] }, before.seq + 1, 10),
+        ).toEqual([]);
       });
 
       if (options.tamper !== undefined) {

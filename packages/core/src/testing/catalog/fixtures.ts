@@ -45,7 +45,9 @@ const RATINGS: [string, string, string][] = [
 /** A varied asset for generated catalogs. */
 export function randomAsset(random: () => number, i: number, project: string): AssetInput {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const some = <T>(list: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + Math.floor(random() * max) }, () => pick(list)))];
+  const some = <T>(list: readonly T[], max: number): T[] => [
+    ...new Set(Array.from({ length: 1 + Math.floor(random() * max) }, () => pick(list))),
+  ];
   const lang = pick(LANGS);
   const [territory, system, value] = pick(RATINGS);
   return {
@@ -53,7 +55,8 @@ export function randomAsset(random: () => number, i: number, project: string): A
     project,
     kind: pick(KINDS),
     titles: [{ language: lang, value: `${pick(WORDS)} ${pick(WORDS)} ${i}` }],
-    synopses: random() < 0.7 ? [{ language: lang, value: `A story about the ${pick(WORDS)} and the ${pick(WORDS)}.` }] : [],
+    synopses:
+      random() < 0.7 ? [{ language: lang, value: `A story about the ${pick(WORDS)} and the ${pick(WORDS)}.` }] : [],
     genres: some(GENRES, 2),
     moods: some(MOODS, 2),
     credits: some(PEOPLE, 3).map((name) => ({ name, role: 'actor' as const })),

@@ -1,2 +1,7 @@
-export { type AuditTamperHooks, type CatalogConformanceOptions, catalogStoreConformance, expectError } from './conformance.js';
+export {
+  type AuditTamperHooks,
+  type CatalogConformanceOptions,
+  catalogStoreConformance,
+  expectError,
+} from './conformance.js';
 export { ManualClock, randomAsset, rng } from './fixtures.js';

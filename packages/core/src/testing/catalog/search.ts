@@ -11,7 +11,8 @@ type SortField = 'title' | 'createdAt' | 'updatedAt' | 'productionYear';
 const sortValue = (a: Asset, field: SortField): string | number =>
   field === 'title' ? primaryTitle(a).toLowerCase() : field === 'productionYear' ? (a.productionYear ?? 0) : a[field];
 const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase());
-const words = (a: Asset) => new Set([...a.titles, ...a.synopses].flatMap((t) => t.value.toLowerCase().split(/[^\p{L}\p{N}]+/u)));
+const words = (a: Asset) =>
+  new Set([...a.titles, ...a.synopses].flatMap((t) => t.value.toLowerCase().split(/[^\p{L}\p{N}]+/u)));
 
 /** Metadata search and recommendations compared against an independent reference over a generated catalog. */
 export function searchSuite(ctx: SuiteContext, size: number): void {
@@ -53,13 +54,36 @@ export function searchSuite(ctx: SuiteContext, size: number): void {
     const cases: [string, AssetQuery, (a: Asset) => boolean][] = [
       ['everything', {}, () => true],
       ['kinds', { kinds: ['feature', 'clip'] }, (a) => a.kind === 'feature' || a.kind === 'clip'],
-      ['genres, any case', { genres: ['DRAMA', 'kids'] }, (a) => lower(a.genres).some((g) => g === 'drama' || g === 'kids')],
-      ['languages', { languages: ['fr'] }, (a) => a.titles.some((t) => t.language === 'fr') || a.originalLanguage === 'fr'],
+      [
+        'genres, any case',
+        { genres: ['DRAMA', 'kids'] },
+        (a) => lower(a.genres).some((g) => g === 'drama' || g === 'kids'),
+      ],
+      [
+        'languages',
+        { languages: ['fr'] },
+        (a) => a.titles.some((t) => t.language === 'fr') || a.originalLanguage === 'fr',
+      ],
       ['rating territory', { rating: { territory: 'gb' } }, (a) => a.ratings.some((r) => r.territory === 'GB')],
-      ['rating values', { rating: { territory: 'GB', system: 'bbfc', values: ['u', 'PG'] } }, (a) => a.ratings.some((r) => r.territory === 'GB' && ['U', 'PG'].includes(r.value))],
-      ['production years', { productionYear: { from: 2000, to: 2010 } }, (a) => (a.productionYear ?? 0) >= 2000 && (a.productionYear ?? 0) <= 2010],
+      [
+        'rating values',
+        { rating: { territory: 'GB', system: 'bbfc', values: ['u', 'PG'] } },
+        (a) => a.ratings.some((r) => r.territory === 'GB' && ['U', 'PG'].includes(r.value)),
+      ],
+      [
+        'production years',
+        { productionYear: { from: 2000, to: 2010 } },
+        (a) => (a.productionYear ?? 0) >= 2000 && (a.productionYear ?? 0) <= 2010,
+      ],
       ['free text', { text: 'River night' }, (a) => words(a).has('river') && words(a).has('night')],
-      ['combined', { kinds: ['episode', 'feature'], genres: ['crime', 'thriller'], text: 'station' }, (a) => ['episode', 'feature'].includes(a.kind) && lower(a.genres).some((g) => g === 'crime' || g === 'thriller') && words(a).has('station')],
+      [
+        'combined',
+        { kinds: ['episode', 'feature'], genres: ['crime', 'thriller'], text: 'station' },
+        (a) =>
+          ['episode', 'feature'].includes(a.kind) &&
+          lower(a.genres).some((g) => g === 'crime' || g === 'thriller') &&
+          words(a).has('station'),
+      ],
     ];
     for (const [label, query, filter] of cases) {
       it(`filters by ${label}, paged in a stable order`, async () => {
@@ -71,7 +95,13 @@ export function searchSuite(ctx: SuiteContext, size: number): void {
       for (const direction of ['asc', 'desc'] as const) {
         it(`sorts by ${field} ${direction} across pages`, async () => {
           const got = await all({ sort: { field, direction }, genres: ['drama', 'comedy', 'documentary'] });
-          expect(got.map((a) => a.id)).toEqual(reference((a) => lower(a.genres).some((g) => ['drama', 'comedy', 'documentary'].includes(g)), field, direction === 'desc'));
+          expect(got.map((a) => a.id)).toEqual(
+            reference(
+              (a) => lower(a.genres).some((g) => ['drama', 'comedy', 'documentary'].includes(g)),
+              field,
+              direction === 'desc',
+            ),
+          );
         });
       }
     }
@@ -86,14 +116,22 @@ export function searchSuite(ctx: SuiteContext, size: number): void {
     it('refuses malformed queries naming the field', async () => {
       await expectError(ctx.catalog.searchAssets(reader, { limit: 0 }), 'INVALID_INPUT', /limit/);
       await expectError(ctx.catalog.searchAssets(reader, { kinds: ['film' as never] }), 'INVALID_INPUT', /kinds\[0\]/);
-      await expectError(ctx.catalog.searchAssets(reader, { rating: { territory: 'GB', values: ['U'] } }), 'INVALID_INPUT', /rating.system/);
+      await expectError(
+        ctx.catalog.searchAssets(reader, { rating: { territory: 'GB', values: ['U'] } }),
+        'INVALID_INPUT',
+        /rating.system/,
+      );
     });
 
     it('answers recommendation queries ranked by matching facets, popularity, then id', async () => {
       const queries: RecommendationQuery[] = [
         { genres: ['drama', 'crime'], moods: ['dark', 'tense'], limit: 15 },
         { cast: ['Ada Byrne', 'kofi mensah'], languages: ['en', 'fr'], limit: 10 },
-        { genres: ['kids'], rating: { territory: 'GB', system: 'BBFC', values: ['U', 'PG'] }, kinds: ['feature', 'episode', 'clip', 'documentary'] },
+        {
+          genres: ['kids'],
+          rating: { territory: 'GB', system: 'BBFC', values: ['U', 'PG'] },
+          kinds: ['feature', 'episode', 'clip', 'documentary'],
+        },
         { moods: ['calm'], excludeIds: assets.slice(0, 50).map((a) => a.id), limit: 25 },
       ];
       for (const q of queries) {
@@ -116,7 +154,16 @@ export function searchSuite(ctx: SuiteContext, size: number): void {
             if (q.languages && !q.languages.some((l) => langs.has(l))) return undefined;
             if (q.kinds && !q.kinds.includes(a.kind)) return undefined;
             if (q.excludeIds?.includes(a.id)) return undefined;
-            if (q.rating && !a.ratings.some((r) => r.territory === q.rating?.territory && r.system === q.rating.system && q.rating.values.includes(r.value))) return undefined;
+            if (
+              q.rating &&
+              !a.ratings.some(
+                (r) =>
+                  r.territory === q.rating?.territory &&
+                  r.system === q.rating.system &&
+                  q.rating.values.includes(r.value),
+              )
+            )
+              return undefined;
             return { id: a.id, score, popularity: a.recommendation.popularity };
           })
           .filter((x): x is { id: string; score: number; popularity: number } => x !== undefined)
