@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
+import { findExecutable, freePort, spawnServer, waitFor } from './process.js';
 
 /** A running PostgreSQL server for tests. */
 export interface PostgresServer {
@@ -110,14 +110,31 @@ export async function startPostgres(): Promise<PostgresServer> {
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
     async stop(): Promise<void> {
-      // Fast shutdown: SIGINT to the postmaster by the PID it recorded (the child may be runuser).
+      // Smart shutdown first (SIGTERM: sessions that are closing finish cleanly), then fast
+      // (SIGINT), then SIGKILL, each to the postmaster by the PID it recorded (the child may be runuser).
+      let pid = 0;
       try {
-        const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-        if (pid > 0) process.kill(pid, 'SIGINT');
+        pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
       } catch {
         // already gone
       }
-      await stopProcess(server.child, 'SIGINT');
+      const exited = new Promise<void>((resolve) => {
+        if (server.child.exitCode !== null || server.child.signalCode !== null) resolve();
+        else server.child.once('exit', () => resolve());
+      });
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          if (pid > 0) process.kill(pid, sig);
+        } catch {
+          // exited meanwhile
+        }
+      };
+      signal('SIGTERM');
+      const fast = setTimeout(() => signal('SIGINT'), 3_000);
+      const kill = setTimeout(() => signal('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(fast);
+      clearTimeout(kill);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -13,6 +13,7 @@ catalogStoreConformance('postgres', {
     server = await startPostgres();
     const connectionString = server.createDatabase('conformance');
     tamperPool = new pg.Pool({ connectionString, max: 1 });
+    tamperPool.on('error', () => undefined);
     return createPostgresCatalogStore({ connectionString, maxConnections: 20 });
   },
   async destroy(store) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CatalogStore, parseOptions } from '@framewise/core';
+import { type CatalogStore, type Logger, parseOptions, silentLogger } from '@framewise/core';
 import pg from 'pg';
 import { z } from 'zod';
 import { type SqlDriver, type SqlQueryable, schemaIdentifier } from '../sql/driver.js';
@@ -26,6 +26,10 @@ export const PostgresCatalogStoreOptionsSchema = z
       .default('framewise'),
     /** Apply pending migrations on first use; default true. */
     migrate: z.boolean().default(true),
+    /** Where connection errors of idle pooled clients are reported (they never crash the process). */
+    logger: z
+      .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function')
+      .optional(),
   })
   .refine((o) => (o.pool === undefined) !== (o.connectionString === undefined), {
     message: 'give exactly one of pool or connectionString',
@@ -72,7 +76,13 @@ function poolDriver(pool: pg.Pool, owned: boolean): SqlDriver {
  */
 export function createPostgresCatalogStore(options: PostgresCatalogStoreOptions): CatalogStore {
   const o = parseOptions(PostgresCatalogStoreOptionsSchema, options, 'PostgreSQL catalog store options');
-  const pool = o.pool ?? new pg.Pool({ connectionString: o.connectionString, max: o.maxConnections });
+  let pool = o.pool;
+  if (pool === undefined) {
+    pool = new pg.Pool({ connectionString: o.connectionString, max: o.maxConnections });
+    const logger = o.logger ?? silentLogger;
+    // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
+    pool.on('error', (error) => logger.warn('framewise postgres: idle connection failed', { message: error.message }));
+  }
   return createSqlCatalogStore({
     name: 'postgres',
     driver: poolDriver(pool, o.pool === undefined),
