@@ -40,7 +40,18 @@ interface AnnotationEntry {
 type AnyEntity = EntityMap[EntityKind];
 
 const KINDS: readonly EntityKind[] = ['version', 'relation', 'rendition', 'related'];
-const clone = <T>(value: T): T => structuredClone(value);
+/** Copy a record in and freeze it deeply: stored records are immutable, so reads need no copy. */
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(structuredClone(value));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
 
 /** Postings: value → ids, for the facets searches and recommendations intersect. */
 class Postings {
@@ -55,12 +66,14 @@ class Postings {
   remove(values: readonly string[], id: string): void {
     for (const v of values) this.map.get(v)?.delete(id);
   }
-  /** Union of the postings of any of `values`. */
-  any(values: readonly string[]): Set<string> {
-    if (values.length === 1) return this.map.get(values[0] as string) ?? new Set();
-    const out = new Set<string>();
-    for (const v of values) for (const id of this.map.get(v) ?? []) out.add(id);
-    return out;
+  /** The postings of each of `values` (an OR-group: an id in any of them matches). */
+  any(values: readonly string[]): Set<string>[] {
+    const sets: Set<string>[] = [];
+    for (const v of values) {
+      const set = this.map.get(v);
+      if (set !== undefined) sets.push(set);
+    }
+    return sets;
   }
 }
 
@@ -192,15 +205,15 @@ class MemoryTx implements CatalogTx {
   }
   async getAsset(id: string): Promise<Asset | undefined> {
     const staged = this.assets.get(id);
-    if (staged !== undefined) return staged === null ? undefined : clone(staged.asset);
+    if (staged !== undefined) return staged === null ? undefined : staged.asset;
     const entry = this.state.assets.get(id);
-    return entry === undefined ? undefined : clone(entry.asset);
+    return entry?.asset;
   }
   async getEntity<K extends EntityKind>(kind: K, id: string): Promise<EntityMap[K] | undefined> {
     const staged = this.entities.get(kind)?.get(id);
-    if (staged !== undefined) return staged === null ? undefined : (clone(staged) as EntityMap[K]);
+    if (staged !== undefined) return staged === null ? undefined : (staged as EntityMap[K]);
     const found = this.state.entities.get(kind)?.get(id);
-    return found === undefined ? undefined : (clone(found) as EntityMap[K]);
+    return found as EntityMap[K] | undefined;
   }
   async listEntities<K extends EntityKind>(kind: K, filter: EntityFilter): Promise<EntityMap[K][]> {
     const staged = this.entities.get(kind) as Map<string, EntityMap[K] | null>;
@@ -208,20 +221,20 @@ class MemoryTx implements CatalogTx {
       (e) => !staged.has(e.id),
     );
     const merged = [...base, ...[...staged.values()].filter((e): e is EntityMap[K] => e !== null)];
-    return sortById(merged.filter((e) => entityMatches(e, filter))).map(clone);
+    return sortById(merged.filter((e) => entityMatches(e, filter)));
   }
   async getAnnotation(id: string): Promise<Annotation | undefined> {
     const staged = this.annotations.get(id);
-    if (staged !== undefined) return staged === null ? undefined : clone(staged.annotation);
+    if (staged !== undefined) return staged === null ? undefined : staged.annotation;
     const entry = this.state.annotations.get(id);
-    return entry === undefined ? undefined : clone(entry.annotation);
+    return entry?.annotation;
   }
   async listAnnotations(versionId: string): Promise<Annotation[]> {
     const base = this.state.versionAnnotations(versionId).filter((e) => !this.annotations.has(e.annotation.id));
     const staged = [...this.annotations.values()].filter(
       (e): e is AnnotationEntry => e !== null && e.annotation.versionId === versionId,
     );
-    return [...base, ...staged].sort(byStart).map((e) => clone(e.annotation));
+    return [...base, ...staged].sort(byStart).map((e) => e.annotation);
   }
   async getLease(assetId: string): Promise<Lease | undefined> {
     const staged = this.leases.get(assetId);
@@ -229,7 +242,7 @@ class MemoryTx implements CatalogTx {
     return this.state.leases.get(assetId);
   }
   async putAsset(asset: Asset, index: AssetIndex): Promise<void> {
-    this.assets.set(asset.id, { asset: clone(asset), index });
+    this.assets.set(asset.id, { asset: frozenCopy(asset), index: deepFreeze({ ...index }) });
   }
   async deleteAsset(id: string): Promise<void> {
     this.assets.set(id, null);
@@ -252,25 +265,25 @@ class MemoryTx implements CatalogTx {
     this.leases.set(id, null);
   }
   async putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void> {
-    this.entities.get(kind)?.set(record.id, clone(record));
+    this.entities.get(kind)?.set(record.id, frozenCopy(record));
   }
   async deleteEntity(kind: EntityKind, id: string): Promise<void> {
     this.entities.get(kind)?.set(id, null);
   }
   async putAnnotations(records: readonly { annotation: Annotation; index: AnnotationIndex }[]): Promise<void> {
-    for (const r of records) this.annotations.set(r.annotation.id, { annotation: clone(r.annotation), index: r.index });
+    for (const r of records) this.annotations.set(r.annotation.id, { annotation: frozenCopy(r.annotation), index: r.index });
   }
   async deleteAnnotations(ids: readonly string[]): Promise<void> {
     for (const id of ids) this.annotations.set(id, null);
   }
   async putLease(lease: Lease): Promise<void> {
-    this.leases.set(lease.assetId, { ...lease });
+    this.leases.set(lease.assetId, Object.freeze({ ...lease }));
   }
   async deleteLease(assetId: string): Promise<void> {
     this.leases.set(assetId, null);
   }
   async appendAudit(event: AuditEvent): Promise<void> {
-    this.appended.push(clone(event));
+    this.appended.push(frozenCopy(event));
   }
 
   commit(): void {
@@ -305,11 +318,20 @@ function sortById<T extends { id: string }>(items: T[]): T[] {
   return items.sort((a, b) => compareCodePoints(a.id, b.id));
 }
 
-function intersect(sets: Set<string>[]): Set<string> {
-  sets.sort((a, b) => a.size - b.size);
-  const [smallest, ...rest] = sets;
+/**
+ * Ids present in every OR-group (an id is in a group when any set of the group has it), driven by
+ * the group with the fewest postings, without materialising unions.
+ */
+function intersect(groups: Set<string>[][]): Set<string> {
+  const size = (g: Set<string>[]) => g.reduce((n, set) => n + set.size, 0);
+  const ordered = [...groups].sort((a, b) => size(a) - size(b));
+  const [driver = [], ...rest] = ordered;
   const out = new Set<string>();
-  for (const id of smallest ?? []) if (rest.every((s) => s.has(id))) out.add(id);
+  for (const set of driver) {
+    for (const id of set) {
+      if (!out.has(id) && rest.every((g) => g.some((other) => other.has(id)))) out.add(id);
+    }
+  }
   return out;
 }
 
@@ -365,7 +387,7 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
 
     async searchAssets(q: AssetSearch): Promise<Page<Asset>> {
       const p = state.postings;
-      const sets: Set<string>[] = [];
+      const sets: Set<string>[][] = [];
       if (q.projects !== undefined) sets.push(p.project.any(q.projects));
       if (q.kinds !== undefined) sets.push(p.kind.any(q.kinds));
       if (q.genres !== undefined) sets.push(p.genre.any(q.genres));
@@ -384,11 +406,12 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
       };
       const out: AssetEntry[] = [];
       if (candidates !== undefined && candidates.size < 2_000) {
-        const list = [...candidates]
+        const keyed = [...candidates]
           .map((id) => state.assets.get(id) as AssetEntry)
-          .filter((e) => assetMatches(e.asset, e.index, q) && afterOk(e));
-        list.sort((a, b) => (q.descending ? -1 : 1) * compareKeys(keyOf(a), keyOf(b)));
-        out.push(...list.slice(0, q.limit + 1));
+          .filter((e) => assetMatches(e.asset, e.index, q) && afterOk(e))
+          .map((e) => ({ e, key: keyOf(e) }));
+        keyed.sort((a, b) => (q.descending ? -1 : 1) * compareKeys(a.key, b.key));
+        out.push(...keyed.slice(0, q.limit + 1).map((k) => k.e));
       } else {
         const sorted = state.assetsSortedBy(q.sortField);
         const n = sorted.length;
@@ -399,7 +422,7 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
         }
       }
       const page = pageOf(out, q.limit, keyOf);
-      return { items: page.items.map((e) => clone(e.asset)), next: page.next };
+      return { items: page.items.map((e) => e.asset), next: page.next };
     },
 
     async findAnnotations(q: AnnotationSearch): Promise<Page<Annotation>> {
@@ -430,12 +453,12 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
         if (annotationMatches(e.annotation, e.index, q)) out.push(e);
       }
       const page = pageOf(out, q.limit, (e) => ({ startUs: e.index.startUs, id: e.annotation.id }));
-      return { items: page.items.map((e) => clone(e.annotation)), next: page.next };
+      return { items: page.items.map((e) => e.annotation), next: page.next };
     },
 
     async recommend(q: RecommendationSearch): Promise<string[]> {
       const p = state.postings;
-      const sets: Set<string>[] = [];
+      const sets: Set<string>[][] = [];
       if (q.genres !== undefined) sets.push(p.genre.any(q.genres));
       if (q.moods !== undefined) sets.push(p.mood.any(q.moods));
       if (q.people !== undefined) sets.push(p.people.any(q.people));
@@ -456,7 +479,7 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
 
     async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
       const start = Math.max(0, fromSeq - 1);
-      return state.audit.slice(start, start + limit).map(clone);
+      return state.audit.slice(start, start + limit);
     },
     async auditHead(): Promise<AuditHead> {
       return headOf(state.audit);

@@ -252,16 +252,22 @@ export function decodeCursor<T>(text: string, check: (value: unknown) => value i
   );
 }
 
-/** Compare two strings by Unicode code point (the order every store sorts text in). */
+/**
+ * Compare two strings by Unicode code point (the order every store sorts text in; PostgreSQL's
+ * `COLLATE "C"` on UTF-8). UTF-16 order differs only where a surrogate meets a code unit at or
+ * above U+E000, so the loop compares code units and corrects that one case, without allocating.
+ */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
-  const left = [...a];
-  const right = [...b];
-  const n = Math.min(left.length, right.length);
+  const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = (left[i] as string).codePointAt(0) as number;
-    const y = (right[i] as string).codePointAt(0) as number;
-    if (x !== y) return x - y;
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys && (xs ? y >= 0xe000 : x >= 0xe000)) return xs ? 1 : -1;
+    return x - y;
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
