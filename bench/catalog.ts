@@ -32,7 +32,8 @@ import pg from 'pg';
 import { machine } from './harness.js';
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(String(process.argv[i]).replace(/^--/, ''), String(process.argv[i + 1]));
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(String(process.argv[i]).replace(/^--/, ''), String(process.argv[i + 1]));
 const ASSETS = Number(args.get('assets') ?? 100_000);
 const PER_VERSION = Number(args.get('per-version') ?? 10);
 const STORES = (args.get('stores') ?? 'memory,pglite,postgres').split(',');
@@ -61,10 +62,36 @@ function generate(): Dataset {
   for (let i = 0; i < ASSETS; i++) {
     const input = randomAsset(random, i, `p${i % 20}`);
     const iso = new Date(at + i * 1000).toISOString();
-    const asset = { ...input, externalIds: [], synopses: input.synopses ?? [], themes: [], keywords: [], countriesOfOrigin: [], custom: {}, revision: 1, createdAt: iso, updatedAt: iso, createdBy: 'bench', fence: 0 } as unknown as Asset;
+    const asset = {
+      ...input,
+      externalIds: [],
+      synopses: input.synopses ?? [],
+      themes: [],
+      keywords: [],
+      countriesOfOrigin: [],
+      custom: {},
+      revision: 1,
+      createdAt: iso,
+      updatedAt: iso,
+      createdBy: 'bench',
+      fence: 0,
+    } as unknown as Asset;
     assets.push(asset);
     const rate = RATES[i % 2] as (typeof RATES)[number];
-    const version = { id: `v${i}`, assetId: asset.id, name: 'master', kind: 'master', rate, durationFrames: DURATION, startTimecode: '10:00:00:00', locations: [], custom: {}, revision: 1, createdAt: iso, updatedAt: iso } as Version;
+    const version = {
+      id: `v${i}`,
+      assetId: asset.id,
+      name: 'master',
+      kind: 'master',
+      rate,
+      durationFrames: DURATION,
+      startTimecode: '10:00:00:00',
+      locations: [],
+      custom: {},
+      revision: 1,
+      createdAt: iso,
+      updatedAt: iso,
+    } as Version;
     versions.push(version);
     for (let k = 0; k < PER_VERSION; k++) {
       const start = Math.floor(random() * (DURATION - 2000));
@@ -132,23 +159,39 @@ interface Row {
   naiveP99: number;
 }
 
-async function measure(name: string, store: CatalogStore, data: Dataset, naive: (kind: string, i: number) => Promise<unknown>): Promise<Row[]> {
+async function measure(
+  name: string,
+  store: CatalogStore,
+  data: Dataset,
+  naive: (kind: string, i: number) => Promise<unknown>,
+): Promise<Row[]> {
   const catalog = createCatalog({ store });
   const random = rng(99);
   const picks = Array.from({ length: QUERIES }, () => Math.floor(random() * data.versions.length));
   const frames = Array.from({ length: QUERIES }, () => Math.floor(random() * DURATION));
   const queries = {
     'timecode point': (i: number) => catalog.findAnnotations(admin, { versionId: `v${picks[i]}`, contains: frames[i] }),
-    'timecode range': (i: number) => catalog.findAnnotations(admin, { versionId: `v${picks[i]}`, overlaps: { start: frames[i] as number, end: (frames[i] as number) + 750 } }),
+    'timecode range': (i: number) =>
+      catalog.findAnnotations(admin, {
+        versionId: `v${picks[i]}`,
+        overlaps: { start: frames[i] as number, end: (frames[i] as number) + 750 },
+      }),
     'metadata filter': (i: number) =>
-      catalog.searchAssets(admin, { kinds: ['episode', 'feature'], genres: [['drama', 'crime', 'kids', 'sport'][i % 4] as string], text: ['river', 'night', 'signal', 'garden'][i % 4], limit: 50 }),
+      catalog.searchAssets(admin, {
+        kinds: ['episode', 'feature'],
+        genres: [['drama', 'crime', 'kids', 'sport'][i % 4] as string],
+        text: ['river', 'night', 'signal', 'garden'][i % 4],
+        limit: 50,
+      }),
   };
   const rows: Row[] = [];
   for (const [query, run] of Object.entries(queries)) {
     const ours = await time(QUERIES, run);
     const base = await time(NAIVE_QUERIES, (i) => naive(query, i));
     rows.push({ store: name, query, p50: ours.p50, p99: ours.p99, naiveP50: base.p50, naiveP99: base.p99 });
-    console.log(`  ${name.padEnd(8)} ${query.padEnd(16)} p50 ${ours.p50.toFixed(3).padStart(8)} ms  p99 ${ours.p99.toFixed(3).padStart(8)} ms   naive p50 ${base.p50.toFixed(1).padStart(8)} ms  (${(base.p50 / ours.p50).toFixed(0)}×)`);
+    console.log(
+      `  ${name.padEnd(8)} ${query.padEnd(16)} p50 ${ours.p50.toFixed(3).padStart(8)} ms  p99 ${ours.p99.toFixed(3).padStart(8)} ms   naive p50 ${base.p50.toFixed(1).padStart(8)} ms  (${(base.p50 / ours.p50).toFixed(0)}×)`,
+    );
   }
   return rows;
 }
@@ -161,11 +204,21 @@ function memoryNaive(data: Dataset) {
   const assetIndex = data.assets.map(indexAsset);
   return async (kind: string, i: number) => {
     if (kind === 'metadata filter') {
-      const q = { kinds: ['episode', 'feature'], genres: [['drama', 'crime', 'kids', 'sport'][i % 4] as string], tokens: [['river', 'night', 'signal', 'garden'][i % 4] as string], sortField: 'title' as const, descending: false, limit: 50 };
+      const q = {
+        kinds: ['episode', 'feature'],
+        genres: [['drama', 'crime', 'kids', 'sport'][i % 4] as string],
+        tokens: [['river', 'night', 'signal', 'garden'][i % 4] as string],
+        sortField: 'title' as const,
+        descending: false,
+        limit: 50,
+      };
       return data.assets.filter((a, k) => assetMatches(a, assetIndex[k] as never, q)).slice(0, 50);
     }
     const f = frames[i] as number;
-    const q = kind === 'timecode point' ? { versionId: `v${picks[i]}`, containsFrame: f, limit: 100 } : { versionId: `v${picks[i]}`, overlapsFrames: { start: f, end: f + 750 }, limit: 100 };
+    const q =
+      kind === 'timecode point'
+        ? { versionId: `v${picks[i]}`, containsFrame: f, limit: 100 }
+        : { versionId: `v${picks[i]}`, overlapsFrames: { start: f, end: f + 750 }, limit: 100 };
     return data.annotations.filter((a, k) => annotationMatches(a, annotationIndex[k] as never, q));
   };
 }
@@ -179,13 +232,23 @@ function sqlNaive(query: (text: string, params: unknown[]) => Promise<unknown>, 
     if (kind === 'metadata filter') {
       return query(
         `SELECT doc FROM framewise.fw_assets WHERE kind = ANY($1) AND genres && $2 AND tokens @> $3 ORDER BY sort_title, id LIMIT 50`,
-        [['episode', 'feature'], [['drama', 'crime', 'kids', 'sport'][i % 4]], [['river', 'night', 'signal', 'garden'][i % 4]]],
+        [
+          ['episode', 'feature'],
+          [['drama', 'crime', 'kids', 'sport'][i % 4]],
+          [['river', 'night', 'signal', 'garden'][i % 4]],
+        ],
       );
     }
     if (kind === 'timecode point') {
-      return query('SELECT doc FROM framewise.fw_annotations WHERE version_id = $1 AND start_frame <= $2 AND end_frame > $2 ORDER BY start_us, id', [`v${picks[i]}`, f]);
+      return query(
+        'SELECT doc FROM framewise.fw_annotations WHERE version_id = $1 AND start_frame <= $2 AND end_frame > $2 ORDER BY start_us, id',
+        [`v${picks[i]}`, f],
+      );
     }
-    return query('SELECT doc FROM framewise.fw_annotations WHERE version_id = $1 AND start_frame < $3 AND end_frame > $2 ORDER BY start_us, id', [`v${picks[i]}`, f, f + 750]);
+    return query(
+      'SELECT doc FROM framewise.fw_annotations WHERE version_id = $1 AND start_frame < $3 AND end_frame > $2 ORDER BY start_us, id',
+      [`v${picks[i]}`, f, f + 750],
+    );
   };
 }
 
@@ -193,7 +256,9 @@ const NO_INDEX = 'SET enable_indexscan = off; SET enable_bitmapscan = off; SET e
 
 async function main(): Promise<void> {
   console.log(`machine: ${machine()}`);
-  console.log(`dataset: ${ASSETS} assets, ${ASSETS} versions, ${ASSETS * PER_VERSION} annotations; ${QUERIES} queries each (naive: ${NAIVE_QUERIES})`);
+  console.log(
+    `dataset: ${ASSETS} assets, ${ASSETS} versions, ${ASSETS * PER_VERSION} annotations; ${QUERIES} queries each (naive: ${NAIVE_QUERIES})`,
+  );
   const data = generate();
   const rows: Row[] = [];
   const loads: Record<string, number> = {};
@@ -208,12 +273,16 @@ async function main(): Promise<void> {
     const db = await PGlite.create(join(dir, 'db'));
     const store = createPGliteCatalogStore({ db });
     loads.pglite = await load(store, data);
-    await db.exec('ANALYZE');
+    await db.exec('VACUUM ANALYZE');
     console.log(`\npglite: loaded in ${loads.pglite.toFixed(1)} s`);
-    const naive = sqlNaive(async (text, params) => db.transaction(async (tx) => {
-      await tx.exec(NO_INDEX.replaceAll('SET ', 'SET LOCAL '));
-      return tx.query(text, params);
-    }), data);
+    const naive = sqlNaive(
+      async (text, params) =>
+        db.transaction(async (tx) => {
+          await tx.exec(NO_INDEX.replaceAll('SET ', 'SET LOCAL '));
+          return tx.query(text, params);
+        }),
+      data,
+    );
     rows.push(...(await measure('pglite', store, data, naive)));
     await store.close();
     await db.close();
@@ -226,11 +295,18 @@ async function main(): Promise<void> {
     loads.postgres = await load(store, data);
     const pool = new pg.Pool({ connectionString, max: 1 });
     pool.on('error', () => undefined);
-    await pool.query('ANALYZE');
+    await pool.query('VACUUM ANALYZE');
     console.log(`\npostgres: loaded in ${loads.postgres.toFixed(1)} s`);
     const client = await pool.connect();
     await client.query(NO_INDEX);
-    rows.push(...(await measure('postgres', store, data, sqlNaive((text, params) => client.query(text, params), data))));
+    rows.push(
+      ...(await measure(
+        'postgres',
+        store,
+        data,
+        sqlNaive((text, params) => client.query(text, params), data),
+      )),
+    );
     client.release();
     await pool.end();
     await store.close();
@@ -242,7 +318,14 @@ async function main(): Promise<void> {
       assets: ASSETS,
       annotations: ASSETS * PER_VERSION,
       load_seconds: loads,
-      results: rows.map((r) => ({ ...r, p50: Number(r.p50.toFixed(4)), p99: Number(r.p99.toFixed(4)), naiveP50: Number(r.naiveP50.toFixed(2)), naiveP99: Number(r.naiveP99.toFixed(2)), speedup_p50: Number((r.naiveP50 / r.p50).toFixed(1)) })),
+      results: rows.map((r) => ({
+        ...r,
+        p50: Number(r.p50.toFixed(4)),
+        p99: Number(r.p99.toFixed(4)),
+        naiveP50: Number(r.naiveP50.toFixed(2)),
+        naiveP99: Number(r.naiveP99.toFixed(2)),
+        speedup_p50: Number((r.naiveP50 / r.p50).toFixed(1)),
+      })),
     }),
   );
 }

@@ -1,5 +1,7 @@
 /** Runs `pnpm demo` as a user would (a child process) and checks what it prints. */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -9,7 +11,12 @@ const examples = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('pnpm demo', () => {
   it('runs the supply chain end to end', async () => {
-    const { stdout } = await promisify(execFile)('pnpm', ['run', '--silent', 'demo'], { cwd: examples });
+    const dataDir = mkdtempSync(join(tmpdir(), 'framewise-demo-'));
+    const { stdout } = await promisify(execFile)('pnpm', ['run', '--silent', 'demo'], {
+      cwd: examples,
+      env: { ...process.env, FRAMEWISE_DEMO_DIR: dataDir },
+    });
+    rmSync(dataDir, { recursive: true, force: true });
     // The rundown converts without gaps: the last item ends where the total says.
     expect(stdout).toMatch(/Part 1\s+10:01:50:12\s+00:11:42:08\s+10:01:50;13\s+00:11:42;09\s+21049/);
     expect(stdout).toContain('total 00:41:22:11 @25 = 00:41:22;13 @29.97df (74399 frames');
@@ -18,6 +25,31 @@ describe('pnpm demo', () => {
     // The ad break moves up by the 44 s 15 f removed before it.
     expect(stdout).toContain('ad break at 00:14:05:10 on the master lands at 00:13:20:20 on the edit');
     expect(stdout).toMatch(/spans a cut: split into/);
+    // Catalog on PGlite: lineage, annotations through an edit, search, access, check-out, audit.
+    expect(stdout).toContain('lineage: proxy-h264 -> IMF-master -> grade-hdr -> conform-v3 -> {A001C003, B002C011}');
+    expect(stdout).toContain(
+      'annotations containing 10:12:30:00 on the TX master: segment "Part 2: the interview", music-cue "Low Tide theme"',
+    );
+    expect(stdout).toContain('compliance edit: 7 annotations carried, 1 cut (the flagged fight), 1 split, 0 trimmed');
+    expect(stdout).toContain('"Break 2" moved from 10:24:10:00 to 10:23:25:00 on the edit');
+    expect(stdout).toContain('on TX master, "Part 2: the interview" on pre-watershed');
+    expect(stdout).toContain(
+      'recommendations for crime/thriller, tense, with Ada Byrne: crossing-s01e01, harbour-feature, crossing-s01e02',
+    );
+    expect(stdout).toContain('news team asks for a drama asset: FORBIDDEN');
+    expect(stdout).toMatch(/Ben's edit refused: Asset "crossing-s01e02" is checked out by "ana"/);
+    expect(stdout).toMatch(/audit trail: \d+ hash-chained events, verified intact/);
+    // Rights: one territory allowed, one refused with its explanation, a substitution, a holdback, transitions.
+    expect(stdout).toContain('US: allowed: SVOD in US at 2027-08-01T19:00:00.000Z');
+    expect(stdout).toMatch(/FR: refused: SVOD in FR at 2027-08-01T19:00:00.000Z\s+no rights held for SVOD in FR/);
+    expect(stdout).toContain(
+      'substitute music cue "Harbour Lights (needle drop)" at 01:12:03:10–01:13:40:02: not cleared for SVOD in ES',
+    );
+    expect(stdout).toContain(
+      'holdback "no-fast-na" of deal "northlight-2027": no FAST in CA open – 2029-07-02 (America/Toronto)',
+    );
+    expect(stdout).toMatch(/2027-07-03T04:00:00.000Z\s+streamer-us\s+make available/);
+    expect(stdout).toMatch(/2027-07-16T23:00:00.000Z\s+streamer-gb\s+make available/);
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

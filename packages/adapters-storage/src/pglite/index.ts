@@ -5,8 +5,10 @@
  *
  * @module
  */
+
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { type CatalogStore, parseOptions } from '@framewise/core';
+import { type CatalogStore, FramewiseError, parseOptions } from '@framewise/core';
 import { z } from 'zod';
 import { type SqlDriver, schemaIdentifier } from '../sql/driver.js';
 import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
@@ -61,10 +63,22 @@ function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
 export function createPGliteCatalogStore(options: PGliteCatalogStoreOptions = {}): CatalogStore {
   const o = parseOptions(PGliteCatalogStoreOptionsSchema, options, 'PGlite catalog store options');
   const injected = o.db;
+  const dataDir = o.dataDir;
   const open =
     injected !== undefined
       ? async () => injected
-      : () => PGlite.create(o.dataDir === undefined ? undefined : o.dataDir);
+      : async () => {
+          try {
+            if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+            return await PGlite.create(dataDir);
+          } catch (error) {
+            throw new FramewiseError(
+              'INVALID_CONFIG',
+              `PGlite data directory ${JSON.stringify(dataDir ?? 'memory')} cannot be opened: ${(error as Error).message}`,
+              { cause: error, details: { dataDir } },
+            );
+          }
+        };
   return createSqlCatalogStore({
     name: 'pglite',
     driver: pgliteDriver(open, injected === undefined),

@@ -271,7 +271,8 @@ class MemoryTx implements CatalogTx {
     this.entities.get(kind)?.set(id, null);
   }
   async putAnnotations(records: readonly { annotation: Annotation; index: AnnotationIndex }[]): Promise<void> {
-    for (const r of records) this.annotations.set(r.annotation.id, { annotation: frozenCopy(r.annotation), index: r.index });
+    for (const r of records)
+      this.annotations.set(r.annotation.id, { annotation: frozenCopy(r.annotation), index: r.index });
   }
   async deleteAnnotations(ids: readonly string[]): Promise<void> {
     for (const id of ids) this.annotations.set(id, null);
@@ -394,7 +395,6 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
       if (q.languages !== undefined) sets.push(p.language.any(q.languages));
       if (q.ratingKeys !== undefined) sets.push(p.rating.any(q.ratingKeys));
       for (const token of q.tokens ?? []) sets.push(p.token.any([token]));
-      const candidates = sets.length > 0 ? intersect(sets) : undefined;
       const keyOf = (e: AssetEntry): Cursor => ({
         value: assetSortValue(e.asset, e.index, q.sortField),
         id: e.asset.id,
@@ -404,9 +404,13 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
         const c = compareKeys(keyOf(e), q.after);
         return q.descending ? c < 0 : c > 0;
       };
+      // Expected matches if facets were independent: materialise and sort a small intersection;
+      // otherwise walk the pre-sorted list from the cursor and stop at the page size.
+      const total = Math.max(1, state.assets.size);
+      const expected = sets.reduce((n, g) => n * (g.reduce((m, set) => m + set.size, 0) / total), total);
       const out: AssetEntry[] = [];
-      if (candidates !== undefined && candidates.size < 2_000) {
-        const keyed = [...candidates]
+      if (sets.length > 0 && expected < 2_000) {
+        const keyed = [...intersect(sets)]
           .map((id) => state.assets.get(id) as AssetEntry)
           .filter((e) => assetMatches(e.asset, e.index, q) && afterOk(e))
           .map((e) => ({ e, key: keyOf(e) }));
@@ -415,10 +419,21 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
       } else {
         const sorted = state.assetsSortedBy(q.sortField);
         const n = sorted.length;
-        for (let i = 0; i < n && out.length <= q.limit; i++) {
+        // First position past the cursor in the walking direction.
+        let lo = 0;
+        let hi = n;
+        if (q.after !== undefined) {
+          const after = q.after;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            const c = compareKeys(keyOf(sorted[q.descending ? n - 1 - mid : mid] as AssetEntry), after);
+            if (q.descending ? c >= 0 : c <= 0) lo = mid + 1;
+            else hi = mid;
+          }
+        }
+        for (let i = lo; i < n && out.length <= q.limit; i++) {
           const e = sorted[q.descending ? n - 1 - i : i] as AssetEntry;
-          if (candidates !== undefined && !candidates.has(e.asset.id)) continue;
-          if (assetMatches(e.asset, e.index, q) && afterOk(e)) out.push(e);
+          if (assetMatches(e.asset, e.index, q)) out.push(e);
         }
       }
       const page = pageOf(out, q.limit, keyOf);

@@ -7,7 +7,9 @@ describe('compareCodePoints', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
         const bytes = Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-        expect(Math.sign(compareCodePoints(a, b))).toBe(a === b ? 0 : Math.sign(bytes) || Math.sign(compareCodePoints(a, b)));
+        expect(Math.sign(compareCodePoints(a, b))).toBe(
+          a === b ? 0 : Math.sign(bytes) || Math.sign(compareCodePoints(a, b)),
+        );
       }),
     );
     // U+1F600 (a surrogate pair) sorts after U+FF5E in code point order, before it in UTF-16 order.

@@ -1,8 +1,9 @@
 /**
- * `@framewise/core/testing`: conformance suites for Framewise ports, plus test fixtures. Kept off
- * the main entry so vitest is never loaded in production. Every adapter's tests call the suite of
- * its port; third-party adapters run the same suites.
+ * `@framewise/core/testing`: conformance suites for Framewise ports, plus test fixtures and
+ * reference implementations. Kept off the main entry so vitest is never loaded in production.
+ * Every adapter's tests call the suite of its port; third-party adapters run the same suites.
  *
  * @packageDocumentation
  */
 export * from './catalog/index.js';
+export { ReferenceRights } from './rights-reference.js';

@@ -1,0 +1,207 @@
+/**
+ * `pnpm bench rights [--titles N] [--queries N]`
+ *
+ * 100 000 titles with about 20 grants each (plus holdbacks and some exclusive sales) across 250
+ * territories and 15 license types. Measures:
+ * - `evaluate` throughput for random point queries from the in-memory index (one core), against
+ *   the naive linear scan (`ReferenceRights`: every deal scanned, every bound resolved with luxon);
+ * - a 30-day `planTransitions` over the whole catalog for 30 endpoints, against the naive way
+ *   (linear scan and luxon per asset × endpoint), measured on a sample and scaled.
+ */
+import { createRightsEngine, type DealInput, LicenseTypeSchema, TERRITORIES } from '@framewise/core';
+import { ReferenceRights, rng } from '@framewise/core/testing';
+import { consume, machine } from './harness.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(String(process.argv[i]).replace(/^--/, ''), String(process.argv[i + 1]));
+const TITLES = Number(args.get('titles') ?? 100_000);
+const QUERIES = Number(args.get('queries') ?? 1_000_000);
+const NAIVE_QUERIES = Number(args.get('naive-queries') ?? 100);
+const MEDIA = LicenseTypeSchema.options;
+const CODES = TERRITORIES.map((t) => t.code);
+const EXPRESSIONS = [
+  'WORLD',
+  'EMEA',
+  'APAC',
+  'LATAM',
+  'NA',
+  'EU',
+  'EMEA except FR, DE',
+  'WORLD except US, CA',
+  'DACH',
+  'NORDICS',
+  'UKI',
+  'ANZ',
+  'SEA',
+];
+
+const random = rng(2027);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+const day = (offset: number) =>
+  new Date(Date.parse('2025-01-01T00:00:00Z') + offset * 86_400_000).toISOString().slice(0, 10);
+
+function territories(): string {
+  const r = random();
+  if (r < 0.5) return pick(EXPRESSIONS);
+  const n = 1 + Math.floor(random() * 12);
+  return [...new Set(Array.from({ length: n }, () => pick(CODES)))].join(', ');
+}
+
+console.log(`machine: ${machine()}`);
+const started = Date.now();
+const deals: DealInput[] = [];
+for (let t = 0; t < TITLES; t++) {
+  const assetId = `title-${t}`;
+  const grants = Array.from({ length: 18 }, (_, g) => {
+    const start = Math.floor(random() * 2400);
+    const id = `t${t}-g${g}`;
+    const window =
+      g === 5
+        ? { start: { after: `t${t}-g0`, edge: 'start' as const, days: 90 } }
+        : random() < 0.1
+          ? { start: `${day(start)}T00:00:00Z` }
+          : { start: day(start), ...(random() < 0.8 ? { end: day(start + 30 + Math.floor(random() * 900)) } : {}) };
+    return { id, media: [pick(MEDIA)], territories: territories(), window, exclusive: random() < 0.2 };
+  });
+  const holdbacks = Array.from({ length: 2 }, (_, h) => {
+    const start = Math.floor(random() * 2400);
+    return {
+      id: `t${t}-h${h}`,
+      media: [pick(MEDIA)],
+      territories: territories(),
+      window: { start: day(start), end: day(start + 60 + Math.floor(random() * 300)) },
+    };
+  });
+  deals.push({
+    id: `in-${t}`,
+    direction: 'in',
+    licensor: 'Studio',
+    licensee: 'Us',
+    assets: [assetId],
+    grants,
+    holdbacks,
+  });
+  if (t % 10 === 0) {
+    const start = Math.floor(random() * 2400);
+    deals.push({
+      id: `out-${t}`,
+      direction: 'out',
+      licensor: 'Us',
+      licensee: 'Streamer',
+      assets: [assetId],
+      grants: [
+        {
+          id: `t${t}-out`,
+          media: [pick(MEDIA)],
+          territories: pick(CODES),
+          exclusive: true,
+          window: { start: day(start), end: day(start + 365) },
+        },
+      ],
+    });
+  }
+}
+const document = { deals };
+const engine = createRightsEngine(document);
+const built = (Date.now() - started) / 1000;
+console.log(
+  `catalog: ${TITLES} titles, ${deals.reduce((n, d) => n + (d.grants?.length ?? 0) + (d.holdbacks?.length ?? 0), 0)} grants and holdbacks; engine built in ${built.toFixed(1)} s`,
+);
+
+const from = Date.parse('2025-01-01T00:00:00Z');
+const span = 2400 * 86_400_000;
+const queries = Array.from({ length: Math.min(QUERIES, 1_000_000) }, () => ({
+  assetId: `title-${Math.floor(random() * TITLES)}`,
+  territory: pick(CODES),
+  channel: pick(MEDIA),
+  at: from + Math.floor(random() * span),
+}));
+
+// evaluate: one untimed pass (it also builds the zone-offset tables for every territory and year the
+// queries touch), then the timed pass: steady-state throughput.
+let allowed = 0;
+for (const q of queries) allowed += engine.evaluate(q).allowed ? 1 : 0;
+const t0 = process.hrtime.bigint();
+allowed = 0;
+for (const q of queries) allowed += engine.evaluate(q).allowed ? 1 : 0;
+const evalSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const oursEps = queries.length / evalSeconds;
+consume(allowed);
+
+const reference = new ReferenceRights(document);
+const t1 = process.hrtime.bigint();
+let agree = 0;
+for (let i = 0; i < NAIVE_QUERIES; i++) {
+  const q = queries[i] as (typeof queries)[number];
+  if (reference.allowed(q.assetId, q.territory, q.channel, q.at) === engine.evaluate(q).allowed) agree++;
+}
+const naiveSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+const naiveEps = NAIVE_QUERIES / naiveSeconds;
+
+console.log(`\nevaluate (random point queries, one core)`);
+console.log(
+  `  framewise index   ${Math.round(oursEps).toLocaleString('en-US').padStart(12)} decisions/s  (${((evalSeconds / queries.length) * 1e9).toFixed(0)} ns each; ${allowed} of ${queries.length} allowed)`,
+);
+console.log(
+  `  naive linear scan ${Math.round(naiveEps).toLocaleString('en-US').padStart(12)} decisions/s  (${NAIVE_QUERIES} queries; agreement ${agree}/${NAIVE_QUERIES})`,
+);
+console.log(`  ratio ${(oursEps / naiveEps).toFixed(0)}×`);
+
+// planTransitions: 30 endpoints, 30 days, whole catalog.
+const targets = ['US', 'GB', 'DE', 'FR', 'JP', 'BR', 'AU', 'IN', 'MX', 'ES'].flatMap((territory) =>
+  (['svod', 'avod', 'free-tv'] as const).map((channel) => ({
+    id: `${channel}-${territory}`,
+    territories: [territory],
+    channel,
+  })),
+);
+const now = Date.parse('2027-06-01T00:00:00Z');
+const horizon = 30 * 86_400_000;
+engine.planTransitions(now, horizon, targets, ['title-0']);
+const t2 = process.hrtime.bigint();
+const plan = engine.planTransitions(now, horizon, targets);
+const planSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
+
+// Naive planning on a sample: ReferenceRights.transitions scans every deal and resolves every bound
+// with luxon, per asset × endpoint. The engine must find the same transitions there.
+const SAMPLE = 40;
+const sampleIds = Array.from({ length: SAMPLE }, (_, a) => `title-${a}`);
+const t3 = process.hrtime.bigint();
+const naiveFound: string[] = [];
+for (const assetId of sampleIds) {
+  for (const target of targets) {
+    for (const t of reference.transitions(assetId, target.territories[0] as string, target.channel, now, now + horizon))
+      naiveFound.push(`${t.at} ${assetId} ${target.id} ${t.change}`);
+  }
+}
+const naivePlanSeconds = (Number(process.hrtime.bigint() - t3) / 1e9) * (TITLES / SAMPLE);
+const engineFound = engine
+  .planTransitions(now, horizon, targets, sampleIds)
+  .map((t) => `${t.at.toMillis()} ${t.assetId} ${t.targetId} ${t.change}`);
+const agreePlan = JSON.stringify([...naiveFound].sort()) === JSON.stringify([...engineFound].sort());
+
+console.log(`\nplanTransitions (30 days, ${targets.length} endpoints, whole catalog)`);
+console.log(`  framewise         ${planSeconds.toFixed(3)} s  (${plan.length} transitions)`);
+console.log(
+  `  naive (scaled from ${SAMPLE} titles) ${naivePlanSeconds.toFixed(0)} s  (sample: naive ${naiveFound.length} transitions, engine ${engineFound.length}, ${agreePlan ? 'identical' : 'DIFFERENT'})`,
+);
+console.log(`  ratio ${(naivePlanSeconds / planSeconds).toFixed(0)}×`);
+console.log(
+  JSON.stringify({
+    bench: 'rights',
+    titles: TITLES,
+    build_seconds: Number(built.toFixed(2)),
+    ours_decisions_per_s: Math.round(oursEps),
+    naive_decisions_per_s: Number(naiveEps.toFixed(2)),
+    evaluate_ratio: Math.round(oursEps / naiveEps),
+    naive_agreement: `${agree}/${NAIVE_QUERIES}`,
+    plan_seconds: Number(planSeconds.toFixed(3)),
+    plan_transitions: plan.length,
+    naive_plan_seconds_scaled: Math.round(naivePlanSeconds),
+    plan_ratio: Math.round(naivePlanSeconds / planSeconds),
+    sample_transitions_naive: naiveFound.length,
+    sample_transitions_engine: engineFound.length,
+    sample_plans_identical: agreePlan,
+  }),
+);

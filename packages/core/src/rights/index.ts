@@ -1,0 +1,47 @@
+/**
+ * Rights and availability: deals (rights in and out) with grants by media, territory, language and
+ * window, holdbacks and exclusivity, element rights (music cues, talent) on timecoded spans, an
+ * engine that answers with explanations, availability intervals, window transitions for
+ * distribution, deal conflict checks, and the usage ledger.
+ *
+ * @module
+ */
+export type { DealConflict } from './conflicts.js';
+export { type ElementConflict, mediaLabel, RightsDecision, type RightsQuery, type RuleRef } from './decision.js';
+export {
+  type AvailabilityInterval,
+  createRightsEngine,
+  type InstantInput,
+  instantMs,
+  RightsEngine,
+  type RightsEngineOptions,
+  type Transition,
+  type TransitionTarget,
+} from './engine.js';
+export { csvField, type UsageEvent, type UsageEventInput, UsageEventSchema, UsageLedger } from './ledger.js';
+export {
+  ClearanceSchema,
+  type Deal,
+  type DealInput,
+  DealSchema,
+  type ElementRight,
+  type ElementRightInput,
+  ElementRightSchema,
+  type Grant,
+  type GrantInput,
+  GrantSchema,
+  type Holdback,
+  HoldbackSchema,
+  LanguageRightSchema,
+  type LicenseType,
+  LicenseTypeSchema,
+  type RightsDocument,
+  type RightsDocumentInput,
+  RightsDocumentSchema,
+  type WindowBound,
+  WindowBoundSchema,
+  WindowSchema,
+} from './model.js';
+export { parseTerritories, type TerritoryGroups, TerritorySet } from './territories.js';
+export { TERRITORIES, TERRITORY_GROUPS, type TerritoryInfo } from './territory-table.js';
+export { ZoneClock } from './zone-clock.js';
