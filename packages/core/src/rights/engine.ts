@@ -26,7 +26,7 @@ import {
   type RightsDocumentInput,
   RightsDocumentSchema,
 } from './model.js';
-import { type PackedIndex, packIndex, ROW, SLOTS, SLOW } from './packed.js';
+import { HEADER, type PackedIndex, packIndex, ROW, SLOW } from './packed.js';
 import { territoryIndex } from './territories.js';
 import { TERRITORIES } from './territory-table.js';
 import { type ZoneClock, zoneClock } from './zone-clock.js';
@@ -157,24 +157,27 @@ export class RightsEngine {
         ? query.at
         : instantMs(query.at, 'Rights query instant');
     this.#packed ??= packIndex(this.#compiled.assets);
-    const { ids, offsets, rows, bits, rules } = this.#packed;
+    const { ids, starts, ruleBase, rows, ints, bits, rules } = this.#packed;
     const a = ids.get(query.assetId);
     let matched: Rule[] | undefined;
     let exhausted: Rule[] | undefined;
     let blocking: Rule[] | undefined;
     if (a !== undefined) {
-      const slot = a * SLOTS + 2 * mi;
-      const gFrom = offsets[slot] as number;
-      const bFrom = offsets[slot + 1] as number;
-      const bTo = offsets[slot + 2] as number;
+      const start = starts[a] as number;
+      const slot = start * 2 + 2 * mi;
+      const gFrom = ints[slot] as number;
+      const bFrom = ints[slot + 1] as number;
+      const bTo = ints[slot + 2] as number;
       if (bFrom > gFrom) {
         // Local wall time is needed only by rows in this territory with a date-only bound.
         let local = Number.NaN;
         const word = 8 + (ti >>> 5);
         const bit = 1 << (ti & 31);
+        const first = start + HEADER;
+        const base = ruleBase[a] as number;
         for (let k = gFrom; k < bTo; k++) {
-          if (((bits[k * 16 + word] as number) & bit) === 0) continue;
-          const row = k * ROW;
+          const row = first + k * ROW;
+          if (((bits[row * 2 + word] as number) & bit) === 0) continue;
           let sk = rows[row] as number;
           const slow = sk >= SLOW;
           if (slow) sk -= SLOW;
@@ -184,7 +187,7 @@ export class RightsEngine {
             (sk === OPEN || (sk === ABSOLUTE ? at >= (rows[row + 1] as number) : local >= (rows[row + 1] as number))) &&
             (ek === OPEN || (ek === ABSOLUTE ? at < (rows[row + 3] as number) : local < (rows[row + 3] as number)));
           if (!inside) continue;
-          const r = rules[k] as Rule;
+          const r = rules[base + k] as Rule;
           if (k >= bFrom) {
             if (blocking === undefined) blocking = [r];
             else blocking.push(r);
@@ -343,30 +346,32 @@ export class RightsEngine {
     });
     const out: { at: number; assetId: string; targetId: string; change: 'open' | 'close' }[] = [];
     this.#packed ??= packIndex(this.#compiled.assets);
-    const { ids: numbers, offsets, rows, bits } = this.#packed;
+    const { ids: numbers, starts, rows, ints, bits } = this.#packed;
     const ids = assetIds ?? this.#compiled.assets.keys();
     const cuts: number[] = [];
     for (const assetId of ids) {
       const a = numbers.get(assetId);
       if (a === undefined) continue;
       const rights = this.#compiled.assets.get(assetId) as AssetRights;
+      const start = starts[a] as number;
       for (const { target, indexes, mi } of compiledTargets) {
-        const slot = a * SLOTS + 2 * mi;
-        const gFrom = offsets[slot] as number;
-        const bFrom = offsets[slot + 1] as number;
-        const bTo = offsets[slot + 2] as number;
+        const slot = start * 2 + 2 * mi;
+        const gFrom = ints[slot] as number;
+        const bFrom = ints[slot + 1] as number;
+        const bTo = ints[slot + 2] as number;
         if (bFrom === gFrom) continue;
         cuts.length = 0;
         for (let k = gFrom; k < bTo; k++) {
+          const row = start + HEADER + k * ROW;
           for (let e = 0; e < 4; e += 2) {
-            const raw = rows[k * ROW + e] as number;
+            const raw = rows[row + e] as number;
             const kind = e === 0 && raw >= SLOW ? raw - SLOW : raw;
-            const ms = rows[k * ROW + e + 1] as number;
+            const ms = rows[row + e + 1] as number;
             if (kind === OPEN) continue;
             // A local wall time is within a day of its instant in every zone.
             if (kind === ABSOLUTE ? ms <= from || ms >= to : ms <= from - DAY_MS || ms >= to + DAY_MS) continue;
             for (const ti of indexes) {
-              if (((bits[k * 16 + 8 + (ti >>> 5)] as number) & (1 << (ti & 31))) === 0) continue;
+              if (((bits[row * 2 + 8 + (ti >>> 5)] as number) & (1 << (ti & 31))) === 0) continue;
               const t = kind === LOCAL ? this.zoneOf(ti).fromLocal(ms) : ms;
               if (t > from && t < to) cuts.push(t);
             }
