@@ -6,6 +6,7 @@ import { createCatalog } from '@framewise/core';
 import { catalogStoreConformance } from '@framewise/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createPGliteCatalogStore } from '../src/pglite/index.js';
+import { sqlTamperHooks } from './tamper.js';
 
 let db: PGlite | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'framewise-pglite-'));
@@ -19,17 +20,7 @@ catalogStoreConformance('pglite', {
     await store.close();
     await db?.close();
   },
-  tamper: () => ({
-    async alterActor(seq, actor) {
-      await db?.query(
-        `UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`,
-        [seq, actor],
-      );
-    },
-    async remove(seq) {
-      await db?.query('DELETE FROM framewise.fw_audit WHERE seq = $1', [seq]);
-    },
-  }),
+  tamper: () => sqlTamperHooks((text, params) => db?.query(text, params) ?? Promise.resolve()),
 });
 
 describe('PGlite catalog store', () => {

@@ -4,6 +4,7 @@ import { type PostgresServer, startPostgres } from '@framewise/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresCatalogStore } from '../src/postgres/index.js';
+import { sqlTamperHooks } from './tamper.js';
 
 let server: PostgresServer | undefined;
 let tamperPool: pg.Pool | undefined;
@@ -21,17 +22,7 @@ catalogStoreConformance('postgres', {
     await tamperPool?.end();
     await server?.stop();
   },
-  tamper: () => ({
-    async alterActor(seq, actor) {
-      await tamperPool?.query(
-        `UPDATE framewise.fw_audit SET doc = jsonb_set(doc, '{actor}', to_jsonb($2::text)) WHERE seq = $1`,
-        [seq, actor],
-      );
-    },
-    async remove(seq) {
-      await tamperPool?.query('DELETE FROM framewise.fw_audit WHERE seq = $1', [seq]);
-    },
-  }),
+  tamper: () => sqlTamperHooks((text, params) => tamperPool?.query(text, params) ?? Promise.resolve()),
 });
 
 describe('PostgreSQL catalog store across processes', () => {
@@ -81,6 +72,24 @@ describe('PostgreSQL catalog store across processes', () => {
     expect(verification?.problems).toEqual([]);
     expect(verification?.checked).toBe(42);
     await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('reports an unreachable server as TRANSIENT and a missing schema as INVALID_CONFIG', async () => {
+    const { freePort } = await import('@framewise/test-support');
+    const closed = createPostgresCatalogStore({
+      connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`,
+    });
+    await expect(closed.auditHead()).rejects.toMatchObject({
+      code: 'TRANSIENT',
+      message: expect.stringContaining('Catalog store "postgres"'),
+    });
+    await closed.close();
+    const unmigrated = createPostgresCatalogStore({ connectionString, schema: 'never_migrated', migrate: false });
+    await expect(unmigrated.auditHead()).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringContaining('are migrations applied?'),
+    });
+    await unmigrated.close();
   });
 
   it('refuses bad options with a readable error', () => {

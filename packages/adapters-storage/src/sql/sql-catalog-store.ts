@@ -15,6 +15,8 @@ import {
   type EntityKind,
   type EntityMap,
   encodeCursor,
+  FramewiseError,
+  isFramewiseError,
   type Lease,
   type Page,
   type RecommendationSearch,
@@ -163,6 +165,39 @@ class SqlTx extends SqlReader implements CatalogTx {
   }
 }
 
+const TRANSIENT_CODES = new Set([
+  '40001',
+  '40P01',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+const CONFIG_CODES = new Set(['3D000', '3F000', '42P01', '42703']);
+const AUTH_CODES = new Set(['28000', '28P01', '42501']);
+
+/** A database error as a FramewiseError: retryable, configuration, credentials, conflict or internal. */
+export function translateSqlError(error: unknown, store: string): FramewiseError {
+  if (isFramewiseError(error)) return error;
+  const code = String((error as { code?: unknown })?.code ?? '');
+  const message = `Catalog store "${store}": ${(error as Error)?.message ?? String(error)}`;
+  const options = { cause: error, details: { store, sqlState: code } };
+  if (TRANSIENT_CODES.has(code)) return new FramewiseError('TRANSIENT', message, options);
+  if (CONFIG_CODES.has(code))
+    return new FramewiseError('INVALID_CONFIG', `${message} (are migrations applied?)`, options);
+  if (AUTH_CODES.has(code)) return new FramewiseError('AUTH', message, options);
+  if (code === '23505') return new FramewiseError('CONFLICT', message, options);
+  return new FramewiseError('INTERNAL', message, options);
+}
+
 /** Options for {@link createSqlCatalogStore}. */
 export interface SqlCatalogStoreOptions {
   readonly name: string;
@@ -176,7 +211,15 @@ export interface SqlCatalogStoreOptions {
 
 /** A catalog store over any {@link SqlDriver}: the shared core of the PostgreSQL and PGlite stores. */
 export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogStore {
-  const { driver, schema: s } = options;
+  const raw = options.driver;
+  const s = options.schema;
+  const wrap = <T>(run: () => Promise<T>): Promise<T> =>
+    run().catch((error: unknown) => Promise.reject(translateSqlError(error, options.name)));
+  const driver: SqlDriver = {
+    query: (text, params) => wrap(() => raw.query(text, params)),
+    transaction: (fn) => wrap(() => raw.transaction(fn)),
+    close: () => raw.close(),
+  };
   let ready: Promise<void> | undefined;
   const init = (): Promise<void> => {
     ready ??= options.migrate

@@ -1,4 +1,5 @@
 import type { Annotation, Asset } from '../assets/index.js';
+import { FramewiseError } from '../errors/index.js';
 import type { AuditEvent, AuditHead } from './audit.js';
 import { GENESIS_HASH } from './audit.js';
 import {
@@ -369,7 +370,10 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
 
     transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
-        if (closed) throw new Error('catalog store is closed');
+        if (closed)
+          throw new FramewiseError('INVALID_CONFIG', `Catalog store "${options.name ?? 'memory'}" is closed`, {
+            details: {},
+          });
         const tx = new MemoryTx(state);
         const result = await fn(tx);
         tx.commit();
