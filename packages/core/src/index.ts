@@ -10,3 +10,4 @@ export * from './errors/index.js';
 export * from './rights/index.js';
 export * from './support/index.js';
 export * from './time/index.js';
+export * from './transcode/index.js';

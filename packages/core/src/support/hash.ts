@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+/** Digests of one file, computed in a single streaming read. */
+export interface FileDigests {
+  readonly sha256: string;
+  readonly md5: string;
+  readonly sizeBytes: number;
+}
+
+/** SHA-256 and MD5 of a file in one pass over a stream (memory: one read buffer). */
+export async function hashFile(path: string, signal?: AbortSignal): Promise<FileDigests> {
+  const sha256 = createHash('sha256');
+  const md5 = createHash('md5');
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) })) {
+    sha256.update(chunk as Buffer);
+    md5.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: sha256.digest('hex'), md5: md5.digest('hex'), sizeBytes: size };
+}

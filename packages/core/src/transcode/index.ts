@@ -1,0 +1,47 @@
+/**
+ * The media pipeline: a typed ffmpeg layer (argv only, never a shell), probe into the catalog's
+ * technical metadata, and ABR ladders planned from templates and executed decoding the source once.
+ *
+ * @module
+ */
+export { type MediaPathOptions, safeMediaPath } from './ffmpeg/media-path.js';
+export {
+  type FfprobeOutput,
+  FfprobeOutputSchema,
+  operationalPattern,
+  type ProbeOptions,
+  type ProbeResult,
+  probe,
+  technicalMetadataFromProbe,
+} from './ffmpeg/probe.js';
+export { type FfmpegProgress, ProgressParser } from './ffmpeg/progress.js';
+export { type FfmpegTools, ffmpegVersion, type RunFfmpegOptions, runFfmpeg } from './ffmpeg/runner.js';
+export {
+  type EncoderPreset,
+  type LadderOutput,
+  type LadderProgress,
+  type LadderResult,
+  ladderFilterGraph,
+  type RunLadderOptions,
+  runLadder,
+  videoEncoderArgs,
+} from './ladder/execute.js';
+export {
+  type LadderPlan,
+  type PlanLadderOptions,
+  type PlannedAudio,
+  type PlannedRung,
+  planLadder,
+} from './ladder/plan.js';
+export {
+  APPLE_HLS_H264,
+  APPLE_HLS_HEVC,
+  AudioRenditionTemplateSchema,
+  AV1_DEFAULT,
+  type LadderCodec,
+  LadderCodecSchema,
+  type LadderTemplate,
+  type LadderTemplateInput,
+  LadderTemplateSchema,
+  RungTemplateSchema,
+} from './ladder/template.js';
