@@ -4,7 +4,8 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCatalogStep } from './steps/catalog.js';
+import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
+import { runMediaStep } from './steps/media.js';
 import { runRightsStep } from './steps/rights.js';
 import { runTimeStep } from './steps/time.js';
 
@@ -14,6 +15,13 @@ const dataDir = resolve(
 
 console.log('Framewise demo: frame-accurate media supply chain');
 runTimeStep();
-await runCatalogStep(dataDir);
-runRightsStep();
+const { catalog, close, dir } = openDemoCatalog(dataDir);
+try {
+  await runCatalogStep(catalog, dir);
+  runRightsStep();
+  await runMediaStep(catalog, dataDir, 'crossing-s01e01');
+  await reportAudit(catalog);
+} finally {
+  await close();
+}
 console.log('\nDemo complete.');

@@ -50,6 +50,18 @@ describe('pnpm demo', () => {
     );
     expect(stdout).toMatch(/2027-07-03T04:00:00.000Z\s+streamer-us\s+make available/);
     expect(stdout).toMatch(/2027-07-16T23:00:00.000Z\s+streamer-gb\s+make available/);
+    // Media pipeline: probe, ladder from one decode, renditions registered, HLS packaged.
+    expect(stdout).toContain(
+      'probed low-tide-mezzanine.mov: mov, prores HQ 1920x1080 10-bit 4:2:2, 25/1 fps, TC 10:00:00:00, 1 audio track(s)',
+    );
+    expect(stdout).toContain(
+      'ladder "apple-hls-h264": 1080p@7.8M, 1080p@6.0M, 720p@4.5M, 720p@3.0M, 540p@2.0M + aac-stereo-128k; GOP 50 frames (2 s)',
+    );
+    expect(stdout).toMatch(/encoding 6 outputs from one decode 100% done/);
+    expect(stdout).toMatch(/h264-540p-2000k\s+960x540\s+2000k/);
+    expect(stdout).toMatch(
+      /registered 6 renditions on "mezzanine ProRes HQ"; packaged HLS \(fMP4\): master.m3u8 with \d+ segments/,
+    );
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

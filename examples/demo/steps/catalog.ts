@@ -243,25 +243,32 @@ async function checkout(catalog: Catalog) {
   note(`Ana checked out with fencing token ${lease.token}, edited, and checked in`);
 }
 
-/** Run the catalog step against a PGlite catalog in `dataDir`. */
-export async function runCatalogStep(dataDir: string): Promise<void> {
-  heading('Catalog: ingest, versions, annotations, edits, search, check-out and audit (PGlite)');
+/** The demo's catalog: embedded PGlite, durable in `dataDir/catalog` (emptied first). */
+export function openDemoCatalog(dataDir: string): { catalog: Catalog; close: () => Promise<void>; dir: string } {
   const dir = join(dataDir, 'catalog');
   rmSync(dir, { recursive: true, force: true });
   const store = createPGliteCatalogStore({ dataDir: dir });
-  const catalog = createCatalog({ store });
-  try {
-    const { episodes, feature } = await ingest(catalog);
-    note(`ingested a series with ${episodes.length} episodes, a feature and a news item into ${dir}`);
-    await versions(catalog, feature.id);
-    await annotateAndEdit(catalog, (episodes[0] as { id: string }).id);
-    await searches(catalog);
-    await checkout(catalog);
-    const verification = await catalog.verifyAuditTrail(auditor, { expectedHead: await catalog.auditHead(auditor) });
-    note(
-      `audit trail: ${verification.checked} hash-chained events, ${verification.ok ? 'verified intact' : `PROBLEMS: ${verification.problems.map((p) => p.message).join('; ')}`}`,
-    );
-  } finally {
-    await store.close();
-  }
+  return { catalog: createCatalog({ store }), close: () => store.close(), dir };
+}
+
+/** The principal the demo edits as. */
+export const demoEditor = ana;
+
+/** Verify and report the audit trail (run last, after every step has written). */
+export async function reportAudit(catalog: Catalog): Promise<void> {
+  const verification = await catalog.verifyAuditTrail(auditor, { expectedHead: await catalog.auditHead(auditor) });
+  note(
+    `audit trail: ${verification.checked} hash-chained events, ${verification.ok ? 'verified intact' : `PROBLEMS: ${verification.problems.map((p) => p.message).join('; ')}`}`,
+  );
+}
+
+/** Run the catalog step. */
+export async function runCatalogStep(catalog: Catalog, dir: string): Promise<void> {
+  heading('Catalog: ingest, versions, annotations, edits, search, check-out and audit (PGlite)');
+  const { episodes, feature } = await ingest(catalog);
+  note(`ingested a series with ${episodes.length} episodes, a feature and a news item into ${dir}`);
+  await versions(catalog, feature.id);
+  await annotateAndEdit(catalog, (episodes[0] as { id: string }).id);
+  await searches(catalog);
+  await checkout(catalog);
 }

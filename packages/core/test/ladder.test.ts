@@ -8,7 +8,7 @@ import { ffmpegGenerate } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TechnicalMetadata } from '../src/assets/index.js';
 import { createCatalog, createMemoryCatalogStore } from '../src/catalog/index.js';
-import { APPLE_HLS_H264, APPLE_HLS_HEVC, planLadder, runLadder } from '../src/transcode/index.js';
+import { APPLE_HLS_H264, APPLE_HLS_HEVC, packageLadder, planLadder, runLadder } from '../src/transcode/index.js';
 
 const source = (
   width: number,
@@ -180,6 +180,25 @@ describe('runLadder (real ffmpeg, decode once)', () => {
         .map((t) => Number.parseFloat(t).toFixed(2));
       expect(keys).toEqual(['0.00', '2.00', '4.00']);
     }
+    const hls = await packageLadder(result.outputs, 'hls', join(dir, 'hls'));
+    const master = readFileSync(join(hls.directory, hls.manifest), 'utf8');
+    const variants = master.match(/#EXT-X-STREAM-INF:[^\n]*/g) ?? [];
+    expect(variants.map((l) => /RESOLUTION=(\d+x\d+)/.exec(l)?.[1] ?? 'audio-only')).toEqual([
+      '1920x1080',
+      '1920x1080',
+      '1280x720',
+      '1280x720',
+      'audio-only',
+    ]);
+    expect(variants.every((l) => /BANDWIDTH=\d+/.test(l) && /AUDIO="group_audio"/.test(l))).toBe(true);
+    expect(master).toMatch(/#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="group_audio"/);
+    expect(hls.files.filter((f) => f.endsWith('.m4s')).length).toBeGreaterThanOrEqual(5 * 3);
+    expect(readFileSync(join(hls.directory, 'stream_0.m3u8'), 'utf8')).toMatch(/#EXT-X-MAP:URI="init_0.mp4"/);
+    const dash = await packageLadder(result.outputs, 'dash', join(dir, 'dash'));
+    const mpd = readFileSync(join(dash.directory, dash.manifest), 'utf8');
+    expect(mpd.match(/<Representation /g)).toHaveLength(5);
+    expect(mpd).toMatch(/contentType="audio"/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
     const registered = await catalog.listRenditions(ana, version.id);
     expect(
       registered.map((r) => [

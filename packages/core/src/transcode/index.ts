@@ -26,6 +26,7 @@ export {
   runLadder,
   videoEncoderArgs,
 } from './ladder/execute.js';
+export { type PackagedPresentation, type PackageOptions, packageLadder } from './ladder/package.js';
 export {
   type LadderPlan,
   type PlanLadderOptions,

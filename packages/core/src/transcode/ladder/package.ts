@@ -1,0 +1,115 @@
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FramewiseError } from '../../errors/index.js';
+import { safeMediaPath } from '../ffmpeg/media-path.js';
+import { type FfmpegTools, runFfmpeg } from '../ffmpeg/runner.js';
+import type { LadderOutput } from './execute.js';
+
+/** Options for {@link packageLadder}. */
+export interface PackageOptions extends FfmpegTools {
+  readonly signal?: AbortSignal;
+  /** Segment duration in seconds; match the ladder's GOP (default 2). */
+  readonly segmentSeconds?: number;
+}
+
+/** Where a packaged presentation was written. */
+export interface PackagedPresentation {
+  readonly format: 'hls' | 'dash';
+  readonly directory: string;
+  /** `master.m3u8` or `manifest.mpd`, inside `directory`. */
+  readonly manifest: string;
+  readonly files: readonly string[];
+}
+
+function inputs(outputs: readonly LadderOutput[]): { argv: string[]; video: LadderOutput[]; audio: LadderOutput[] } {
+  const video = outputs.filter((o) => o.kind === 'video');
+  const audio = outputs.filter((o) => o.kind === 'audio');
+  if (video.length === 0)
+    throw new FramewiseError('INVALID_INPUT', 'Packaging needs at least one video rendition', { details: {} });
+  const argv: string[] = ['-y'];
+  for (const o of [...video, ...audio]) argv.push('-i', safeMediaPath(o.path));
+  for (let i = 0; i < video.length + audio.length; i++) argv.push('-map', `${i}:${i < video.length ? 'v' : 'a'}:0`);
+  argv.push('-c', 'copy');
+  return { argv, video, audio };
+}
+
+/**
+ * Package ladder outputs (stream copy, no re-encode) as HLS or DASH with fMP4/CMAF segments:
+ * a master playlist with one variant per video rung and the audio as a group, or an MPD with one
+ * adaptation set for video and one for audio. Written to a temporary directory and moved into
+ * place only when complete.
+ */
+export async function packageLadder(
+  outputs: readonly LadderOutput[],
+  format: 'hls' | 'dash',
+  directory: string,
+  options: PackageOptions = {},
+): Promise<PackagedPresentation> {
+  const seconds = options.segmentSeconds ?? 2;
+  const { argv, video, audio } = inputs(outputs);
+  const staging = `${directory}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  let manifest: string;
+  if (format === 'hls') {
+    const map = [
+      ...video.map((_, i) => `v:${i}${audio.length > 0 ? ',agroup:audio' : ''}`),
+      ...audio.map((_, i) => `a:${i},agroup:audio,name:audio_${i}`),
+    ].join(' ');
+    argv.push(
+      '-f',
+      'hls',
+      '-hls_time',
+      String(seconds),
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_type',
+      'fmp4',
+      '-hls_flags',
+      'independent_segments',
+      '-hls_fmp4_init_filename',
+      'init_%v.mp4',
+      '-hls_segment_filename',
+      safeMediaPath(join(staging, 'segment_%v_%05d.m4s')),
+      '-master_pl_name',
+      'master.m3u8',
+      '-var_stream_map',
+      map,
+      safeMediaPath(join(staging, 'stream_%v.m3u8')),
+    );
+    manifest = 'master.m3u8';
+  } else {
+    const sets = audio.length > 0 ? 'id=0,streams=v id=1,streams=a' : 'id=0,streams=v';
+    argv.push(
+      '-f',
+      'dash',
+      '-seg_duration',
+      String(seconds),
+      '-use_template',
+      '1',
+      '-use_timeline',
+      '1',
+      '-adaptation_sets',
+      sets,
+      '-init_seg_name',
+      'init-$RepresentationID$.m4s',
+      '-media_seg_name',
+      'chunk-$RepresentationID$-$Number%05d$.m4s',
+      safeMediaPath(join(staging, 'manifest.mpd')),
+    );
+    manifest = 'manifest.mpd';
+  }
+  try {
+    await runFfmpeg(argv, {
+      ...options,
+      label: `${format.toUpperCase()} packaging into ${JSON.stringify(directory)}`,
+      outputs: [staging],
+    });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  await rm(directory, { recursive: true, force: true });
+  await rename(staging, directory);
+  return { format, directory, manifest, files: (await readdir(directory)).sort() };
+}
