@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { postgres: 'src/postgres/index.ts', pglite: 'src/pglite/index.ts' },
+  entry: { fs: 'src/fs/index.ts', postgres: 'src/postgres/index.ts', pglite: 'src/pglite/index.ts' },
   format: ['esm'],
   target: 'node20',
   dts: true,

@@ -7,9 +7,11 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createFsStorage } from '@framewise/adapters-storage/fs';
 import {
   APPLE_HLS_H264,
   type Catalog,
+  createObjectStorage,
   type FfmpegProgress,
   packageLadder,
   planLadder,
@@ -109,6 +111,30 @@ export async function runMediaStep(catalog: Catalog, dataDir: string, assetId: s
         String(r.locations[0]?.sizeBytes ?? ''),
         `${r.locations[0]?.checksums.sha256?.slice(0, 16)}…`,
       ]),
+  );
+  // Store the master and every rendition, hashed while streaming and checked against the ladder's digests.
+  const storage = createObjectStorage(createFsStorage({ root: join(dataDir, 'storage') }));
+  const master = await storage.put(
+    'masters/low-tide-mezzanine.mov',
+    { file: source },
+    { contentType: 'video/quicktime', metadata: { assetId } },
+  );
+  for (const o of result.outputs) {
+    await storage.put(
+      `renditions/${version.id}/${o.path.split('/').pop()}`,
+      { file: o.path },
+      { expected: { sha256: o.sha256, md5: o.md5 } },
+    );
+  }
+  let stored = 0;
+  let verified = 0;
+  for await (const item of storage.list(`renditions/${version.id}/`)) {
+    stored++;
+    const digest = await storage.digest(item.key);
+    if (result.outputs.some((o) => o.sha256 === digest.sha256)) verified++;
+  }
+  note(
+    `stored the master (${(master.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${master.sha256.slice(0, 12)}…) and ${stored} renditions on filesystem storage; ${verified} of ${stored} read back with matching checksums`,
   );
   const hls = await packageLadder(result.outputs, 'hls', join(dir, 'hls'), { segmentSeconds: plan.segmentSeconds });
   note(

@@ -7,3 +7,4 @@
  */
 export * from './catalog/index.js';
 export { ReferenceRights } from './rights-reference.js';
+export { objectStorageConformance, type StorageConformanceOptions } from './storage.js';

@@ -1,0 +1,290 @@
+/**
+ * `@framewise/adapters-storage/fs`: object storage on a local or mounted filesystem.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  type ByteRange,
+  FramewiseError,
+  isFramewiseError,
+  type ObjectInfo,
+  parseOptions,
+  type StorageDriver,
+} from '@framewise/core';
+import { z } from 'zod';
+
+/** Options for {@link createFsStorage}. */
+export const FsStorageOptionsSchema = z.object({
+  /** Directory holding the objects; created if missing. Keys are paths under it. */
+  root: z.string().min(1),
+  /** fsync files and directories so a completed put survives a power loss; default true. */
+  fsync: z.boolean().default(true),
+});
+/** Options for {@link createFsStorage}. */
+export type FsStorageOptions = z.input<typeof FsStorageOptionsSchema>;
+
+/** Where user metadata lives, beside the objects: `<root>/.framewise/meta/<key>.json`. */
+const META_DIR = '.framewise';
+const PARTIAL = '.partial';
+
+function errorOf(error: unknown, what: string): FramewiseError {
+  if (isFramewiseError(error)) return error;
+  const code = (error as { code?: string }).code;
+  const message = `${what}: ${(error as Error)?.message ?? String(error)}`;
+  if (code === 'ENOENT') return new FramewiseError('NOT_FOUND', message, { cause: error });
+  if (code === 'EACCES' || code === 'EPERM') return new FramewiseError('FORBIDDEN', message, { cause: error });
+  if (
+    code === 'ENOSPC' ||
+    code === 'EMFILE' ||
+    code === 'ENFILE' ||
+    code === 'EAGAIN' ||
+    code === 'EBUSY' ||
+    code === 'EIO'
+  )
+    return new FramewiseError('TRANSIENT', message, { cause: error });
+  if (code === 'ABORT_ERR' || (error as Error)?.name === 'AbortError')
+    return new FramewiseError('CANCELLED', message, { cause: error });
+  return new FramewiseError('INTERNAL', message, { cause: error });
+}
+
+/**
+ * Object storage on a filesystem. Writes are atomic: content goes to a hidden temporary file in the
+ * target directory, is fsynced, then renamed over the key (and the directory fsynced), so a reader
+ * never sees a partial object under its final key. A key whose resolved path leaves the root —
+ * through a symlink as well as `..` — is refused with `FORBIDDEN`. User metadata and content type
+ * are kept in a sidecar under `<root>/.framewise/`. Range reads stream just the bytes asked for.
+ */
+export function createFsStorage(options: FsStorageOptions): StorageDriver {
+  const o = parseOptions(FsStorageOptionsSchema, options, 'Filesystem storage options');
+  let rootReal: Promise<string> | undefined;
+  const root = () => {
+    rootReal ??= mkdir(o.root, { recursive: true }).then(() => realpath(o.root));
+    return rootReal;
+  };
+  const within = (base: string, path: string) => path === base || path.startsWith(base + sep);
+  /** The path of a key, checked to stay inside the root once symlinks are resolved. */
+  const pathOf = async (key: string, create: boolean): Promise<string> => {
+    const base = await root();
+    const path = join(base, key);
+    if (!within(base, path) || key.split('/')[0] === META_DIR) {
+      throw new FramewiseError('FORBIDDEN', `Object key ${JSON.stringify(key)} is outside the storage root`, {
+        details: { key },
+      });
+    }
+    const parent = dirname(path);
+    if (create) await mkdir(parent, { recursive: true });
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      try {
+        real = join(await realpath(parent), path.slice(parent.length + 1));
+      } catch {
+        return path; // the parent does not exist: nothing can be read there, and writes create it inside the root
+      }
+    }
+    if (!within(base, real)) {
+      throw new FramewiseError(
+        'FORBIDDEN',
+        `Object key ${JSON.stringify(key)} resolves outside the storage root (a symlink?)`,
+        { details: { key } },
+      );
+    }
+    return path;
+  };
+  const metaPath = async (key: string) => join(await root(), META_DIR, 'meta', `${key}.json`);
+  const fsyncDir = async (dir: string) => {
+    if (!o.fsync) return;
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
+
+  const info = async (key: string, path: string): Promise<ObjectInfo | undefined> => {
+    let s: Awaited<ReturnType<typeof stat>>;
+    try {
+      s = await stat(path);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return undefined;
+      throw errorOf(error, `stat ${key}`);
+    }
+    if (!s.isFile()) return undefined;
+    let meta: { contentType?: string; metadata?: Record<string, string> } = {};
+    try {
+      meta = JSON.parse(await readFile(await metaPath(key), 'utf8'));
+    } catch {
+      // no sidecar: no metadata
+    }
+    return {
+      key,
+      sizeBytes: s.size,
+      modifiedAt: s.mtime.toISOString(),
+      ...(meta.contentType ? { contentType: meta.contentType } : {}),
+      metadata: meta.metadata ?? {},
+    };
+  };
+
+  const writeAtomically = async (path: string, write: (tmp: string) => Promise<void>) => {
+    const tmp = join(dirname(path), `.${path.split(sep).pop()}.${randomBytes(6).toString('hex')}${PARTIAL}`);
+    try {
+      await write(tmp);
+      if (o.fsync) {
+        const handle = await open(tmp, 'r+');
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }
+      await rename(tmp, path);
+      await fsyncDir(dirname(path));
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  };
+
+  async function walk(dir: string, base: string, out: string[]): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const e of entries) {
+      if (e.name.endsWith(PARTIAL) || (dir === base && e.name === META_DIR)) continue;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) await walk(full, base, out);
+      else if (e.isFile()) out.push(relative(base, full).split(sep).join('/'));
+    }
+  }
+
+  return {
+    name: 'fs',
+    capabilities: {
+      rangeReads: true,
+      resumableUpload: false,
+      atomicPut: true,
+      serverSideCopy: true,
+      userMetadata: true,
+      storageClasses: false,
+    },
+
+    async put(key, body: Readable, putOptions) {
+      try {
+        const path = await pathOf(key, true);
+        let size = 0;
+        await writeAtomically(path, async (tmp) => {
+          body.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+          });
+          await pipeline(body, createWriteStream(tmp), ...(putOptions.signal ? [{ signal: putOptions.signal }] : []));
+        });
+        const meta = await metaPath(key);
+        if (
+          putOptions.contentType !== undefined ||
+          (putOptions.metadata && Object.keys(putOptions.metadata).length > 0)
+        ) {
+          await mkdir(dirname(meta), { recursive: true });
+          await writeAtomically(meta, (tmp) =>
+            import('node:fs/promises').then((fs) =>
+              fs.writeFile(
+                tmp,
+                JSON.stringify({ contentType: putOptions.contentType, metadata: putOptions.metadata ?? {} }),
+              ),
+            ),
+          );
+        } else {
+          await rm(meta, { force: true });
+        }
+        return { sizeBytes: size };
+      } catch (error) {
+        throw errorOf(error, `put ${key}`);
+      }
+    },
+
+    async get(key, getOptions: { range?: ByteRange; signal?: AbortSignal }) {
+      const path = await pathOf(key, false);
+      try {
+        const s = await stat(path);
+        if (!s.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOENT' });
+        const range = getOptions.range;
+        if (range !== undefined && range.start >= s.size) {
+          throw new FramewiseError(
+            'INVALID_INPUT',
+            `Byte range ${range.start}-${range.end} starts past the end of ${JSON.stringify(key)} (${s.size} bytes)`,
+            { details: { key, range } },
+          );
+        }
+        return createReadStream(path, {
+          highWaterMark: 1024 * 1024,
+          ...(range ? { start: range.start, end: Math.min(range.end, s.size - 1) } : {}),
+          ...(getOptions.signal ? { signal: getOptions.signal } : {}),
+        });
+      } catch (error) {
+        throw errorOf(error, `get ${key}`);
+      }
+    },
+
+    async head(key) {
+      return info(key, await pathOf(key, false));
+    },
+
+    async list(prefix, listOptions) {
+      const base = await root();
+      const dirPart = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+      const keys: string[] = [];
+      try {
+        await walk(join(base, dirPart), base, keys);
+      } catch (error) {
+        throw errorOf(error, `list ${prefix}`);
+      }
+      const selected = keys
+        .filter((k) => k.startsWith(prefix) && (listOptions.cursor === undefined || k > listOptions.cursor))
+        .sort();
+      const page = selected.slice(0, listOptions.limit);
+      const items = (await Promise.all(page.map((k) => info(k, join(base, k))))).filter(
+        (i): i is ObjectInfo => i !== undefined,
+      );
+      return selected.length > listOptions.limit ? { items, cursor: page[page.length - 1] as string } : { items };
+    },
+
+    async delete(key) {
+      const path = await pathOf(key, false);
+      try {
+        await unlink(path);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') return false;
+        throw errorOf(error, `delete ${key}`);
+      }
+      await rm(await metaPath(key), { force: true });
+      return true;
+    },
+
+    async copy(from, to) {
+      const source = await pathOf(from, false);
+      const target = await pathOf(to, true);
+      try {
+        await writeAtomically(target, (tmp) => copyFile(source, tmp));
+        const meta = await metaPath(from);
+        const targetMeta = await metaPath(to);
+        await mkdir(dirname(targetMeta), { recursive: true });
+        await copyFile(meta, targetMeta).catch(() => rm(targetMeta, { force: true }));
+      } catch (error) {
+        throw errorOf(error, `copy ${from} to ${to}`);
+      }
+    },
+
+    async close() {},
+  };
+}

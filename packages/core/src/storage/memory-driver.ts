@@ -1,0 +1,89 @@
+import { Readable } from 'node:stream';
+import { FramewiseError } from '../errors/index.js';
+import type { ByteRange, DriverPutOptions, ObjectInfo, StorageDriver } from './port.js';
+
+/**
+ * A storage driver that keeps objects in memory: for tests and embedded use. Puts are atomic (the
+ * object appears when its stream has ended); memory holds every object in full.
+ */
+export function createMemoryStorage(): StorageDriver {
+  const objects = new Map<string, { data: Buffer; info: ObjectInfo }>();
+  return {
+    name: 'memory',
+    capabilities: {
+      rangeReads: true,
+      resumableUpload: false,
+      atomicPut: true,
+      serverSideCopy: true,
+      userMetadata: true,
+      storageClasses: false,
+    },
+    async put(key: string, body: Readable, options: DriverPutOptions) {
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of body) {
+          if (options.signal?.aborted)
+            throw new FramewiseError('CANCELLED', `Upload of ${JSON.stringify(key)} was cancelled`, {
+              details: { key },
+            });
+          chunks.push(chunk as Buffer);
+        }
+      } catch (error) {
+        body.destroy();
+        throw error instanceof FramewiseError
+          ? error
+          : new FramewiseError('TRANSIENT', `Upload of ${JSON.stringify(key)} failed: ${(error as Error).message}`, {
+              cause: error,
+            });
+      }
+      if (options.signal?.aborted)
+        throw new FramewiseError('CANCELLED', `Upload of ${JSON.stringify(key)} was cancelled`, { details: { key } });
+      const data = Buffer.concat(chunks);
+      objects.set(key, {
+        data,
+        info: {
+          key,
+          sizeBytes: data.length,
+          modifiedAt: new Date().toISOString(),
+          ...(options.contentType ? { contentType: options.contentType } : {}),
+          metadata: { ...(options.metadata ?? {}) },
+        },
+      });
+      return { sizeBytes: data.length };
+    },
+    async get(key: string, options: { range?: ByteRange }) {
+      const entry = objects.get(key);
+      if (entry === undefined)
+        throw new FramewiseError('NOT_FOUND', `No object at ${JSON.stringify(key)}`, { details: { key } });
+      const r = options.range;
+      if (r !== undefined && r.start >= entry.data.length)
+        throw new FramewiseError(
+          'INVALID_INPUT',
+          `Byte range ${r.start}-${r.end} starts past the end of ${JSON.stringify(key)}`,
+          { details: { key } },
+        );
+      return Readable.from([r === undefined ? entry.data : entry.data.subarray(r.start, r.end + 1)]);
+    },
+    async head(key: string) {
+      return objects.get(key)?.info;
+    },
+    async list(prefix: string, options: { cursor?: string; limit: number }) {
+      const keys = [...objects.keys()]
+        .filter((k) => k.startsWith(prefix) && (options.cursor === undefined || k > options.cursor))
+        .sort();
+      const page = keys.slice(0, options.limit);
+      const items = page.map((k) => objects.get(k)?.info as ObjectInfo);
+      return keys.length > options.limit ? { items, cursor: page[page.length - 1] as string } : { items };
+    },
+    async delete(key: string) {
+      return objects.delete(key);
+    },
+    async copy(from: string, to: string) {
+      const entry = objects.get(from);
+      if (entry === undefined)
+        throw new FramewiseError('NOT_FOUND', `No object at ${JSON.stringify(from)}`, { details: { key: from } });
+      objects.set(to, { data: entry.data, info: { ...entry.info, key: to, modifiedAt: new Date().toISOString() } });
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { objectStorageConformance } from '../testing/storage.js';
+import { normalizeKey } from './keys.js';
+import { createMemoryStorage } from './memory-driver.js';
+import { createObjectStorage } from './object-storage.js';
+import type { StorageDriver } from './port.js';
+
+objectStorageConformance('memory', { create: () => createMemoryStorage(), largeBytes: 8 * 1024 * 1024 });
+
+/** The memory driver, failing its first `failures` puts with TRANSIENT (a real driver's network blip). */
+function flaky(failures: number): StorageDriver & { attempts: number } {
+  const inner = createMemoryStorage();
+  const driver = {
+    ...inner,
+    attempts: 0,
+    async put(key: string, body: Readable, options: Parameters<StorageDriver['put']>[2]) {
+      driver.attempts++;
+      if (driver.attempts <= failures) {
+        body.resume();
+        throw new FramewiseError('TRANSIENT', 'connection reset', { details: {} });
+      }
+      return inner.put(key, body, options);
+    },
+  };
+  return driver;
+}
+
+describe('ObjectStorage', () => {
+  it('retries transient failures for re-readable sources, with events', async () => {
+    const driver = flaky(2);
+    const storage = createObjectStorage(driver, { backoffMs: 1 });
+    const retries: number[] = [];
+    storage.on('retry', (e) => retries.push(e.attempt));
+    const stored = await storage.put('a/b.txt', Buffer.from('hello'));
+    expect(stored.sizeBytes).toBe(5);
+    expect(driver.attempts).toBe(3);
+    expect(retries).toEqual([1, 2]);
+  });
+
+  it('does not retry a one-shot stream, and gives up after its attempts', async () => {
+    const once = createObjectStorage(flaky(1), { backoffMs: 1 });
+    await expect(once.put('s.txt', Readable.from([Buffer.from('x')]))).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'TRANSIENT'),
+    );
+    const tired = createObjectStorage(flaky(5), { backoffMs: 1, attempts: 3 });
+    await expect(tired.put('t.txt', Buffer.from('x'))).rejects.toThrow(/connection reset/);
+  });
+
+  it('emits stored, copied and deleted events', async () => {
+    const storage = createObjectStorage(createMemoryStorage());
+    const seen: string[] = [];
+    storage.on('stored', (e) => seen.push(`stored ${e.key}`));
+    storage.on('copied', (e) => seen.push(`copied ${e.to}`));
+    const off = storage.on('deleted', (e) => seen.push(`deleted ${e.key}`));
+    await storage.put('x', Buffer.from('1'));
+    await storage.copy('x', 'y');
+    await storage.delete('x');
+    off();
+    await storage.delete('y');
+    expect(seen).toEqual(['stored x', 'copied y', 'deleted x']);
+  });
+});
+
+describe('normalizeKey', () => {
+  it('never lets an accepted key leave its root (property)', () => {
+    const segment = fc.oneof(
+      fc.constantFrom('..', '.', '', 'a', 'b c', 'ü', '-x', '%2e%2e'),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), fc.boolean(), (segments, leadingSlash) => {
+        const key = `${leadingSlash ? '/' : ''}${segments.join('/')}`;
+        let normalized: string;
+        try {
+          normalized = normalizeKey(key);
+        } catch (error) {
+          expect(isFramewiseError(error, 'INVALID_INPUT')).toBe(true);
+          return;
+        }
+        expect(join('/root', normalized).startsWith('/root/')).toBe(true);
+        expect(normalized.split('/')).not.toContain('..');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('drops a leading ./ and names the rule it breaks', () => {
+    expect(normalizeKey('./masters/a.mxf')).toBe('masters/a.mxf');
+    expect(() => normalizeKey('masters/../../etc/passwd')).toThrow(/"masters\/..\/..\/etc\/passwd" has a ".." segment/);
+  });
+});

@@ -1,0 +1,319 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { type Logger, silentLogger } from '../support/index.js';
+import { normalizeKey, normalizePrefix } from './keys.js';
+import type { ByteRange, ObjectInfo, StorageDriver } from './port.js';
+
+/** Something to store: a stream (read once), bytes, or a file on disk (re-readable, so retried). */
+export type PutSource = Readable | Uint8Array | { readonly file: string };
+
+/** Options of {@link ObjectStorage.put}. */
+export interface PutOptions {
+  readonly contentType?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Checksums the content must have; on a mismatch the object is deleted and `INTEGRITY` thrown. */
+  readonly expected?: { readonly sha256?: string; readonly md5?: string; readonly sizeBytes?: number };
+  /** Called with the number of bytes sent so far. */
+  readonly onProgress?: (bytes: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link ObjectStorage.put} stored. */
+export interface PutResult {
+  readonly key: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly md5: string;
+  readonly etag?: string;
+}
+
+/** Events of an {@link ObjectStorage}. */
+export interface StorageEvents {
+  stored: PutResult;
+  deleted: { readonly key: string };
+  copied: { readonly from: string; readonly to: string };
+  retry: { readonly operation: string; readonly key: string; readonly attempt: number; readonly error: FramewiseError };
+}
+
+/** Options of {@link createObjectStorage}. */
+export interface ObjectStorageOptions {
+  readonly logger?: Logger;
+  /** Attempts for operations that fail with `TRANSIENT` (default 3). */
+  readonly attempts?: number;
+  /** First backoff in ms, doubled each attempt with jitter (default 200). */
+  readonly backoffMs?: number;
+}
+
+/** Hashes what flows through: SHA-256, MD5 and byte count, in the same pass. */
+class Digest extends Transform {
+  readonly sha256 = createHash('sha256');
+  readonly md5 = createHash('md5');
+  bytes = 0;
+  constructor(private readonly onProgress?: (bytes: number) => void) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.sha256.update(chunk);
+    this.md5.update(chunk);
+    this.bytes += chunk.length;
+    this.onProgress?.(this.bytes);
+    callback(null, chunk);
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new FramewiseError('CANCELLED', 'Cancelled while waiting to retry', { details: {} }));
+    });
+  });
+
+/**
+ * Object storage: the host object around a {@link StorageDriver}. Keys are validated and
+ * normalised the same way for every driver; content is hashed (SHA-256 and MD5) while it streams,
+ * so there is no second read; transient failures are retried with exponential backoff and jitter
+ * where the source can be read again; events report what was stored, deleted and retried.
+ * Memory per transfer is one stream buffer, whatever the object size.
+ */
+export class ObjectStorage {
+  readonly driver: StorageDriver;
+  readonly #logger: Logger;
+  readonly #attempts: number;
+  readonly #backoffMs: number;
+  readonly #listeners = new Map<keyof StorageEvents, Set<(event: never) => void>>();
+
+  /** @internal use {@link createObjectStorage}. */
+  constructor(driver: StorageDriver, options: ObjectStorageOptions) {
+    this.driver = driver;
+    this.#logger = options.logger ?? silentLogger;
+    this.#attempts = Math.max(1, options.attempts ?? 3);
+    this.#backoffMs = options.backoffMs ?? 200;
+  }
+
+  /** The driver's capabilities. */
+  get capabilities(): StorageDriver['capabilities'] {
+    return this.driver.capabilities;
+  }
+
+  /** Listen to an event; returns a function that stops listening. */
+  on<E extends keyof StorageEvents>(event: E, listener: (payload: StorageEvents[E]) => void): () => void {
+    let set = this.#listeners.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as (event: never) => void);
+    return () => set?.delete(listener as (event: never) => void);
+  }
+
+  #emit<E extends keyof StorageEvents>(event: E, payload: StorageEvents[E]): void {
+    for (const listener of this.#listeners.get(event) ?? []) (listener as (p: StorageEvents[E]) => void)(payload);
+  }
+
+  async #retry<T>(
+    operation: string,
+    key: string,
+    run: () => Promise<T>,
+    retryable = true,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (raw) {
+        const error = isFramewiseError(raw)
+          ? raw
+          : new FramewiseError(
+              'INTERNAL',
+              `Storage "${this.driver.name}" ${operation} of ${JSON.stringify(key)}: ${(raw as Error)?.message ?? String(raw)}`,
+              { cause: raw },
+            );
+        if (!retryable || error.code !== 'TRANSIENT' || attempt >= this.#attempts || signal?.aborted) throw error;
+        this.#emit('retry', { operation, key, attempt, error });
+        this.#logger.warn('framewise storage: retrying', { operation, key, attempt, message: error.message });
+        const base = error.retryAfterMs ?? this.#backoffMs * 2 ** (attempt - 1);
+        await sleep(base / 2 + Math.random() * base, signal);
+      }
+    }
+  }
+
+  /**
+   * Store content under a key, hashing it while it streams. A stream source is sent once; bytes
+   * and files are re-read on a transient failure. With `expected`, a mismatch deletes the object
+   * and throws `INTEGRITY`.
+   */
+  async put(key: string, source: PutSource, options: PutOptions = {}): Promise<PutResult> {
+    const k = normalizeKey(key);
+    const rereadable = !(source instanceof Readable);
+    const open = (): Readable =>
+      source instanceof Readable
+        ? source
+        : source instanceof Uint8Array
+          ? Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)])
+          : createReadStream(source.file, { highWaterMark: 1024 * 1024 });
+    const result = await this.#retry(
+      'put',
+      k,
+      async () => {
+        const digest = new Digest(options.onProgress);
+        const body = open();
+        body.on('error', (e) => digest.destroy(e));
+        body.pipe(digest);
+        const stored = await this.driver.put(k, digest, {
+          ...(options.contentType ? { contentType: options.contentType } : {}),
+          ...(options.metadata ? { metadata: options.metadata } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        const sha256 = digest.sha256.digest('hex');
+        const md5 = digest.md5.digest('hex');
+        if (stored.sizeBytes !== digest.bytes) {
+          await this.driver.delete(k).catch(() => undefined);
+          throw new FramewiseError(
+            'INTEGRITY',
+            `Storage "${this.driver.name}" stored ${stored.sizeBytes} bytes for ${JSON.stringify(k)} but ${digest.bytes} were sent`,
+            { details: { key: k } },
+          );
+        }
+        return { key: k, sizeBytes: digest.bytes, sha256, md5, ...(stored.etag ? { etag: stored.etag } : {}) };
+      },
+      rereadable,
+      options.signal,
+    );
+    const e = options.expected;
+    const mismatch =
+      (e?.sha256 !== undefined && e.sha256.toLowerCase() !== result.sha256 && 'sha256') ||
+      (e?.md5 !== undefined && e.md5.toLowerCase() !== result.md5 && 'md5') ||
+      (e?.sizeBytes !== undefined && e.sizeBytes !== result.sizeBytes && 'size');
+    if (mismatch) {
+      await this.driver.delete(k).catch(() => undefined);
+      throw new FramewiseError(
+        'INTEGRITY',
+        `Content stored at ${JSON.stringify(k)} does not match the expected ${mismatch}; the object was removed`,
+        {
+          details: {
+            key: k,
+            expected: e,
+            actual: { sha256: result.sha256, md5: result.md5, sizeBytes: result.sizeBytes },
+          },
+        },
+      );
+    }
+    this.#emit('stored', result);
+    return result;
+  }
+
+  /** A stream of an object or of a byte range of it (ends inclusive). `NOT_FOUND` when missing. */
+  async get(
+    key: string,
+    options: { readonly range?: ByteRange; readonly signal?: AbortSignal } = {},
+  ): Promise<Readable> {
+    const k = normalizeKey(key);
+    const range = options.range;
+    if (
+      range !== undefined &&
+      !(
+        Number.isSafeInteger(range.start) &&
+        Number.isSafeInteger(range.end) &&
+        range.start >= 0 &&
+        range.end >= range.start
+      )
+    ) {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Byte range ${JSON.stringify(range)} of ${JSON.stringify(k)} must have 0 <= start <= end`,
+        { details: { key: k, range } },
+      );
+    }
+    return this.#retry('get', k, () => this.driver.get(k, options), true, options.signal);
+  }
+
+  /** The whole object as bytes, refusing objects larger than `maxBytes` (default 64 MiB). */
+  async read(key: string, maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
+    const info = await this.head(key);
+    if (info === undefined)
+      throw new FramewiseError('NOT_FOUND', `No object at ${JSON.stringify(normalizeKey(key))}`, { details: { key } });
+    if (info.sizeBytes > maxBytes)
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Object ${JSON.stringify(info.key)} is ${info.sizeBytes} bytes, more than ${maxBytes}; stream it with get()`,
+        { details: { key } },
+      );
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.get(key)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** What is stored at a key, or undefined. */
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const k = normalizeKey(key);
+    return this.#retry('head', k, () => this.driver.head(k));
+  }
+
+  /** One page of objects under a prefix, in key order. */
+  async listPage(
+    prefix: string,
+    options: { readonly cursor?: string; readonly limit?: number } = {},
+  ): Promise<{ readonly items: readonly ObjectInfo[]; readonly cursor?: string }> {
+    const p = normalizePrefix(prefix);
+    const limit = options.limit ?? 1000;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000)
+      throw new FramewiseError('INVALID_INPUT', `List limit ${limit} must be 1-10000`, { details: { limit } });
+    return this.#retry('list', p, () =>
+      this.driver.list(p, { limit, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) }),
+    );
+  }
+
+  /** Every object under a prefix, page by page, in key order. */
+  async *list(prefix = ''): AsyncIterable<ObjectInfo> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listPage(prefix, cursor === undefined ? {} : { cursor });
+      yield* page.items;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  }
+
+  /** Delete an object; true when it existed. */
+  async delete(key: string): Promise<boolean> {
+    const k = normalizeKey(key);
+    const existed = await this.#retry('delete', k, () => this.driver.delete(k));
+    if (existed) this.#emit('deleted', { key: k });
+    return existed;
+  }
+
+  /** Copy an object (server-side where the driver can). */
+  async copy(from: string, to: string): Promise<void> {
+    const f = normalizeKey(from);
+    const t = normalizeKey(to);
+    await this.#retry('copy', f, () => this.driver.copy(f, t));
+    this.#emit('copied', { from: f, to: t });
+  }
+
+  /** SHA-256, MD5 and size of a stored object, read as a stream (for fixity checks). */
+  async digest(
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<{ readonly sha256: string; readonly md5: string; readonly sizeBytes: number }> {
+    const digest = new Digest();
+    for await (const chunk of await this.get(key, signal ? { signal } : {})) {
+      digest.sha256.update(chunk as Buffer);
+      digest.md5.update(chunk as Buffer);
+      digest.bytes += (chunk as Buffer).length;
+    }
+    return { sha256: digest.sha256.digest('hex'), md5: digest.md5.digest('hex'), sizeBytes: digest.bytes };
+  }
+
+  /** Close the driver. */
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+/** Wrap a storage driver in the host object. No I/O happens here. */
+export function createObjectStorage(driver: StorageDriver, options: ObjectStorageOptions = {}): ObjectStorage {
+  return new ObjectStorage(driver, options);
+}
