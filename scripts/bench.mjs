@@ -17,7 +17,7 @@ if (name === undefined || !/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(join(ro
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const result = spawnSync(
   process.execPath,
-  [tsx, '--conditions=@framewise/source', join(root, 'bench', `${name}.ts`), ...process.argv.slice(3)],
+  [tsx, '--expose-gc', '--conditions=@framewise/source', join(root, 'bench', `${name}.ts`), ...process.argv.slice(3)],
   {
     stdio: 'inherit',
     cwd: join(root, 'bench'),

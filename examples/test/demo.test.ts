@@ -58,6 +58,7 @@ describe('pnpm demo', () => {
       'ladder "apple-hls-h264": 1080p@7.8M, 1080p@6.0M, 720p@4.5M, 720p@3.0M, 540p@2.0M + aac-stereo-128k; GOP 50 frames (2 s)',
     );
     expect(stdout).toMatch(/encoding 6 outputs from one decode 100% done/);
+    expect(stdout).toContain('ladder job succeeded after 1 attempt(s) (high priority, tenant drama)');
     expect(stdout).toMatch(/h264-540p-2000k\s+960x540\s+2000k/);
     expect(stdout).toMatch(
       /registered 6 renditions on "mezzanine ProRes HQ"; packaged HLS \(fMP4\): master.m3u8 with \d+ segments/,

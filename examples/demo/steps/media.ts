@@ -12,7 +12,9 @@ import {
   APPLE_HLS_H264,
   type Catalog,
   createObjectStorage,
+  createScheduler,
   type FfmpegProgress,
+  type LadderResult,
   packageLadder,
   planLadder,
   probe,
@@ -87,18 +89,38 @@ export async function runMediaStep(catalog: Catalog, dataDir: string, assetId: s
   note(
     `ladder "${plan.template}": ${plan.video.map((r) => `${r.height}p@${(r.bitRate / 1e6).toFixed(1)}M`).join(', ')} + ${plan.audio.map((a) => a.name).join(', ')}; GOP ${plan.video[0]?.gopFrames} frames (${plan.segmentSeconds} s), skipped ${plan.skipped.length}`,
   );
-  const result = await runLadder(source, plan, join(dir, 'ladder'), {
-    preset: 'veryfast',
-    probed,
-    onProgress: progressBar('encoding 6 outputs from one decode'),
-    register: {
-      catalog,
-      actor: demoEditor,
-      versionId: version.id,
-      storage: 'demo-local',
-      keyOf: (path) => `media/ladder/${path.split('/').pop()}`,
-    },
+  // The ladder runs as a scheduler job: resources, priority, a dedupe key, progress as it comes.
+  const scheduler = createScheduler({ resources: { cpu: 2 } });
+  scheduler.define('ladder', {
+    resources: { cpu: 2 },
+    handler: (_: unknown, job) =>
+      runLadder(source, plan, join(dir, 'ladder'), {
+        preset: 'veryfast',
+        probed,
+        signal: job.signal,
+        onProgress: (p) => job.progress(p.percent ?? 0),
+        register: {
+          catalog,
+          actor: demoEditor,
+          versionId: version.id,
+          storage: 'demo-local',
+          keyOf: (path) => `media/ladder/${path.split('/').pop()}`,
+        },
+      }),
   });
+  const job = scheduler.submit<LadderResult>(
+    'ladder',
+    {},
+    { priority: 'high', tenant: 'drama', dedupeKey: `${version.id}|${plan.template}` },
+  );
+  const bar = progressBar('encoding 6 outputs from one decode');
+  for await (const percent of job.progress())
+    bar({ frame: 0, fps: 0, speed: 0, outTimeUs: 0, percent, totalSizeBytes: 0, done: percent >= 100 });
+  const result = await job.result;
+  await scheduler.drain();
+  note(
+    `ladder job ${job.get().state} after ${job.get().attempts} attempt(s) (${job.get().priority} priority, tenant ${job.get().tenant})`,
+  );
   const renditions = await catalog.listRenditions(demoEditor, version.id);
   table(
     ['rendition', 'size', 'bitrate', 'bytes', 'sha256'],

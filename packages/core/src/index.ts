@@ -8,6 +8,7 @@ export * from './assets/index.js';
 export * from './catalog/index.js';
 export * from './errors/index.js';
 export * from './rights/index.js';
+export * from './scheduler/index.js';
 export * from './storage/index.js';
 export * from './support/index.js';
 export * from './time/index.js';

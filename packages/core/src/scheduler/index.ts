@@ -1,0 +1,26 @@
+/**
+ * The job scheduler: typed job kinds run in process on p-queue with priority classes that age,
+ * deadlines, per-resource concurrency, tenant fairness, retries of transient failures, cancellation,
+ * idempotency and dedupe, events, progress and history.
+ *
+ * @module
+ */
+export { CLASS_SCORE, type ScoringOptions, score } from './lanes.js';
+export {
+  JOB_KINDS,
+  type JobRecord,
+  type JobState,
+  type PriorityClass,
+  PriorityClassSchema,
+  type SubmitOptions,
+  SubmitOptionsSchema,
+} from './model.js';
+export {
+  createScheduler,
+  type JobContext,
+  type JobDefinition,
+  type JobHandle,
+  Scheduler,
+  type SchedulerEvents,
+  type SchedulerOptions,
+} from './scheduler.js';

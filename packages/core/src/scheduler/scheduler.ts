@@ -1,0 +1,513 @@
+import { availableParallelism } from 'node:os';
+import PQueue, { type QueueAddOptions } from 'p-queue';
+import type { z } from 'zod';
+import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { type Clock, type Logger, newId, parseInput, silentLogger, systemClock } from '../support/index.js';
+import { type Entry, Lanes, type ScoringOptions } from './lanes.js';
+import { type JobRecord, type JobState, type SubmitOptions, SubmitOptionsSchema } from './model.js';
+
+/** What a job handler receives besides its input. */
+export interface JobContext {
+  /** Aborted when the job is cancelled or the scheduler is shut down hard. */
+  readonly signal: AbortSignal;
+  /** 1 for the first run, 2 for the first retry, … */
+  readonly attempt: number;
+  readonly job: Readonly<JobRecord>;
+  /** Report progress, 0-100. */
+  progress(percent: number): void;
+}
+
+/** How a kind of job runs. */
+export interface JobDefinition<Input, Output> {
+  readonly handler: (input: Input, context: JobContext) => Promise<Output>;
+  /** Validates inputs at submission (errors name the field). */
+  readonly input?: z.ZodType<Input>;
+  /** Resources a job holds while running; default `{ cpu: 1 }`. */
+  readonly resources?: Readonly<Record<string, number>> | ((input: Input) => Readonly<Record<string, number>>);
+  /** Retries of transient failures (TRANSIENT, RATE_LIMITED, TIMEOUT): attempts in all (default 3), backoff base and cap in ms. */
+  readonly retry?: { readonly attempts?: number; readonly baseMs?: number; readonly maxMs?: number };
+}
+
+/** A submitted job. */
+export interface JobHandle<Output> {
+  readonly id: string;
+  /** Settles when the job succeeds (its output), fails or is cancelled (a FramewiseError). Created on first access. */
+  readonly result: Promise<Output>;
+  /** The current record. */
+  get(): Readonly<JobRecord>;
+  /** Cancel it: a queued job never starts; a running one has its signal aborted. */
+  cancel(): boolean;
+  /** Progress reports as they come, ending when the job ends. */
+  progress(): AsyncIterable<number>;
+}
+
+/** Events of a {@link Scheduler}. */
+export interface SchedulerEvents {
+  state: { readonly job: Readonly<JobRecord>; readonly from: JobState | 'new' };
+  progress: { readonly job: Readonly<JobRecord>; readonly percent: number };
+}
+
+/** Options for {@link createScheduler}. */
+export interface SchedulerOptions {
+  /** Capacities of the resources jobs hold, e.g. `{ cpu: 8, 'endpoint:youtube': 2 }`. `cpu` defaults to the host's parallelism; resources not listed are unlimited. */
+  readonly resources?: Readonly<Record<string, number>>;
+  readonly scoring?: Partial<ScoringOptions>;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Finished jobs kept for history queries (default 10 000; oldest dropped first). */
+  readonly historyLimit?: number;
+}
+
+interface Internal {
+  record: JobRecord;
+  definition: JobDefinition<unknown, unknown>;
+  /** How it ended, once it has. */
+  outcome?: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: FramewiseError };
+  /** The result promise, created when someone asks for it. */
+  pending?: {
+    readonly promise: Promise<unknown>;
+    readonly resolve: (value: unknown) => void;
+    readonly reject: (error: unknown) => void;
+  };
+  /** Created when the job starts (queued jobs are cancelled without one). */
+  controller?: AbortController;
+  timer?: ReturnType<typeof setTimeout>;
+  /** Created on first use: most jobs are never iterated. */
+  waiters?: Set<(done: boolean) => void>;
+  progress?: number[];
+}
+
+const RETRYABLE = new Set(['TRANSIENT', 'RATE_LIMITED', 'TIMEOUT']);
+const FINISHED = new Set<JobState>(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * The job scheduler, in process, built on p-queue with a custom queue class: bounded priority
+ * classes whose waiting jobs age (low priority never starves), deadlines (time to air) that raise
+ * priority as they approach, per-resource concurrency (CPU slots, per-endpoint limits), fairness
+ * between tenants, retries with exponential backoff and jitter for transient failures only,
+ * cancellation, idempotency keys and dedupe of identical work, typed events and progress, history,
+ * and a graceful drain.
+ */
+export class Scheduler {
+  readonly #definitions = new Map<string, JobDefinition<unknown, unknown>>();
+  readonly #jobs = new Map<string, Internal>();
+  readonly #byIdempotency = new Map<string, string>();
+  readonly #byDedupe = new Map<string, string>();
+  #finished: string[] = [];
+  #finishedHead = 0;
+  readonly #capacity: Record<string, number>;
+  readonly #inUse = new Map<string, number>();
+  readonly #runningByTenant = new Map<string, number>();
+  readonly #lanes = new Lanes();
+  readonly #queue: PQueue<LaneQueue, QueueAddOptions & { job?: JobRecord }>;
+  readonly #scoring: ScoringOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #historyLimit: number;
+  readonly #listeners = new Map<keyof SchedulerEvents, Set<(e: never) => void>>();
+  #draining = false;
+  /** Jobs accepted and not finished, and who waits for that number to reach zero. */
+  #open = 0;
+  readonly #idleWaiters = new Set<() => void>();
+
+  constructor(options: SchedulerOptions = {}) {
+    this.#capacity = { cpu: availableParallelism(), ...(options.resources ?? {}) };
+    this.#scoring = { agingMs: 6_000, deadlineWindowMs: 3_600_000, fairness: 25, ...(options.scoring ?? {}) };
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#historyLimit = options.historyLimit ?? 10_000;
+    const scheduler = this;
+    class Queue implements LaneQueue {
+      /**
+       * p-queue dequeues whenever size > 0, so size counts queued jobs only while one of them can
+       * start with the free resources. Jobs waiting for resources exist only while others run, and
+       * every completion re-runs the dispatch loop.
+       */
+      get size(): number {
+        const lanes = scheduler.#lanes;
+        return lanes.size > 0 && lanes.anyFits((j) => scheduler.#fits(j)) ? lanes.size : 0;
+      }
+      enqueue(run: () => Promise<unknown>, options?: Partial<QueueAddOptions & { job?: JobRecord }>): void {
+        scheduler.#lanes.add({ run, job: options?.job as JobRecord });
+      }
+      dequeue(): (() => Promise<unknown>) | undefined {
+        const entry = scheduler.#lanes.take(
+          scheduler.#clock.now(),
+          (t) => scheduler.#runningByTenant.get(t) ?? 0,
+          (j) => scheduler.#fits(j),
+          scheduler.#scoring,
+        );
+        if (entry === undefined) return undefined;
+        scheduler.#reserve(entry.job);
+        return entry.run;
+      }
+      filter(): (() => Promise<unknown>)[] {
+        return scheduler.#lanes.all().map((e: Entry) => e.run);
+      }
+      setPriority(): void {}
+    }
+    this.#queue = new PQueue({ concurrency: Number.POSITIVE_INFINITY, queueClass: Queue });
+  }
+
+  /** Define how jobs of a kind run. */
+  define<Input, Output>(kind: string, definition: JobDefinition<Input, Output>): this {
+    if (this.#definitions.has(kind))
+      throw new FramewiseError('CONFLICT', `Job kind "${kind}" is already defined`, { details: { kind } });
+    this.#definitions.set(kind, definition as JobDefinition<unknown, unknown>);
+    return this;
+  }
+
+  /** Listen to an event; returns a function that stops listening. */
+  on<E extends keyof SchedulerEvents>(event: E, listener: (payload: SchedulerEvents[E]) => void): () => void {
+    let set = this.#listeners.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as (e: never) => void);
+    return () => set?.delete(listener as (e: never) => void);
+  }
+
+  #emit<E extends keyof SchedulerEvents>(event: E, payload: SchedulerEvents[E]): void {
+    for (const l of this.#listeners.get(event) ?? []) (l as (p: SchedulerEvents[E]) => void)(payload);
+  }
+
+  #setState(job: Internal, state: JobState): void {
+    const from = job.record.state;
+    job.record.state = state;
+    this.#emit('state', { job: job.record, from });
+  }
+
+  #fits(job: JobRecord): boolean {
+    for (const [resource, amount] of Object.entries(job.resources)) {
+      const capacity = this.#capacity[resource];
+      if (capacity !== undefined && (this.#inUse.get(resource) ?? 0) + amount > capacity) return false;
+    }
+    return true;
+  }
+
+  #reserve(job: JobRecord): void {
+    for (const [resource, amount] of Object.entries(job.resources))
+      this.#inUse.set(resource, (this.#inUse.get(resource) ?? 0) + amount);
+    this.#runningByTenant.set(job.tenant, (this.#runningByTenant.get(job.tenant) ?? 0) + 1);
+  }
+
+  #release(job: JobRecord): void {
+    for (const [resource, amount] of Object.entries(job.resources))
+      this.#inUse.set(resource, (this.#inUse.get(resource) ?? 0) - amount);
+    this.#runningByTenant.set(job.tenant, (this.#runningByTenant.get(job.tenant) ?? 1) - 1);
+  }
+
+  /** Re-run p-queue's dispatch loop (resources were released, or a retry became due). */
+  #kick(): void {
+    this.#queue.concurrency = this.#queue.concurrency;
+  }
+
+  #enqueue(job: Internal): void {
+    job.record.queuedAt = this.#clock.now();
+    void this.#queue.add(() => this.#execute(job), { job: job.record });
+  }
+
+  /**
+   * Submit a job. With an idempotency key already seen, returns that job; with a dedupe key of a
+   * job that succeeded, or is queued or running, returns that job (its result is reused).
+   *
+   * @throws `INVALID_INPUT` for an unknown kind or bad input/options; `CONFLICT` while draining.
+   */
+  submit<Output = unknown>(kind: string, input: unknown, options: SubmitOptions = {}): JobHandle<Output> {
+    const definition = this.#definitions.get(kind);
+    if (definition === undefined)
+      throw new FramewiseError('INVALID_INPUT', `Job kind ${JSON.stringify(kind)} is not defined`, {
+        details: { kind },
+      });
+    const o = parseInput(SubmitOptionsSchema, options, `Job ${JSON.stringify(kind)} options`);
+    const existing =
+      (o.idempotencyKey && this.#byIdempotency.get(o.idempotencyKey)) ||
+      (o.dedupeKey && this.#byDedupe.get(o.dedupeKey));
+    if (existing) {
+      const job = this.#jobs.get(existing);
+      if (job !== undefined && !(job.record.state === 'failed' || job.record.state === 'cancelled'))
+        return this.#handle<Output>(job);
+    }
+    if (this.#draining)
+      throw new FramewiseError('CONFLICT', `The scheduler is draining; job ${JSON.stringify(kind)} was not accepted`, {
+        details: { kind },
+      });
+    const value = definition.input ? parseInput(definition.input, input, `Job ${JSON.stringify(kind)} input`) : input;
+    const resources =
+      typeof definition.resources === 'function' ? definition.resources(value) : (definition.resources ?? { cpu: 1 });
+    for (const [resource, amount] of Object.entries(resources)) {
+      const capacity = this.#capacity[resource];
+      if (!(amount > 0) || (capacity !== undefined && amount > capacity)) {
+        throw new FramewiseError(
+          'INVALID_INPUT',
+          `Job ${JSON.stringify(kind)} needs ${amount} ${resource}, but the capacity is ${capacity}`,
+          { details: { kind, resource, amount, capacity } },
+        );
+      }
+    }
+    const now = this.#clock.now();
+    const id = o.id ?? newId(now);
+    if (this.#jobs.has(id)) throw new FramewiseError('CONFLICT', `Job "${id}" already exists`, { details: { id } });
+    const deadline =
+      o.deadline === undefined ? undefined : typeof o.deadline === 'number' ? o.deadline : Date.parse(o.deadline);
+    const job: Internal = {
+      record: {
+        id,
+        kind,
+        input: value,
+        priority: o.priority,
+        tenant: o.tenant,
+        ...(deadline === undefined ? {} : { deadline }),
+        ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+        ...(o.dedupeKey ? { dedupeKey: o.dedupeKey } : {}),
+        resources,
+        state: 'queued',
+        attempts: 0,
+        maxAttempts: Math.max(1, definition.retry?.attempts ?? 3),
+        createdAt: now,
+        queuedAt: now,
+      },
+      definition,
+    };
+    this.#jobs.set(id, job);
+    this.#open++;
+    if (o.idempotencyKey) this.#byIdempotency.set(o.idempotencyKey, id);
+    if (o.dedupeKey) this.#byDedupe.set(o.dedupeKey, id);
+    this.#emit('state', { job: job.record, from: 'new' });
+    this.#enqueue(job);
+    return this.#handle<Output>(job);
+  }
+
+  #handle<Output>(job: Internal): JobHandle<Output> {
+    const scheduler = this;
+    return {
+      id: job.record.id,
+      get result(): Promise<Output> {
+        return scheduler.#result(job) as Promise<Output>;
+      },
+      get: () => job.record,
+      cancel: () => scheduler.cancel(job.record.id),
+      async *progress() {
+        let seen = 0;
+        for (;;) {
+          const reports = job.progress ?? [];
+          while (seen < reports.length) yield reports[seen++] as number;
+          if (FINISHED.has(job.record.state)) return;
+          await new Promise<boolean>((resolve) => {
+            job.waiters ??= new Set();
+            job.waiters.add(resolve);
+          });
+        }
+      },
+    };
+  }
+
+  /** The job's result promise: settled from its outcome, or pending until it has one. */
+  #result(job: Internal): Promise<unknown> {
+    if (job.pending !== undefined) return job.pending.promise;
+    if (job.outcome !== undefined)
+      return job.outcome.ok ? Promise.resolve(job.outcome.value) : Promise.reject(job.outcome.error);
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    job.pending = { promise, resolve, reject };
+    return promise;
+  }
+
+  #settle(job: Internal, outcome: NonNullable<Internal['outcome']>): void {
+    job.outcome = outcome;
+    if (job.pending !== undefined) {
+      if (outcome.ok) job.pending.resolve(outcome.value);
+      else job.pending.reject(outcome.error);
+    }
+    this.#open--;
+    if (this.#open === 0) for (const wake of this.#idleWaiters) wake();
+  }
+
+  #wake(job: Internal, done: boolean): void {
+    if (job.waiters === undefined) return;
+    for (const w of job.waiters) w(done);
+    job.waiters.clear();
+  }
+
+  async #execute(job: Internal): Promise<void> {
+    const record = job.record;
+    if (record.state === 'cancelled') {
+      this.#release(record);
+      return;
+    }
+    record.attempts++;
+    record.startedAt = this.#clock.now();
+    const controller = new AbortController();
+    job.controller = controller;
+    this.#setState(job, 'running');
+    const context: JobContext = {
+      signal: controller.signal,
+      attempt: record.attempts,
+      job: record,
+      progress: (percent) => {
+        const p = Math.max(0, Math.min(100, percent));
+        record.progress = p;
+        job.progress ??= [];
+        job.progress.push(p);
+        this.#emit('progress', { job: record, percent: p });
+        this.#wake(job, false);
+      },
+    };
+    try {
+      const output = await job.definition.handler(record.input, context);
+      if (controller.signal.aborted)
+        throw new FramewiseError('CANCELLED', `Job "${record.id}" was cancelled`, { details: { id: record.id } });
+      record.output = output;
+      this.#finish(job, 'succeeded');
+      this.#settle(job, { ok: true, value: output });
+    } catch (raw) {
+      const error = controller.signal.aborted
+        ? new FramewiseError('CANCELLED', `Job "${record.id}" (${record.kind}) was cancelled`, {
+            cause: raw,
+            details: { id: record.id },
+          })
+        : isFramewiseError(raw)
+          ? raw
+          : new FramewiseError(
+              'INTERNAL',
+              `Job "${record.id}" (${record.kind}) failed: ${(raw as Error)?.message ?? String(raw)}`,
+              { cause: raw, details: { id: record.id } },
+            );
+      record.error = { code: error.code, message: error.message };
+      if (RETRYABLE.has(error.code) && record.attempts < record.maxAttempts && !this.#draining) {
+        const base = job.definition.retry?.baseMs ?? 1_000;
+        const cap = job.definition.retry?.maxMs ?? 60_000;
+        const delay = error.retryAfterMs ?? Math.random() * Math.min(cap, base * 2 ** (record.attempts - 1));
+        record.nextRunAt = this.#clock.now() + delay;
+        this.#setState(job, 'retrying');
+        this.#release(record);
+        job.timer = setTimeout(() => {
+          delete job.timer;
+          if (record.state !== 'retrying') return;
+          this.#setState(job, 'queued');
+          this.#enqueue(job);
+        }, delay);
+        this.#kick();
+        return;
+      }
+      this.#finish(job, error.code === 'CANCELLED' ? 'cancelled' : 'failed');
+      this.#settle(job, { ok: false, error });
+      return;
+    }
+  }
+
+  #finish(job: Internal, state: JobState): void {
+    job.record.finishedAt = this.#clock.now();
+    this.#release(job.record);
+    this.#setState(job, state);
+    this.#wake(job, true);
+    if (state !== 'succeeded' && job.record.dedupeKey && this.#byDedupe.get(job.record.dedupeKey) === job.record.id)
+      this.#byDedupe.delete(job.record.dedupeKey);
+    this.#finished.push(job.record.id);
+    while (this.#finished.length - this.#finishedHead > this.#historyLimit) {
+      const old = this.#finished[this.#finishedHead++] as string;
+      const gone = this.#jobs.get(old);
+      this.#jobs.delete(old);
+      if (gone?.record.idempotencyKey && this.#byIdempotency.get(gone.record.idempotencyKey) === old)
+        this.#byIdempotency.delete(gone.record.idempotencyKey);
+      if (gone?.record.dedupeKey && this.#byDedupe.get(gone.record.dedupeKey) === old)
+        this.#byDedupe.delete(gone.record.dedupeKey);
+    }
+    if (this.#finishedHead > 4096 && this.#finishedHead * 2 > this.#finished.length) {
+      this.#finished = this.#finished.slice(this.#finishedHead);
+      this.#finishedHead = 0;
+    }
+    this.#kick();
+  }
+
+  /** Cancel a job by id; true when it was queued, retrying or running. */
+  cancel(id: string): boolean {
+    const job = this.#jobs.get(id);
+    if (job === undefined || FINISHED.has(job.record.state)) return false;
+    const state = job.record.state;
+    if (state === 'running') {
+      job.controller?.abort(new FramewiseError('CANCELLED', `Job "${id}" was cancelled`, { details: { id } }));
+      return true;
+    }
+    if (job.timer !== undefined) clearTimeout(job.timer);
+    this.#lanes.remove(id);
+    job.record.finishedAt = this.#clock.now();
+    this.#setState(job, 'cancelled');
+    this.#wake(job, true);
+    this.#finished.push(id);
+    this.#settle(job, {
+      ok: false,
+      error: new FramewiseError('CANCELLED', `Job "${id}" (${job.record.kind}) was cancelled before it ran`, {
+        details: { id },
+      }),
+    });
+    return true;
+  }
+
+  /** A job's record. */
+  get(id: string): Readonly<JobRecord> | undefined {
+    return this.#jobs.get(id)?.record;
+  }
+
+  /** Jobs known to the scheduler (queued, running and the last finished ones), oldest first. */
+  history(
+    filter: { readonly kind?: string; readonly state?: JobState; readonly tenant?: string } = {},
+  ): Readonly<JobRecord>[] {
+    const out: JobRecord[] = [];
+    for (const { record } of this.#jobs.values()) {
+      if (
+        (filter.kind === undefined || record.kind === filter.kind) &&
+        (filter.state === undefined || record.state === filter.state) &&
+        (filter.tenant === undefined || record.tenant === filter.tenant)
+      )
+        out.push(record);
+    }
+    return out;
+  }
+
+  /** Counts and resources in use. */
+  stats(): { readonly queued: number; readonly running: number; readonly resources: Readonly<Record<string, number>> } {
+    return { queued: this.#lanes.size, running: this.#queue.pending, resources: Object.fromEntries(this.#inUse) };
+  }
+
+  /**
+   * Stop accepting jobs and wait until every accepted job has finished (retries included). With
+   * `cancelQueued`, jobs that have not started are cancelled instead, and only running ones awaited.
+   */
+  async drain(options: { readonly cancelQueued?: boolean } = {}): Promise<void> {
+    this.#draining = true;
+    if (options.cancelQueued)
+      for (const job of [...this.#jobs.values()])
+        if (job.record.state === 'queued' || job.record.state === 'retrying') this.cancel(job.record.id);
+    if (this.#open > 0) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#idleWaiters.delete(wake);
+          resolve();
+        };
+        this.#idleWaiters.add(wake);
+      });
+    }
+    await this.#queue.onIdle();
+    this.#logger.info('framewise scheduler: drained', { finished: this.#finished.length - this.#finishedHead });
+  }
+}
+
+/** The queue class p-queue runs over (see {@link Lanes}). */
+interface LaneQueue {
+  readonly size: number;
+  enqueue(run: () => Promise<unknown>, options?: Partial<QueueAddOptions & { job?: JobRecord }>): void;
+  dequeue(): (() => Promise<unknown>) | undefined;
+  filter(options: Readonly<Partial<QueueAddOptions>>): (() => Promise<unknown>)[];
+  setPriority(id: string, priority: number): void;
+}
+
+/** Create a scheduler. No work starts until jobs are submitted. */
+export function createScheduler(options: SchedulerOptions = {}): Scheduler {
+  return new Scheduler(options);
+}
