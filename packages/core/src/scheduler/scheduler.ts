@@ -2,7 +2,15 @@ import { availableParallelism } from 'node:os';
 import PQueue, { type QueueAddOptions } from 'p-queue';
 import type { z } from 'zod';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
-import { type Clock, type Logger, newId, parseInput, silentLogger, systemClock } from '../support/index.js';
+import {
+  type Clock,
+  type Logger,
+  newId,
+  parseInput,
+  silentLogger,
+  systemClock,
+  TypedEvents,
+} from '../support/index.js';
 import { type Entry, Lanes, type ScoringOptions } from './lanes.js';
 import { type JobRecord, type JobState, type SubmitOptions, SubmitOptionsSchema } from './model.js';
 
@@ -104,7 +112,7 @@ export class Scheduler {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #historyLimit: number;
-  readonly #listeners = new Map<keyof SchedulerEvents, Set<(e: never) => void>>();
+  readonly #events = new TypedEvents<SchedulerEvents>();
   #draining = false;
   /** Jobs accepted and not finished, and who waits for that number to reach zero. */
   #open = 0;
@@ -159,23 +167,13 @@ export class Scheduler {
 
   /** Listen to an event; returns a function that stops listening. */
   on<E extends keyof SchedulerEvents>(event: E, listener: (payload: SchedulerEvents[E]) => void): () => void {
-    let set = this.#listeners.get(event);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as (e: never) => void);
-    return () => set?.delete(listener as (e: never) => void);
-  }
-
-  #emit<E extends keyof SchedulerEvents>(event: E, payload: SchedulerEvents[E]): void {
-    for (const l of this.#listeners.get(event) ?? []) (l as (p: SchedulerEvents[E]) => void)(payload);
+    return this.#events.on(event, listener);
   }
 
   #setState(job: Internal, state: JobState): void {
     const from = job.record.state;
     job.record.state = state;
-    this.#emit('state', { job: job.record, from });
+    this.#events.emit('state', { job: job.record, from });
   }
 
   #fits(job: JobRecord): boolean {
@@ -274,7 +272,7 @@ export class Scheduler {
     this.#open++;
     if (o.idempotencyKey) this.#byIdempotency.set(o.idempotencyKey, id);
     if (o.dedupeKey) this.#byDedupe.set(o.dedupeKey, id);
-    this.#emit('state', { job: job.record, from: 'new' });
+    this.#events.emit('state', { job: job.record, from: 'new' });
     this.#enqueue(job);
     return this.#handle<Output>(job);
   }
@@ -354,7 +352,7 @@ export class Scheduler {
         record.progress = p;
         job.progress ??= [];
         job.progress.push(p);
-        this.#emit('progress', { job: record, percent: p });
+        this.#events.emit('progress', { job: record, percent: p });
         this.#wake(job, false);
       },
     };

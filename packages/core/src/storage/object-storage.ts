@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
-import { type Logger, silentLogger } from '../support/index.js';
+import { type Logger, silentLogger, TypedEvents } from '../support/index.js';
 import { normalizeKey, normalizePrefix } from './keys.js';
 import type { ByteRange, ObjectInfo, StorageDriver } from './port.js';
 
@@ -84,7 +84,7 @@ export class ObjectStorage {
   readonly #logger: Logger;
   readonly #attempts: number;
   readonly #backoffMs: number;
-  readonly #listeners = new Map<keyof StorageEvents, Set<(event: never) => void>>();
+  readonly #events = new TypedEvents<StorageEvents>();
 
   /** @internal use {@link createObjectStorage}. */
   constructor(driver: StorageDriver, options: ObjectStorageOptions) {
@@ -101,17 +101,7 @@ export class ObjectStorage {
 
   /** Listen to an event; returns a function that stops listening. */
   on<E extends keyof StorageEvents>(event: E, listener: (payload: StorageEvents[E]) => void): () => void {
-    let set = this.#listeners.get(event);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as (event: never) => void);
-    return () => set?.delete(listener as (event: never) => void);
-  }
-
-  #emit<E extends keyof StorageEvents>(event: E, payload: StorageEvents[E]): void {
-    for (const listener of this.#listeners.get(event) ?? []) (listener as (p: StorageEvents[E]) => void)(payload);
+    return this.#events.on(event, listener);
   }
 
   async #retry<T>(
@@ -133,7 +123,7 @@ export class ObjectStorage {
               { cause: raw },
             );
         if (!retryable || error.code !== 'TRANSIENT' || attempt >= this.#attempts || signal?.aborted) throw error;
-        this.#emit('retry', { operation, key, attempt, error });
+        this.#events.emit('retry', { operation, key, attempt, error });
         this.#logger.warn('framewise storage: retrying', { operation, key, attempt, message: error.message });
         const base = error.retryAfterMs ?? this.#backoffMs * 2 ** (attempt - 1);
         await sleep(base / 2 + Math.random() * base, signal);
@@ -202,7 +192,7 @@ export class ObjectStorage {
         },
       );
     }
-    this.#emit('stored', result);
+    this.#events.emit('stored', result);
     return result;
   }
 
@@ -281,7 +271,7 @@ export class ObjectStorage {
   async delete(key: string): Promise<boolean> {
     const k = normalizeKey(key);
     const existed = await this.#retry('delete', k, () => this.driver.delete(k));
-    if (existed) this.#emit('deleted', { key: k });
+    if (existed) this.#events.emit('deleted', { key: k });
     return existed;
   }
 
@@ -290,7 +280,7 @@ export class ObjectStorage {
     const f = normalizeKey(from);
     const t = normalizeKey(to);
     await this.#retry('copy', f, () => this.driver.copy(f, t));
-    this.#emit('copied', { from: f, to: t });
+    this.#events.emit('copied', { from: f, to: t });
   }
 
   /** SHA-256, MD5 and size of a stored object, read as a stream (for fixity checks). */
