@@ -36,18 +36,36 @@ describe('ZoneClock', () => {
     expect(london.offset(change)).toBe(3_600_000);
   });
 
-  it('maps local wall times back to instants like luxon, through gaps and overlaps', () => {
+  it('maps wall times back to instants: the earlier one when repeated, shifted forward in a gap', () => {
     for (const zone of ZONES) {
       const clock = new ZoneClock(zone);
+      const offset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset * 60_000;
       fc.assert(
         fc.property(fc.integer({ min: Date.parse('2000-01-01'), max: Date.parse('2040-01-01') }), (localMs) => {
-          const wall = DateTime.fromMillis(localMs, { zone: 'utc' });
-          const expected = wall.setZone(zone, { keepLocalTime: true }).toMillis();
-          expect(clock.fromLocal(localMs)).toBe(expected);
+          const got = clock.fromLocal(localMs);
+          // Every instant whose wall time (per luxon's offsets) is this one.
+          const candidates = [...new Set([-14, -2, 0, 2, 14].map((h) => localMs - offset(localMs + h * 3_600_000)))];
+          const valid = candidates.filter((t) => t + offset(t) === localMs);
+          if (valid.length > 0) {
+            expect(got).toBe(Math.min(...valid));
+          } else {
+            // A wall time skipped by a clock change: moved forward by the gap, as luxon does.
+            expect(got).toBe(
+              DateTime.fromMillis(localMs, { zone: 'utc' }).setZone(zone, { keepLocalTime: true }).toMillis(),
+            );
+          }
         }),
         { numRuns: 300 },
       );
     }
+  });
+
+  it('takes the earlier instant of a repeated wall time (Sydney, 2 April 2006)', () => {
+    const sydney = new ZoneClock('Australia/Sydney');
+    // 02:30 happened twice that night: at 15:30Z (daylight time) and 16:30Z (standard time).
+    expect(new Date(sydney.fromLocal(Date.parse('2006-04-02T02:30:00Z'))).toISOString()).toBe(
+      '2006-04-01T15:30:00.000Z',
+    );
   });
 
   it('refuses an unknown zone', () => {

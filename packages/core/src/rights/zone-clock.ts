@@ -96,7 +96,8 @@ export class ZoneClock {
 
   /**
    * The instant of a local wall time. In a gap (clocks jump forward) the time moves forward by the
-   * gap; in an overlap (clocks go back) the earlier instant is taken — as luxon does.
+   * gap, as luxon does; a repeated wall time (clocks go back) is the earlier of its two instants
+   * (the same rule as Temporal's `compatible` disambiguation; luxon is not consistent there).
    */
   fromLocal(local: number): number {
     const before = this.offset(local - 14 * HOUR);
