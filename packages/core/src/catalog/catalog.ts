@@ -21,6 +21,8 @@ import * as assets from './asset-ops.js';
 import type { AuditEvent, AuditHead, AuditVerification } from './audit.js';
 import * as audit from './audit-ops.js';
 import type { CatalogContext, WriteOptions } from './context.js';
+import type { RecordEventInput } from './event-ops.js';
+import * as events from './event-ops.js';
 import type { LeaseOptions } from './lease-ops.js';
 import * as leases from './lease-ops.js';
 import type { CatalogStore, Lease, Page } from './port.js';
@@ -261,6 +263,14 @@ export class Catalog {
   }
 
   // Audit
+
+  /**
+   * Record an action taken outside the catalog (a takedown when a rights window closes, a delivery)
+   * in the hash-chained audit trail. Needs write access to the asset's project.
+   */
+  recordEvent(actor: PrincipalInput, input: RecordEventInput): Promise<AuditEvent> {
+    return events.recordEvent(this.#ctx, principal(actor), input);
+  }
 
   /** Audit events from a sequence number. */
   readAudit(actor: PrincipalInput, fromSeq?: number, limit?: number): Promise<AuditEvent[]> {

@@ -2,7 +2,7 @@ import type { Asset, Version } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import { type Clock, type Logger, newId } from '../support/index.js';
 import { can, denied, type Permission, type Principal } from './access.js';
-import { type AuditChange, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
+import { type AuditChange, type AuditEvent, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
 import type { CatalogReader, CatalogStore, CatalogTx, Lease } from './port.js';
 
 /** Everything the catalog's operations share. */
@@ -22,7 +22,7 @@ export type AuditFn = (
   before: object | undefined,
   after: object | undefined,
   changes?: readonly AuditChange[],
-) => Promise<void>;
+) => Promise<AuditEvent>;
 
 /** The current instant as an ISO string. */
 export function nowIso(ctx: CatalogContext): string {
@@ -54,8 +54,10 @@ export function write<T>(
         prevHash: head.hash,
       };
       const hash = hashAuditEvent(body, ctx.auditKey);
-      await tx.appendAudit({ ...body, hash });
+      const event: AuditEvent = { ...body, hash };
+      await tx.appendAudit(event);
       head = { seq: body.seq, hash };
+      return event;
     };
     return fn(tx, audit);
   });

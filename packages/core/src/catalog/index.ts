@@ -31,6 +31,7 @@ export {
 } from './audit.js';
 export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } from './catalog.js';
 export type { WriteOptions } from './context.js';
+export { type RecordEventInput, RecordEventSchema } from './event-ops.js';
 export type { LeaseOptions } from './lease-ops.js';
 export {
   annotationMatches,

@@ -407,6 +407,50 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         ).toEqual([]);
       });
 
+      it('records actions taken outside the catalog, such as takedowns, in the same chain', async () => {
+        const { catalog } = ctx;
+        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Takedown', { id: 'conf-takedown' }));
+        const event = await catalog.recordEvent(dramaEditor, {
+          assetId: asset.id,
+          action: 'rights.takedown',
+          details: {
+            endpoint: 'streamer-gb',
+            territory: 'GB',
+            channel: 'svod',
+            windowClosedAt: '2029-01-15T00:00:00.000Z',
+          },
+        });
+        expect(event).toMatchObject({
+          action: 'rights.takedown',
+          actor: 'ana',
+          target: { type: 'asset', id: asset.id },
+          project: 'drama',
+        });
+        expect(event.changes).toEqual([
+          {
+            path: 'details',
+            before: null,
+            after: {
+              endpoint: 'streamer-gb',
+              territory: 'GB',
+              channel: 'svod',
+              windowClosedAt: '2029-01-15T00:00:00.000Z',
+            },
+          },
+        ]);
+        expect((await catalog.readAudit(auditor, event.seq, 1))[0]?.hash).toBe(event.hash);
+        expect((await catalog.verifyAuditTrail(auditor)).ok).toBe(true);
+        await expectError(
+          catalog.recordEvent(dramaViewer, { assetId: asset.id, action: 'rights.takedown' }),
+          'FORBIDDEN',
+        );
+        await expectError(
+          catalog.recordEvent(dramaEditor, { assetId: asset.id, action: 'Takedown!' }),
+          'INVALID_INPUT',
+          /namespaced/,
+        );
+      });
+
       if (options.tamper !== undefined) {
         it('finds an altered event and a removed event where they are', async () => {
           const { catalog, store } = ctx;
