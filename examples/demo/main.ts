@@ -4,6 +4,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runArchiveStep } from './steps/archive.js';
 import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
 import { runMediaStep } from './steps/media.js';
 import { runRightsStep } from './steps/rights.js';
@@ -19,7 +20,8 @@ const { catalog, close, dir } = openDemoCatalog(dataDir);
 try {
   await runCatalogStep(catalog, dir);
   runRightsStep();
-  await runMediaStep(catalog, dataDir, 'crossing-s01e01');
+  const media = await runMediaStep(catalog, dataDir, 'crossing-s01e01');
+  await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored);
   await reportAudit(catalog);
 } finally {
   await close();

@@ -63,6 +63,11 @@ describe('pnpm demo', () => {
     expect(stdout).toMatch(
       /registered 6 renditions on "mezzanine ProRes HQ"; packaged HLS \(fMP4\): master.m3u8 with \d+ segments/,
     );
+    // Archive: one copy violates 3-2-1; after verified copies to the object store and vault it is proven.
+    expect(stdout).toContain('violation: master: 1 verified copy, rule "3-2-1" requires 3');
+    expect(stdout).toContain('violation: master: 0 verified copies away from site "studio", rule "3-2-1" requires 1');
+    expect(stdout).toMatch(/master\s+3\s+disk\+object\+tape\s+studio\+vault\s+3-2-1/);
+    expect(stdout).toContain('placement proven: every rule met');
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

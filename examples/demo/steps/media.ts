@@ -15,6 +15,7 @@ import {
   createScheduler,
   type FfmpegProgress,
   type LadderResult,
+  type ObjectStorage,
   packageLadder,
   planLadder,
   probe,
@@ -40,7 +41,19 @@ function progressBar(label: string): (p: FfmpegProgress) => void {
 }
 
 /** Run the media step, registering renditions on a new mezzanine version of `assetId`. */
-export async function runMediaStep(catalog: Catalog, dataDir: string, assetId: string): Promise<void> {
+/** A file the media step stored: its logical name, its key on the demo's primary storage, and its digest. */
+export interface StoredFile {
+  readonly fileKey: string;
+  readonly key: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+}
+
+export async function runMediaStep(
+  catalog: Catalog,
+  dataDir: string,
+  assetId: string,
+): Promise<{ readonly storage: ObjectStorage; readonly stored: readonly StoredFile[] }> {
   heading('Media pipeline: probe, plan and run an ABR ladder (decode once), register, package HLS');
   const dir = join(dataDir, 'media');
   mkdirSync(dir, { recursive: true });
@@ -141,25 +154,29 @@ export async function runMediaStep(catalog: Catalog, dataDir: string, assetId: s
     { file: source },
     { contentType: 'video/quicktime', metadata: { assetId } },
   );
+  const stored: StoredFile[] = [{ fileKey: 'master', ...master }];
   for (const o of result.outputs) {
-    await storage.put(
-      `renditions/${version.id}/${o.path.split('/').pop()}`,
+    const name = o.path.split('/').pop() as string;
+    const put = await storage.put(
+      `renditions/${version.id}/${name}`,
       { file: o.path },
       { expected: { sha256: o.sha256, md5: o.md5 } },
     );
+    stored.push({ fileKey: `rendition:${name}`, ...put });
   }
-  let stored = 0;
+  let listed = 0;
   let verified = 0;
   for await (const item of storage.list(`renditions/${version.id}/`)) {
-    stored++;
+    listed++;
     const digest = await storage.digest(item.key);
     if (result.outputs.some((o) => o.sha256 === digest.sha256)) verified++;
   }
   note(
-    `stored the master (${(master.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${master.sha256.slice(0, 12)}…) and ${stored} renditions on filesystem storage; ${verified} of ${stored} read back with matching checksums`,
+    `stored the master (${(master.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${master.sha256.slice(0, 12)}…) and ${listed} renditions on filesystem storage; ${verified} of ${listed} read back with matching checksums`,
   );
   const hls = await packageLadder(result.outputs, 'hls', join(dir, 'hls'), { segmentSeconds: plan.segmentSeconds });
   note(
     `registered ${renditions.length} renditions on "${version.name}"; packaged HLS (fMP4): ${hls.manifest} with ${hls.files.filter((f) => f.endsWith('.m4s')).length} segments in ${hls.directory}`,
   );
+  return { storage, stored };
 }

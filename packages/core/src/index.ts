@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './archive/index.js';
 export * from './assets/index.js';
 export * from './catalog/index.js';
 export * from './errors/index.js';

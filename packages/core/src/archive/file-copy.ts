@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { IdSchema, InstantSchema } from '../assets/common.js';
+
+/** The state of one copy of a file at one location. */
+export const CopyStatusSchema = z.enum(['verified', 'unverified', 'corrupt', 'missing']);
+/**
+ * `verified`: read back and its digest matched; `unverified`: written but not yet read back;
+ * `corrupt`: a fixity audit found a digest mismatch; `missing`: the location no longer has it.
+ */
+export type CopyStatus = z.output<typeof CopyStatusSchema>;
+
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
+
+/** One copy of one of an asset's files at one storage location. */
+export const FileCopySchema = z.object({
+  /** The logical file, e.g. `master` or a rendition id; every copy of it has the same bytes. */
+  fileKey: z.string().trim().min(1).max(300),
+  locationId: IdSchema,
+  /** The object key (or tape path) inside the location. */
+  key: z.string().min(1).max(1024),
+  sizeBytes: z.number().int().nonnegative(),
+  /** SHA-256 of the copy as last verified (or as written, when unverified). */
+  sha256: Sha256Schema,
+  status: CopyStatusSchema,
+  /** When the copy was last read back and its digest matched, ISO 8601. */
+  verifiedAt: InstantSchema.optional(),
+});
+/** A file copy as callers give it. */
+export type FileCopyInput = z.input<typeof FileCopySchema>;
+/** One copy of one file at one location. */
+export type FileCopy = z.output<typeof FileCopySchema>;
+
+/** The reference identity of a logical file: what every copy must match. */
+export const FileIdentitySchema = z.object({
+  fileKey: z.string().trim().min(1).max(300),
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: Sha256Schema,
+});
+/** The reference identity of a logical file (size and SHA-256 recorded at ingest). */
+export type FileIdentity = z.output<typeof FileIdentitySchema>;

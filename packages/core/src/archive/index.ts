@@ -1,0 +1,47 @@
+/**
+ * Archive policy: storage locations (tier, media, site, region, cost), file copies, placement
+ * rules (3-2-1 and beyond) and the checker that proves them per asset.
+ *
+ * @module
+ */
+export {
+  type AssessedCopy,
+  createPlacementChecker,
+  type FilePlacement,
+  type PlacementChecker,
+  type PlacementReport,
+  type PlacementSubject,
+  type PlacementViolation,
+  type PlacementViolationKind,
+} from './check-placement.js';
+export {
+  type CopyStatus,
+  CopyStatusSchema,
+  type FileCopy,
+  type FileCopyInput,
+  FileCopySchema,
+  type FileIdentity,
+  FileIdentitySchema,
+} from './file-copy.js';
+export {
+  type StorageCost,
+  StorageCostSchema,
+  type StorageLocation,
+  type StorageLocationInput,
+  StorageLocationSchema,
+  type StorageMedia,
+  StorageMediaSchema,
+  type StorageTier,
+  StorageTierSchema,
+} from './locations.js';
+export {
+  type PlacementPolicy,
+  type PlacementPolicyInput,
+  PlacementPolicySchema,
+  type PlacementRule,
+  type PlacementRuleInput,
+  PlacementRuleSchema,
+  type PlacementScope,
+  PlacementScopeSchema,
+  threeTwoOne,
+} from './placement-rules.js';

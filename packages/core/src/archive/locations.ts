@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { IdSchema } from '../assets/common.js';
+
+/** Storage tiers, fastest and dearest first. */
+export const StorageTierSchema = z.enum(['online', 'nearline', 'archive', 'deep-archive']);
+/** A storage tier: `online` (immediate), `nearline` (seconds), `archive` (hours to restore), `deep-archive` (up to days). */
+export type StorageTier = z.output<typeof StorageTierSchema>;
+
+/** The physical media a location writes to; 3-2-1 counts distinct media types. */
+export const StorageMediaSchema = z.enum(['disk', 'object', 'tape', 'optical']);
+/** The physical media of a storage location. */
+export type StorageMedia = z.output<typeof StorageMediaSchema>;
+
+/** What a location costs, in one currency per deployment (the host's choice). */
+export const StorageCostSchema = z.object({
+  /** Keeping one GB for a month. */
+  storagePerGbMonth: z.number().nonnegative(),
+  /** Reading one GB back (restore or retrieval fee), 0 when free. */
+  retrievalPerGb: z.number().nonnegative().default(0),
+  /** Moving one GB out of the location's network. */
+  egressPerGb: z.number().nonnegative().default(0),
+  /** Minimum billed storage duration in days (early deletion is billed up to it). */
+  minimumDays: z.number().int().nonnegative().default(0),
+});
+/** What a location costs. */
+export type StorageCost = z.output<typeof StorageCostSchema>;
+
+/** A place copies live: a filesystem root, an S3 bucket and class, an LTFS tape pool. */
+export const StorageLocationSchema = z.object({
+  id: IdSchema,
+  /** Human name for reports. */
+  name: z.string().trim().min(1).max(200).optional(),
+  tier: StorageTierSchema,
+  media: StorageMediaSchema,
+  /** The building or data centre, e.g. `studio-london`; 3-2-1 offsite copies are at a site other than the primary one. */
+  site: z.string().trim().min(1).max(100),
+  /** The geographic or cloud region, e.g. `eu-west-2`. */
+  region: z.string().trim().min(1).max(100),
+  cost: StorageCostSchema.default({ storagePerGbMonth: 0, retrievalPerGb: 0, egressPerGb: 0, minimumDays: 0 }),
+});
+/** A storage location as callers declare it. */
+export type StorageLocationInput = z.input<typeof StorageLocationSchema>;
+/** A declared storage location. */
+export type StorageLocation = z.output<typeof StorageLocationSchema>;
