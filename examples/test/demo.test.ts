@@ -68,6 +68,10 @@ describe('pnpm demo', () => {
     expect(stdout).toContain('violation: master: 0 verified copies away from site "studio", rule "3-2-1" requires 1');
     expect(stdout).toMatch(/master\s+3\s+disk\+object\+tape\s+studio\+vault\s+3-2-1/);
     expect(stdout).toContain('placement proven: every rule met');
+    expect(stdout).toContain('master needed within 48 h: restore from vault-tape by next-courier (20 h, cost 40.00)');
+    expect(stdout).toContain(
+      'master needed within 8 h: restore from vault-tape by emergency-courier (4 h, cost 400.00)',
+    );
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import {
   type FileCopyInput,
   type ObjectStorage,
   type PlacementReport,
+  planRestore,
   type StorageLocationInput,
   threeTwoOne,
 } from '@framewise/core';
@@ -47,6 +48,10 @@ const LOCATIONS: StorageLocationInput[] = [
     site: 'vault',
     region: 'eu-west-1',
     cost: { storagePerGbMonth: 0.004, retrievalPerGb: 0.02 },
+    restoreOptions: [
+      { name: 'next-courier', hours: 20, perRequest: 40 },
+      { name: 'emergency-courier', hours: 4, perRequest: 400 },
+    ],
   },
 ];
 
@@ -127,5 +132,23 @@ export async function runArchiveStep(
   }
   note(`copied and read back ${(bytes / 1e6).toFixed(1)} MB to the object store and the offsite vault`);
   printReport(checker.check({ asset, files, copies }));
+
+  // Disaster recovery: with the studio lost, bring the master back from the vault in time.
+  const master = files.find((f) => f.fileKey === 'master');
+  if (master !== undefined) {
+    const offsite = copies.filter((c) => c.locationId === 'vault-tape');
+    const now = new Date();
+    for (const hours of [48, 8]) {
+      const plan = planRestore(checker, {
+        file: master,
+        copies: offsite,
+        deadline: new Date(now.getTime() + hours * 3_600_000),
+        now,
+      });
+      note(
+        `studio lost, master needed within ${hours} h: restore from ${plan.choice.copy.locationId} by ${plan.choice.option} (${plan.choice.hours} h, cost ${plan.choice.cost.toFixed(2)})`,
+      );
+    }
+  }
   for (const target of targets.values()) await target.close();
 }

@@ -7,8 +7,25 @@ const OTHER = 'b'.repeat(64);
 const locations: StorageLocationInput[] = [
   { id: 'studio-disk', tier: 'online', media: 'disk', site: 'studio', region: 'eu-west-2' },
   { id: 'studio-s3', tier: 'nearline', media: 'object', site: 'studio', region: 'eu-west-2' },
-  { id: 'vault-tape', tier: 'archive', media: 'tape', site: 'vault', region: 'eu-west-1' },
-  { id: 'us-glacier', tier: 'deep-archive', media: 'object', site: 'aws', region: 'us-east-1' },
+  {
+    id: 'vault-tape',
+    tier: 'archive',
+    media: 'tape',
+    site: 'vault',
+    region: 'eu-west-1',
+    restoreOptions: [{ name: 'courier', hours: 24, perRequest: 150 }],
+  },
+  {
+    id: 'us-glacier',
+    tier: 'deep-archive',
+    media: 'object',
+    site: 'aws',
+    region: 'us-east-1',
+    restoreOptions: [
+      { name: 'Standard', hours: 12 },
+      { name: 'Bulk', hours: 48 },
+    ],
+  },
 ];
 const asset = { id: 'asset-1', project: 'drama', kind: 'episode' as const, genres: ['Drama'] };
 const files = [{ fileKey: 'master', sizeBytes: 1000, sha256: SHA }];

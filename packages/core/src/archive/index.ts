@@ -24,6 +24,8 @@ export {
   FileIdentitySchema,
 } from './file-copy.js';
 export {
+  type RestoreOption,
+  RestoreOptionSchema,
   type StorageCost,
   StorageCostSchema,
   type StorageLocation,
@@ -45,3 +47,4 @@ export {
   PlacementScopeSchema,
   threeTwoOne,
 } from './placement-rules.js';
+export { planRestore, type RestoreCandidate, type RestorePlan } from './plan-restore.js';

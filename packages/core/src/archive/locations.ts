@@ -25,19 +25,46 @@ export const StorageCostSchema = z.object({
 /** What a location costs. */
 export type StorageCost = z.output<typeof StorageCostSchema>;
 
-/** A place copies live: a filesystem root, an S3 bucket and class, an LTFS tape pool. */
-export const StorageLocationSchema = z.object({
-  id: IdSchema,
-  /** Human name for reports. */
-  name: z.string().trim().min(1).max(200).optional(),
-  tier: StorageTierSchema,
-  media: StorageMediaSchema,
-  /** The building or data centre, e.g. `studio-london`; 3-2-1 offsite copies are at a site other than the primary one. */
-  site: z.string().trim().min(1).max(100),
-  /** The geographic or cloud region, e.g. `eu-west-2`. */
-  region: z.string().trim().min(1).max(100),
-  cost: StorageCostSchema.default({ storagePerGbMonth: 0, retrievalPerGb: 0, egressPerGb: 0, minimumDays: 0 }),
+/**
+ * One way to bring an archived copy back online, e.g. S3 Glacier `Standard` (3–5 h) or an LTO
+ * vault's next courier run. Online and nearline locations need none: they read immediately.
+ */
+export const RestoreOptionSchema = z.object({
+  /** The option's name as the location's API knows it: `Expedited`, `Standard`, `Bulk`, `courier`. */
+  name: z.string().trim().min(1).max(50),
+  /** Hours until the restored copy can be read, at worst. */
+  hours: z
+    .number()
+    .positive()
+    .max(24 * 30),
+  /** Cost per GB restored (on top of the location's `retrievalPerGb`). */
+  perGb: z.number().nonnegative().default(0),
+  /** Fixed cost per request. */
+  perRequest: z.number().nonnegative().default(0),
 });
+/** One way to restore an archived copy. */
+export type RestoreOption = z.output<typeof RestoreOptionSchema>;
+
+/** A place copies live: a filesystem root, an S3 bucket and class, an LTFS tape pool. */
+export const StorageLocationSchema = z
+  .object({
+    id: IdSchema,
+    /** Human name for reports. */
+    name: z.string().trim().min(1).max(200).optional(),
+    tier: StorageTierSchema,
+    media: StorageMediaSchema,
+    /** The building or data centre, e.g. `studio-london`; 3-2-1 offsite copies are at a site other than the primary one. */
+    site: z.string().trim().min(1).max(100),
+    /** The geographic or cloud region, e.g. `eu-west-2`. */
+    region: z.string().trim().min(1).max(100),
+    cost: StorageCostSchema.default({ storagePerGbMonth: 0, retrievalPerGb: 0, egressPerGb: 0, minimumDays: 0 }),
+    /** How archived copies come back; required reading for `archive` and `deep-archive` tiers. */
+    restoreOptions: z.array(RestoreOptionSchema).max(10).default([]),
+  })
+  .refine((l) => l.tier === 'online' || l.tier === 'nearline' || l.restoreOptions.length > 0, {
+    message: 'an archive or deep-archive location needs at least one restore option',
+    path: ['restoreOptions'],
+  });
 /** A storage location as callers declare it. */
 export type StorageLocationInput = z.input<typeof StorageLocationSchema>;
 /** A declared storage location. */
