@@ -189,6 +189,9 @@ describe('checkPlacement', () => {
         createPlacementChecker({ primarySite: 's', rules: [{ name: 'x', files: ['a*b'] }] }, locations),
       ),
     ).toContain('rules[0].files[0]');
+    expect(() => checker.check({ asset, files: [...files, ...files], copies: [] })).toThrow(
+      /^Placement files list "master" twice$/,
+    );
     expect(() => checker.check({ asset, files, copies: [copy('studio-disk', { fileKey: 'proxy' })] })).toThrow(
       /is of file "proxy", which is not among the asset's files/,
     );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Asset } from '../assets/asset.js';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput, parseOptions } from '../support/index.js';
+import { type AssessedCopy, assessCopy } from './assess-copy.js';
 import {
   type FileCopy,
   type FileCopyInput,
@@ -47,14 +48,6 @@ export interface PlacementViolation {
   readonly locationId?: string;
 }
 
-/** A copy as the checker saw it: counted towards the rules or not, and why not. */
-export interface AssessedCopy {
-  readonly copy: FileCopy;
-  readonly counted: boolean;
-  /** Why it does not count: `unverified`, `corrupt`, `missing`, `digest mismatch`, `verification stale`, `unknown location`. */
-  readonly reason?: string;
-}
-
 /** The placement of one logical file. */
 export interface FilePlacement {
   readonly fileKey: string;
@@ -96,8 +89,6 @@ export interface PlacementChecker {
   /** Prove the policy for one asset, or list each violation. `now` defaults to the current time. */
   check(subject: PlacementSubject, now?: Date): PlacementReport;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * A placement checker for a policy over declared locations. Rules naming undeclared locations,
@@ -170,21 +161,25 @@ function checkSubject(
       });
     byFile.set(f.fileKey, f);
   }
-  for (const c of copies)
-    if (!byFile.has(c.fileKey))
+  const copiesByFile = new Map<string, FileCopy[]>(files.map((f) => [f.fileKey, []]));
+  for (const c of copies) {
+    const own = copiesByFile.get(c.fileKey);
+    if (own === undefined)
       throw new FramewiseError(
         'INVALID_INPUT',
         `Placement copy at "${c.locationId}:${c.key}" is of file "${c.fileKey}", which is not among the asset's files`,
         { details: { fileKey: c.fileKey } },
       );
+    own.push(c);
+  }
   const rules = policy.rules.filter((r) => inScope(r, subject.asset));
   const violations: PlacementViolation[] = [];
   const placements: FilePlacement[] = [];
   for (const file of files) {
     const fileRules = rules.filter((r) => covers(r, file.fileKey));
-    const own = copies.filter((c) => c.fileKey === file.fileKey);
+    const own = copiesByFile.get(file.fileKey) ?? [];
     const maxAge = Math.min(...fileRules.map((r) => r.maxVerificationAgeDays ?? Number.POSITIVE_INFINITY));
-    const assessed = own.map((copy) => assess(copy, file, locations, now, maxAge));
+    const assessed = own.map((copy) => assessCopy(copy, file, locations, now, maxAge));
     for (const rule of fileRules) violations.push(...checkRule(rule, policy, file, own, locations, now));
     const counted = assessed.filter((a) => a.counted).map((a) => locations.get(a.copy.locationId) as StorageLocation);
     placements.push({
@@ -210,24 +205,6 @@ function distinct(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
-function assess(
-  copy: FileCopy,
-  file: FileIdentity,
-  locations: ReadonlyMap<string, StorageLocation>,
-  now: Date,
-  maxAgeDays: number,
-): AssessedCopy {
-  if (!locations.has(copy.locationId)) return { copy, counted: false, reason: 'unknown location' };
-  if (copy.status !== 'verified') return { copy, counted: false, reason: copy.status };
-  if (copy.sha256 !== file.sha256 || copy.sizeBytes !== file.sizeBytes)
-    return { copy, counted: false, reason: 'digest mismatch' };
-  if (Number.isFinite(maxAgeDays)) {
-    const at = copy.verifiedAt === undefined ? Number.NaN : Date.parse(copy.verifiedAt);
-    if (!(now.getTime() - at <= maxAgeDays * DAY_MS)) return { copy, counted: false, reason: 'verification stale' };
-  }
-  return { copy, counted: true };
-}
-
 function checkRule(
   rule: PlacementRule,
   policy: PlacementPolicy,
@@ -238,19 +215,19 @@ function checkRule(
 ): PlacementViolation[] {
   const out: PlacementViolation[] = [];
   const name = file.fileKey;
+  const report = (kind: PlacementViolationKind, message: string, extra: Partial<PlacementViolation> = {}) =>
+    out.push({ rule: rule.name, fileKey: name, kind, message, ...extra });
   const counted: StorageLocation[] = [];
   const skipped: string[] = [];
   for (const copy of copies) {
     const location = locations.get(copy.locationId);
     const where = `${copy.locationId}:${copy.key}`;
     if (location === undefined) {
-      out.push({
-        rule: rule.name,
-        fileKey: name,
-        kind: 'unknown-location',
-        locationId: copy.locationId,
-        message: `${name}: copy ${where} is at location "${copy.locationId}", which the policy does not declare`,
-      });
+      report(
+        'unknown-location',
+        `${name}: copy ${where} is at location "${copy.locationId}", which the policy does not declare`,
+        { locationId: copy.locationId },
+      );
       continue;
     }
     const excludedBy = rule.excludedLocations.includes(location.id)
@@ -261,66 +238,55 @@ function checkRule(
           ? `region ${location.region}`
           : undefined;
     if (excludedBy !== undefined && copy.status !== 'missing') {
-      out.push({
-        rule: rule.name,
-        fileKey: name,
-        kind: 'excluded',
+      report('excluded', `${name}: copy ${where} is on excluded ${excludedBy} (rule "${rule.name}")`, {
         locationId: location.id,
-        message: `${name}: copy ${where} is on excluded ${excludedBy} (rule "${rule.name}")`,
       });
       continue;
     }
     const mismatch = copy.sha256 !== file.sha256 || copy.sizeBytes !== file.sizeBytes;
     if (copy.status === 'corrupt' || (copy.status === 'verified' && mismatch)) {
-      out.push({
-        rule: rule.name,
-        fileKey: name,
-        kind: 'integrity',
-        locationId: location.id,
-        message: `${name}: copy ${where} ${copy.status === 'corrupt' ? 'failed its fixity check' : `has sha256 ${copy.sha256.slice(0, 12)}… / ${copy.sizeBytes} bytes, expected ${file.sha256.slice(0, 12)}… / ${file.sizeBytes} bytes`}; repair it from a verified copy`,
-      });
+      report(
+        'integrity',
+        `${name}: copy ${where} ${copy.status === 'corrupt' ? 'failed its fixity check' : `has sha256 ${copy.sha256.slice(0, 12)}… / ${copy.sizeBytes} bytes, expected ${file.sha256.slice(0, 12)}… / ${file.sizeBytes} bytes`}; repair it from a verified copy`,
+        { locationId: location.id },
+      );
       continue;
     }
-    const reason = assess(copy, file, locations, now, rule.maxVerificationAgeDays ?? Number.POSITIVE_INFINITY).reason;
+    const reason = assessCopy(
+      copy,
+      file,
+      locations,
+      now,
+      rule.maxVerificationAgeDays ?? Number.POSITIVE_INFINITY,
+    ).reason;
     if (reason === undefined) counted.push(location);
     else skipped.push(`${where} (${reason})`);
   }
   const note = skipped.length === 0 ? '' : `; not counted: ${skipped.join(', ')}`;
-  const at = (required: number, actual: number) => ({ required, actual });
   if (counted.length < rule.minCopies)
-    out.push({
-      rule: rule.name,
-      fileKey: name,
-      kind: 'copies',
-      ...at(rule.minCopies, counted.length),
-      message: `${name}: ${counted.length} verified ${counted.length === 1 ? 'copy' : 'copies'}, rule "${rule.name}" requires ${rule.minCopies}${note}`,
-    });
+    report(
+      'copies',
+      `${name}: ${counted.length} verified ${counted.length === 1 ? 'copy' : 'copies'}, rule "${rule.name}" requires ${rule.minCopies}${note}`,
+      { required: rule.minCopies, actual: counted.length },
+    );
   const media = new Set(counted.map((l) => l.media));
   if (media.size < rule.minDistinctMedia)
-    out.push({
-      rule: rule.name,
-      fileKey: name,
-      kind: 'media',
-      ...at(rule.minDistinctMedia, media.size),
-      message: `${name}: verified copies on ${media.size} media ${media.size === 1 ? 'type' : 'types'} (${[...media].sort().join(', ') || 'none'}), rule "${rule.name}" requires ${rule.minDistinctMedia}`,
-    });
+    report(
+      'media',
+      `${name}: verified copies on ${media.size} media ${media.size === 1 ? 'type' : 'types'} (${[...media].sort().join(', ') || 'none'}), rule "${rule.name}" requires ${rule.minDistinctMedia}`,
+      { required: rule.minDistinctMedia, actual: media.size },
+    );
   const offsite = counted.filter((l) => l.site !== policy.primarySite).length;
   if (offsite < rule.minOffsiteCopies)
-    out.push({
-      rule: rule.name,
-      fileKey: name,
-      kind: 'offsite',
-      ...at(rule.minOffsiteCopies, offsite),
-      message: `${name}: ${offsite} verified ${offsite === 1 ? 'copy' : 'copies'} away from site "${policy.primarySite}", rule "${rule.name}" requires ${rule.minOffsiteCopies}`,
-    });
+    report(
+      'offsite',
+      `${name}: ${offsite} verified ${offsite === 1 ? 'copy' : 'copies'} away from site "${policy.primarySite}", rule "${rule.name}" requires ${rule.minOffsiteCopies}`,
+      { required: rule.minOffsiteCopies, actual: offsite },
+    );
   for (const tier of rule.requiredTiers)
     if (!counted.some((l) => l.tier === tier))
-      out.push({
-        rule: rule.name,
-        fileKey: name,
-        kind: 'tier',
+      report('tier', `${name}: no verified copy in tier "${tier}", rule "${rule.name}" requires one`, {
         required: tier,
-        message: `${name}: no verified copy in tier "${tier}", rule "${rule.name}" requires one`,
       });
   return out;
 }

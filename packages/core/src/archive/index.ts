@@ -4,8 +4,8 @@
  *
  * @module
  */
+export type { AssessedCopy } from './assess-copy.js';
 export {
-  type AssessedCopy,
   createPlacementChecker,
   type FilePlacement,
   type PlacementChecker,

@@ -101,5 +101,7 @@ describe('planRestore', () => {
     expect(() => planRestore(checker, { file, copies, deadline: new Date('nope') })).toThrow(
       /Restore deadline for "master" is not a valid date/,
     );
+    const fromJson = { file, copies, deadline: '2026-11-22T06:00:00Z' as unknown as Date };
+    expect(() => planRestore(checker, fromJson)).toThrow(/Restore deadline for "master" is not a valid date/);
   });
 });

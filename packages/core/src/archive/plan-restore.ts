@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
+import { assessCopy } from './assess-copy.js';
 import type { PlacementChecker } from './check-placement.js';
 import {
   type FileCopy,
@@ -56,7 +57,7 @@ export function planRestore(
   const file = parseInput(FileIdentitySchema, request.file, 'Restore file');
   const copies = parseInput(z.array(FileCopySchema).max(10_000), request.copies, 'Restore copies');
   const now = request.now ?? new Date();
-  if (Number.isNaN(request.deadline.getTime()))
+  if (!(request.deadline instanceof Date) || Number.isNaN(request.deadline.getTime()))
     throw new FramewiseError('INVALID_INPUT', `Restore deadline for "${file.fileKey}" is not a valid date`);
   const hoursLeft = (request.deadline.getTime() - now.getTime()) / 3_600_000;
   const gb = file.sizeBytes / GB;
@@ -66,9 +67,7 @@ export function planRestore(
     if (
       location === undefined ||
       copy.fileKey !== file.fileKey ||
-      copy.status !== 'verified' ||
-      copy.sha256 !== file.sha256 ||
-      copy.sizeBytes !== file.sizeBytes
+      !assessCopy(copy, file, checker.locations, now, Number.POSITIVE_INFINITY).counted
     )
       continue;
     const base = gb * (location.cost.retrievalPerGb + location.cost.egressPerGb);
