@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import type { TechnicalMetadata } from '../../assets/index.js';
+import { ColourPrimariesSchema, MatrixSchema, type TechnicalMetadata, TransferSchema } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
 import { FrameRate } from '../../time/index.js';
 import { safeMediaPath } from './media-path.js';
@@ -116,18 +116,11 @@ const LAYOUTS: Record<string, TechnicalMetadata['audio'][number]['layout']> = {
   '7.1.4': '7.1.4',
 };
 
-const PRIMARIES = new Set(['bt709', 'bt2020', 'bt470bg', 'smpte170m', 'smpte432', 'smpte431']);
-const TRANSFERS = new Set([
-  'bt709',
-  'smpte2084',
-  'arib-std-b67',
-  'bt2020-10',
-  'bt2020-12',
-  'smpte170m',
-  'iec61966-2-1',
-  'linear',
-]);
-const MATRICES = new Set(['bt709', 'bt2020nc', 'bt2020c', 'smpte170m', 'bt470bg', 'rgb', 'ictcp']);
+/** A colour value when the model names it; ffprobe's `unknown`/`unspecified` and newer values are left out. */
+function namedColour<S extends z.ZodType<string>>(schema: S, value: string | undefined): z.output<S> | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success && parsed.data !== 'unknown' ? parsed.data : undefined;
+}
 
 function depthAndChroma(stream: Stream): {
   bitDepth?: number;
@@ -207,6 +200,9 @@ export function technicalMetadataFromProbe(output: FfprobeOutput): TechnicalMeta
       }
       const fieldOrder = s.field_order;
       const interlaced = fieldOrder !== undefined && fieldOrder !== 'progressive' && fieldOrder !== 'unknown';
+      const colourPrimaries = namedColour(ColourPrimariesSchema, s.color_primaries);
+      const transfer = namedColour(TransferSchema, s.color_transfer);
+      const matrix = namedColour(MatrixSchema, s.color_space);
       return {
         codec: s.codec_name ?? 'unknown',
         ...(s.profile ? { profile: s.profile } : {}),
@@ -231,11 +227,9 @@ export function technicalMetadataFromProbe(output: FfprobeOutput): TechnicalMeta
                 : { type: 'progressive' as const },
             }),
         ...depthAndChroma(s),
-        ...(s.color_primaries && PRIMARIES.has(s.color_primaries)
-          ? { colourPrimaries: s.color_primaries as 'bt709' }
-          : {}),
-        ...(s.color_transfer && TRANSFERS.has(s.color_transfer) ? { transfer: s.color_transfer as 'bt709' } : {}),
-        ...(s.color_space && MATRICES.has(s.color_space) ? { matrix: s.color_space as 'bt709' } : {}),
+        ...(colourPrimaries ? { colourPrimaries } : {}),
+        ...(transfer ? { transfer } : {}),
+        ...(matrix ? { matrix } : {}),
         ...(s.color_range === 'tv'
           ? { colourRange: 'limited' as const }
           : s.color_range === 'pc'
