@@ -2,17 +2,10 @@ import { availableParallelism } from 'node:os';
 import PQueue, { type QueueAddOptions } from 'p-queue';
 import type { z } from 'zod';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
-import {
-  type Clock,
-  type Logger,
-  newId,
-  parseInput,
-  silentLogger,
-  systemClock,
-  TypedEvents,
-} from '../support/index.js';
+import { type Clock, type Logger, newId, silentLogger, systemClock, TypedEvents } from '../support/index.js';
+import { prepareJob, RETRYABLE_CODES, retryDelayMs } from './backend.js';
 import { type Entry, Lanes, type ScoringOptions } from './lanes.js';
-import { type JobRecord, type JobState, type SubmitOptions, SubmitOptionsSchema } from './model.js';
+import type { JobRecord, JobState, SubmitOptions } from './model.js';
 
 /** What a job handler receives besides its input. */
 export interface JobContext {
@@ -39,6 +32,8 @@ export interface JobDefinition<Input, Output> {
 /** A submitted job. */
 export interface JobHandle<Output> {
   readonly id: string;
+  /** True when the submission returned a job that already existed (idempotency key or dedupe key). */
+  readonly reused: boolean;
   /** Settles when the job succeeds (its output), fails or is cancelled (a FramewiseError). Created on first access. */
   readonly result: Promise<Output>;
   /** The current record. */
@@ -85,7 +80,6 @@ interface Internal {
   progress?: number[];
 }
 
-const RETRYABLE = new Set(['TRANSIENT', 'RATE_LIMITED', 'TIMEOUT']);
 const FINISHED = new Set<JobState>(['succeeded', 'failed', 'cancelled']);
 
 /**
@@ -213,74 +207,41 @@ export class Scheduler {
    * @throws `INVALID_INPUT` for an unknown kind or bad input/options; `CONFLICT` while draining.
    */
   submit<Output = unknown>(kind: string, input: unknown, options: SubmitOptions = {}): JobHandle<Output> {
-    const definition = this.#definitions.get(kind);
-    if (definition === undefined)
-      throw new FramewiseError('INVALID_INPUT', `Job kind ${JSON.stringify(kind)} is not defined`, {
-        details: { kind },
-      });
-    const o = parseInput(SubmitOptionsSchema, options, `Job ${JSON.stringify(kind)} options`);
+    const prepared = prepareJob(this.#definitions, kind, input, options, this.#capacity);
     const existing =
-      (o.idempotencyKey && this.#byIdempotency.get(o.idempotencyKey)) ||
-      (o.dedupeKey && this.#byDedupe.get(o.dedupeKey));
+      (prepared.idempotencyKey && this.#byIdempotency.get(prepared.idempotencyKey)) ||
+      (prepared.dedupeKey && this.#byDedupe.get(prepared.dedupeKey));
     if (existing) {
       const job = this.#jobs.get(existing);
       if (job !== undefined && !(job.record.state === 'failed' || job.record.state === 'cancelled'))
-        return this.#handle<Output>(job);
+        return this.#handle<Output>(job, true);
     }
     if (this.#draining)
       throw new FramewiseError('CONFLICT', `The scheduler is draining; job ${JSON.stringify(kind)} was not accepted`, {
         details: { kind },
       });
-    const value = definition.input ? parseInput(definition.input, input, `Job ${JSON.stringify(kind)} input`) : input;
-    const resources =
-      typeof definition.resources === 'function' ? definition.resources(value) : (definition.resources ?? { cpu: 1 });
-    for (const [resource, amount] of Object.entries(resources)) {
-      const capacity = this.#capacity[resource];
-      if (!(amount > 0) || (capacity !== undefined && amount > capacity)) {
-        throw new FramewiseError(
-          'INVALID_INPUT',
-          `Job ${JSON.stringify(kind)} needs ${amount} ${resource}, but the capacity is ${capacity}`,
-          { details: { kind, resource, amount, capacity } },
-        );
-      }
-    }
     const now = this.#clock.now();
-    const id = o.id ?? newId(now);
+    const id = prepared.id ?? newId(now);
     if (this.#jobs.has(id)) throw new FramewiseError('CONFLICT', `Job "${id}" already exists`, { details: { id } });
-    const deadline =
-      o.deadline === undefined ? undefined : typeof o.deadline === 'number' ? o.deadline : Date.parse(o.deadline);
+    const { id: _id, ...fields } = prepared;
     const job: Internal = {
-      record: {
-        id,
-        kind,
-        input: value,
-        priority: o.priority,
-        tenant: o.tenant,
-        ...(deadline === undefined ? {} : { deadline }),
-        ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
-        ...(o.dedupeKey ? { dedupeKey: o.dedupeKey } : {}),
-        resources,
-        state: 'queued',
-        attempts: 0,
-        maxAttempts: Math.max(1, definition.retry?.attempts ?? 3),
-        createdAt: now,
-        queuedAt: now,
-      },
-      definition,
+      record: { ...fields, id, state: 'queued', attempts: 0, createdAt: now, queuedAt: now },
+      definition: this.#definitions.get(kind) as JobDefinition<unknown, unknown>,
     };
     this.#jobs.set(id, job);
     this.#open++;
-    if (o.idempotencyKey) this.#byIdempotency.set(o.idempotencyKey, id);
-    if (o.dedupeKey) this.#byDedupe.set(o.dedupeKey, id);
+    if (prepared.idempotencyKey) this.#byIdempotency.set(prepared.idempotencyKey, id);
+    if (prepared.dedupeKey) this.#byDedupe.set(prepared.dedupeKey, id);
     this.#events.emit('state', { job: job.record, from: 'new' });
     this.#enqueue(job);
-    return this.#handle<Output>(job);
+    return this.#handle<Output>(job, false);
   }
 
-  #handle<Output>(job: Internal): JobHandle<Output> {
+  #handle<Output>(job: Internal, reused: boolean): JobHandle<Output> {
     const scheduler = this;
     return {
       id: job.record.id,
+      reused,
       get result(): Promise<Output> {
         return scheduler.#result(job) as Promise<Output>;
       },
@@ -377,10 +338,8 @@ export class Scheduler {
               { cause: raw, details: { id: record.id } },
             );
       record.error = { code: error.code, message: error.message };
-      if (RETRYABLE.has(error.code) && record.attempts < record.maxAttempts && !this.#draining) {
-        const base = job.definition.retry?.baseMs ?? 1_000;
-        const cap = job.definition.retry?.maxMs ?? 60_000;
-        const delay = error.retryAfterMs ?? Math.random() * Math.min(cap, base * 2 ** (record.attempts - 1));
+      if (RETRYABLE_CODES.has(error.code) && record.attempts < record.maxAttempts && !this.#draining) {
+        const delay = retryDelayMs(record.attempts, job.definition.retry, error.retryAfterMs);
         record.nextRunAt = this.#clock.now() + delay;
         this.#setState(job, 'retrying');
         this.#release(record);
@@ -445,6 +404,12 @@ export class Scheduler {
       }),
     });
     return true;
+  }
+
+  /** A handle on a job the scheduler knows (its result, progress and cancel), or undefined. */
+  handle<Output = unknown>(id: string): JobHandle<Output> | undefined {
+    const job = this.#jobs.get(id);
+    return job === undefined ? undefined : this.#handle<Output>(job, true);
   }
 
   /** A job's record. */

@@ -6,5 +6,6 @@
  * @packageDocumentation
  */
 export * from './catalog/index.js';
+export { type QueueConformanceOptions, queueBackendConformance } from './queue.js';
 export { ReferenceRights } from './rights-reference.js';
 export { objectStorageConformance, type StorageConformanceOptions } from './storage.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +203,9 @@ export async function runLadder(
     '-filter_complex',
     ladderFilterGraph(plan, probed.technical),
   ];
+  // Temporary names are unique per run: a worker killed mid-ladder may leave an ffmpeg behind for a
+  // moment, and the retry on another worker must never write into the same file.
+  const run = randomBytes(6).toString('hex');
   const files: {
     kind: 'video' | 'audio';
     name: string;
@@ -212,7 +216,7 @@ export async function runLadder(
   }[] = [];
   plan.video.forEach((r, i) => {
     const final = join(outputDir, `${r.name}.mp4`);
-    const tmp = `${final}.partial`;
+    const tmp = `${final}.${run}.partial`;
     files.push({ kind: 'video', name: r.name, tmp, final, rung: r });
     argv.push(
       '-map',
@@ -228,7 +232,7 @@ export async function runLadder(
   });
   for (const a of plan.audio) {
     const final = join(outputDir, `${a.name}.m4a`);
-    const tmp = `${final}.partial`;
+    const tmp = `${final}.${run}.partial`;
     files.push({ kind: 'audio', name: a.name, tmp, final, audio: a });
     argv.push(
       '-map',

@@ -1,0 +1,173 @@
+import { FramewiseError } from '../errors/index.js';
+import { parseInput } from '../support/index.js';
+import type { JobRecord, JobState, PriorityClass, SubmitOptions } from './model.js';
+import { SubmitOptionsSchema } from './model.js';
+import type { JobDefinition } from './scheduler.js';
+
+/**
+ * Job kinds and how they run, shared by whoever submits jobs and whoever runs them: the same
+ * definitions go to the in-process backend, and to BullMQ producers and workers in other processes.
+ */
+export type JobDefinitions = { readonly [kind: string]: AnyJobDefinition };
+
+/** A job definition of any input and output type. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every input type; each is checked where it is declared
+export type AnyJobDefinition = JobDefinition<any, any>;
+
+/**
+ * Declare job definitions with their input and output types kept (an identity function).
+ *
+ * @example
+ * ```ts
+ * const jobs = defineJobs({
+ *   probe: { input: z.object({ path: z.string() }), handler: async ({ path }) => (await probe(path)).technical },
+ * });
+ * ```
+ */
+export function defineJobs<const D extends JobDefinitions>(definitions: D): D {
+  return definitions;
+}
+
+/** The outcome of {@link QueueBackend.submit}. */
+export interface SubmittedJob {
+  readonly id: string;
+  /** True when an existing job was returned (same idempotency key, or dedupe of identical work). */
+  readonly reused: boolean;
+}
+
+/** Events every backend emits, for jobs of any process sharing it. */
+export interface QueueBackendEvents {
+  state: { readonly id: string; readonly state: JobState };
+  progress: { readonly id: string; readonly percent: number };
+}
+
+/** Filters of {@link QueueBackend.list}. */
+export interface JobFilter {
+  readonly kind?: string;
+  readonly state?: JobState;
+  readonly tenant?: string;
+}
+
+/**
+ * The queue backend port: where jobs are accepted, ordered and run. The in-process backend
+ * ({@link createInProcessBackend}) is the default; `@framewise/adapters-queue/bullmq` runs the same
+ * definitions on worker processes sharing Redis. Every backend passes `queueBackendConformance`
+ * from `@framewise/core/testing`.
+ *
+ * Semantics every backend keeps: input is validated at submission (errors name the field) and
+ * nothing is queued when it fails; priority classes and deadlines order waiting jobs; only
+ * `TRANSIENT`, `RATE_LIMITED` and `TIMEOUT` failures are retried; an idempotency key returns the
+ * job it first created, and a dedupe key the job queued, running or succeeded for the same work;
+ * cancelling a queued job means it never runs, a running one has its signal aborted; failures keep
+ * their Framewise error code.
+ */
+export interface QueueBackend {
+  /** Short name, for logs. */
+  readonly name: string;
+  /**
+   * Accept a job. Resolves once the job is durably queued (or an existing one is returned).
+   *
+   * @throws `INVALID_INPUT` for an unknown kind, bad input or options; `CONFLICT` after close.
+   */
+  submit(kind: string, input: unknown, options?: SubmitOptions): Promise<SubmittedJob>;
+  /** A job's record, or undefined when unknown (or dropped from history). */
+  get(id: string): Promise<Readonly<JobRecord> | undefined>;
+  /**
+   * Wait for a job to end: its output, or the FramewiseError it failed with (`CANCELLED` when
+   * cancelled, `NOT_FOUND` for an unknown id).
+   */
+  result<Output = unknown>(id: string, options?: { readonly signal?: AbortSignal }): Promise<Output>;
+  /** Cancel a job; true when it was queued, retrying or running. */
+  cancel(id: string): Promise<boolean>;
+  /** Jobs the backend knows (waiting, running and kept history), oldest first. */
+  list(filter?: JobFilter): Promise<Readonly<JobRecord>[]>;
+  /** Listen to job events; returns a function that stops listening. */
+  on<E extends keyof QueueBackendEvents>(event: E, listener: (payload: QueueBackendEvents[E]) => void): () => void;
+  /**
+   * Stop. With `drain`, first wait until no accepted job is waiting or running anywhere; without,
+   * stop at once (jobs stay queued for the next start, where the backend is durable).
+   */
+  close(options?: { readonly drain?: boolean }): Promise<void>;
+}
+
+/** A submission checked against its definition, ready to queue. */
+export interface PreparedJob {
+  readonly kind: string;
+  readonly input: unknown;
+  readonly priority: PriorityClass;
+  readonly tenant: string;
+  /** Epoch ms. */
+  readonly deadline?: number;
+  readonly idempotencyKey?: string;
+  readonly dedupeKey?: string;
+  readonly id?: string;
+  readonly resources: Readonly<Record<string, number>>;
+  readonly maxAttempts: number;
+}
+
+/**
+ * Check a submission: the kind is defined, options and input are valid, and every resource the job
+ * needs is positive and within the given capacities. Backends call this before queueing anything.
+ *
+ * @throws `INVALID_INPUT` naming the kind and the field.
+ */
+export function prepareJob(
+  definitions: { readonly get: (kind: string) => AnyJobDefinition | undefined },
+  kind: string,
+  input: unknown,
+  options: SubmitOptions,
+  capacity: Readonly<Record<string, number>> = {},
+): PreparedJob {
+  const definition = definitions.get(kind);
+  if (definition === undefined)
+    throw new FramewiseError('INVALID_INPUT', `Job kind ${JSON.stringify(kind)} is not defined`, {
+      details: { kind },
+    });
+  const o = parseInput(SubmitOptionsSchema, options, `Job ${JSON.stringify(kind)} options`);
+  const value = definition.input ? parseInput(definition.input, input, `Job ${JSON.stringify(kind)} input`) : input;
+  const resources =
+    typeof definition.resources === 'function' ? definition.resources(value) : (definition.resources ?? { cpu: 1 });
+  for (const [resource, amount] of Object.entries(resources)) {
+    const limit = capacity[resource];
+    if (!(amount > 0) || (limit !== undefined && amount > limit)) {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Job ${JSON.stringify(kind)} needs ${amount} ${resource}, but the capacity is ${limit}`,
+        { details: { kind, resource, amount, capacity: limit } },
+      );
+    }
+  }
+  const deadline =
+    o.deadline === undefined ? undefined : typeof o.deadline === 'number' ? o.deadline : Date.parse(o.deadline);
+  return {
+    kind,
+    input: value,
+    priority: o.priority,
+    tenant: o.tenant,
+    ...(deadline === undefined ? {} : { deadline }),
+    ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+    ...(o.dedupeKey ? { dedupeKey: o.dedupeKey } : {}),
+    ...(o.id ? { id: o.id } : {}),
+    resources,
+    maxAttempts: Math.max(1, definition.retry?.attempts ?? 3),
+  };
+}
+
+/** Failure codes a backend retries (with backoff); everything else fails at once. */
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['TRANSIENT', 'RATE_LIMITED', 'TIMEOUT']);
+
+/**
+ * The delay before retry `attempt` (1 = the first retry) of a transient failure: the remote's
+ * `retryAfterMs` when it gave one, else exponential backoff with full jitter, capped.
+ */
+export function retryDelayMs(
+  attempt: number,
+  retry: AnyJobDefinition['retry'],
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  const base = retry?.baseMs ?? 1_000;
+  const cap = retry?.maxMs ?? 60_000;
+  return random() * Math.min(cap, base * 2 ** (attempt - 1));
+}

@@ -1,0 +1,85 @@
+import { FramewiseError } from '../errors/index.js';
+import { TypedEvents } from '../support/index.js';
+import type { JobDefinitions, JobFilter, QueueBackend, QueueBackendEvents, SubmittedJob } from './backend.js';
+import type { JobRecord, SubmitOptions } from './model.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+
+/** Options for {@link createInProcessBackend}. */
+export interface InProcessBackendOptions extends SchedulerOptions {
+  readonly definitions: JobDefinitions;
+}
+
+/**
+ * The default {@link QueueBackend}: a {@link Scheduler} in this process. Jobs live in memory (they
+ * do not survive a restart); use a durable backend such as BullMQ for that.
+ */
+export class InProcessQueueBackend implements QueueBackend {
+  readonly name = 'in-process';
+  /** The scheduler underneath, for its richer API (handles, progress iterators, stats). */
+  readonly scheduler: Scheduler;
+  readonly #events = new TypedEvents<QueueBackendEvents>();
+  #closed = false;
+
+  constructor(options: InProcessBackendOptions) {
+    const { definitions, ...schedulerOptions } = options;
+    this.scheduler = new Scheduler(schedulerOptions);
+    for (const [kind, definition] of Object.entries(definitions)) this.scheduler.define(kind, definition);
+    this.scheduler.on('state', ({ job }) => this.#events.emit('state', { id: job.id, state: job.state }));
+    this.scheduler.on('progress', ({ job, percent }) => this.#events.emit('progress', { id: job.id, percent }));
+  }
+
+  async submit(kind: string, input: unknown, options: SubmitOptions = {}): Promise<SubmittedJob> {
+    if (this.#closed)
+      throw new FramewiseError(
+        'CONFLICT',
+        `The queue backend is closed; job ${JSON.stringify(kind)} was not accepted`,
+        {
+          details: { kind },
+        },
+      );
+    const handle = this.scheduler.submit(kind, input, options);
+    return { id: handle.id, reused: handle.reused };
+  }
+
+  async get(id: string): Promise<Readonly<JobRecord> | undefined> {
+    const record = this.scheduler.get(id);
+    return record === undefined ? undefined : { ...record };
+  }
+
+  result<Output = unknown>(id: string, options: { readonly signal?: AbortSignal } = {}): Promise<Output> {
+    const handle = this.scheduler.handle<Output>(id);
+    if (handle === undefined)
+      return Promise.reject(new FramewiseError('NOT_FOUND', `Job "${id}" is not known`, { details: { id } }));
+    const signal = options.signal;
+    if (signal === undefined) return handle.result;
+    return new Promise<Output>((resolve, reject) => {
+      const stop = () =>
+        reject(new FramewiseError('CANCELLED', `Waiting for job "${id}" was aborted`, { details: { id } }));
+      if (signal.aborted) return stop();
+      signal.addEventListener('abort', stop, { once: true });
+      handle.result.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+    });
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    return this.scheduler.cancel(id);
+  }
+
+  async list(filter: JobFilter = {}): Promise<Readonly<JobRecord>[]> {
+    return this.scheduler.history(filter).map((r) => ({ ...r }));
+  }
+
+  on<E extends keyof QueueBackendEvents>(event: E, listener: (payload: QueueBackendEvents[E]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  async close(options: { readonly drain?: boolean } = {}): Promise<void> {
+    this.#closed = true;
+    await this.scheduler.drain({ cancelQueued: !options.drain });
+  }
+}
+
+/** Create the in-process queue backend over the given job definitions. */
+export function createInProcessBackend(options: InProcessBackendOptions): InProcessQueueBackend {
+  return new InProcessQueueBackend(options);
+}
