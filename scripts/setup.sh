@@ -26,6 +26,8 @@ command -v mediainfo >/dev/null 2>&1 || missing+=(mediainfo)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 # PostgreSQL server binaries for the catalog store's integration tests (not started as a service).
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+# redis-server for the BullMQ queue backend's tests and benchmark (started on loopback by them).
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
   as_root apt-get update -qq

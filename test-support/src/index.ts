@@ -1,3 +1,4 @@
 export { ffmpegGenerate, h264WithTwoAudioTracks, hevcHdr10, mxfOp1a, proresDropFrame } from './media.js';
 export { type PostgresServer, startPostgres } from './postgres.js';
 export { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
+export { type RedisServer, startRedis } from './redis.js';

@@ -1,0 +1,391 @@
+import { createHash } from 'node:crypto';
+import {
+  type Clock,
+  FramewiseError,
+  type JobDefinitions,
+  type JobFilter,
+  type JobRecord,
+  type JobState,
+  type Logger,
+  newId,
+  prepareJob,
+  type QueueBackend,
+  type QueueBackendEvents,
+  type ScoringOptions,
+  type SubmitOptions,
+  type SubmittedJob,
+  silentLogger,
+  systemClock,
+  TypedEvents,
+} from '@framewise/core';
+import { type ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { type BullmqConnectionOptions, type ResolvedConnection, resolveConnection } from './connection.js';
+import { decodeError } from './errors.js';
+import { DEFAULT_SCORING, priorityNow } from './priority.js';
+import { type BullmqState, type JobData, stateOf, toRecord } from './records.js';
+
+/** Options for {@link createBullmqBackend}. */
+export interface BullmqBackendOptions extends BullmqConnectionOptions {
+  /** The job definitions (validation, resources and retry policy at submission; workers run them). */
+  readonly definitions: JobDefinitions;
+  /** Aging and deadline scoring, as the in-process scheduler's. */
+  readonly scoring?: Partial<Omit<ScoringOptions, 'fairness'>>;
+  /**
+   * How often waiting jobs are re-prioritised so aging and approaching deadlines take effect
+   * (default 30 000 ms; 0 turns it off). Any number of producers may do it; it is idempotent.
+   */
+  readonly reprioritizeEveryMs?: number;
+  /** Finished jobs kept for history (completed and failed each; default 10 000). */
+  readonly keepFinished?: number;
+  /** Time for queueing and aging (default the system clock; BullMQ's own timestamps always use it). */
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+const FINISHED = new Set<JobState>(['succeeded', 'failed', 'cancelled']);
+const LIVE_TYPES = ['active', 'waiting', 'prioritized', 'delayed', 'waiting-children'] as const;
+const ALL_TYPES = [...LIVE_TYPES, 'completed', 'failed'] as const;
+
+/** Claim every key for a new job when each still holds the value read (empty: absent). */
+const CLAIM = `
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  if (current or '') ~= ARGV[i] then return 0 end
+end
+for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[#KEYS + 1]) end
+return 1`;
+
+/**
+ * The BullMQ queue backend (producer side): jobs are queued in Redis and run by
+ * {@link startBullmqWorker} processes anywhere that share it. Priority classes, aging and deadlines
+ * become BullMQ priorities (re-evaluated every `reprioritizeEveryMs`); idempotency and dedupe keys
+ * are claimed atomically in Redis, so two producers never queue the same work twice; cancellation
+ * of running jobs reaches their worker over Redis pub/sub.
+ */
+export class BullmqQueueBackend implements QueueBackend {
+  readonly name = 'bullmq';
+  readonly #conn: ResolvedConnection;
+  readonly #definitions: Map<string, JobDefinitions[string]>;
+  readonly #queue: Queue;
+  readonly #queueEvents: QueueEvents;
+  readonly #redis: Redis;
+  readonly #events = new TypedEvents<QueueBackendEvents>();
+  readonly #scoring: ScoringOptions;
+  readonly #keep: number;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  /** Pending result() waiters: a final check on close, then a rejection if still unfinished. */
+  readonly #waiters = new Set<{ readonly check: () => Promise<void>; readonly closed: () => void }>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** Use {@link createBullmqBackend}, which waits until Redis answers. */
+  constructor(options: BullmqBackendOptions) {
+    this.#conn = resolveConnection(options);
+    this.#definitions = new Map(Object.entries(options.definitions));
+    this.#scoring = { ...DEFAULT_SCORING, ...(options.scoring ?? {}), fairness: 0 };
+    this.#keep = options.keepFinished ?? 10_000;
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
+    const base = { connection: this.#conn.redis as ConnectionOptions, prefix: this.#conn.prefix };
+    this.#queue = new Queue(this.#conn.queue, base);
+    this.#queueEvents = new QueueEvents(this.#conn.queue, base);
+    this.#redis = new Redis(this.#conn.redis);
+    const warn = (error: Error) => this.#logger.warn('framewise bullmq: redis error', { error: error.message });
+    this.#queue.on('error', warn);
+    this.#queueEvents.on('error', warn);
+    this.#redis.on('error', warn);
+    this.#listen();
+    const every = options.reprioritizeEveryMs ?? 30_000;
+    if (every > 0) {
+      this.#timer = setInterval(() => {
+        this.reprioritize().catch((error: Error) =>
+          this.#logger.warn('framewise bullmq: reprioritize failed', { error: error.message }),
+        );
+      }, every);
+      this.#timer.unref();
+    }
+  }
+
+  /** Resolves when Redis answers and the event stream is being read. */
+  async ready(): Promise<void> {
+    await Promise.all([this.#queue.waitUntilReady(), this.#queueEvents.waitUntilReady(), this.#redis.ping()]);
+  }
+
+  #emitState(id: string, state: JobState): void {
+    this.#events.emit('state', { id, state });
+  }
+
+  #listen(): void {
+    const qe = this.#queueEvents;
+    qe.on('waiting', ({ jobId }) => this.#emitState(jobId, 'queued'));
+    qe.on('active', ({ jobId }) => this.#emitState(jobId, 'running'));
+    qe.on('delayed', ({ jobId }) => this.#emitState(jobId, 'retrying'));
+    qe.on('completed', ({ jobId }) => this.#emitState(jobId, 'succeeded'));
+    qe.on('failed', ({ jobId, failedReason }) =>
+      this.#emitState(jobId, failedReason.startsWith('CANCELLED: ') ? 'cancelled' : 'failed'),
+    );
+    qe.on('removed', ({ jobId }) => {
+      void this.#redis.hexists(`${this.#conn.keys}:cancelled`, jobId).then((cancelled) => {
+        if (cancelled) this.#emitState(jobId, 'cancelled');
+      });
+    });
+    qe.on('progress', ({ jobId, data }) => {
+      if (typeof data === 'number') this.#events.emit('progress', { id: jobId, percent: data });
+    });
+  }
+
+  #claimKey(kind: 'idempotency' | 'dedupe', key: string): string {
+    return `${this.#conn.keys}:${kind}:${createHash('sha256').update(key).digest('hex')}`;
+  }
+
+  /**
+   * A job and its state. The state is read first: the job's fields are then at least as new, so a
+   * finished job always comes with its output or failure reason.
+   */
+  async #load(id: string): Promise<{ job: Job<JobData>; state: JobState } | undefined> {
+    const bullState = (await this.#queue.getJobState(id)) as BullmqState;
+    if (bullState === 'unknown') return undefined;
+    const job = (await Job.fromId(this.#queue, id)) as Job<JobData> | undefined;
+    if (job === undefined) return undefined;
+    const state = stateOf(bullState, job);
+    return state === undefined ? undefined : { job, state };
+  }
+
+  /** True when the job exists and has not failed or been cancelled (so its work can be reused). */
+  async #isLive(id: string): Promise<boolean> {
+    const state = (await this.#load(id))?.state;
+    return state !== undefined && state !== 'failed' && state !== 'cancelled';
+  }
+
+  async submit(kind: string, input: unknown, options: SubmitOptions = {}): Promise<SubmittedJob> {
+    if (this.#closing !== undefined)
+      throw new FramewiseError(
+        'CONFLICT',
+        `The queue backend is closed; job ${JSON.stringify(kind)} was not accepted`,
+        {
+          details: { kind },
+        },
+      );
+    const prepared = prepareJob(this.#definitions, kind, input, options);
+    if (prepared.id !== undefined && (await Job.fromId(this.#queue, prepared.id)) !== undefined)
+      throw new FramewiseError('CONFLICT', `Job "${prepared.id}" already exists`, { details: { id: prepared.id } });
+    const claims = [
+      ...(prepared.idempotencyKey ? [this.#claimKey('idempotency', prepared.idempotencyKey)] : []),
+      ...(prepared.dedupeKey ? [this.#claimKey('dedupe', prepared.dedupeKey)] : []),
+    ];
+    for (let round = 0; round < 10; round++) {
+      const seen: string[] = [];
+      for (const key of claims) {
+        const current = await this.#redis.get(key);
+        if (current !== null && (await this.#isLive(current))) return { id: current, reused: true };
+        seen.push(current ?? '');
+      }
+      const now = this.#clock.now();
+      const id = prepared.id ?? newId(now);
+      if (claims.length > 0 && (await this.#redis.eval(CLAIM, claims.length, ...claims, ...seen, id)) !== 1) continue;
+      const data: JobData = {
+        input: prepared.input,
+        tenant: prepared.tenant,
+        priority: prepared.priority,
+        ...(prepared.deadline === undefined ? {} : { deadline: prepared.deadline }),
+        ...(prepared.idempotencyKey ? { idempotencyKey: prepared.idempotencyKey } : {}),
+        ...(prepared.dedupeKey ? { dedupeKey: prepared.dedupeKey } : {}),
+        resources: prepared.resources,
+        queuedAt: now,
+      };
+      await this.#queue.add(kind, data, {
+        jobId: id,
+        priority: priorityNow({ ...data }, now, this.#scoring),
+        attempts: prepared.maxAttempts,
+        backoff: { type: 'framewise' },
+        removeOnComplete: { count: this.#keep },
+        removeOnFail: { count: this.#keep },
+      });
+      return { id, reused: false };
+    }
+    throw new FramewiseError('CONFLICT', `Job ${JSON.stringify(kind)}: its keys kept changing under contention`, {
+      details: { kind },
+    });
+  }
+
+  async get(id: string): Promise<Readonly<JobRecord> | undefined> {
+    const loaded = await this.#load(id);
+    if (loaded !== undefined) return toRecord(loaded.job, loaded.state);
+    const tombstone = await this.#redis.hget(`${this.#conn.keys}:cancelled`, id);
+    return tombstone === null ? undefined : (JSON.parse(tombstone) as JobRecord);
+  }
+
+  result<Output = unknown>(id: string, options: { readonly signal?: AbortSignal } = {}): Promise<Output> {
+    return new Promise<Output>((resolve, reject) => {
+      let done = false;
+      const finish = (settle: () => void) => {
+        if (done) return;
+        done = true;
+        off();
+        clearInterval(poll);
+        this.#waiters.delete(waiter);
+        options.signal?.removeEventListener('abort', abort);
+        settle();
+      };
+      const check = async () => {
+        const record = await this.get(id);
+        if (record === undefined)
+          return finish(() => reject(new FramewiseError('NOT_FOUND', `Job "${id}" is not known`, { details: { id } })));
+        if (!FINISHED.has(record.state)) return;
+        if (record.state === 'succeeded') return finish(() => resolve(record.output as Output));
+        const error = record.error
+          ? new FramewiseError(record.error.code as never, record.error.message, { details: { id } })
+          : decodeError(undefined, id);
+        finish(() => reject(error));
+      };
+      const run = () => check().catch((error) => finish(() => reject(error)));
+      const waiter = {
+        check: run,
+        closed: () =>
+          finish(() =>
+            reject(
+              new FramewiseError('CONFLICT', `The queue backend closed while waiting for job "${id}"`, {
+                details: { id },
+              }),
+            ),
+          ),
+      };
+      this.#waiters.add(waiter);
+      const off = this.on('state', (e) => {
+        if (e.id === id && FINISHED.has(e.state)) run();
+      });
+      // Events are the fast path; a slow poll covers any published before the stream was read.
+      const poll = setInterval(run, 1_000);
+      const abort = () =>
+        finish(() =>
+          reject(new FramewiseError('CANCELLED', `Waiting for job "${id}" was aborted`, { details: { id } })),
+        );
+      if (options.signal?.aborted) return abort();
+      options.signal?.addEventListener('abort', abort, { once: true });
+      run();
+    });
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const loaded = await this.#load(id);
+    if (loaded === undefined || FINISHED.has(loaded.state)) return false;
+    const { job, state } = loaded;
+    // Workers check this marker before starting a job, so a cancelled job never starts later.
+    await this.#redis.set(`${this.#conn.keys}:cancel:${id}`, '1', 'EX', 7 * 86_400);
+    if (state !== 'running') {
+      try {
+        await job.remove();
+        await this.#tombstone(toRecord(job, state));
+        return true;
+      } catch {
+        // It started in the meantime: cancel it where it runs.
+      }
+    }
+    await this.#redis.publish(this.#conn.cancelChannel, id);
+    return true;
+  }
+
+  /** Keep a cancelled, removed job's record for get, list and result; oldest dropped past the limit. */
+  async #tombstone(record: JobRecord): Promise<void> {
+    const now = Date.now();
+    const cancelled: JobRecord = {
+      ...record,
+      state: 'cancelled',
+      finishedAt: now,
+      error: { code: 'CANCELLED', message: `Job "${record.id}" (${record.kind}) was cancelled before it ran` },
+    };
+    const hash = `${this.#conn.keys}:cancelled`;
+    const index = `${this.#conn.keys}:cancelled-index`;
+    await this.#redis.multi().hset(hash, record.id, JSON.stringify(cancelled)).zadd(index, now, record.id).exec();
+    const excess = (await this.#redis.zcard(index)) - this.#keep;
+    if (excess > 0) {
+      const old = await this.#redis.zpopmin(index, excess);
+      const ids = old.filter((_, i) => i % 2 === 0);
+      if (ids.length > 0) await this.#redis.hdel(hash, ...ids);
+    }
+    this.#emitState(record.id, 'cancelled');
+  }
+
+  async list(filter: JobFilter = {}): Promise<Readonly<JobRecord>[]> {
+    const out: JobRecord[] = [];
+    for (const type of ALL_TYPES) {
+      const jobs = (await this.#queue.getJobs([type])) as Job<JobData>[];
+      for (const job of jobs) {
+        if (job?.id === undefined) continue;
+        const state = stateOf(type, job);
+        if (state !== undefined) out.push(toRecord(job, state));
+      }
+    }
+    for (const text of Object.values(await this.#redis.hgetall(`${this.#conn.keys}:cancelled`)))
+      out.push(JSON.parse(text) as JobRecord);
+    return out
+      .filter(
+        (r) =>
+          (filter.kind === undefined || r.kind === filter.kind) &&
+          (filter.state === undefined || r.state === filter.state) &&
+          (filter.tenant === undefined || r.tenant === filter.tenant),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * Re-prioritise waiting jobs from their current score (aging, approaching deadlines). Runs every
+   * `reprioritizeEveryMs`, or call it yourself. Returns how many jobs moved.
+   */
+  async reprioritize(now: number = this.#clock.now()): Promise<number> {
+    let moved = 0;
+    const page = 500;
+    for (let start = 0; ; start += page) {
+      const jobs = (await this.#queue.getJobs(['prioritized'], start, start + page - 1, true)) as Job<JobData>[];
+      for (const job of jobs) {
+        if (job?.data?.priority === undefined) continue;
+        const priority = priorityNow(job.data, now, this.#scoring);
+        if (priority === job.opts.priority) continue;
+        try {
+          await job.changePriority({ priority });
+          moved++;
+        } catch {
+          // It started or was removed meanwhile.
+        }
+      }
+      if (jobs.length < page) return moved;
+    }
+  }
+
+  on<E extends keyof QueueBackendEvents>(event: E, listener: (payload: QueueBackendEvents[E]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Counts of jobs by BullMQ state. */
+  async counts(): Promise<Record<string, number>> {
+    return this.#queue.getJobCounts(...ALL_TYPES);
+  }
+
+  close(options: { readonly drain?: boolean } = {}): Promise<void> {
+    this.#closing ??= (async () => {
+      if (options.drain) {
+        for (;;) {
+          const counts = await this.#queue.getJobCounts(...LIVE_TYPES);
+          if (Object.values(counts).every((n) => n === 0)) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      if (this.#timer !== undefined) clearInterval(this.#timer);
+      await Promise.all([...this.#waiters].map((w) => w.check()));
+      for (const w of [...this.#waiters]) w.closed();
+      await this.#queueEvents.close();
+      await this.#queue.close();
+      await this.#redis.quit();
+    })();
+    return this.#closing;
+  }
+}
+
+/** Connect a BullMQ queue backend and wait until Redis answers. */
+export async function createBullmqBackend(options: BullmqBackendOptions): Promise<BullmqQueueBackend> {
+  const backend = new BullmqQueueBackend(options);
+  await backend.ready();
+  return backend;
+}

@@ -1,0 +1,85 @@
+import { FramewiseError } from '@framewise/core';
+import type { RedisOptions } from 'ioredis';
+
+/** Where the BullMQ backend and its workers meet: one Redis and one queue name. */
+export interface BullmqConnectionOptions {
+  /** Redis: a `redis://` or `rediss://` URL, or ioredis options. */
+  readonly connection: string | RedisOptions;
+  /** Queue name (letters, digits, `-`, `_`); default `framewise`. Producers and workers must agree. */
+  readonly queue?: string;
+  /** Redis key prefix; default `framewise`. */
+  readonly prefix?: string;
+}
+
+/** The resolved connection settings. */
+export interface ResolvedConnection {
+  readonly redis: RedisOptions;
+  readonly queue: string;
+  readonly prefix: string;
+  /** Prefix of the keys Framewise keeps beside BullMQ's (dedupe claims, cancellations). */
+  readonly keys: string;
+  /** Channel on which cancellation of running jobs is announced to workers. */
+  readonly cancelChannel: string;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,100}$/;
+
+/**
+ * Resolve connection options: parse a Redis URL, check the queue name and prefix.
+ *
+ * @throws `INVALID_INPUT` naming the bad URL, queue or prefix.
+ */
+export function resolveConnection(options: BullmqConnectionOptions): ResolvedConnection {
+  const queue = options.queue ?? 'framewise';
+  const prefix = options.prefix ?? 'framewise';
+  for (const [field, value] of [
+    ['queue', queue],
+    ['prefix', prefix],
+  ] as const) {
+    if (!NAME.test(value))
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `BullMQ ${field} ${JSON.stringify(value)} must be 1-100 letters, digits, "-" or "_"`,
+        { details: { [field]: value } },
+      );
+  }
+  const redis = typeof options.connection === 'string' ? parseRedisUrl(options.connection) : options.connection;
+  return {
+    // BullMQ's workers block on Redis: they need commands that never give up while reconnecting.
+    redis: { ...redis, maxRetriesPerRequest: null },
+    queue,
+    prefix,
+    keys: `${prefix}:${queue}:fw`,
+    cancelChannel: `${prefix}:${queue}:fw:cancel`,
+  };
+}
+
+function parseRedisUrl(url: string): RedisOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new FramewiseError('INVALID_INPUT', `Redis URL ${JSON.stringify(url)} is not a URL`, { details: { url } });
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      `Redis URL ${JSON.stringify(url)} must start with redis:// or rediss://`,
+      {
+        details: { url },
+      },
+    );
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0)
+    throw new FramewiseError('INVALID_INPUT', `Redis URL ${JSON.stringify(url)} names a bad database`, {
+      details: { url },
+    });
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    db,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}

@@ -1,0 +1,29 @@
+import { FRAMEWISE_ERROR_CODES, FramewiseError, type FramewiseErrorCode, isFramewiseError } from '@framewise/core';
+
+const CODES = new Set<string>(FRAMEWISE_ERROR_CODES);
+
+/**
+ * BullMQ keeps only an error's message (`failedReason`), so Framewise errors travel as
+ * `CODE: message` and are read back with their code.
+ */
+export function encodeError(error: FramewiseError): string {
+  return `${error.code}: ${error.message}`;
+}
+
+/** Read a `failedReason` back into a FramewiseError (`INTERNAL` when it carries no code). */
+export function decodeError(reason: string | undefined, jobId: string): FramewiseError {
+  const text = reason ?? 'failed without a reason';
+  const match = /^([A-Z_]+): ([\s\S]*)$/.exec(text);
+  if (match && CODES.has(match[1] as string))
+    return new FramewiseError(match[1] as FramewiseErrorCode, match[2] as string, { details: { id: jobId } });
+  return new FramewiseError('INTERNAL', `Job "${jobId}" failed: ${text}`, { details: { id: jobId } });
+}
+
+/** Any thrown value as a FramewiseError (non-Framewise errors become `INTERNAL`). */
+export function asFramewiseError(raw: unknown, jobId: string, kind: string): FramewiseError {
+  if (isFramewiseError(raw)) return raw;
+  return new FramewiseError('INTERNAL', `Job "${jobId}" (${kind}) failed: ${(raw as Error)?.message ?? String(raw)}`, {
+    cause: raw,
+    details: { id: jobId },
+  });
+}

@@ -1,0 +1,26 @@
+import { type JobRecord, type ScoringOptions, score } from '@framewise/core';
+
+/** The lowest (most urgent) and highest priority numbers BullMQ accepts. */
+const MIN = 1;
+const MAX = 2 ** 21 - 1;
+
+/** Default scoring, as the in-process scheduler's. */
+export const DEFAULT_SCORING: ScoringOptions = { agingMs: 6_000, deadlineWindowMs: 3_600_000, fairness: 25 };
+
+/**
+ * BullMQ's priority for a Framewise score: BullMQ runs lower numbers first, so a score (class base,
+ * aging, deadline) maps to `1 000 000 − 100 × score`, clamped to BullMQ's range. A point of score is
+ * 100 steps, so aging and approaching deadlines move jobs well before the clamp.
+ */
+export function bullmqPriority(scoreValue: number): number {
+  return Math.min(MAX, Math.max(MIN, Math.round(1_000_000 - 100 * scoreValue)));
+}
+
+/** The BullMQ priority of a waiting job now (fairness does not apply across workers). */
+export function priorityNow(
+  job: Pick<JobRecord, 'priority' | 'queuedAt' | 'deadline'>,
+  now: number,
+  scoring: ScoringOptions,
+): number {
+  return bullmqPriority(score(job as JobRecord, now, 0, scoring));
+}

@@ -1,0 +1,164 @@
+import { availableParallelism } from 'node:os';
+import {
+  FramewiseError,
+  type JobContext,
+  type JobDefinitions,
+  type Logger,
+  parseInput,
+  RETRYABLE_CODES,
+  retryDelayMs,
+  silentLogger,
+} from '@framewise/core';
+import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { type BullmqConnectionOptions, resolveConnection } from './connection.js';
+import { asFramewiseError, encodeError } from './errors.js';
+import type { JobData } from './records.js';
+import { toRecord } from './records.js';
+import { Slots } from './slots.js';
+
+/** Options for {@link startBullmqWorker}. */
+export interface BullmqWorkerOptions extends BullmqConnectionOptions {
+  /** How each kind runs: the same definitions the producers use. */
+  readonly definitions: JobDefinitions;
+  /** Jobs this worker runs at once (default 1). */
+  readonly concurrency?: number;
+  /**
+   * This worker's resource capacities, e.g. `{ cpu: 8 }`: a job starts only when the resources it
+   * declares are free here. `cpu` defaults to the host's parallelism; resources not listed are
+   * unlimited.
+   */
+  readonly resources?: Readonly<Record<string, number>>;
+  /**
+   * How long a job's lock lasts without renewal (default 30 000 ms). A worker that dies (SIGKILL,
+   * power loss) stops renewing; after this and `stalledIntervalMs` another worker takes the job.
+   */
+  readonly lockDurationMs?: number;
+  /** How often workers look for stalled jobs (default 30 000 ms). */
+  readonly stalledIntervalMs?: number;
+  /** Times a job may be taken back from a dead worker before it fails (default 2). */
+  readonly maxStalledCount?: number;
+  /** Name recorded on the jobs this worker processes (default `host:pid`). */
+  readonly name?: string;
+  readonly logger?: Logger;
+}
+
+/** A running BullMQ worker. */
+export interface BullmqWorker {
+  /** Its name, as recorded on the jobs it processed. */
+  readonly name: string;
+  /**
+   * Stop taking jobs and wait for the running ones. With `force`, do not wait: their locks lapse
+   * and other workers take them over as stalled (exit the process soon after).
+   */
+  close(options?: { readonly force?: boolean }): Promise<void>;
+}
+
+/**
+ * Start a worker that runs Framewise jobs from a BullMQ queue. Handlers get the same context as in
+ * process: an AbortSignal (aborted when the job is cancelled from any producer), the attempt
+ * number and progress reporting. Transient failures are retried
+ * with the definition's backoff; anything else fails at once with its code.
+ */
+export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<BullmqWorker> {
+  const conn = resolveConnection(options);
+  const logger = options.logger ?? silentLogger;
+  const definitions = new Map(Object.entries(options.definitions));
+  const slots = new Slots({ cpu: availableParallelism(), ...(options.resources ?? {}) });
+  const name = options.name ?? `${process.env.HOSTNAME ?? 'worker'}:${process.pid}`;
+  const redis = new Redis(conn.redis);
+  const subscriber = new Redis(conn.redis);
+  for (const client of [redis, subscriber])
+    client.on('error', (error: Error) => logger.warn('framewise bullmq worker: redis error', { error: error.message }));
+
+  const fail = (error: FramewiseError): Error =>
+    RETRYABLE_CODES.has(error.code)
+      ? Object.assign(new Error(encodeError(error)), { retryAfterMs: error.retryAfterMs })
+      : new UnrecoverableError(encodeError(error));
+
+  const processor = async (job: Job<JobData>, _token?: string, signal?: AbortSignal): Promise<unknown> => {
+    const id = job.id as string;
+    const abort = signal ?? new AbortController().signal;
+    const cancelled = () =>
+      new FramewiseError('CANCELLED', `Job "${id}" (${job.name}) was cancelled`, { details: { id } });
+    const definition = definitions.get(job.name);
+    if (definition === undefined)
+      throw fail(
+        new FramewiseError('INVALID_INPUT', `Job kind ${JSON.stringify(job.name)} is not defined on worker ${name}`, {
+          details: { id, kind: job.name },
+        }),
+      );
+    if ((await redis.exists(`${conn.keys}:cancel:${id}`)) === 1) throw fail(cancelled());
+    let release: (() => void) | undefined;
+    try {
+      const input = definition.input
+        ? parseInput(definition.input, job.data.input, `Job ${JSON.stringify(job.name)} input`)
+        : job.data.input;
+      release = await slots.acquire(job.data.resources, abort);
+      let last = -1;
+      const context: JobContext = {
+        signal: abort,
+        attempt: Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1),
+        job: toRecord(job, 'running'),
+        progress(percent) {
+          const p = Math.round(Math.max(0, Math.min(100, percent)) * 10) / 10;
+          // Whole-percent steps are enough for a progress bar and spare Redis a write per frame.
+          if (Math.floor(p) === Math.floor(last) && p !== 100) return;
+          last = p;
+          job
+            .updateProgress(p)
+            .catch((error: Error) =>
+              logger.warn('framewise bullmq worker: progress not saved', { id, error: error.message }),
+            );
+        },
+      };
+      const output = await definition.handler(input, context);
+      if (abort.aborted) throw cancelled();
+      return output ?? null;
+    } catch (raw) {
+      if (raw instanceof UnrecoverableError) throw raw;
+      throw fail(abort.aborted ? cancelled() : asFramewiseError(raw, id, job.name));
+    } finally {
+      release?.();
+    }
+  };
+
+  const worker = new Worker<JobData>(conn.queue, processor, {
+    connection: conn.redis as ConnectionOptions,
+    prefix: conn.prefix,
+    name,
+    concurrency: options.concurrency ?? 1,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 2,
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, error?: Error, job?: { name: string }) =>
+        retryDelayMs(
+          attemptsMade,
+          definitions.get(job?.name ?? '')?.retry,
+          (error as { retryAfterMs?: number } | undefined)?.retryAfterMs,
+        ),
+    },
+  });
+  worker.on('error', (error: Error) => logger.warn('framewise bullmq worker: error', { error: error.message }));
+  worker.on('failed', (job, error) =>
+    logger.info('framewise bullmq worker: attempt failed', { id: job?.id, kind: job?.name, error: error.message }),
+  );
+  await subscriber.subscribe(conn.cancelChannel);
+  subscriber.on('message', (_channel: string, id: string) => {
+    if (worker.cancelJob(id, 'cancelled')) logger.info('framewise bullmq worker: cancelled', { id });
+  });
+  await worker.waitUntilReady();
+  let closing: Promise<void> | undefined;
+  return {
+    name,
+    close(closeOptions = {}) {
+      closing ??= (async () => {
+        await subscriber.quit();
+        await worker.close(closeOptions.force ?? false);
+        await redis.quit();
+      })();
+      return closing;
+    },
+  };
+}

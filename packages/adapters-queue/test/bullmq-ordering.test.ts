@@ -1,0 +1,104 @@
+import { type FramewiseError, isFramewiseError } from '@framewise/core';
+import { type RedisServer, startRedis } from '@framewise/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { bullmqPriority, createBullmqBackend, startBullmqWorker } from '../src/bullmq/index.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+}, 60_000);
+afterAll(async () => {
+  await redis?.stop();
+});
+
+/** Kinds whose runs the test observes: `block` waits for `open()`, `work` records its name. */
+function kinds() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const order: string[] = [];
+  const definitions = {
+    block: { handler: () => opened },
+    work: {
+      input: z.object({ name: z.string() }),
+      handler: async ({ name }: { name: string }) => void order.push(name),
+    },
+  };
+  return { definitions, order, open };
+}
+
+describe('BullMQ backend', () => {
+  it('maps scores to BullMQ priorities: higher scores run first, within BullMQ range', () => {
+    expect(bullmqPriority(400)).toBeLessThan(bullmqPriority(300));
+    expect(bullmqPriority(300.5)).toBeLessThan(bullmqPriority(300));
+    expect(bullmqPriority(1e9)).toBe(1);
+    expect(bullmqPriority(-1e9)).toBe(2 ** 21 - 1);
+  });
+
+  it('ages waiting jobs across workers: re-prioritising lets an old low job pass a fresh high one', async () => {
+    const clock = { ms: Date.parse('2027-01-01T00:00:00Z'), now: () => clock.ms };
+    const { definitions, order, open } = kinds();
+    const options = { connection: redis.url, queue: 'aging', definitions };
+    const backend = await createBullmqBackend({ ...options, clock, reprioritizeEveryMs: 0 });
+    const worker = await startBullmqWorker({ ...options, concurrency: 1 });
+    const blocker = await backend.submit('block', {});
+    while ((await backend.get(blocker.id))?.state !== 'running') await new Promise((r) => setTimeout(r, 10));
+    await backend.submit('work', { name: 'old low' }, { priority: 'low' });
+    clock.ms += 25 * 60_000; // waited 25 minutes: +250 points
+    await backend.submit('work', { name: 'fresh high' }, { priority: 'high' });
+    expect(await backend.reprioritize()).toBe(1);
+    open();
+    await backend.close({ drain: true });
+    await worker.close();
+    expect(order).toEqual(['old low', 'fresh high']);
+  });
+
+  it('claims dedupe keys atomically: producers racing on the same work queue it once', async () => {
+    const { definitions } = kinds();
+    const options = { connection: redis.url, queue: 'race', definitions };
+    const producers = await Promise.all(Array.from({ length: 4 }, () => createBullmqBackend(options)));
+    const submitted = await Promise.all(
+      producers.flatMap((p) =>
+        Array.from({ length: 5 }, () => p.submit('work', { name: 'x' }, { dedupeKey: 'sha256:0f0f|h264-ladder' })),
+      ),
+    );
+    expect(new Set(submitted.map((s) => s.id)).size).toBe(1);
+    expect(submitted.filter((s) => !s.reused)).toHaveLength(1);
+    expect(await producers[0]?.list({ kind: 'work' })).toHaveLength(1);
+    await Promise.all(producers.map((p) => p.close()));
+  });
+
+  it('fails a job whose kind the worker does not define, naming the kind', async () => {
+    const { definitions } = kinds();
+    const options = { connection: redis.url, queue: 'unknown-kind' };
+    const backend = await createBullmqBackend({ ...options, definitions });
+    const worker = await startBullmqWorker({ ...options, definitions: { block: definitions.block } });
+    const { id } = await backend.submit('work', { name: 'orphan' });
+    const error = await backend.result(id).catch((e: unknown) => e);
+    expect(isFramewiseError(error, 'INVALID_INPUT')).toBe(true);
+    expect((error as FramewiseError).message).toContain('"work" is not defined on worker');
+    await worker.close();
+    await backend.close();
+  });
+
+  it('refuses bad connection settings with typed errors naming them', async () => {
+    const definitions = kinds().definitions;
+    for (const [options, text] of [
+      [{ connection: 'http://127.0.0.1:6379' }, 'redis://'],
+      [{ connection: 'not a url' }, 'not a URL'],
+      [{ connection: redis.url, queue: 'a:b' }, 'queue "a:b"'],
+      [{ connection: redis.url, prefix: '' }, 'prefix ""'],
+    ] as const) {
+      const error = await createBullmqBackend({ ...options, definitions }).catch((e: unknown) => e);
+      expect(isFramewiseError(error, 'INVALID_INPUT'), String(error)).toBe(true);
+      expect((error as Error).message).toContain(text);
+    }
+    const backend = await createBullmqBackend({ connection: redis.url, queue: 'ids', definitions });
+    await backend.submit('work', { name: 'a' }, { id: 'job-1' });
+    const duplicate = await backend.submit('work', { name: 'b' }, { id: 'job-1' }).catch((e: unknown) => e);
+    expect(isFramewiseError(duplicate, 'CONFLICT')).toBe(true);
+    await backend.close();
+  });
+});
