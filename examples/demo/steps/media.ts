@@ -11,8 +11,9 @@ import { createFsStorage } from '@framewise/adapters-storage/fs';
 import {
   APPLE_HLS_H264,
   type Catalog,
+  createInProcessBackend,
   createObjectStorage,
-  createScheduler,
+  defineJobs,
   type FfmpegProgress,
   type LadderResult,
   type ObjectStorage,
@@ -102,37 +103,44 @@ export async function runMediaStep(
   note(
     `ladder "${plan.template}": ${plan.video.map((r) => `${r.height}p@${(r.bitRate / 1e6).toFixed(1)}M`).join(', ')} + ${plan.audio.map((a) => a.name).join(', ')}; GOP ${plan.video[0]?.gopFrames} frames (${plan.segmentSeconds} s), skipped ${plan.skipped.length}`,
   );
-  // The ladder runs as a scheduler job: resources, priority, a dedupe key, progress as it comes.
-  const scheduler = createScheduler({ resources: { cpu: 2 } });
-  scheduler.define('ladder', {
-    resources: { cpu: 2 },
-    handler: (_: unknown, job) =>
-      runLadder(source, plan, join(dir, 'ladder'), {
-        preset: 'veryfast',
-        probed,
-        signal: job.signal,
-        onProgress: (p) => job.progress(p.percent ?? 0),
-        register: {
-          catalog,
-          actor: demoEditor,
-          versionId: version.id,
-          storage: 'demo-local',
-          keyOf: (path) => `media/ladder/${path.split('/').pop()}`,
-        },
-      }),
+  // The ladder runs as a job through the QueueBackend port: declared once with defineJobs, run here
+  // by the in-process backend; the same definitions run on BullMQ worker fleets (docs/worker-fleet.md).
+  const jobs = defineJobs({
+    ladder: {
+      resources: { cpu: 2 },
+      handler: (_: unknown, job) =>
+        runLadder(source, plan, join(dir, 'ladder'), {
+          preset: 'veryfast',
+          probed,
+          signal: job.signal,
+          onProgress: (p) => job.progress(p.percent ?? 0),
+          register: {
+            catalog,
+            actor: demoEditor,
+            versionId: version.id,
+            storage: 'demo-local',
+            keyOf: (path) => `media/ladder/${path.split('/').pop()}`,
+          },
+        }),
+    },
   });
-  const job = scheduler.submit<LadderResult>(
+  const queue = createInProcessBackend({ definitions: jobs, resources: { cpu: 2 } });
+  const bar = progressBar('encoding 6 outputs from one decode');
+  const { id } = await queue.submit(
     'ladder',
     {},
     { priority: 'high', tenant: 'drama', dedupeKey: `${version.id}|${plan.template}` },
   );
-  const bar = progressBar('encoding 6 outputs from one decode');
-  for await (const percent of job.progress())
-    bar({ frame: 0, fps: 0, speed: 0, outTimeUs: 0, percent, totalSizeBytes: 0, done: percent >= 100 });
-  const result = await job.result;
-  await scheduler.drain();
+  const stopProgress = queue.on('progress', (e) => {
+    if (e.id === id)
+      bar({ frame: 0, fps: 0, speed: 0, outTimeUs: 0, percent: e.percent, totalSizeBytes: 0, done: e.percent >= 100 });
+  });
+  const result = await queue.result<LadderResult>(id);
+  stopProgress();
+  const record = await queue.get(id);
+  await queue.close({ drain: true });
   note(
-    `ladder job ${job.get().state} after ${job.get().attempts} attempt(s) (${job.get().priority} priority, tenant ${job.get().tenant})`,
+    `ladder job ${record?.state} after ${record?.attempts} attempt(s) (${record?.priority} priority, tenant ${record?.tenant})`,
   );
   const renditions = await catalog.listRenditions(demoEditor, version.id);
   table(

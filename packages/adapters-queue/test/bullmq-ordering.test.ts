@@ -95,10 +95,12 @@ describe('BullMQ backend', () => {
       expect(isFramewiseError(error, 'INVALID_INPUT'), String(error)).toBe(true);
       expect((error as Error).message).toContain(text);
     }
-    const backend = await createBullmqBackend({ connection: redis.url, queue: 'ids', definitions });
+    // A Redis Cluster hash tag is a valid prefix.
+    const backend = await createBullmqBackend({ connection: redis.url, queue: 'ids', prefix: '{fw-ids}', definitions });
     await backend.submit('work', { name: 'a' }, { id: 'job-1' });
     const duplicate = await backend.submit('work', { name: 'b' }, { id: 'job-1' }).catch((e: unknown) => e);
     expect(isFramewiseError(duplicate, 'CONFLICT')).toBe(true);
+    expect((await backend.get('job-1'))?.input).toEqual({ name: 'a' });
     await backend.close();
   });
 });

@@ -43,6 +43,8 @@ export interface BullmqBackendOptions extends BullmqConnectionOptions {
   readonly logger?: Logger;
 }
 
+/** How long a claim may point at a job not yet added before another producer takes it over. */
+const CLAIM_GRACE_MS = 10_000;
 const FINISHED = new Set<JobState>(['succeeded', 'failed', 'cancelled']);
 const LIVE_TYPES = ['active', 'waiting', 'prioritized', 'delayed', 'waiting-children'] as const;
 const ALL_TYPES = [...LIVE_TYPES, 'completed', 'failed'] as const;
@@ -68,7 +70,9 @@ export class BullmqQueueBackend implements QueueBackend {
   readonly #conn: ResolvedConnection;
   readonly #definitions: Map<string, JobDefinitions[string]>;
   readonly #queue: Queue;
-  readonly #queueEvents: QueueEvents;
+  /** Redis stream reader of job events, started on first use (on or result): producers that only submit skip its cost. */
+  #queueEvents: QueueEvents | undefined;
+  readonly #base: { readonly connection: ConnectionOptions; readonly prefix: string };
   readonly #redis: Redis;
   readonly #events = new TypedEvents<QueueBackendEvents>();
   readonly #scoring: ScoringOptions;
@@ -90,13 +94,11 @@ export class BullmqQueueBackend implements QueueBackend {
     this.#clock = options.clock ?? systemClock;
     const base = { connection: this.#conn.redis as ConnectionOptions, prefix: this.#conn.prefix };
     this.#queue = new Queue(this.#conn.queue, base);
-    this.#queueEvents = new QueueEvents(this.#conn.queue, base);
+    this.#base = base;
     this.#redis = new Redis(this.#conn.redis);
     const warn = (error: Error) => this.#logger.warn('framewise bullmq: redis error', { error: error.message });
     this.#queue.on('error', warn);
-    this.#queueEvents.on('error', warn);
     this.#redis.on('error', warn);
-    this.#listen();
     const every = options.reprioritizeEveryMs ?? 30_000;
     if (every > 0) {
       this.#timer = setInterval(() => {
@@ -110,15 +112,21 @@ export class BullmqQueueBackend implements QueueBackend {
 
   /** Resolves when Redis answers and the event stream is being read. */
   async ready(): Promise<void> {
-    await Promise.all([this.#queue.waitUntilReady(), this.#queueEvents.waitUntilReady(), this.#redis.ping()]);
+    await Promise.all([this.#queue.waitUntilReady(), this.#redis.ping()]);
   }
 
   #emitState(id: string, state: JobState): void {
     this.#events.emit('state', { id, state });
   }
 
+  /** Start reading job events from Redis, once. */
   #listen(): void {
-    const qe = this.#queueEvents;
+    if (this.#queueEvents !== undefined || this.#closing !== undefined) return;
+    // Read from a second before now, not from whenever the connection is up: events of jobs
+    // submitted right after the first listener subscribed are not missed.
+    const qe = new QueueEvents(this.#conn.queue, { ...this.#base, lastEventId: `${Date.now() - 1_000}-0` });
+    this.#queueEvents = qe;
+    qe.on('error', (error: Error) => this.#logger.warn('framewise bullmq: redis error', { error: error.message }));
     qe.on('waiting', ({ jobId }) => this.#emitState(jobId, 'queued'));
     qe.on('active', ({ jobId }) => this.#emitState(jobId, 'running'));
     qe.on('delayed', ({ jobId }) => this.#emitState(jobId, 'retrying'));
@@ -153,10 +161,15 @@ export class BullmqQueueBackend implements QueueBackend {
     return state === undefined ? undefined : { job, state };
   }
 
-  /** True when the job exists and has not failed or been cancelled (so its work can be reused). */
-  async #isLive(id: string): Promise<boolean> {
+  /**
+   * What a claim points at: a job whose work can be reused (`live`), one that failed or was
+   * cancelled (`dead`), or none yet (`missing`: its producer is between claiming and adding, or
+   * died there).
+   */
+  async #claimed(id: string): Promise<'live' | 'dead' | 'missing'> {
     const state = (await this.#load(id))?.state;
-    return state !== undefined && state !== 'failed' && state !== 'cancelled';
+    if (state !== undefined) return state === 'failed' || state === 'cancelled' ? 'dead' : 'live';
+    return (await this.#redis.hexists(`${this.#conn.keys}:cancelled`, id)) ? 'dead' : 'missing';
   }
 
   async submit(kind: string, input: unknown, options: SubmitOptions = {}): Promise<SubmittedJob> {
@@ -175,16 +188,35 @@ export class BullmqQueueBackend implements QueueBackend {
       ...(prepared.idempotencyKey ? [this.#claimKey('idempotency', prepared.idempotencyKey)] : []),
       ...(prepared.dedupeKey ? [this.#claimKey('dedupe', prepared.dedupeKey)] : []),
     ];
-    for (let round = 0; round < 10; round++) {
+    const giveUp = Date.now() + 2 * CLAIM_GRACE_MS;
+    for (;;) {
+      // A claim is `jobId|claimedAtMs`. One pointing at no job yet is honoured for a grace period
+      // (its producer is adding the job), then taken over (that producer died in between).
       const seen: string[] = [];
+      let pending = false;
       for (const key of claims) {
         const current = await this.#redis.get(key);
-        if (current !== null && (await this.#isLive(current))) return { id: current, reused: true };
+        if (current !== null) {
+          const [claimedId = '', at = '0'] = current.split('|');
+          const state = await this.#claimed(claimedId);
+          if (state === 'live') return { id: claimedId, reused: true };
+          if (state === 'missing' && Date.now() - Number(at) < CLAIM_GRACE_MS) pending = true;
+        }
         seen.push(current ?? '');
+      }
+      if (Date.now() > giveUp)
+        throw new FramewiseError('CONFLICT', `Job ${JSON.stringify(kind)}: its keys stayed contended`, {
+          details: { kind },
+        });
+      if (pending) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
       }
       const now = this.#clock.now();
       const id = prepared.id ?? newId(now);
-      if (claims.length > 0 && (await this.#redis.eval(CLAIM, claims.length, ...claims, ...seen, id)) !== 1) continue;
+      const claim = `${id}|${Date.now()}`;
+      if (claims.length > 0 && (await this.#redis.eval(CLAIM, claims.length, ...claims, ...seen, claim)) !== 1)
+        continue;
       const data: JobData = {
         input: prepared.input,
         tenant: prepared.tenant,
@@ -205,9 +237,6 @@ export class BullmqQueueBackend implements QueueBackend {
       });
       return { id, reused: false };
     }
-    throw new FramewiseError('CONFLICT', `Job ${JSON.stringify(kind)}: its keys kept changing under contention`, {
-      details: { kind },
-    });
   }
 
   async get(id: string): Promise<Readonly<JobRecord> | undefined> {
@@ -355,6 +384,7 @@ export class BullmqQueueBackend implements QueueBackend {
   }
 
   on<E extends keyof QueueBackendEvents>(event: E, listener: (payload: QueueBackendEvents[E]) => void): () => void {
+    this.#listen();
     return this.#events.on(event, listener);
   }
 
@@ -375,7 +405,7 @@ export class BullmqQueueBackend implements QueueBackend {
       if (this.#timer !== undefined) clearInterval(this.#timer);
       await Promise.all([...this.#waiters].map((w) => w.check()));
       for (const w of [...this.#waiters]) w.closed();
-      await this.#queueEvents.close();
+      await this.#queueEvents?.close();
       await this.#queue.close();
       await this.#redis.quit();
     })();

@@ -7,7 +7,10 @@ export interface BullmqConnectionOptions {
   readonly connection: string | RedisOptions;
   /** Queue name (letters, digits, `-`, `_`); default `framewise`. Producers and workers must agree. */
   readonly queue?: string;
-  /** Redis key prefix; default `framewise`. */
+  /**
+   * Redis key prefix (letters, digits, `-`, `_`, and `{}` for a Redis Cluster hash tag such as
+   * `{transcode}`, which keeps every key of the queue in one slot); default `framewise`.
+   */
   readonly prefix?: string;
 }
 
@@ -23,6 +26,7 @@ export interface ResolvedConnection {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,100}$/;
+const PREFIX = /^[A-Za-z0-9_{}-]{1,100}$/;
 
 /**
  * Resolve connection options: parse a Redis URL, check the queue name and prefix.
@@ -32,16 +36,14 @@ const NAME = /^[A-Za-z0-9_-]{1,100}$/;
 export function resolveConnection(options: BullmqConnectionOptions): ResolvedConnection {
   const queue = options.queue ?? 'framewise';
   const prefix = options.prefix ?? 'framewise';
-  for (const [field, value] of [
-    ['queue', queue],
-    ['prefix', prefix],
+  for (const [field, value, rule, allowed] of [
+    ['queue', queue, NAME, 'letters, digits, "-" or "_"'],
+    ['prefix', prefix, PREFIX, 'letters, digits, "-", "_", "{" or "}"'],
   ] as const) {
-    if (!NAME.test(value))
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `BullMQ ${field} ${JSON.stringify(value)} must be 1-100 letters, digits, "-" or "_"`,
-        { details: { [field]: value } },
-      );
+    if (!rule.test(value))
+      throw new FramewiseError('INVALID_INPUT', `BullMQ ${field} ${JSON.stringify(value)} must be 1-100 ${allowed}`, {
+        details: { [field]: value },
+      });
   }
   const redis = typeof options.connection === 'string' ? parseRedisUrl(options.connection) : options.connection;
   return {

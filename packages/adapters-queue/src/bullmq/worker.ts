@@ -68,6 +68,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const name = options.name ?? `${process.env.HOSTNAME ?? 'worker'}:${process.pid}`;
   const redis = new Redis(conn.redis);
   const subscriber = new Redis(conn.redis);
+  const recentCancels = new Map<string, number>();
   for (const client of [redis, subscriber])
     client.on('error', (error: Error) => logger.warn('framewise bullmq worker: redis error', { error: error.message }));
 
@@ -88,7 +89,13 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
           details: { id, kind: job.name },
         }),
       );
-    if ((await redis.exists(`${conn.keys}:cancel:${id}`)) === 1) throw fail(cancelled());
+    // Cancelled while no worker held it: announced just before this worker tracked the job, or
+    // (for a job taken over from a dead worker) marked in Redis while it ran there.
+    if (
+      recentCancels.has(id) ||
+      ((job.attemptsStarted ?? 1) > 1 && (await redis.exists(`${conn.keys}:cancel:${id}`)) === 1)
+    )
+      throw fail(cancelled());
     let release: (() => void) | undefined;
     try {
       const input = definition.input
@@ -146,7 +153,13 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   );
   await subscriber.subscribe(conn.cancelChannel);
   subscriber.on('message', (_channel: string, id: string) => {
-    if (worker.cancelJob(id, 'cancelled')) logger.info('framewise bullmq worker: cancelled', { id });
+    if (worker.cancelJob(id, 'cancelled')) {
+      logger.info('framewise bullmq worker: cancelled', { id });
+      return;
+    }
+    // Not running here (yet): remember it a minute, in case this worker is about to start it.
+    recentCancels.set(id, Date.now() + 60_000);
+    for (const [old, until] of recentCancels) if (until < Date.now()) recentCancels.delete(old);
   });
   await worker.waitUntilReady();
   let closing: Promise<void> | undefined;
