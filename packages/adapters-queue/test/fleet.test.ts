@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createPostgresCatalogStore } from '@framewise/adapters-storage/postgres';
-import { type Catalog, createCatalog, probe } from '@framewise/core';
+import { type Catalog, createCatalog, isFramewiseError, probe } from '@framewise/core';
 import {
   h264WithTwoAudioTracks,
   type PostgresServer,
@@ -72,13 +72,14 @@ describe('BullMQ worker fleet', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('takes over a job whose worker was SIGKILLed mid-encode, and registers each rendition exactly once', async () => {
-    const source = await h264WithTwoAudioTracks(join(dir, 'source.mp4'), 8);
+  /** A generated 8 s source, registered as the mezzanine version of a new asset. */
+  async function mezzanine(title: string) {
+    const source = await h264WithTwoAudioTracks(join(dir, `${title.replace(/\W/g, '-')}.mp4`), 8);
     const probed = await probe(source);
     const asset = await catalog.createAsset(editor, {
       project: 'fleet',
       kind: 'episode',
-      titles: [{ language: 'en', value: 'Low Tide 101' }],
+      titles: [{ language: 'en', value: title }],
     });
     const version = await catalog.addVersion(editor, asset.id, {
       name: 'mezzanine',
@@ -87,8 +88,13 @@ describe('BullMQ worker fleet', () => {
       durationFrames: probed.technical.durationFrames ?? 200,
       startTimecode: probed.technical.startTimecode ?? '00:00:00:00',
       essence: probed.technical,
-      locations: [{ storage: 'fleet-local', key: 'source.mp4' }],
+      locations: [{ storage: 'fleet-local', key: source.split('/').pop() as string }],
     });
+    return { source, probed, version };
+  }
+
+  it('takes over a job whose worker was SIGKILLed mid-encode, and registers each rendition exactly once', async () => {
+    const { source, probed, version } = await mezzanine('Low Tide 101');
     const env = { REDIS_URL: redis.url, QUEUE: 'fleet', PG_URL: pgUrl };
     workers.push(spawnWorker(env), spawnWorker(env));
     await waitFor('two workers ready', () => workers.every((w) => w.lines.some((l) => l.event === 'ready')), 60_000);
@@ -141,5 +147,27 @@ describe('BullMQ worker fleet', () => {
         { idempotencyKey: `ladder:${version.id}` },
       ),
     ).toEqual({ id, reused: true });
+  }, 180_000);
+
+  it('does not run a job taken over from a dead worker when it was cancelled while that worker held it', async () => {
+    const { source, version } = await mezzanine('Low Tide 102');
+    workers.push(spawnWorker({ REDIS_URL: redis.url, QUEUE: 'fleet', PG_URL: pgUrl }));
+    const live = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    await waitFor(
+      'two live workers ready',
+      () => live().filter((w) => w.lines.some((l) => l.event === 'ready')).length === 2,
+      60_000,
+    );
+    const { id } = await backend.submit('ladder', { source, out: join(dir, 'ladder-102'), versionId: version.id });
+    const encoding = (w: WorkerProcess) => w.lines.some((l) => l.event === 'encoding' && l.id === id);
+    await waitFor('a worker encoding', () => live().some(encoding), 60_000);
+    const victim = live().find(encoding) as WorkerProcess;
+    victim.child.kill('SIGKILL');
+    // Redis still shows it running on the dead worker: the cancellation reaches no one, and is marked.
+    expect(await backend.cancel(id)).toBe(true);
+    const error = await backend.result(id).catch((e: unknown) => e);
+    expect(isFramewiseError(error, 'CANCELLED'), String(error)).toBe(true);
+    expect((await backend.get(id))?.state).toBe('cancelled');
+    expect(await catalog.listRenditions(editor, version.id)).toEqual([]);
   }, 180_000);
 });
