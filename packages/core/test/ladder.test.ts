@@ -191,6 +191,22 @@ describe('runLadder (real ffmpeg, decode once)', () => {
       'audio-only',
     ]);
     expect(variants.every((l) => /BANDWIDTH=\d+/.test(l) && /AUDIO="group_audio"/.test(l))).toBe(true);
+    // CODECS on every variant, from the init segments: H.264 profile (with its constraint flags)
+    // and level as ffprobe reads each rung, with AAC-LC; the audio-only variant keeps ffmpeg's own.
+    const profileIdc: Record<string, string> = { 'Constrained Baseline': '42c0', High: '6400' };
+    const expected = result.outputs
+      .filter((o) => o.kind === 'video')
+      .map((o) => {
+        const [profile, level] = execFileSync(
+          'ffprobe',
+          ['-v', 'error', '-show_entries', 'stream=profile,level', '-of', 'csv=p=0', o.path],
+          { encoding: 'utf8' },
+        )
+          .trim()
+          .split(',');
+        return `avc1.${profileIdc[profile ?? '']}${Number(level).toString(16).padStart(2, '0')},mp4a.40.2`;
+      });
+    expect(variants.map((l) => /CODECS="([^"]+)"/.exec(l)?.[1])).toEqual([...expected, 'mp4a.40.2']);
     expect(master).toMatch(/#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="group_audio"/);
     expect(hls.files.filter((f) => f.endsWith('.m4s')).length).toBeGreaterThanOrEqual(5 * 3);
     expect(readFileSync(join(hls.directory, 'stream_0.m3u8'), 'utf8')).toMatch(/#EXT-X-MAP:URI="init_0.mp4"/);

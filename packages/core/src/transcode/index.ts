@@ -16,6 +16,7 @@ export {
 } from './ffmpeg/probe.js';
 export { type FfmpegProgress, ProgressParser } from './ffmpeg/progress.js';
 export { type FfmpegTools, ffmpegVersion, type RunFfmpegOptions, runFfmpeg } from './ffmpeg/runner.js';
+export { codecString } from './ladder/codec-string.js';
 export {
   type EncoderPreset,
   type LadderOutput,
@@ -26,7 +27,7 @@ export {
   runLadder,
   videoEncoderArgs,
 } from './ladder/execute.js';
-export { type PackagedPresentation, type PackageOptions, packageLadder } from './ladder/package.js';
+export { addHlsCodecs, type PackagedPresentation, type PackageOptions, packageLadder } from './ladder/package.js';
 export {
   type LadderPlan,
   type PlanLadderOptions,

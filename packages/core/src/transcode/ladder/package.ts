@@ -1,8 +1,9 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../../errors/index.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
 import { type FfmpegTools, runFfmpeg } from '../ffmpeg/runner.js';
+import { codecString } from './codec-string.js';
 import type { LadderOutput } from './execute.js';
 
 /** Options for {@link packageLadder}. */
@@ -109,7 +110,62 @@ export async function packageLadder(
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+  if (format === 'hls') {
+    try {
+      await addHlsCodecs(staging, manifest);
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+  }
   await rm(directory, { recursive: true, force: true });
   await rename(staging, directory);
   return { format, directory, manifest, files: (await readdir(directory)).sort() };
+}
+
+/** A file name ffmpeg wrote beside the playlist: no directories, nothing to climb out with. */
+const LOCAL_FILE = /^[\w-][\w.-]*$/;
+
+/**
+ * Add `CODECS` to every variant of an HLS master playlist that lacks it, read from the init
+ * segments of the variant's media playlist and of its audio group (ffmpeg 5.1 writes it only on
+ * audio-only variants; Apple's HLS authoring specification requires it on every variant).
+ */
+export async function addHlsCodecs(directory: string, manifest: string): Promise<void> {
+  const path = join(directory, manifest);
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  const cache = new Map<string, Promise<string | undefined>>();
+  const codecOf = (uri: string): Promise<string | undefined> => {
+    let codec = cache.get(uri);
+    if (codec === undefined) {
+      codec = (async () => {
+        if (!LOCAL_FILE.test(uri)) return undefined;
+        const media = await readFile(join(directory, uri), 'utf8');
+        const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(media)?.[1];
+        if (init === undefined || !LOCAL_FILE.test(init)) return undefined;
+        return codecString(await readFile(join(directory, init)));
+      })();
+      cache.set(uri, codec);
+    }
+    return codec;
+  };
+  const groups = new Map<string, string>();
+  for (const line of lines) {
+    if (!line.startsWith('#EXT-X-MEDIA:') || !line.includes('TYPE=AUDIO')) continue;
+    const group = /GROUP-ID="([^"]+)"/.exec(line)?.[1];
+    const uri = /URI="([^"]+)"/.exec(line)?.[1];
+    if (group !== undefined && uri !== undefined && !groups.has(group)) groups.set(group, uri);
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!line.startsWith('#EXT-X-STREAM-INF:') || line.includes('CODECS=')) continue;
+    const uri = lines.slice(i + 1).find((l) => l.trim() !== '' && !l.startsWith('#'));
+    if (uri === undefined) continue;
+    const group = /AUDIO="([^"]+)"/.exec(line)?.[1];
+    const groupUri = group === undefined ? undefined : groups.get(group);
+    const codecs = [await codecOf(uri.trim()), groupUri === undefined ? undefined : await codecOf(groupUri)];
+    const known = [...new Set(codecs.filter((c): c is string => c !== undefined))];
+    if (known.length > 0) lines[i] = `${line},CODECS="${known.join(',')}"`;
+  }
+  await writeFile(path, lines.join('\n'));
 }
