@@ -65,19 +65,31 @@ const int = (v: string | number | undefined) => {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 };
 
-function frameRateOf(stream: Stream, timecode: string | undefined): FrameRate | undefined {
-  for (const text of [stream.avg_frame_rate, stream.r_frame_rate]) {
-    const [num, den] = (text ?? '').split('/').map(Number) as [number, number];
-    if (!(num > 0 && den > 0)) continue;
-    const rate = FrameRate.of(num, den);
-    const drop =
-      timecode !== undefined &&
-      /[;.,]\d+$/.test(timecode) &&
-      (rate.num === 30000 || rate.num === 60000) &&
-      rate.den === 1001;
-    return drop ? rate.withDropFrame(true) : rate;
+/** Whether a rate has SMPTE timecode (integer rates and their 1000/1001 variants). */
+function standard(rate: FrameRate): boolean {
+  try {
+    rate.requireTimecodeBase();
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
+}
+
+function frameRateOf(stream: Stream, timecode: string | undefined): FrameRate | undefined {
+  const rates = [stream.avg_frame_rate, stream.r_frame_rate].flatMap((text) => {
+    const [num, den] = (text ?? '').split('/').map(Number) as [number, number];
+    return num > 0 && den > 0 ? [FrameRate.of(num, den)] : [];
+  });
+  // The average rate, unless frames are missing (a gap pulls the average off the nominal rate):
+  // then the nominal rate ffprobe derives from the timestamps.
+  const rate = rates.find(standard) ?? rates[0];
+  if (rate === undefined) return undefined;
+  const drop =
+    timecode !== undefined &&
+    /[;.,]\d+$/.test(timecode) &&
+    (rate.num === 30000 || rate.num === 60000) &&
+    rate.den === 1001;
+  return drop ? rate.withDropFrame(true) : rate;
 }
 
 function containerOf(format: FfprobeOutput['format']): string {

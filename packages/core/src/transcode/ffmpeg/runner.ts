@@ -24,6 +24,8 @@ export interface RunFfmpegOptions extends FfmpegTools {
   readonly outputs?: readonly string[];
   /** What the run is, for error messages (e.g. the input name). */
   readonly label?: string;
+  /** Called with each line ffmpeg writes to stderr (its log), for runs that measure from it. */
+  readonly onStderrLine?: (line: string) => void;
 }
 
 const STDERR_KEEP = 64 * 1024;
@@ -84,6 +86,7 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
     const child = spawn(path, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const parser = new ProgressParser(options.durationUs);
     let stderr = '';
+    let partialLine = '';
     let aborted = false;
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -92,6 +95,10 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_KEEP);
+      if (options.onStderrLine === undefined) return;
+      const lines = (partialLine + chunk).split('\n');
+      partialLine = lines.pop() ?? '';
+      for (const line of lines) options.onStderrLine(line);
     });
     const onAbort = () => {
       aborted = true;
@@ -120,6 +127,7 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
     });
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
+      if (partialLine !== '') options.onStderrLine?.(partialLine);
       if (code === 0) {
         resolve();
         return;

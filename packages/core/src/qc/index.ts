@@ -1,0 +1,51 @@
+/**
+ * Automated QC and broadcast compliance: container integrity, order conformance, loudness (EBU
+ * R128, ATSC A/85, platform targets), legal video levels, black, freeze, silence and scene cuts,
+ * all measured in one decode, judged by versioned policies into timecoded findings, recorded as
+ * catalog annotations and stored reports; loudness correction with re-measurement.
+ *
+ * @module
+ */
+
+export { type EvaluateInput, evaluateQc } from './evaluate.js';
+export type {
+  FrameLevels,
+  QcMeasurements,
+  SecondsInterval,
+  TrackLoudness,
+} from './log-parser.js';
+export {
+  type CorrectLoudnessOptions,
+  correctLoudness,
+  type LoudnessCorrection,
+  type LoudnessCorrectionResult,
+  type LoudnessPlan,
+  planLoudnessCorrection,
+} from './loudness-correction.js';
+export { type MeasureOptions, type MeasureTarget, measureMedia, qcGraphArgs } from './measure.js';
+export { checkOrder, type OrderMismatch, type OrderSpec, type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
+export {
+  ATSC_A85,
+  BROADCAST_ATSC_A85,
+  BROADCAST_EBU_R128,
+  EBU_R128,
+  type LoudnessTarget,
+  type LoudnessTargetInput,
+  LoudnessTargetSchema,
+  type QcPolicy,
+  type QcPolicyInput,
+  QcPolicySchema,
+  type Severity,
+  SeveritySchema,
+  STREAMING_MINUS_14,
+  STREAMING_MINUS_16,
+  STREAMING_POLICY,
+} from './policy.js';
+export { type QcFinding, type QcReport, type QcTrackLoudness, type QcVerdict, verdictOf } from './report.js';
+export {
+  createMemoryQcReportStore,
+  createObjectStorageQcReportStore,
+  type QcReportStore,
+  requirePassingQc,
+} from './report-store.js';
+export { qcAnnotations, type RunQcOptions, runQc } from './run.js';

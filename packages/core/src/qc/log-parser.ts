@@ -1,0 +1,235 @@
+/**
+ * Reads the log of the single QC decode (ffmpeg at `-loglevel level+info`) into measurements:
+ * what blackdetect, freezedetect, scdet, signalstats, ebur128 and silencedetect report, the
+ * timestamp of every decoded frame, and the errors of the demuxer and decoders.
+ */
+
+/** A span of seconds; `end` is undefined while still open at the end of the file. */
+export interface SecondsInterval {
+  readonly start: number;
+  end?: number;
+}
+
+/** Video levels of one frame whose pixels are partly out of the legal range. */
+export interface FrameLevels {
+  readonly seconds: number;
+  readonly yMin: number;
+  readonly yMax: number;
+  readonly uMin: number;
+  readonly uMax: number;
+  readonly vMin: number;
+  readonly vMax: number;
+  /** Share of the frame's pixels outside the legal range (0-1). */
+  readonly outOfRange: number;
+}
+
+/** Loudness of one audio track (ITU-R BS.1770). */
+export interface TrackLoudness {
+  /** Integrated loudness, LUFS (undefined when the track is too short or silent). */
+  integrated?: number;
+  /** Gating threshold of the integrated loudness, LUFS. */
+  threshold?: number;
+  /** Loudness range, LU. */
+  range?: number;
+  /** Maximum true peak, dBTP. */
+  truePeak?: number;
+  /** Momentary loudness (400 ms window) every 100 ms: `[seconds, LUFS]`. */
+  readonly momentary: [number, number][];
+  /** Short-term loudness (3 s window) every 100 ms: `[seconds, LUFS]`. */
+  readonly shortTerm: [number, number][];
+}
+
+/** Everything one QC decode measured. */
+export interface QcMeasurements {
+  /** Presentation time of every decoded video frame, seconds, in decode output order. */
+  readonly frameTimes: number[];
+  readonly black: SecondsInterval[];
+  readonly freeze: SecondsInterval[];
+  readonly scenes: { readonly seconds: number; readonly score: number }[];
+  /** Frames with any pixel outside the legal range. */
+  readonly levels: FrameLevels[];
+  /** Per audio track, in stream order. */
+  readonly audio: { readonly loudness: TrackLoudness; readonly silence: SecondsInterval[] }[];
+  /** Error lines of the demuxer and decoders (at most 200 kept). */
+  readonly errors: { readonly source: string; readonly message: string }[];
+  /** The demuxer reported a partial (cut short) file. */
+  truncated: boolean;
+  /** Decoded duration of the longest stream, seconds. */
+  decodedSeconds: number;
+}
+
+/** Names the QC graph gives its filter instances (their log lines carry them). */
+export const INSTANCE = {
+  levels: 'metadata@qc_levels',
+  loudness: (track: number) => `ebur128@qc_loud_${track}`,
+  silenceStart: (track: number) => `ametadata@qc_ss_${track}`,
+  silenceEnd: (track: number) => `ametadata@qc_se_${track}`,
+} as const;
+
+const LINE = /^(?:\[([^\]]+?) @ 0x[0-9a-f]+\] )?\[(\w+)\] (.*)$/;
+const KEY_VALUE = /^lavfi\.([\w.]+)=(.*)$/;
+const FRAME = /^frame:\s*\d+\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.e+-]+)/;
+const EBUR128_FRAME = /^t:\s*([\d.]+)\s+TARGET:.*?M:\s*(-?[\d.]+|-inf)\s+S:\s*(-?[\d.]+|-inf)/;
+const QC_FILTERS = new Set(['blackdetect', 'freezedetect', 'scdet', 'silencedetect']);
+
+/** Parses the log line by line; read the result from {@link QcLogParser.measurements}. */
+export class QcLogParser {
+  readonly measurements: QcMeasurements = {
+    frameTimes: [],
+    black: [],
+    freeze: [],
+    scenes: [],
+    levels: [],
+    audio: [],
+    errors: [],
+    truncated: false,
+    decodedSeconds: 0,
+  };
+  #levelFrame: { seconds: number; values: Map<string, number> } | undefined;
+  /** The ebur128 instance whose multi-line summary is being read. */
+  #summary: { track: TrackLoudness; section: string } | undefined;
+  readonly #tracks: number;
+
+  constructor(audioTracks: number) {
+    this.#tracks = audioTracks;
+    for (let i = 0; i < audioTracks; i++)
+      this.measurements.audio.push({ loudness: { momentary: [], shortTerm: [] }, silence: [] });
+  }
+
+  push(line: string): void {
+    const match = LINE.exec(line);
+    if (match === null) {
+      if (this.#summary !== undefined) this.#summaryLine(line.trim());
+      return;
+    }
+    this.#summary = undefined;
+    const [, source = '', level = '', message = ''] = match;
+    if (source === INSTANCE.levels) return this.#levels(message);
+    if (source.startsWith('ebur128@qc_loud_')) return this.#loudness(Number(source.slice(16)), message);
+    if (source.startsWith('ametadata@qc_s')) return this.#silence(source, message);
+    switch (source) {
+      case 'blackdetect':
+        return this.#black(message);
+      case 'freezedetect':
+        return this.#freeze(message);
+      case 'scdet':
+        return this.#scene(message);
+    }
+    if ((level === 'error' || level === 'fatal') && !QC_FILTERS.has(source)) {
+      if (/partial file/i.test(message)) this.measurements.truncated = true;
+      if (this.measurements.errors.length < 200) this.measurements.errors.push({ source, message });
+    }
+  }
+
+  /** Call once the log has ended: flushes the last frame. */
+  end(): QcMeasurements {
+    this.#flushLevels();
+    const last = this.measurements.frameTimes.at(-1);
+    if (last !== undefined) this.measurements.decodedSeconds = Math.max(this.measurements.decodedSeconds, last);
+    return this.measurements;
+  }
+
+  #levels(message: string): void {
+    const frame = FRAME.exec(message);
+    if (frame !== null) {
+      this.#flushLevels();
+      const seconds = Number(frame[1]);
+      this.measurements.frameTimes.push(seconds);
+      this.#levelFrame = { seconds, values: new Map() };
+      return;
+    }
+    const kv = KEY_VALUE.exec(message);
+    if (kv !== null && this.#levelFrame !== undefined) this.#levelFrame.values.set(kv[1] as string, Number(kv[2]));
+  }
+
+  #flushLevels(): void {
+    const frame = this.#levelFrame;
+    this.#levelFrame = undefined;
+    if (frame === undefined) return;
+    const v = (key: string) => frame.values.get(`signalstats.${key}`) ?? Number.NaN;
+    const outOfRange = v('BRNG');
+    if (!(outOfRange > 0)) return;
+    this.measurements.levels.push({
+      seconds: frame.seconds,
+      yMin: v('YMIN'),
+      yMax: v('YMAX'),
+      uMin: v('UMIN'),
+      uMax: v('UMAX'),
+      vMin: v('VMIN'),
+      vMax: v('VMAX'),
+      outOfRange,
+    });
+  }
+
+  #black(message: string): void {
+    const m = /black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)/.exec(message);
+    if (m !== null) this.measurements.black.push({ start: Number(m[1]), end: Number(m[2]) });
+  }
+
+  #freeze(message: string): void {
+    const start = /freeze_start:\s*([\d.]+)/.exec(message);
+    if (start !== null) {
+      this.measurements.freeze.push({ start: Number(start[1]) });
+      return;
+    }
+    const end = /freeze_end:\s*([\d.]+)/.exec(message);
+    const open = this.measurements.freeze.at(-1);
+    if (end !== null && open !== undefined && open.end === undefined) open.end = Number(end[1]);
+  }
+
+  #scene(message: string): void {
+    const m = /scd\.score:\s*([\d.]+),\s*lavfi\.scd\.time:\s*([\d.]+)/.exec(message);
+    if (m !== null) this.measurements.scenes.push({ seconds: Number(m[2]), score: Number(m[1]) });
+  }
+
+  #loudness(track: number, message: string): void {
+    const entry = this.measurements.audio[track];
+    if (entry === undefined || track >= this.#tracks) return;
+    const frame = EBUR128_FRAME.exec(message);
+    if (frame !== null) {
+      const t = Number(frame[1]);
+      const m = frame[2] === '-inf' ? -120.7 : Number(frame[2]);
+      const s = frame[3] === '-inf' ? -120.7 : Number(frame[3]);
+      entry.loudness.momentary.push([t, m]);
+      entry.loudness.shortTerm.push([t, s]);
+      this.measurements.decodedSeconds = Math.max(this.measurements.decodedSeconds, t);
+      return;
+    }
+    // Under -filter_complex the summary is printed twice; the last one is the valid one.
+    if (message.startsWith('Summary:')) this.#summary = { track: entry.loudness, section: '' };
+  }
+
+  #summaryLine(line: string): void {
+    const summary = this.#summary as { track: TrackLoudness; section: string };
+    if (/^Integrated loudness:/.test(line)) summary.section = 'integrated';
+    else if (/^Loudness range:/.test(line)) summary.section = 'range';
+    else if (/^True peak:/.test(line)) summary.section = 'peak';
+    const value = (re: RegExp) => {
+      const m = re.exec(line);
+      return m === null ? undefined : m[1] === '-inf' ? Number.NEGATIVE_INFINITY : Number(m[1]);
+    };
+    const t = summary.track;
+    if (summary.section === 'integrated') {
+      const i = value(/^I:\s*(-?[\d.]+|-inf)/);
+      if (i !== undefined) t.integrated = i;
+      const th = value(/^Threshold:\s*(-?[\d.]+|-inf)/);
+      if (th !== undefined) t.threshold = th;
+    } else if (summary.section === 'range') {
+      const lra = value(/^LRA:\s*(-?[\d.]+)/);
+      if (lra !== undefined) t.range = lra;
+    } else if (summary.section === 'peak') {
+      const peak = value(/^Peak:\s*(-?[\d.]+|-inf)/);
+      if (peak !== undefined) t.truePeak = peak;
+    }
+  }
+
+  #silence(source: string, message: string): void {
+    const start = source.startsWith('ametadata@qc_ss_');
+    const track = this.measurements.audio[Number(source.slice(16))];
+    const kv = KEY_VALUE.exec(message);
+    if (track === undefined || kv === null) return;
+    if (start && kv[1] === 'silence_start') track.silence.push({ start: Number(kv[2]) });
+    const open = track.silence.at(-1);
+    if (!start && kv[1] === 'silence_end' && open !== undefined && open.end === undefined) open.end = Number(kv[2]);
+  }
+}

@@ -1,0 +1,176 @@
+import type { AnnotationInput } from '../assets/index.js';
+import type { Catalog, PrincipalInput } from '../catalog/index.js';
+import { isFramewiseError } from '../errors/index.js';
+import { parseInput } from '../support/index.js';
+import { type FrameRateInput, TimeRange } from '../time/index.js';
+import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
+import { evaluateQc } from './evaluate.js';
+import type { QcMeasurements } from './log-parser.js';
+import { type MeasureOptions, measureMedia } from './measure.js';
+import { type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
+import { BROADCAST_EBU_R128, type QcPolicyInput, QcPolicySchema } from './policy.js';
+import type { QcReport } from './report.js';
+import type { QcReportStore } from './report-store.js';
+
+/** Options for {@link runQc}. */
+export interface RunQcOptions extends MeasureOptions {
+  /** Default {@link BROADCAST_EBU_R128}. */
+  readonly policy?: QcPolicyInput;
+  /** What was ordered: checked field by field when given. */
+  readonly order?: OrderSpecInput;
+  /** The file's probe, when the pipeline has it. */
+  readonly probed?: ProbeResult;
+  /** Record the outcome: findings as annotations on the version, the report in the store. */
+  readonly record?: {
+    readonly catalog: Catalog;
+    readonly actor: PrincipalInput;
+    readonly versionId: string;
+    readonly renditionId?: string;
+    readonly store?: QcReportStore;
+  };
+  readonly now?: Date;
+}
+
+const EMPTY: QcMeasurements = {
+  frameTimes: [],
+  black: [],
+  freeze: [],
+  scenes: [],
+  levels: [],
+  audio: [],
+  errors: [],
+  truncated: false,
+  decodedSeconds: 0,
+};
+
+/**
+ * QC one file: probe it, decode it once measuring everything the policy checks, judge the
+ * measurements (and the order, when given), and optionally record the findings as `qc-finding`
+ * annotations on the catalog version (replacing those of an earlier run of the same policy) and
+ * the report in a store. A file ffmpeg cannot read at all gives a failing report, not an error.
+ *
+ * @throws `INVALID_INPUT` for a bad policy or order (naming the field) or a path that is not a file
+ * path; `INVALID_CONFIG` when ffmpeg is missing; `CANCELLED` when aborted.
+ */
+export async function runQc(path: string, options: RunQcOptions = {}): Promise<QcReport> {
+  const policy = parseInput(QcPolicySchema, options.policy ?? BROADCAST_EBU_R128, 'QC policy');
+  const order = options.order === undefined ? undefined : parseInput(OrderSpecSchema, options.order, 'Order spec');
+  const common = {
+    file: path,
+    policy,
+    ...(order ? { order } : {}),
+    ...(options.record ? { versionId: options.record.versionId } : {}),
+    ...(options.record?.renditionId ? { renditionId: options.record.renditionId } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  const tools = {
+    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  let probed: ProbeResult;
+  let report: QcReport;
+  try {
+    probed = options.probed ?? (await probe(path, tools));
+  } catch (error) {
+    if (!isFramewiseError(error, 'INVALID_INPUT') || !/not readable media/.test(error.message)) throw error;
+    report = unreadable(common, error.message);
+    await record(report, options);
+    return report;
+  }
+  const technical = probed.technical;
+  let measurements: QcMeasurements;
+  try {
+    measurements = await measureMedia(
+      path,
+      { hasVideo: technical.video.length > 0, audioTracks: technical.audio.length },
+      policy,
+      {
+        ...tools,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(probed.durationUs === undefined ? {} : { durationUs: probed.durationUs }),
+      },
+    );
+  } catch (error) {
+    if (!isFramewiseError(error, 'INVALID_INPUT') || !/ffmpeg failed/.test(error.message)) throw error;
+    report = unreadable(common, error.message, technical);
+    await record(report, options);
+    return report;
+  }
+  report = evaluateQc({
+    ...common,
+    technical,
+    ...(probed.durationUs === undefined ? {} : { durationSeconds: probed.durationUs / 1e6 }),
+    measurements,
+  });
+  await record(report, options);
+  return report;
+}
+
+/** The report of a file that could not be read at all. */
+function unreadable(
+  common: Omit<Parameters<typeof evaluateQc>[0], 'technical' | 'measurements'>,
+  why: string,
+  technical: Parameters<typeof evaluateQc>[0]['technical'] = { container: 'unknown', video: [], audio: [] },
+): QcReport {
+  const base = evaluateQc({ ...common, technical, measurements: EMPTY });
+  const finding = {
+    rule: 'integrity.unreadable',
+    severity: 'fail' as const,
+    start: 0,
+    duration: 0,
+    timecodeIn: base.startTimecode,
+    timecodeOut: base.startTimecode,
+    message: `The file cannot be read: ${why}`,
+  };
+  return {
+    ...base,
+    verdict: 'fail',
+    rules: [{ rule: 'integrity.unreadable', verdict: 'fail' }],
+    findings: [finding],
+  };
+}
+
+/** QC findings as catalog annotations on the version, at the version's rate. */
+export function qcAnnotations(report: QcReport, versionRate?: FrameRateInput): AnnotationInput[] {
+  return report.findings.map((f) => {
+    let start = f.start;
+    let duration = f.duration;
+    if (versionRate !== undefined) {
+      const range = TimeRange.of(f.start, f.duration, report.rate).toRate(versionRate);
+      start = range.start;
+      duration = range.duration;
+    }
+    return {
+      type: 'qc-finding',
+      start,
+      duration,
+      ...(f.track ? { track: f.track } : {}),
+      text: f.message.slice(0, 20_000),
+      data: {
+        rule: f.rule,
+        severity: f.severity,
+        reportId: report.id,
+        policy: report.policy.name,
+        ...(f.measured ? { measured: f.measured } : {}),
+        ...(f.expected ? { expected: f.expected } : {}),
+      },
+      provenance: { kind: 'qc-rule', id: f.rule, version: `${report.policy.name}@${report.policy.version}` },
+      flags: [f.severity],
+    };
+  });
+}
+
+async function record(report: QcReport, options: RunQcOptions): Promise<void> {
+  const r = options.record;
+  if (r === undefined) return;
+  await r.store?.put(report);
+  const version = await r.catalog.getVersion(r.actor, r.versionId);
+  const existing = await r.catalog.listAnnotations(r.actor, r.versionId);
+  const superseded = existing
+    .filter((a) => a.type === 'qc-finding' && a.data.policy === report.policy.name)
+    .map((a) => a.id);
+  if (superseded.length > 0) await r.catalog.deleteAnnotations(r.actor, superseded);
+  const annotations = qcAnnotations(report, version.rate);
+  if (annotations.length > 0) await r.catalog.addAnnotations(r.actor, r.versionId, annotations);
+}

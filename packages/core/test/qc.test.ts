@@ -1,0 +1,255 @@
+/**
+ * QC against media made with lavfi that has known problems at known frames: black from
+ * 00:00:04:00, a 3 s freeze, silence, a loud segment, luma pushed out of range, dropped frames, a
+ * wrong frame rate, a truncated file. Video is lossless H.264 so frozen frames stay identical.
+ */
+import { copyFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ffmpegGenerate } from '@framewise/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCatalog,
+  createMemoryCatalogStore,
+  createMemoryQcReportStore,
+  isFramewiseError,
+  type QcFinding,
+  type QcReport,
+  requirePassingQc,
+  runQc,
+} from '../src/index.js';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'framewise-qc-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** 997 Hz at −1.9 dB measures −23.0 LUFS: EBU R128 on target. */
+const ON_TARGET = 'volume=-1.9dB';
+const lossless = ['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p'];
+
+/** A clean 25 fps source: legal levels, moving picture, tone at −23 LUFS. */
+function clean(name: string, seconds = 6, rate = 25): Promise<string> {
+  return ffmpegGenerate(
+    join(dir, name),
+    [
+      `testsrc2=size=640x360:rate=${rate}:duration=${seconds},limiter=min=16:max=235`,
+      `sine=frequency=997:sample_rate=48000:duration=${seconds}`,
+    ],
+    ['-af', ON_TARGET, ...lossless, '-c:a', 'pcm_s24le', '-timecode', '10:00:00:00'],
+  );
+}
+
+function only(report: QcReport, rule: string): QcFinding {
+  const found = report.findings.filter((f) => f.rule === rule);
+  expect(found, `${rule} in ${JSON.stringify(report.findings.map((f) => f.rule))}`).toHaveLength(1);
+  return found[0] as QcFinding;
+}
+
+describe('runQc', () => {
+  let problems = '';
+  let report: QcReport;
+  beforeAll(async () => {
+    problems = await ffmpegGenerate(
+      join(dir, 'problems.mov'),
+      [
+        'testsrc2=size=640x360:rate=25:duration=14,limiter=min=16:max=235',
+        'sine=frequency=997:sample_rate=48000:duration=14',
+      ],
+      [
+        '-filter_complex',
+        [
+          "[0:v]drawbox=c=black:t=fill:enable='between(n,100,149)',split[a][b]",
+          "[a][b]freezeframes=first=175:last=249:replace=175,lutyuv=y=255:enable='between(n,262,274)'[v]",
+          `[1:a]${ON_TARGET},volume=0:enable='between(t,2,4)',volume=6dB:enable='between(t,8,10)'[a]`,
+        ].join(';'),
+        '-map',
+        '[v]',
+        '-map',
+        '[a]',
+        ...lossless,
+        '-c:a',
+        'pcm_s24le',
+        '-timecode',
+        '10:00:00:00',
+      ],
+    );
+    report = await runQc(problems);
+  }, 120_000);
+
+  it('finds 2 s of black at 00:00:04:00, to the frame', () => {
+    expect(only(report, 'video.black')).toMatchObject({
+      severity: 'warn',
+      start: 100,
+      duration: 50,
+      timecodeIn: '10:00:04:00',
+      timecodeOut: '10:00:06:00',
+      track: 'video',
+    });
+  });
+
+  it('finds the 3 s freeze, and does not report the black again as a freeze', () => {
+    expect(only(report, 'video.freeze')).toMatchObject({
+      severity: 'warn',
+      start: 175,
+      duration: 75,
+      timecodeIn: '10:00:07:00',
+    });
+  });
+
+  it('finds luma pushed out of the legal range, frame by frame', () => {
+    const levels = only(report, 'video.levels');
+    expect(levels).toMatchObject({ severity: 'fail', start: 262, duration: 13, timecodeIn: '10:00:10:12' });
+    expect(levels.measured).toMatchObject({ yMax: 255 });
+    expect(levels.expected).toMatchObject({ luma: '16–235' });
+  });
+
+  it('finds the silence (within a frame: silencedetect resolves to about 5 ms)', () => {
+    const silence = only(report, 'audio.silence');
+    expect(silence).toMatchObject({ severity: 'warn', track: 'audio:0', start: 50 });
+    expect(Math.abs(silence.duration - 50)).toBeLessThanOrEqual(1);
+  });
+
+  it('finds the loud segment (within 3 frames: momentary loudness is a 400 ms window every 100 ms) and fails the integrated loudness', () => {
+    const loud = only(report, 'loudness.loud-segment');
+    expect(loud.severity).toBe('warn');
+    expect(Math.abs(loud.start - 200)).toBeLessThanOrEqual(3);
+    expect(Math.abs(loud.start + loud.duration - 250)).toBeLessThanOrEqual(3);
+    expect(Number(loud.measured?.maxMomentary)).toBeGreaterThan(-18);
+    const integrated = only(report, 'loudness.integrated');
+    expect(integrated).toMatchObject({ severity: 'fail', track: 'audio:0', start: 0, duration: 350 });
+    expect(Number(integrated.measured?.value)).toBeGreaterThan(-22.5);
+    expect(report.loudness[0]?.momentary.length).toBeGreaterThan(130);
+  });
+
+  it('gives a verdict per rule and for the file, and lists scene cuts for reference', () => {
+    expect(report.verdict).toBe('fail');
+    const verdicts = Object.fromEntries(report.rules.map((r) => [r.rule, r.verdict]));
+    expect(verdicts).toMatchObject({
+      'video.black': 'warn',
+      'video.freeze': 'warn',
+      'video.levels': 'fail',
+      'audio.silence': 'warn',
+      'loudness.integrated': 'fail',
+      'loudness.true-peak': 'pass',
+      'integrity.dropped-frames': 'pass',
+      'integrity.truncated': 'pass',
+    });
+    expect(report.sceneCuts).toEqual(expect.arrayContaining([100, 150, 262]));
+    expect(report).toMatchObject({
+      startTimecode: '10:00:00:00',
+      durationFrames: 350,
+      policy: { name: 'broadcast-ebu-r128' },
+    });
+  });
+
+  it('finds nothing on a clean source', async () => {
+    const clean6 = await clean('clean.mov');
+    const ok = await runQc(clean6);
+    expect(ok.findings).toEqual([]);
+    expect(ok.verdict).toBe('pass');
+    expect(ok.loudness[0]?.integrated).toBeCloseTo(-23, 0);
+  }, 60_000);
+
+  it('finds dropped frames from a gap in the timestamps', async () => {
+    const gappy = await ffmpegGenerate(
+      join(dir, 'dropped.mp4'),
+      ['testsrc2=size=640x360:rate=25:duration=8,limiter=min=16:max=235'],
+      ['-vf', "select='not(between(n,100,104))'", '-fps_mode', 'passthrough', ...lossless],
+    );
+    const r = await runQc(gappy);
+    expect(only(r, 'integrity.dropped-frames')).toMatchObject({
+      severity: 'fail',
+      start: 100,
+      duration: 5,
+      measured: { missingFrames: 5 },
+    });
+  }, 60_000);
+
+  it('reports a file cut short, and one that cannot be read at all', async () => {
+    const whole = await ffmpegGenerate(
+      join(dir, 'whole.mp4'),
+      ['testsrc2=size=640x360:rate=25:duration=8,limiter=min=16:max=235'],
+      [...lossless, '-movflags', '+faststart'],
+    );
+    const cut = join(dir, 'cut.mp4');
+    copyFileSync(whole, cut);
+    truncateSync(cut, Math.floor(statSync(whole).size * 0.6));
+    const r = await runQc(cut);
+    const truncated = only(r, 'integrity.truncated');
+    expect(truncated.severity).toBe('fail');
+    expect(truncated.start).toBeGreaterThan(50);
+    expect(truncated.start + truncated.duration).toBe(200);
+    expect(r.verdict).toBe('fail');
+
+    const noIndex = join(dir, 'no-index.mp4');
+    await ffmpegGenerate(noIndex, ['testsrc2=size=320x180:rate=25:duration=4'], lossless);
+    truncateSync(noIndex, Math.floor(statSync(noIndex).size * 0.5));
+    const unreadable = await runQc(noIndex);
+    expect(only(unreadable, 'integrity.unreadable').severity).toBe('fail');
+  }, 60_000);
+
+  it('checks the order: a 30 fps file against a 25 fps order names expected and actual', async () => {
+    const thirty = await clean('thirty.mov', 3, 30);
+    const r = await runQc(thirty, {
+      order: {
+        name: 'HD 25p delivery',
+        video: { frameRate: '25', width: 1920, codec: 'h264' },
+        audio: { tracks: 1, sampleRate: 48_000 },
+      },
+    });
+    expect(r.findings.map((f) => [f.rule, f.expected?.value, f.measured?.value])).toEqual([
+      ['order.video.frame-rate', '25', '30'],
+      ['order.video.width', 1920, 640],
+    ]);
+    expect(r.order).toBe('HD 25p delivery');
+    expect(r.verdict).toBe('fail');
+  }, 60_000);
+
+  it('refuses a bad policy, naming the field', async () => {
+    const error = await runQc(problems, { policy: { name: 'x', version: 0 } }).catch((e: unknown) => e);
+    expect(isFramewiseError(error, 'INVALID_INPUT')).toBe(true);
+    expect(String(error)).toMatch(/version/);
+  });
+
+  it('records findings as annotations on the version, replaces them on a re-run, and stores the report', async () => {
+    const catalog = createCatalog({ store: createMemoryCatalogStore() });
+    const editor = { id: 'qc-bot', memberships: [{ project: 'qc', role: 'editor' as const }] };
+    const asset = await catalog.createAsset(editor, {
+      project: 'qc',
+      kind: 'episode',
+      titles: [{ language: 'en', value: 'QC' }],
+    });
+    const version = await catalog.addVersion(editor, asset.id, {
+      name: 'master',
+      kind: 'mezzanine',
+      rate: { num: 25, den: 1, dropFrame: false },
+      durationFrames: 350,
+      startTimecode: '10:00:00:00',
+      locations: [{ storage: 'local', key: 'problems.mov' }],
+    });
+    const store = createMemoryQcReportStore();
+    const record = { catalog, actor: editor, versionId: version.id, store };
+    const first = await runQc(problems, { record });
+    const again = await runQc(problems, { record });
+    const annotations = await catalog.listAnnotations(editor, version.id);
+    expect(annotations.filter((a) => a.type === 'qc-finding')).toHaveLength(again.findings.length);
+    const black = annotations.find((a) => a.data.rule === 'video.black');
+    expect(black).toMatchObject({
+      start: 100,
+      duration: 50,
+      track: 'video',
+      provenance: { kind: 'qc-rule', id: 'video.black' },
+    });
+    expect(black?.data.reportId).toBe(again.id);
+    expect((await store.list(version.id)).map((r) => r.id)).toEqual([first.id, again.id]);
+    const refused = await requirePassingQc(store, version.id, 'broadcast-ebu-r128').catch((e: unknown) => e);
+    expect(isFramewiseError(refused, 'CONFLICT')).toBe(true);
+    expect(String(refused)).toContain('video.levels at 10:00:10:12');
+    const missing = await requirePassingQc(store, version.id, 'streaming-14').catch((e: unknown) => e);
+    expect(isFramewiseError(missing, 'NOT_FOUND')).toBe(true);
+  }, 60_000);
+});
