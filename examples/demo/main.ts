@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { runArchiveStep } from './steps/archive.js';
 import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
 import { runMediaStep } from './steps/media.js';
+import { runQcStep } from './steps/qc.js';
 import { runRightsStep } from './steps/rights.js';
 import { runTimeStep } from './steps/time.js';
 
@@ -21,6 +22,7 @@ try {
   await runCatalogStep(catalog, dir);
   runRightsStep();
   const media = await runMediaStep(catalog, dataDir, 'crossing-s01e01');
+  await runQcStep(catalog, media.storage, dataDir, media.source, media.versionId);
   await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored);
   await reportAudit(catalog);
 } finally {

@@ -63,6 +63,16 @@ describe('pnpm demo', () => {
     expect(stdout).toMatch(
       /registered 6 renditions on "mezzanine ProRes HQ"; packaged HLS \(fMP4\): master.m3u8 with \d+ segments/,
     );
+    // QC: the loud stretch is found with timecodes, recorded, corrected by a gain, and re-checked.
+    expect(stdout).toMatch(
+      /QC of low-tide-mezzanine.mov under "broadcast-ebu-r128" v1 and order "Crossing HD mezzanine": FAIL/,
+    );
+    expect(stdout).toMatch(/loudness.integrated\s+fail\s+10:00:00:00\s+10:00:06:00\s+audio:0/);
+    expect(stdout).toMatch(/loudness.loud-segment\s+warn\s+10:00:02:\d\d\s+10:00:04:\d\d\s+audio:0/);
+    expect(stdout).toContain('recorded 2 qc-finding annotation(s) on the version');
+    expect(stdout).toMatch(/loudness plan, audio:0: linear gain -4\.\d dB/);
+    expect(stdout).toContain('re-checked the corrected file under "broadcast-ebu-r128": PASS');
+    expect(stdout).toMatch(/delivery gate: report \S+ passes \(2 reports kept for the version\)/);
     // Archive: one copy violates 3-2-1; after verified copies to the object store and vault it is proven.
     expect(stdout).toContain('violation: master: 1 verified copy, rule "3-2-1" requires 3');
     expect(stdout).toContain('violation: master: 0 verified copies away from site "studio", rule "3-2-1" requires 1');

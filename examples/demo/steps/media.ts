@@ -54,7 +54,12 @@ export async function runMediaStep(
   catalog: Catalog,
   dataDir: string,
   assetId: string,
-): Promise<{ readonly storage: ObjectStorage; readonly stored: readonly StoredFile[] }> {
+): Promise<{
+  readonly storage: ObjectStorage;
+  readonly stored: readonly StoredFile[];
+  readonly source: string;
+  readonly versionId: string;
+}> {
   heading('Media pipeline: probe, plan and run an ABR ladder (decode once), register, package HLS');
   const dir = join(dataDir, 'media');
   mkdirSync(dir, { recursive: true });
@@ -73,6 +78,11 @@ export async function runMediaStep(
     'lavfi',
     '-i',
     'sine=frequency=997:sample_rate=48000:duration=6',
+    // Legal levels, tone at −23 LUFS, and a deliberately loud stretch for the QC step to find.
+    '-vf',
+    'limiter=min=16:max=235',
+    '-af',
+    "volume=-1.9dB,volume=8dB:enable='between(t,2.5,4.5)'",
     '-c:v',
     'prores_ks',
     '-profile:v',
@@ -186,5 +196,5 @@ export async function runMediaStep(
   note(
     `registered ${renditions.length} renditions on "${version.name}"; packaged HLS (fMP4): ${hls.manifest} with ${hls.files.filter((f) => f.endsWith('.m4s')).length} segments in ${hls.directory}`,
   );
-  return { storage, stored };
+  return { storage, stored, source, versionId: version.id };
 }

@@ -103,7 +103,7 @@ describe('runQc', () => {
   it('finds luma pushed out of the legal range, frame by frame', () => {
     const levels = only(report, 'video.levels');
     expect(levels).toMatchObject({ severity: 'fail', start: 262, duration: 13, timecodeIn: '10:00:10:12' });
-    expect(levels.measured).toMatchObject({ yMax: 255 });
+    expect(levels.measured).toMatchObject({ lumaAboveShare: 1, lumaBelowShare: 0 });
     expect(levels.expected).toMatchObject({ luma: '16–235' });
   });
 
@@ -152,6 +152,25 @@ describe('runQc', () => {
     expect(ok.findings).toEqual([]);
     expect(ok.verdict).toBe('pass');
     expect(ok.loudness[0]?.integrated).toBeCloseTo(-23, 0);
+  }, 60_000);
+
+  it('scales the legal range with bit depth: 10-bit ProRes, 64–940', async () => {
+    const tenBit = await ffmpegGenerate(
+      join(dir, 'ten-bit.mov'),
+      ['testsrc2=size=640x360:rate=25:duration=2'],
+      [
+        '-vf',
+        "format=yuv422p10le,limiter=min=64:max=940,lutyuv=y=1023:enable='between(n,10,14)'",
+        '-c:v',
+        'prores_ks',
+        '-profile:v',
+        '3',
+      ],
+    );
+    const r = await runQc(tenBit);
+    expect(r.findings.map((f) => [f.rule, f.start, f.duration, f.expected?.luma])).toEqual([
+      ['video.levels', 10, 5, '64–940'],
+    ]);
   }, 60_000);
 
   it('finds dropped frames from a gap in the timestamps', async () => {

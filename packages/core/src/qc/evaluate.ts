@@ -224,22 +224,21 @@ function levels(p: Positions, m: QcMeasurements, input: EvaluateInput, out: QcFi
   const { severity, maxPixelShare, minFrames } = input.policy.levels;
   const depth = input.technical.video[0]?.bitDepth ?? 8;
   const scale = 2 ** (depth - 8);
-  const luma = [16 * scale, 235 * scale];
-  const chroma = [16 * scale, 240 * scale];
-  const bad = m.levels.filter((f) => f.outOfRange > maxPixelShare);
+  const luma = `${16 * scale}–${235 * scale}`;
+  const chroma = `${16 * scale}–${240 * scale}`;
+  const bad = m.levels.filter((f) => Math.max(f.lumaShare, f.chromaShare) > maxPixelShare);
   let run: FrameLevels[] = [];
   const flush = () => {
     if (run.length >= minFrames) {
       const first = p.frame((run[0] as FrameLevels).seconds);
-      const min = (k: keyof FrameLevels) => Math.min(...run.map((f) => f[k]));
-      const max = (k: keyof FrameLevels) => Math.max(...run.map((f) => f[k]));
-      const yMin = min('yMin');
-      const yMax = max('yMax');
-      const cMin = Math.min(min('uMin'), min('vMin'));
-      const cMax = Math.max(max('uMax'), max('vMax'));
+      const max = (k: 'lumaShare' | 'lumaBelowShare' | 'chromaShare') => Math.max(...run.map((f) => f[k]));
+      const above = Math.max(...run.map((f) => f.lumaShare - f.lumaBelowShare));
+      const below = max('lumaBelowShare');
+      const pct = (share: number) => `${Math.round(share * 100)} %`;
       const what = [
-        yMin < (luma[0] as number) || yMax > (luma[1] as number) ? `luma ${yMin}–${yMax}` : '',
-        cMin < (chroma[0] as number) || cMax > (chroma[1] as number) ? `chroma ${cMin}–${cMax}` : '',
+        above > 0 ? `luma above ${235 * scale} in up to ${pct(above)} of pixels` : '',
+        below > 0 ? `luma below ${16 * scale} in up to ${pct(below)}` : '',
+        max('chromaShare') > 0 ? `chroma outside ${chroma} in up to ${pct(max('chromaShare'))}` : '',
       ]
         .filter(Boolean)
         .join(', ');
@@ -249,11 +248,11 @@ function levels(p: Positions, m: QcMeasurements, input: EvaluateInput, out: QcFi
           severity,
           first,
           first + run.length,
-          `Video outside legal ${depth}-bit levels for ${run.length} frame(s): ${what || 'pixels out of range'}, up to ${(max('outOfRange') * 100).toFixed(1)} % of pixels`,
+          `Video outside legal ${depth}-bit levels for ${run.length} frame(s): ${what}`,
           {
             track: 'video',
-            measured: { yMin, yMax, chromaMin: cMin, chromaMax: cMax, maxPixelShare: max('outOfRange') },
-            expected: { luma: `${luma[0]}–${luma[1]}`, chroma: `${chroma[0]}–${chroma[1]}`, maxPixelShare },
+            measured: { lumaAboveShare: above, lumaBelowShare: below, chromaShare: max('chromaShare') },
+            expected: { luma, chroma, maxPixelShare },
           },
         ),
       );

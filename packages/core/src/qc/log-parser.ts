@@ -1,7 +1,7 @@
 /**
  * Reads the log of the single QC decode (ffmpeg at `-loglevel level+info`) into measurements:
- * what blackdetect, freezedetect, scdet, signalstats, ebur128 and silencedetect report, the
- * timestamp of every decoded frame, and the errors of the demuxer and decoders.
+ * what blackdetect, freezedetect, scdet, the legal-level counters, ebur128 and silencedetect
+ * report, the timestamp of every decoded frame, and the errors of the demuxer and decoders.
  */
 
 /** A span of seconds; `end` is undefined while still open at the end of the file. */
@@ -10,17 +10,15 @@ export interface SecondsInterval {
   end?: number;
 }
 
-/** Video levels of one frame whose pixels are partly out of the legal range. */
+/** One frame with pixels outside the legal range: shares of its pixels (0-1, in 1 % steps). */
 export interface FrameLevels {
   readonly seconds: number;
-  readonly yMin: number;
-  readonly yMax: number;
-  readonly uMin: number;
-  readonly uMax: number;
-  readonly vMin: number;
-  readonly vMax: number;
-  /** Share of the frame's pixels outside the legal range (0-1). */
-  readonly outOfRange: number;
+  /** Luma samples outside the legal range. */
+  lumaShare: number;
+  /** Luma samples below it (the rest of `lumaShare` is above). */
+  lumaBelowShare: number;
+  /** Chroma samples outside the legal range (the worse of Cb and Cr). */
+  chromaShare: number;
 }
 
 /** Loudness of one audio track (ITU-R BS.1770). */
@@ -60,7 +58,11 @@ export interface QcMeasurements {
 
 /** Names the QC graph gives its filter instances (their log lines carry them). */
 export const INSTANCE = {
-  levels: 'metadata@qc_levels',
+  frames: 'metadata@qc_frames',
+  lumaOut: 'blackframe@qc_y_out',
+  lumaBelow: 'blackframe@qc_y_low',
+  cbOut: 'blackframe@qc_u_out',
+  crOut: 'blackframe@qc_v_out',
   loudness: (track: number) => `ebur128@qc_loud_${track}`,
   silenceStart: (track: number) => `ametadata@qc_ss_${track}`,
   silenceEnd: (track: number) => `ametadata@qc_se_${track}`,
@@ -69,6 +71,7 @@ export const INSTANCE = {
 const LINE = /^(?:\[([^\]]+?) @ 0x[0-9a-f]+\] )?\[(\w+)\] (.*)$/;
 const KEY_VALUE = /^lavfi\.([\w.]+)=(.*)$/;
 const FRAME = /^frame:\s*\d+\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.e+-]+)/;
+const BLACKFRAME = /^frame:(\d+) pblack:(\d+) pts:-?\d+ t:(-?[\d.]+)/;
 const EBUR128_FRAME = /^t:\s*([\d.]+)\s+TARGET:.*?M:\s*(-?[\d.]+|-inf)\s+S:\s*(-?[\d.]+|-inf)/;
 const QC_FILTERS = new Set(['blackdetect', 'freezedetect', 'scdet', 'silencedetect']);
 
@@ -85,7 +88,8 @@ export class QcLogParser {
     truncated: false,
     decodedSeconds: 0,
   };
-  #levelFrame: { seconds: number; values: Map<string, number> } | undefined;
+  /** Frames with out-of-range pixels, by frame number, as the blackframe instances report them. */
+  readonly #levels = new Map<number, FrameLevels>();
   /** The ebur128 instance whose multi-line summary is being read. */
   #summary: { track: TrackLoudness; section: string } | undefined;
   readonly #tracks: number;
@@ -104,61 +108,45 @@ export class QcLogParser {
     }
     this.#summary = undefined;
     const [, source = '', level = '', message = ''] = match;
-    if (source === INSTANCE.levels) return this.#levels(message);
-    if (source.startsWith('ebur128@qc_loud_')) return this.#loudness(Number(source.slice(16)), message);
-    if (source.startsWith('ametadata@qc_s')) return this.#silence(source, message);
-    switch (source) {
-      case 'blackdetect':
-        return this.#black(message);
-      case 'freezedetect':
-        return this.#freeze(message);
-      case 'scdet':
-        return this.#scene(message);
-    }
-    if ((level === 'error' || level === 'fatal') && !QC_FILTERS.has(source)) {
+    if (source === INSTANCE.frames) this.#frame(message);
+    else if (source.startsWith('blackframe@qc_')) this.#level(source, message);
+    else if (source.startsWith('ebur128@qc_loud_')) this.#loudness(Number(source.slice(16)), message);
+    else if (source.startsWith('ametadata@qc_s')) this.#silence(source, message);
+    else if (source === 'blackdetect') this.#black(message);
+    else if (source === 'freezedetect') this.#freeze(message);
+    else if (source === 'scdet') this.#scene(message);
+    else if ((level === 'error' || level === 'fatal') && !QC_FILTERS.has(source)) {
       if (/partial file/i.test(message)) this.measurements.truncated = true;
       if (this.measurements.errors.length < 200) this.measurements.errors.push({ source, message });
     }
   }
 
-  /** Call once the log has ended: flushes the last frame. */
+  /** Call once the log has ended. */
   end(): QcMeasurements {
-    this.#flushLevels();
+    this.measurements.levels.push(...[...this.#levels.values()].sort((a, b) => a.seconds - b.seconds));
     const last = this.measurements.frameTimes.at(-1);
     if (last !== undefined) this.measurements.decodedSeconds = Math.max(this.measurements.decodedSeconds, last);
     return this.measurements;
   }
 
-  #levels(message: string): void {
+  #frame(message: string): void {
     const frame = FRAME.exec(message);
-    if (frame !== null) {
-      this.#flushLevels();
-      const seconds = Number(frame[1]);
-      this.measurements.frameTimes.push(seconds);
-      this.#levelFrame = { seconds, values: new Map() };
-      return;
-    }
-    const kv = KEY_VALUE.exec(message);
-    if (kv !== null && this.#levelFrame !== undefined) this.#levelFrame.values.set(kv[1] as string, Number(kv[2]));
+    if (frame !== null) this.measurements.frameTimes.push(Number(frame[1]));
   }
 
-  #flushLevels(): void {
-    const frame = this.#levelFrame;
-    this.#levelFrame = undefined;
-    if (frame === undefined) return;
-    const v = (key: string) => frame.values.get(`signalstats.${key}`) ?? Number.NaN;
-    const outOfRange = v('BRNG');
-    if (!(outOfRange > 0)) return;
-    this.measurements.levels.push({
-      seconds: frame.seconds,
-      yMin: v('YMIN'),
-      yMax: v('YMAX'),
-      uMin: v('UMIN'),
-      uMax: v('UMAX'),
-      vMin: v('VMIN'),
-      vMax: v('VMAX'),
-      outOfRange,
-    });
+  #level(source: string, message: string): void {
+    const m = BLACKFRAME.exec(message);
+    if (m === null) return;
+    const n = Number(m[1]);
+    const share = Number(m[2]) / 100;
+    let frame = this.#levels.get(n);
+    if (frame === undefined) {
+      frame = { seconds: Number(m[3]), lumaShare: 0, lumaBelowShare: 0, chromaShare: 0 };
+      this.#levels.set(n, frame);
+    }
+    if (source === INSTANCE.lumaOut) frame.lumaShare = share;
+    else if (source === INSTANCE.lumaBelow) frame.lumaBelowShare = share;
+    else frame.chromaShare = Math.max(frame.chromaShare, share);
   }
 
   #black(message: string): void {

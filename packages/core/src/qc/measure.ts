@@ -17,13 +17,16 @@ export interface MeasureOptions extends FfmpegTools {
 export interface MeasureTarget {
   readonly hasVideo: boolean;
   readonly audioTracks: number;
+  /** Bits per sample of the video (legal ranges scale with it; default 8). */
+  readonly bitDepth?: number;
 }
 
 const dB = (db: number) => 10 ** (db / 20);
 
 /**
  * The ffmpeg arguments of the single QC decode: every video analysis chained on the first video
- * stream (blackdetect, freezedetect, scdet, signalstats with its per-frame values printed), and per
+ * stream (blackdetect, freezedetect, scdet, each frame's timestamp printed, and the legal-level
+ * counters: a LUT classifying each sample, blackframe counting per plane), and per
  * audio track ebur128 (true peak, frame log) then silencedetect, each branch ending in a null
  * output. The file is decoded once, whatever the number of checks.
  */
@@ -40,10 +43,30 @@ export function qcGraphArgs(input: string, target: MeasureTarget, policy: QcPoli
     if (policy.freeze !== false)
       video.push(`freezedetect=n=${dB(policy.freeze.noiseDb).toFixed(6)}:d=${policy.freeze.minSeconds}`);
     if (policy.scenes !== false) video.push(`scdet=threshold=${policy.scenes.threshold}`);
-    // Frame times (for gaps and repeats) come from the printed frames, so this branch always runs.
-    video.push('signalstats=stat=brng', `${INSTANCE.levels}=mode=print`);
-    chains.push(`[0:v:0]${video.join(',')}[qcv]`);
-    outputs.push('[qcv]');
+    // Every frame's timestamp (for gaps and repeats): a key added to each frame, then printed.
+    video.push('metadata=mode=add:key=qc.frame:value=1', `${INSTANCE.frames}=mode=print:key=qc.frame`);
+    if (policy.levels === false) {
+      chains.push(`[0:v:0]${video.join(',')}[qcv]`);
+      outputs.push('[qcv]');
+    } else {
+      // Legal levels: a LUT turns each sample into legal (`maxval`, the top of the legal range),
+      // below (0) or above (0.4 × maxval); blackframe then counts, per plane, the share of samples
+      // under a threshold (at 8 bits: legal 235, above 94, below 0; 128 counts both, 50 below).
+      const scale = 2 ** ((target.bitDepth ?? 8) - 8);
+      const lut = (low: number, high: number) =>
+        `'if(between(val,${low * scale},${high * scale}),maxval,if(lt(val,${low * scale}),0,0.4*maxval))'`;
+      const amount = Math.min(100, Math.floor(policy.levels.maxPixelShare * 100) + 1);
+      video.push(`lutyuv=y=${lut(16, 235)}:u=${lut(16, 240)}:v=${lut(16, 240)}`, 'extractplanes=y+u+v[qcy][qcu][qcv]');
+      chains.push(
+        `[0:v:0]${video.join(',')}`,
+        '[qcy]split[qcy1][qcy2]',
+        `[qcy1]${INSTANCE.lumaOut}=amount=${amount}:threshold=128[qcyo]`,
+        `[qcy2]${INSTANCE.lumaBelow}=amount=1:threshold=50[qcyl]`,
+        `[qcu]${INSTANCE.cbOut}=amount=${amount}:threshold=128[qcuo]`,
+        `[qcv]${INSTANCE.crOut}=amount=${amount}:threshold=128[qcvo]`,
+      );
+      outputs.push('[qcyo]', '[qcyl]', '[qcuo]', '[qcvo]');
+    }
   }
   for (let i = 0; i < target.audioTracks; i++) {
     const audio = [`${INSTANCE.loudness(i)}=peak=true:framelog=info`];

@@ -83,7 +83,11 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
   try {
     measurements = await measureMedia(
       path,
-      { hasVideo: technical.video.length > 0, audioTracks: technical.audio.length },
+      {
+        hasVideo: technical.video.length > 0,
+        audioTracks: technical.audio.length,
+        ...(technical.video[0]?.bitDepth ? { bitDepth: technical.video[0].bitDepth } : {}),
+      },
       policy,
       {
         ...tools,
