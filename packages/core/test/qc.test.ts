@@ -228,10 +228,15 @@ describe('runQc', () => {
     expect(r.verdict).toBe('fail');
   }, 60_000);
 
-  it('refuses a bad policy, naming the field', async () => {
+  it('refuses a bad policy naming the field, a missing file, and a path ffmpeg would read as a protocol', async () => {
     const error = await runQc(problems, { policy: { name: 'x', version: 0 } }).catch((e: unknown) => e);
     expect(isFramewiseError(error, 'INVALID_INPUT')).toBe(true);
     expect(String(error)).toMatch(/version/);
+    const missing = await runQc(join(dir, 'nowhere.mov')).catch((e: unknown) => e);
+    expect(isFramewiseError(missing, 'NOT_FOUND')).toBe(true);
+    expect(String(missing)).toContain('nowhere.mov');
+    const protocol = await runQc('concat:a.mov|b.mov').catch((e: unknown) => e);
+    expect(isFramewiseError(protocol, 'INVALID_INPUT')).toBe(true);
   });
 
   it('records findings as annotations on the version, replaces them on a re-run, and stores the report', async () => {

@@ -1,8 +1,10 @@
 import type { AnnotationInput } from '../assets/index.js';
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
-import { isFramewiseError } from '../errors/index.js';
+import { stat } from 'node:fs/promises';
+import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import { type FrameRateInput, TimeRange } from '../time/index.js';
+import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
 import { evaluateQc } from './evaluate.js';
 import type { QcMeasurements } from './log-parser.js';
@@ -49,8 +51,9 @@ const EMPTY: QcMeasurements = {
  * annotations on the catalog version (replacing those of an earlier run of the same policy) and
  * the report in a store. A file ffmpeg cannot read at all gives a failing report, not an error.
  *
- * @throws `INVALID_INPUT` for a bad policy or order (naming the field) or a path that is not a file
- * path; `INVALID_CONFIG` when ffmpeg is missing; `CANCELLED` when aborted.
+ * @throws `INVALID_INPUT` for a bad policy or order (naming the field) or a path that could be read
+ * as an ffmpeg option or protocol; `NOT_FOUND` when the file does not exist; `INVALID_CONFIG` when
+ * ffmpeg is missing; `CANCELLED` when aborted.
  */
 export async function runQc(path: string, options: RunQcOptions = {}): Promise<QcReport> {
   const policy = parseInput(QcPolicySchema, options.policy ?? BROADCAST_EBU_R128, 'QC policy');
@@ -68,6 +71,15 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
+  try {
+    await stat(safeMediaPath(path));
+  } catch (error) {
+    if (isFramewiseError(error)) throw error;
+    throw new FramewiseError('NOT_FOUND', `QC input ${JSON.stringify(path)} does not exist or cannot be read`, {
+      cause: error,
+      details: { path },
+    });
+  }
   let probed: ProbeResult;
   let report: QcReport;
   try {
