@@ -1,6 +1,6 @@
+import { stat } from 'node:fs/promises';
 import type { AnnotationInput } from '../assets/index.js';
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
-import { stat } from 'node:fs/promises';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import { type FrameRateInput, TimeRange } from '../time/index.js';
