@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffmpegGenerate } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { correctLoudness, EBU_R128, isFramewiseError, planLoudnessCorrection, runQc } from '../src/index.js';
+import {
+  correctLoudness,
+  EBU_R128,
+  isFramewiseError,
+  loudnessOnlyPolicy,
+  planLoudnessCorrection,
+  runQc,
+} from '../src/index.js';
 
 let dir = '';
 beforeAll(() => {
@@ -13,16 +20,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const loudnessOnly = {
-  name: 'loudness',
-  version: 1,
-  integrity: false,
-  levels: false,
-  black: false,
-  freeze: false,
-  silence: false,
-  scenes: false,
-} as const;
+const loudnessOnly = loudnessOnlyPolicy(EBU_R128);
 
 /** A 10 s clip with video and one stereo PCM track shaped by an aevalsrc expression. */
 function clip(name: string, expression: string): Promise<string> {

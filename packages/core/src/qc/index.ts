@@ -32,6 +32,7 @@ export {
   type LoudnessTarget,
   type LoudnessTargetInput,
   LoudnessTargetSchema,
+  loudnessOnlyPolicy,
   type QcPolicy,
   type QcPolicyInput,
   QcPolicySchema,

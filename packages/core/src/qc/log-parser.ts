@@ -75,9 +75,9 @@ const BLACKFRAME = /^frame:(\d+) pblack:(\d+) pts:-?\d+ t:(-?[\d.]+)/;
 const EBUR128_FRAME = /^t:\s*([\d.]+)\s+TARGET:.*?M:\s*(-?[\d.]+|-inf)\s+S:\s*(-?[\d.]+|-inf)/;
 const QC_FILTERS = new Set(['blackdetect', 'freezedetect', 'scdet', 'silencedetect']);
 
-/** Parses the log line by line; read the result from {@link QcLogParser.measurements}. */
-export class QcLogParser {
-  readonly measurements: QcMeasurements = {
+/** Measurements of nothing yet (or of a file that could not be decoded). */
+export function emptyMeasurements(): QcMeasurements {
+  return {
     frameTimes: [],
     black: [],
     freeze: [],
@@ -88,6 +88,11 @@ export class QcLogParser {
     truncated: false,
     decodedSeconds: 0,
   };
+}
+
+/** Parses the log line by line; read the result from {@link QcLogParser.measurements}. */
+export class QcLogParser {
+  readonly measurements: QcMeasurements = emptyMeasurements();
   /** Frames with out-of-range pixels, by frame number, as the blackframe instances report them. */
   readonly #levels = new Map<number, FrameLevels>();
   /** The ebur128 instance whose multi-line summary is being read. */

@@ -4,7 +4,7 @@ import { parseInput } from '../support/index.js';
 import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
 import { type FfmpegTools, runFfmpeg } from '../transcode/ffmpeg/runner.js';
-import { type LoudnessTargetInput, LoudnessTargetSchema } from './policy.js';
+import { type LoudnessTargetInput, LoudnessTargetSchema, loudnessOnlyPolicy } from './policy.js';
 import type { QcReport, QcTrackLoudness } from './report.js';
 import { runQc } from './run.js';
 
@@ -192,17 +192,7 @@ export async function correctLoudness(
   await rename(partial, output);
   const after = await runQc(output, {
     ...tools,
-    policy: {
-      name: `loudness-${target.name}`.replace(/[^\w.-]+/g, '-'),
-      version: 1,
-      integrity: false,
-      levels: false,
-      black: false,
-      freeze: false,
-      silence: false,
-      scenes: false,
-      loudness: plan.target,
-    },
+    policy: loudnessOnlyPolicy(plan.target),
   });
   return { output, plan, after };
 }

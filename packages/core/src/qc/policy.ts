@@ -140,3 +140,18 @@ export const STREAMING_POLICY: QcPolicyInput = {
   loudness: STREAMING_MINUS_14,
   levels: { severity: 'warn' },
 };
+
+/** A policy that checks loudness only, against one target (for re-measuring a corrected file). */
+export function loudnessOnlyPolicy(target: LoudnessTargetInput): QcPolicyInput {
+  return {
+    name: `loudness-${target.name}`.replace(/[^\w.-]+/g, '-'),
+    version: 1,
+    integrity: false,
+    levels: false,
+    black: false,
+    freeze: false,
+    silence: false,
+    scenes: false,
+    loudness: target,
+  };
+}

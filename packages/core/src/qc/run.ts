@@ -7,7 +7,7 @@ import { type FrameRateInput, TimeRange } from '../time/index.js';
 import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
 import { evaluateQc } from './evaluate.js';
-import type { QcMeasurements } from './log-parser.js';
+import { emptyMeasurements, type QcMeasurements } from './log-parser.js';
 import { type MeasureOptions, measureMedia } from './measure.js';
 import { type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
 import { BROADCAST_EBU_R128, type QcPolicyInput, QcPolicySchema } from './policy.js';
@@ -32,18 +32,6 @@ export interface RunQcOptions extends MeasureOptions {
   };
   readonly now?: Date;
 }
-
-const EMPTY: QcMeasurements = {
-  frameTimes: [],
-  black: [],
-  freeze: [],
-  scenes: [],
-  levels: [],
-  audio: [],
-  errors: [],
-  truncated: false,
-  decodedSeconds: 0,
-};
 
 /**
  * QC one file: probe it, decode it once measuring everything the policy checks, judge the
@@ -129,7 +117,7 @@ function unreadable(
   why: string,
   technical: Parameters<typeof evaluateQc>[0]['technical'] = { container: 'unknown', video: [], audio: [] },
 ): QcReport {
-  const base = evaluateQc({ ...common, technical, measurements: EMPTY });
+  const base = evaluateQc({ ...common, technical, measurements: emptyMeasurements() });
   const finding = {
     rule: 'integrity.unreadable',
     severity: 'fail' as const,
