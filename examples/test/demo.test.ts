@@ -82,6 +82,16 @@ describe('pnpm demo', () => {
     expect(stdout).toContain(
       'master needed within 8 h: restore from vault-tape by emergency-courier (4 h, cost 400.00)',
     );
+    // Fixity: every copy audited; a flipped bit found, placement violated, repaired explicitly.
+    expect(stdout).toContain('fixity audit: 15 copies read, 15 verified; coverage 100 % within 90 days');
+    expect(stdout).toMatch(
+      /fixity finding: master at vault-tape is corrupt \(sha256 [0-9a-f]{12}…, expected [0-9a-f]{12}…\)/,
+    );
+    expect(stdout).toContain('failed its fixity check; repair it from a verified copy');
+    expect(stdout).toContain(
+      'repaired the vault copy from studio-object (explicit action, source verified first): verified',
+    );
+    expect(stdout).toContain('placement proven again: every rule met');
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

@@ -6,15 +6,22 @@
  * The demo's locations are directories on this machine; their declared tier, media and site are
  * what a deployment would declare for its disk array, object store and tape vault.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
 import {
   createObjectStorage,
   createPlacementChecker,
   type FileCopyInput,
+  type FileIdentity,
+  type FixityResult,
   type ObjectStorage,
+  type PlacementChecker,
   type PlacementReport,
+  type PlacementSubject,
   planRestore,
+  repairCopy,
+  runFixityAudit,
   type StorageLocationInput,
   threeTwoOne,
 } from '@framewise/core';
@@ -150,5 +157,61 @@ export async function runArchiveStep(
       );
     }
   }
+  await runFixityStep(dataDir, assetId, checker, asset, files, copies, (id) =>
+    id === 'studio-disk' ? primary : targets.get(id),
+  );
   for (const target of targets.values()) await target.close();
+}
+
+/**
+ * Fixity: audit every copy (oldest check first), then a byte flipped on the vault's disk behind the
+ * storage's back: the next audit finds it, placement loses its offsite copy, and an explicit repair
+ * from a verified copy restores it.
+ */
+async function runFixityStep(
+  dataDir: string,
+  assetId: string,
+  checker: PlacementChecker,
+  asset: PlacementSubject['asset'],
+  files: FileIdentity[],
+  copies: FileCopyInput[],
+  storages: (locationId: string) => ObjectStorage | undefined,
+): Promise<void> {
+  const identity = (fileKey: string) => files.find((f) => f.fileKey === fileKey) as FileIdentity;
+  const targets = () => copies.map((copy) => ({ copy, identity: identity(copy.fileKey), assetId }));
+  const update = (r: FixityResult) => {
+    const at = copies.findIndex((c) => c.fileKey === r.copy.fileKey && c.locationId === r.copy.locationId);
+    copies[at] = r.copy;
+  };
+  const first = await runFixityAudit(targets(), storages, { coverageDays: 90, onChecked: update });
+  note(
+    `fixity audit: ${first.checked.length} copies read, ${first.checked.filter((r) => r.outcome === 'verified').length} verified; coverage ${(first.coverage.share * 100).toFixed(0)} % within 90 days`,
+  );
+  const vault = copies.find((c) => c.fileKey === 'master' && c.locationId === 'vault-tape') as FileCopyInput;
+  const path = join(dataDir, 'storage-vault', vault.key);
+  const bytes = readFileSync(path);
+  bytes[Math.floor(bytes.length / 2)] = (bytes[Math.floor(bytes.length / 2)] as number) ^ 0x01;
+  writeFileSync(path, bytes);
+  note(`(one bit flipped in the vault's copy of the master, on disk, behind the storage's back)`);
+  const second = await runFixityAudit(targets(), storages, { coverageDays: 90, onChecked: update });
+  for (const f of second.findings)
+    note(
+      `fixity finding: ${f.copy.fileKey} at ${f.copy.locationId} is ${f.outcome} (sha256 ${f.actual?.sha256.slice(0, 12)}…, expected ${f.expected.sha256.slice(0, 12)}…)`,
+    );
+  const broken = checker.check({ asset, files, copies });
+  note(`placement now: ${broken.violations.length} violation(s): ${broken.violations[0]?.message ?? '-'}`);
+  const source = copies.find(
+    (c) => c.fileKey === 'master' && c.locationId === 'studio-object' && c.status === 'verified',
+  );
+  if (source === undefined) return;
+  const repaired = await repairCopy(vault, source, identity('master'), storages);
+  update({ copy: repaired, outcome: 'verified', expected: identity('master') });
+  note(
+    `repaired the vault copy from ${source.locationId} (explicit action, source verified first): ${repaired.status}`,
+  );
+  note(
+    checker.check({ asset, files, copies }).compliant
+      ? 'placement proven again: every rule met'
+      : 'placement still violated',
+  );
 }

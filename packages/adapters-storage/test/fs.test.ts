@@ -1,7 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createObjectStorage, isFramewiseError } from '@framewise/core';
+import { createObjectStorage, isFramewiseError, runFixityAudit } from '@framewise/core';
 import { objectStorageConformance } from '@framewise/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFsStorage } from '../src/fs/index.js';
@@ -53,5 +62,32 @@ describe('filesystem storage', () => {
 
   it('refuses bad options readably', () => {
     expect(() => createFsStorage({ root: '' })).toThrow(/Filesystem storage options is invalid: root/);
+  });
+});
+
+describe('fixity on the filesystem', () => {
+  it('finds a byte flipped on disk behind the storage’s back', async () => {
+    const root = join(base, 'fixity');
+    const storage = createObjectStorage(createFsStorage({ root }));
+    const body = Buffer.alloc(256 * 1024, 7);
+    const stored = await storage.put('masters/low-tide-101.mxf', body);
+    const copy = {
+      fileKey: 'master',
+      locationId: 'studio-disk',
+      key: stored.key,
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      status: 'verified' as const,
+    };
+    const identity = { fileKey: 'master', sizeBytes: stored.sizeBytes, sha256: stored.sha256 };
+    const clean = await runFixityAudit([{ copy, identity }], () => storage, { coverageDays: 30 });
+    expect(clean.checked[0]?.outcome).toBe('verified');
+
+    const path = join(root, 'masters', 'low-tide-101.mxf');
+    const bytes = readFileSync(path);
+    bytes[200_000] = (bytes[200_000] as number) ^ 0x80;
+    writeFileSync(path, bytes);
+    const audit = await runFixityAudit([{ copy, identity }], () => storage, { coverageDays: 30 });
+    expect(audit.findings.map((f) => [f.outcome, f.copy.status])).toEqual([['corrupt', 'corrupt']]);
   });
 });

@@ -24,6 +24,8 @@ export const FileCopySchema = z.object({
   status: CopyStatusSchema,
   /** When the copy was last read back and its digest matched, ISO 8601. */
   verifiedAt: InstantSchema.optional(),
+  /** When a fixity audit last read the copy, whatever it found, ISO 8601 (coverage is measured on it). */
+  checkedAt: InstantSchema.optional(),
 });
 /** A file copy as callers give it. */
 export type FileCopyInput = z.input<typeof FileCopySchema>;

@@ -24,6 +24,16 @@ export {
   FileIdentitySchema,
 } from './file-copy.js';
 export {
+  type FixityAuditOptions,
+  type FixityAuditReport,
+  type FixityResult,
+  type FixityTarget,
+  fixityOrder,
+  type RepairOptions,
+  repairCopy,
+  runFixityAudit,
+} from './fixity-audit.js';
+export {
   type RestoreOption,
   RestoreOptionSchema,
   type StorageCost,

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createCatalog, createMemoryCatalogStore } from '../catalog/index.js';
+import { isFramewiseError } from '../errors/index.js';
+import { createMemoryStorage, createObjectStorage, type ObjectStorage } from '../storage/index.js';
+import { type FileCopyInput, type FileIdentity, type FixityResult, repairCopy, runFixityAudit } from './index.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const DAY = 86_400_000;
+
+/** Three files, each with copies at two locations, all last checked `daysAgo` days before `now`. */
+async function library(daysAgo: number[]) {
+  const now = new Date('2027-03-01T00:00:00Z');
+  const stores = new Map<string, ObjectStorage>([
+    ['disk', createObjectStorage(createMemoryStorage())],
+    ['object', createObjectStorage(createMemoryStorage())],
+  ]);
+  const identities = new Map<string, FileIdentity>();
+  const copies: FileCopyInput[] = [];
+  let i = 0;
+  for (const name of ['master', 'proxy', 'audio']) {
+    const body = Buffer.from(`${name} essence `.repeat(1000));
+    identities.set(name, { fileKey: name, sizeBytes: body.length, sha256: sha256(body) });
+    for (const [locationId, storage] of stores) {
+      await storage.put(`${name}.mxf`, body);
+      const checkedAt = new Date(now.getTime() - (daysAgo[i++ % daysAgo.length] as number) * DAY).toISOString();
+      copies.push({
+        fileKey: name,
+        locationId,
+        key: `${name}.mxf`,
+        sizeBytes: body.length,
+        sha256: sha256(body),
+        status: 'verified',
+        verifiedAt: checkedAt,
+        checkedAt,
+      });
+    }
+  }
+  const targets = () =>
+    copies.map((copy) => ({ copy, identity: identities.get(copy.fileKey) as FileIdentity, assetId: 'low-tide-101' }));
+  return { now, stores, copies, identities, targets, storages: (id: string) => stores.get(id) };
+}
+
+describe('runFixityAudit', () => {
+  it('checks the copies checked longest ago first, within a budget, and reports coverage against the target', async () => {
+    const lib = await library([100, 10, 95, 5, 80, 1]);
+    const report = await runFixityAudit(lib.targets(), lib.storages, { coverageDays: 90, now: lib.now, maxCopies: 2 });
+    expect(report.checked.map((r) => [r.copy.fileKey, r.copy.locationId, r.outcome])).toEqual([
+      ['master', 'disk', 'verified'],
+      ['proxy', 'disk', 'verified'],
+    ]);
+    expect(report.remaining).toBe(4);
+    expect(report.coverage).toMatchObject({ copies: 6, withinWindow: 6, share: 1, met: true });
+    expect(report.checked[0]?.copy.checkedAt).toBe(lib.now.toISOString());
+    const strict = await runFixityAudit(lib.targets(), lib.storages, { coverageDays: 7, now: lib.now, maxCopies: 0 });
+    expect(strict.coverage).toMatchObject({ withinWindow: 2, met: false });
+  });
+
+  it('finds a flipped byte and a missing copy as findings and audit events, and never repairs them itself', async () => {
+    const lib = await library([30]);
+    const catalog = createCatalog({ store: createMemoryCatalogStore() });
+    const admin = { id: 'archivist', global: 'admin' as const };
+    await catalog.createAsset(admin, {
+      id: 'low-tide-101',
+      project: 'drama',
+      kind: 'episode',
+      titles: [{ language: 'en', value: 'Low Tide' }],
+    });
+    const object = lib.stores.get('object') as ObjectStorage;
+    const bytes = Buffer.from(await object.read('proxy.mxf'));
+    bytes[100] = (bytes[100] as number) ^ 0x01;
+    await object.put('proxy.mxf', bytes);
+    await object.delete('audio.mxf');
+    const report = await runFixityAudit(lib.targets(), lib.storages, {
+      coverageDays: 90,
+      now: lib.now,
+      record: { catalog, actor: admin },
+    });
+    expect(report.findings.map((f) => [f.copy.fileKey, f.copy.locationId, f.outcome, f.copy.status])).toEqual([
+      ['proxy', 'object', 'corrupt', 'corrupt'],
+      ['audio', 'object', 'missing', 'missing'],
+    ]);
+    const corrupt = report.findings[0] as FixityResult;
+    expect(corrupt.actual?.sha256).not.toBe(corrupt.expected.sha256);
+    const events = (await catalog.readAudit(admin)).filter((e) => e.action.startsWith('fixity.'));
+    expect(events.map((e) => e.action)).toEqual(['fixity.mismatch', 'fixity.missing']);
+    // Still corrupt on disk: the audit reports, it does not repair.
+    expect(sha256(await object.read('proxy.mxf'))).not.toBe(lib.identities.get('proxy')?.sha256);
+
+    const source = lib.copies.find((c) => c.fileKey === 'proxy' && c.locationId === 'disk') as FileCopyInput;
+    const repaired = await repairCopy(corrupt.copy, source, lib.identities.get('proxy') as FileIdentity, lib.storages, {
+      now: lib.now,
+      record: { catalog, actor: admin, assetId: 'low-tide-101' },
+    });
+    expect(repaired).toMatchObject({ status: 'verified', sha256: lib.identities.get('proxy')?.sha256 });
+    expect(sha256(await object.read('proxy.mxf'))).toBe(lib.identities.get('proxy')?.sha256);
+    expect((await catalog.readAudit(admin)).at(-1)?.action).toBe('fixity.repair');
+
+    // A corrupt source is refused: repairs only ever copy bytes that match the file.
+    await object.put('proxy.mxf', bytes);
+    const refused = await repairCopy(
+      source,
+      corrupt.copy,
+      lib.identities.get('proxy') as FileIdentity,
+      lib.storages,
+    ).catch((e: unknown) => e);
+    expect(isFramewiseError(refused, 'INTEGRITY')).toBe(true);
+    const disk = lib.stores.get('disk') as ObjectStorage;
+    expect(sha256(await disk.read('proxy.mxf'))).toBe(lib.identities.get('proxy')?.sha256);
+  });
+
+  it('resumes: an interrupted run keeps what it checked, and the next run checks the rest', async () => {
+    const lib = await library([50]);
+    const state = new Map(lib.copies.map((c) => [`${c.fileKey}@${c.locationId}`, c]));
+    const controller = new AbortController();
+    let seen = 0;
+    const first = await runFixityAudit(lib.targets(), lib.storages, {
+      coverageDays: 30,
+      now: lib.now,
+      concurrency: 1,
+      signal: controller.signal,
+      onChecked: (r) => {
+        state.set(`${r.copy.fileKey}@${r.copy.locationId}`, r.copy);
+        if (++seen === 2) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(isFramewiseError(first, 'CANCELLED')).toBe(true);
+    const next = await runFixityAudit(
+      [...state.values()].map((copy) => ({ copy, identity: lib.identities.get(copy.fileKey) as FileIdentity })),
+      lib.storages,
+      { coverageDays: 30, now: new Date(lib.now.getTime() + 60_000), maxCopies: 4 },
+    );
+    expect(next.checked.map((r) => `${r.copy.fileKey}@${r.copy.locationId}`)).toEqual([
+      'proxy@disk',
+      'proxy@object',
+      'audio@disk',
+      'audio@object',
+    ]);
+    expect(next.coverage.met).toBe(true);
+  });
+
+  it('refuses a bad coverage target and a malformed copy, naming them', async () => {
+    const lib = await library([1]);
+    const zero = await runFixityAudit(lib.targets(), lib.storages, { coverageDays: 0 }).catch((e: unknown) => e);
+    expect(isFramewiseError(zero, 'INVALID_INPUT')).toBe(true);
+    const bad = await runFixityAudit(
+      [
+        {
+          copy: { ...(lib.copies[0] as FileCopyInput), sha256: 'nope' },
+          identity: lib.identities.get('master') as FileIdentity,
+        },
+      ],
+      lib.storages,
+      { coverageDays: 30 },
+    ).catch((e: unknown) => e);
+    expect(isFramewiseError(bad, 'INVALID_INPUT')).toBe(true);
+    expect(String(bad)).toContain('master');
+  });
+});
