@@ -76,6 +76,12 @@ describe('pnpm demo', () => {
     // Archive: one copy violates 3-2-1; after verified copies to the object store and vault it is proven.
     expect(stdout).toContain('violation: master: 1 verified copy, rule "3-2-1" requires 3');
     expect(stdout).toContain('violation: master: 0 verified copies away from site "studio", rule "3-2-1" requires 1');
+    expect(stdout).toMatch(
+      /reconcile plan \(dry run\): 8 actions, [\d.]+ MB to copy, storage bill \+[\d.]+ per month; placement after: proven/,
+    );
+    expect(stdout).toContain(
+      '8 archive jobs done: copies read back and verified on the object store and the offsite vault',
+    );
     expect(stdout).toMatch(/master\s+3\s+disk\+object\+tape\s+studio\+vault\s+3-2-1/);
     expect(stdout).toContain('placement proven: every rule met');
     expect(stdout).toContain('master needed within 48 h: restore from vault-tape by next-courier (20 h, cost 40.00)');

@@ -10,8 +10,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
 import {
+  archiveJobs,
+  createInProcessBackend,
   createObjectStorage,
   createPlacementChecker,
+  type FileCopy,
   type FileCopyInput,
   type FileIdentity,
   type FixityResult,
@@ -19,6 +22,7 @@ import {
   type PlacementChecker,
   type PlacementReport,
   type PlacementSubject,
+  planReconcile,
   planRestore,
   repairCopy,
   runFixityAudit,
@@ -110,34 +114,32 @@ export async function runArchiveStep(
   note('after ingest: one copy of everything on the studio SAN');
   printReport(checker.check({ asset, files, copies }));
 
-  // Make the missing copies: the master to the object store and the tape vault, renditions to the
-  // object store; each copy is streamed, hashed on the way in, and read back before it counts.
+  // The reconciler plans the missing copies (a dry run), then they run as `archive` jobs through the
+  // QueueBackend port: each streamed, hashed on the way in, and read back before it counts.
   const targets = new Map<string, ObjectStorage>([
     ['studio-object', createObjectStorage(createFsStorage({ root: join(dataDir, 'storage-object') }))],
     ['vault-tape', createObjectStorage(createFsStorage({ root: join(dataDir, 'storage-vault') }))],
   ]);
-  let bytes = 0;
-  for (const file of stored) {
-    const to = file.fileKey === 'master' ? ['studio-object', 'vault-tape'] : ['studio-object'];
-    for (const locationId of to) {
-      const target = targets.get(locationId) as ObjectStorage;
-      await target.put(file.key, await primary.get(file.key), {
-        expected: { sha256: file.sha256, sizeBytes: file.sizeBytes },
-      });
-      const readBack = await target.digest(file.key);
-      bytes += file.sizeBytes;
-      copies.push({
-        fileKey: file.fileKey,
-        locationId,
-        key: file.key,
-        sizeBytes: readBack.sizeBytes,
-        sha256: readBack.sha256,
-        status: readBack.sha256 === file.sha256 ? 'verified' : 'corrupt',
-        verifiedAt: new Date().toISOString(),
-      });
-    }
-  }
-  note(`copied and read back ${(bytes / 1e6).toFixed(1)} MB to the object store and the offsite vault`);
+  const storages = (id: string) => (id === 'studio-disk' ? primary : targets.get(id));
+  const plan = planReconcile(checker, { asset, files, copies });
+  note(
+    `reconcile plan (dry run): ${plan.actions.length} actions, ${(plan.bytesToCopy / 1e6).toFixed(1)} MB to copy, storage bill ${plan.monthlyCostChange >= 0 ? '+' : ''}${plan.monthlyCostChange.toFixed(4)} per month; placement after: ${plan.after.compliant ? 'proven' : `${plan.after.violations.length} violations`}`,
+  );
+  table(
+    ['action', 'file', 'from', 'to'],
+    plan.actions.map((a) => [
+      a.kind,
+      a.fileKey,
+      'from' in a ? a.from.locationId : '',
+      'to' in a ? a.to.locationId : a.at.locationId,
+    ]),
+  );
+  const queue = createInProcessBackend({ definitions: archiveJobs(storages), resources: { io: 2 } });
+  const submitted = await Promise.all(plan.actions.map((action) => queue.submit('archive', action)));
+  const made = await Promise.all(submitted.map(({ id }) => queue.result<FileCopy | null>(id)));
+  await queue.close({ drain: true });
+  for (const copy of made) if (copy) copies.push(copy);
+  note(`${made.length} archive jobs done: copies read back and verified on the object store and the offsite vault`);
   printReport(checker.check({ asset, files, copies }));
 
   // Disaster recovery: with the studio lost, bring the master back from the vault in time.

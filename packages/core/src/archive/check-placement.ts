@@ -88,6 +88,8 @@ export interface PlacementChecker {
   readonly locations: ReadonlyMap<string, StorageLocation>;
   /** Prove the policy for one asset, or list each violation. `now` defaults to the current time. */
   check(subject: PlacementSubject, now?: Date): PlacementReport;
+  /** The rules that cover one file of an asset (in scope for the asset, matching the file key). */
+  rulesFor(asset: PlacementSubject['asset'], fileKey: string): PlacementRule[];
 }
 
 /**
@@ -126,6 +128,7 @@ export function createPlacementChecker(
     policy,
     locations,
     check: (subject, now = new Date()) => checkSubject(policy, locations, subject, now),
+    rulesFor: (asset, fileKey) => policy.rules.filter((r) => inScope(r, asset) && covers(r, fileKey)),
   };
 }
 

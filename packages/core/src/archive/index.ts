@@ -57,4 +57,17 @@ export {
   PlacementScopeSchema,
   threeTwoOne,
 } from './placement-rules.js';
+export {
+  planReconcile,
+  type ReconcileAction,
+  ReconcileActionSchema,
+  type ReconcilePlan,
+} from './plan-reconcile.js';
 export { planRestore, type RestoreCandidate, type RestorePlan } from './plan-restore.js';
+export {
+  archiveJobs,
+  executeReconcileAction,
+  executeReconcilePlan,
+  type ReconcileOutcome,
+  type ReconcileRunOptions,
+} from './run-reconcile.js';

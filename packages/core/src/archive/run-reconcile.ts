@@ -1,0 +1,193 @@
+import type { Catalog, PrincipalInput } from '../catalog/index.js';
+import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import type { JobDefinitions } from '../scheduler/index.js';
+import type { ObjectStorage } from '../storage/index.js';
+import type { FileCopy } from './file-copy.js';
+import { repairCopy } from './fixity-audit.js';
+import { type ReconcileAction, ReconcileActionSchema, type ReconcilePlan } from './plan-reconcile.js';
+
+/** How one action went. */
+export interface ReconcileOutcome {
+  readonly action: ReconcileAction;
+  /** `refused`: a delete none of whose kept copies read back verified (it could have been the last). */
+  readonly outcome: 'done' | 'refused' | 'failed';
+  /** The copy as it now is (copies, repairs, verifications). */
+  readonly copy?: FileCopy;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** Options of {@link executeReconcileAction} and {@link executeReconcilePlan}. */
+export interface ReconcileRunOptions {
+  readonly signal?: AbortSignal;
+  readonly now?: Date;
+  /** Record each action as an `archive.copy` / `archive.repair` / `archive.verify` / `archive.delete` audit event. */
+  readonly record?: { readonly catalog: Catalog; readonly actor: PrincipalInput };
+}
+
+type Storages = (locationId: string) => ObjectStorage | undefined;
+
+function storageOf(storages: Storages, locationId: string): ObjectStorage {
+  const storage = storages(locationId);
+  if (storage === undefined)
+    throw new FramewiseError('NOT_FOUND', `No storage for location "${locationId}"`, { details: { locationId } });
+  return storage;
+}
+
+async function run(
+  action: ReconcileAction,
+  storages: Storages,
+  options: ReconcileRunOptions,
+): Promise<FileCopy | undefined> {
+  const nowIso = (options.now ?? new Date()).toISOString();
+  const identity = { fileKey: action.fileKey, sizeBytes: action.sizeBytes, sha256: action.sha256 };
+  const copyAt = (locationId: string, key: string, status: FileCopy['status']): FileCopy => ({
+    fileKey: action.fileKey,
+    locationId,
+    key,
+    sizeBytes: action.sizeBytes,
+    sha256: action.sha256,
+    status,
+  });
+  switch (action.kind) {
+    case 'copy': {
+      const from = storageOf(storages, action.from.locationId);
+      const to = storageOf(storages, action.to.locationId);
+      if (from === to && action.from.key !== action.to.key) await from.copy(action.from.key, action.to.key);
+      else
+        await to.put(action.to.key, await from.get(action.from.key, options.signal ? { signal: options.signal } : {}), {
+          expected: { sha256: action.sha256, sizeBytes: action.sizeBytes },
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      const readBack = await to.digest(action.to.key, options.signal);
+      if (readBack.sha256 !== action.sha256 || readBack.sizeBytes !== action.sizeBytes)
+        throw new FramewiseError(
+          'INTEGRITY',
+          `Copy of "${action.fileKey}" to "${action.to.locationId}" read back with another digest`,
+          {
+            details: { locationId: action.to.locationId, key: action.to.key },
+          },
+        );
+      return { ...copyAt(action.to.locationId, action.to.key, 'verified'), verifiedAt: nowIso, checkedAt: nowIso };
+    }
+    case 'repair':
+      return repairCopy(
+        copyAt(action.to.locationId, action.to.key, 'corrupt'),
+        copyAt(action.from.locationId, action.from.key, 'verified'),
+        identity,
+        storages,
+        { ...(options.signal ? { signal: options.signal } : {}), ...(options.now ? { now: options.now } : {}) },
+      );
+    case 'verify': {
+      const digest = await storageOf(storages, action.at.locationId).digest(action.at.key, options.signal);
+      const ok = digest.sha256 === action.sha256 && digest.sizeBytes === action.sizeBytes;
+      return {
+        ...copyAt(action.at.locationId, action.at.key, ok ? 'verified' : 'corrupt'),
+        ...(ok ? { verifiedAt: nowIso } : {}),
+        checkedAt: nowIso,
+      };
+    }
+    case 'delete': {
+      // Never the last verified copy: some kept copy must read back matching now, not as recorded.
+      let kept = false;
+      for (const keep of action.keep) {
+        try {
+          const digest = await storageOf(storages, keep.locationId).digest(keep.key, options.signal);
+          if (digest.sha256 === action.sha256 && digest.sizeBytes === action.sizeBytes) {
+            kept = true;
+            break;
+          }
+        } catch (error) {
+          if (isFramewiseError(error, 'CANCELLED')) throw error;
+        }
+      }
+      if (!kept)
+        throw new FramewiseError(
+          'CONFLICT',
+          `Refused to delete "${action.fileKey}" at "${action.at.locationId}": none of the copies to keep read back verified, so it could be the last`,
+          { details: { locationId: action.at.locationId, key: action.at.key } },
+        );
+      await storageOf(storages, action.at.locationId).delete(action.at.key);
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Carry out one reconcile action: a copy (server-side when both locations are served by the same
+ * storage, else streamed with the expected checksums) read back before it counts; a repair from a
+ * verified source; a verification; or a delete, refused unless one of the copies to keep reads back
+ * verified at that moment.
+ */
+export async function executeReconcileAction(
+  action: ReconcileAction,
+  storages: Storages,
+  options: ReconcileRunOptions = {},
+): Promise<ReconcileOutcome> {
+  try {
+    const copy = await run(action, storages, options);
+    if (options.record)
+      await options.record.catalog.recordEvent(options.record.actor, {
+        assetId: action.assetId,
+        action: `archive.${action.kind}`,
+        details: {
+          fileKey: action.fileKey,
+          ...('to' in action ? { to: action.to, from: action.from } : { at: action.at }),
+          reason: action.reason,
+        },
+      });
+    return { action, outcome: 'done', ...(copy ? { copy } : {}) };
+  } catch (raw) {
+    if (isFramewiseError(raw, 'CANCELLED')) throw raw;
+    const error = isFramewiseError(raw) ? raw : new FramewiseError('INTERNAL', String((raw as Error)?.message ?? raw));
+    return {
+      action,
+      outcome: error.code === 'CONFLICT' && action.kind === 'delete' ? 'refused' : 'failed',
+      error: { code: error.code, message: error.message },
+    };
+  }
+}
+
+/**
+ * Execute a plan in order (copies, repairs and verifications, then deletes), reporting each
+ * outcome; a failed step does not stop the others, and a delete whose kept copies did not come
+ * through is refused.
+ */
+export async function executeReconcilePlan(
+  plan: ReconcilePlan,
+  storages: Storages,
+  options: ReconcileRunOptions & { readonly onOutcome?: (outcome: ReconcileOutcome) => Promise<void> | void } = {},
+): Promise<ReconcileOutcome[]> {
+  const outcomes: ReconcileOutcome[] = [];
+  for (const action of plan.actions) {
+    const outcome = await executeReconcileAction(action, storages, options);
+    outcomes.push(outcome);
+    await options.onOutcome?.(outcome);
+  }
+  return outcomes;
+}
+
+/**
+ * The `archive` job kind, running one reconcile action per job, for any queue backend (in
+ * process or BullMQ workers): submit a plan's copies, repairs and verifications, wait for them,
+ * then its deletes. A refused or failed action fails its job with the action's error code.
+ */
+export function archiveJobs(storages: Storages, options: Omit<ReconcileRunOptions, 'signal'> = {}): JobDefinitions {
+  return {
+    archive: {
+      input: ReconcileActionSchema,
+      resources: { io: 1 },
+      handler: async (action: ReconcileAction, { signal }) => {
+        const outcome = await executeReconcileAction(action, storages, { ...options, signal });
+        if (outcome.outcome !== 'done')
+          throw new FramewiseError(
+            (outcome.error?.code ?? 'INTERNAL') as never,
+            outcome.error?.message ?? 'archive action failed',
+            {
+              details: { kind: action.kind, fileKey: action.fileKey },
+            },
+          );
+        return outcome.copy ?? null;
+      },
+    },
+  };
+}
