@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { fs: 'src/fs/index.ts', postgres: 'src/postgres/index.ts', pglite: 'src/pglite/index.ts' },
+  entry: { fs: 'src/fs/index.ts', s3: 'src/s3/index.ts', postgres: 'src/postgres/index.ts', pglite: 'src/pglite/index.ts' },
   format: ['esm'],
   target: 'node20',
   dts: true,
@@ -9,5 +9,5 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   removeNodeProtocol: false,
-  external: ['@framewise/core', 'pg', '@electric-sql/pglite', 'zod'],
+  external: ['@framewise/core', 'pg', '@electric-sql/pglite', 'zod', /^@aws-sdk\//],
 });

@@ -2,3 +2,4 @@ export { ffmpegGenerate, h264WithTwoAudioTracks, hevcHdr10, mxfOp1a, proresDropF
 export { type PostgresServer, startPostgres } from './postgres.js';
 export { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
 export { type RedisServer, startRedis } from './redis.js';
+export { type S3rverServer, startS3rver } from './s3rver.js';

@@ -1,0 +1,113 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createObjectStorage } from '@framewise/core';
+import { objectStorageConformance } from '@framewise/core/testing';
+import { type S3rverServer, startS3rver } from '@framewise/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileUploadStateStore, createS3Storage } from '../src/s3/index.js';
+
+const bin = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+let conformanceServer: S3rverServer | undefined;
+objectStorageConformance('s3 (s3rver)', {
+  async create() {
+    conformanceServer = await startS3rver(bin);
+    return createS3Storage({
+      bucket: conformanceServer.bucket,
+      endpoint: conformanceServer.endpoint,
+      forcePathStyle: true,
+      credentials,
+      partSizeBytes: 5 * 1024 * 1024,
+    });
+  },
+  async destroy(driver) {
+    await driver.close();
+    await conformanceServer?.stop();
+  },
+  largeBytes: 12 * 1024 * 1024,
+});
+
+/** A stream of `total` pseudo-random bytes (the same for a seed), failing after `failAfter` bytes when given. */
+function source(total: number, seed: number, failAfter?: number): Readable {
+  let sent = 0;
+  let x = seed;
+  return new Readable({
+    read() {
+      if (failAfter !== undefined && sent >= failAfter) {
+        this.destroy(new Error('the uploading process died'));
+        return;
+      }
+      if (sent >= total) {
+        this.push(null);
+        return;
+      }
+      const n = Math.min(1024 * 1024, total - sent);
+      const chunk = Buffer.alloc(n);
+      for (let i = 0; i < n; i += 4) {
+        x = (x * 1664525 + 1013904223) >>> 0;
+        chunk.writeUInt32LE(x, i);
+      }
+      sent += n;
+      this.push(chunk);
+    },
+  });
+}
+
+describe('S3 storage', () => {
+  let server: S3rverServer;
+  const MiB = 1024 * 1024;
+  beforeAll(async () => {
+    server = await startS3rver(bin);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const make = (extra: Partial<Parameters<typeof createS3Storage>[0]> = {}) =>
+    createS3Storage({
+      bucket: server.bucket,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials,
+      partSizeBytes: 5 * MiB,
+      concurrency: 2,
+      ...extra,
+    });
+
+  it('resumes an interrupted upload from its persisted part state, sending only the missing parts', async () => {
+    const state = createFileUploadStateStore(join(server.directory, '..', `upload-state-${process.pid}`));
+    const driver = make({ uploadState: state });
+    const storage = createObjectStorage(driver);
+    const size = 23 * MiB;
+    const failed = await storage.put('masters/resume.bin', source(size, 7, 16 * MiB)).catch((e: unknown) => e);
+    expect(String(failed)).toMatch(/died|state kept/);
+    expect(await storage.head('masters/resume.bin')).toBeUndefined();
+    const stored = await storage.put('masters/resume.bin', source(size, 7));
+    expect(driver.lastPut).toMatchObject({ partsReused: 3, partsSent: 2 });
+    const reference = createObjectStorage(make());
+    const again = await reference.put('masters/reference.bin', source(size, 7));
+    expect(stored.sha256).toBe(again.sha256);
+    expect((await storage.digest('masters/resume.bin')).sha256).toBe(again.sha256);
+  }, 120_000);
+
+  it('gives presigned GET and PUT URLs that work without credentials', async () => {
+    const driver = make();
+    const storage = createObjectStorage(driver);
+    await storage.put('share/trailer.txt', Buffer.from('Low Tide trailer'));
+    const get = await driver.presign('share/trailer.txt', { method: 'GET', expiresInSeconds: 600 });
+    expect(get).toMatch(/X-Amz-Signature=/);
+    expect(await (await fetch(get)).text()).toBe('Low Tide trailer');
+    const put = await driver.presign('share/upload.txt', { method: 'PUT', expiresInSeconds: 600 });
+    expect((await fetch(put, { method: 'PUT', body: 'from a partner' })).ok).toBe(true);
+    expect((await storage.read('share/upload.txt')).toString()).toBe('from a partner');
+    await expect(driver.presign('x', { method: 'GET', expiresInSeconds: 8 * 86_400 })).rejects.toThrow(/7 days/);
+  });
+
+  it('refuses bad options naming them, and maps a missing key to NOT_FOUND', async () => {
+    expect(() => createS3Storage({ bucket: 'Bad_Bucket' })).toThrow(/bucket/);
+    expect(() => createS3Storage({ bucket: 'ok-bucket', partSizeBytes: 1024 })).toThrow(/partSizeBytes/);
+    const storage = createObjectStorage(make());
+    await expect(storage.read('nowhere.bin')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
