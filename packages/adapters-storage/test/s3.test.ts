@@ -5,7 +5,7 @@ import { createObjectStorage } from '@framewise/core';
 import { objectStorageConformance } from '@framewise/core/testing';
 import { type S3rverServer, startS3rver } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFileUploadStateStore, createS3Storage } from '../src/s3/index.js';
+import { createFileUploadStateStore, createMemoryUploadStateStore, createS3Storage } from '../src/s3/index.js';
 
 const bin = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -89,6 +89,53 @@ describe('S3 storage', () => {
     const again = await reference.put('masters/reference.bin', source(size, 7));
     expect(stored.sha256).toBe(again.sha256);
     expect((await storage.digest('masters/resume.bin')).sha256).toBe(again.sha256);
+  }, 120_000);
+
+  it('resumes after the server is killed mid-part: completed parts are not sent again, the object is byte-identical', async () => {
+    const own = await startS3rver(bin, 'crash-test');
+    try {
+      const state = createMemoryUploadStateStore();
+      const driver = createS3Storage({
+        bucket: own.bucket,
+        endpoint: own.endpoint,
+        forcePathStyle: true,
+        credentials,
+        partSizeBytes: 5 * MiB,
+        concurrency: 1,
+        uploadState: state,
+      });
+      const storage = createObjectStorage(driver);
+      // Hold the stream after 12 MiB (two parts sent, the third filling) until the server is dead.
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const full = source(18 * MiB, 11);
+      const gated = Readable.from(
+        (async function* () {
+          let sent = 0;
+          for await (const chunk of full) {
+            if (sent >= 12 * MiB) await held;
+            sent += (chunk as Buffer).length;
+            yield chunk;
+          }
+        })(),
+      );
+      const first = storage.put('crash/master.bin', gated).catch((e: unknown) => e);
+      const id = `${own.bucket}/crash/master.bin`;
+      while (Object.keys((await state.get(id))?.parts ?? {}).length < 2) await new Promise((r) => setTimeout(r, 20));
+      await own.kill();
+      release();
+      expect(String(await first)).toMatch(/ECONNREFUSED|TRANSIENT|socket|state kept/i);
+      await own.restart();
+      const stored = await storage.put('crash/master.bin', source(18 * MiB, 11));
+      expect(driver.lastPut).toMatchObject({ partsReused: 2, partsSent: 2 });
+      const reference = await createObjectStorage(make()).put('crash/reference.bin', source(18 * MiB, 11));
+      expect(stored.sha256).toBe(reference.sha256);
+      expect((await storage.digest('crash/master.bin')).sha256).toBe(reference.sha256);
+    } finally {
+      await own.stop();
+    }
   }, 120_000);
 
   it('gives presigned GET and PUT URLs that work without credentials', async () => {
