@@ -31,7 +31,18 @@ export async function startS3rver(bin: string, bucket = 'framewise-test', port?:
   const start = async () => {
     server = spawnServer(
       process.execPath,
-      ['--openssl-legacy-provider', bin, '-d', directory, '-a', '127.0.0.1', '-p', String(actualPort), '--configure-bucket', bucket],
+      [
+        '--openssl-legacy-provider',
+        bin,
+        '-d',
+        directory,
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(actualPort),
+        '--configure-bucket',
+        bucket,
+      ],
       's3rver',
     );
     await waitFor('s3rver listening', () => {
