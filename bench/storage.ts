@@ -5,15 +5,21 @@
  * `hashFile`, the same digest `ObjectStorage.put` computes while uploading) against `sha256sum`
  * and `md5sum` run one after the other, on the same file (warm page cache for both).
  *
- * The multipart-upload half of this benchmark (against `@aws-sdk/lib-storage`) arrives with the
- * S3 adapter.
+ * Then multipart upload to a local S3-compatible server (s3rver, started here): a generated stream
+ * of `--upload-mib` MiB (default 2048) through Framewise's S3 storage (which also computes SHA-256
+ * and MD5 on the way and checks every part's ETag) against `@aws-sdk/lib-storage`'s `Upload`, both
+ * with 16 MiB parts, 4 at a time, each in its own process: throughput and peak RSS; and the same
+ * Upload fed through a SHA-256 + MD5 pass, for equal digest work.
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { hashFile } from '@framewise/core';
+import { startS3rver } from '@framewise/test-support';
 import { machine } from './harness.js';
 
 const run = promisify(execFile);
@@ -84,6 +90,72 @@ try {
       digests_identical: agree,
     }),
   );
+  await upload();
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The multipart half: each uploader in its own process, against one s3rver. */
+async function upload(): Promise<void> {
+  const uploadMib = Number(args.get('upload-mib') ?? 2048);
+  const s3rver = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
+  const server = await startS3rver(s3rver, 'bench');
+  try {
+    const worker = fileURLToPath(new URL('./upload-worker.ts', import.meta.url));
+    const once = async (mode: string) => {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--conditions=@framewise/source',
+          '--import',
+          'tsx',
+          worker,
+          mode,
+          '--mib',
+          String(uploadMib),
+          '--part',
+          '16',
+          '--concurrency',
+          '4',
+          '--endpoint',
+          server.endpoint,
+          '--bucket',
+          server.bucket,
+        ],
+        { maxBuffer: 1024 * 1024 },
+      );
+      return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { seconds: number; maxRssMb: number };
+    };
+    await once('lib-storage'); // warm the server's disk and both code paths
+    const ours = await once('framewise');
+    const theirs = await once('lib-storage');
+    const hashed = await once('lib-storage-hashed');
+    const bound = 16 * (4 + 1) + 64;
+    console.log(`multipart upload of ${uploadMib} MiB to s3rver on loopback, 16 MiB parts, 4 at a time`);
+    console.log(
+      `  framewise S3 storage (+ SHA-256, MD5, ETag checks)  ${(uploadMib / ours.seconds).toFixed(0)} MiB/s   peak RSS ${ours.maxRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  @aws-sdk/lib-storage Upload                         ${(uploadMib / theirs.seconds).toFixed(0)} MiB/s   peak RSS ${theirs.maxRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  lib-storage Upload + SHA-256 and MD5 on the way      ${(uploadMib / hashed.seconds).toFixed(0)} MiB/s   peak RSS ${hashed.maxRssMb.toFixed(0)} MB`,
+    );
+    console.log(`  memory bound for ours: part × (concurrency + 1) + 64 MB = ${bound} MB above the process baseline`);
+    console.log(
+      JSON.stringify({
+        bench: 'storage',
+        part: 'upload',
+        mib: uploadMib,
+        ours_mib_s: Number((uploadMib / ours.seconds).toFixed(1)),
+        ours_peak_rss_mb: Math.round(ours.maxRssMb),
+        lib_storage_mib_s: Number((uploadMib / theirs.seconds).toFixed(1)),
+        lib_storage_peak_rss_mb: Math.round(theirs.maxRssMb),
+        lib_storage_hashed_mib_s: Number((uploadMib / hashed.seconds).toFixed(1)),
+        lib_storage_hashed_peak_rss_mb: Math.round(hashed.maxRssMb),
+      }),
+    );
+  } finally {
+    await server.stop();
+  }
 }

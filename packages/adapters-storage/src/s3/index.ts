@@ -156,7 +156,9 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
           `S3 reports "${key}" as ${stored === undefined ? 'missing' : `${stored.sizeBytes} bytes`} after a put of ${lastPut.sizeBytes}`,
           { details: { key } },
         );
-      return { sizeBytes: lastPut.sizeBytes, etag: lastPut.etag };
+      // An ETag that is an MD5 (single-part puts, and some stores' multipart ones) is returned for
+      // the host to compare with the MD5 it computed; under SSE-KMS ETags are not digests.
+      return { sizeBytes: lastPut.sizeBytes, ...(putContext.etagIsMd5 ? { etag: lastPut.etag } : {}) };
     },
 
     async get(key, options) {

@@ -160,6 +160,16 @@ export class ObjectStorage {
         });
         const sha256 = digest.sha256.digest('hex');
         const md5 = digest.md5.digest('hex');
+        // A driver reporting a plain MD5 as the stored ETag (S3 single-part puts) lets the stored
+        // bytes be checked against what was sent without reading them back.
+        if (stored.etag !== undefined && /^[0-9a-f]{32}$/i.test(stored.etag) && stored.etag.toLowerCase() !== md5) {
+          await this.driver.delete(k).catch(() => undefined);
+          throw new FramewiseError(
+            'INTEGRITY',
+            `Storage "${this.driver.name}" stored ${JSON.stringify(k)} with MD5 ETag ${stored.etag}, but ${md5} was sent; the object was removed`,
+            { details: { key: k } },
+          );
+        }
         if (stored.sizeBytes !== digest.bytes) {
           await this.driver.delete(k).catch(() => undefined);
           throw new FramewiseError(

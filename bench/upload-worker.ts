@@ -1,0 +1,79 @@
+/**
+ * One upload for `pnpm bench storage`, in its own process so its peak RSS is its own:
+ * `framewise` (ObjectStorage over createS3Storage), `lib-storage` (@aws-sdk/lib-storage Upload) or
+ * `lib-storage-hashed` (the same with SHA-256 and MD5 computed on the way),
+ * a generated stream of `--mib` MiB, parts of `--part` MiB, `--concurrency` at once. Prints JSON.
+ */
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { createS3Storage } from '@framewise/adapters-storage/s3';
+import { createObjectStorage } from '@framewise/core';
+
+const args = new Map<string, string>();
+for (let i = 3; i < process.argv.length; i += 2)
+  args.set(String(process.argv[i]).replace(/^--/, ''), String(process.argv[i + 1]));
+const mode = process.argv[2];
+const MiB = 1024 * 1024;
+const total = Number(args.get('mib')) * MiB;
+const part = Number(args.get('part')) * MiB;
+const concurrency = Number(args.get('concurrency'));
+const endpoint = String(args.get('endpoint'));
+const bucket = String(args.get('bucket'));
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+function generated(): Readable {
+  const block = Buffer.alloc(MiB);
+  for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= total) return void this.push(null);
+      block[0] = sent & 255;
+      sent += MiB;
+      this.push(Buffer.from(block));
+    },
+  });
+}
+
+const t0 = process.hrtime.bigint();
+if (mode === 'framewise') {
+  const storage = createObjectStorage(
+    createS3Storage({ bucket, endpoint, forcePathStyle: true, credentials, partSizeBytes: part, concurrency }),
+  );
+  await storage.put(`bench/${mode}.bin`, generated());
+} else {
+  // `lib-storage-hashed`: the same Upload fed through a SHA-256 + MD5 pass, the digests Framewise
+  // computes on the way (and still without checking what the server stored).
+  let body: Readable = generated();
+  if (mode === 'lib-storage-hashed') {
+    const sha = createHash('sha256');
+    const md5 = createHash('md5');
+    body = body.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          sha.update(chunk);
+          md5.update(chunk);
+          done(null, chunk);
+        },
+      }),
+    );
+  }
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  await new Upload({
+    client,
+    params: { Bucket: bucket, Key: `bench/${mode}.bin`, Body: body },
+    partSize: part,
+    queueSize: concurrency,
+  }).done();
+}
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+process.stdout.write(`${JSON.stringify({ mode, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
