@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
+import { createS3Storage } from '@framewise/adapters-storage/s3';
 import {
   APPLE_HLS_H264,
   type Catalog,
@@ -21,6 +22,7 @@ import {
   planLadder,
   probe,
   runLadder,
+  type StorageDriver,
 } from '@framewise/core';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
@@ -166,7 +168,10 @@ export async function runMediaStep(
       ]),
   );
   // Store the master and every rendition, hashed while streaming and checked against the ladder's digests.
-  const storage = createObjectStorage(createFsStorage({ root: join(dataDir, 'storage') }));
+  const storage = createObjectStorage(primaryStorageDriver(dataDir));
+  note(
+    `primary storage: ${storage.driver.name}${storage.driver.name === 's3' ? ` bucket ${process.env.FRAMEWISE_DEMO_S3_BUCKET}` : ` under ${join(dataDir, 'storage')}`}`,
+  );
   const master = await storage.put(
     'masters/low-tide-mezzanine.mov',
     { file: source },
@@ -190,11 +195,28 @@ export async function runMediaStep(
     if (result.outputs.some((o) => o.sha256 === digest.sha256)) verified++;
   }
   note(
-    `stored the master (${(master.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${master.sha256.slice(0, 12)}…) and ${listed} renditions on filesystem storage; ${verified} of ${listed} read back with matching checksums`,
+    `stored the master (${(master.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${master.sha256.slice(0, 12)}…) and ${listed} renditions on ${storage.driver.name === 'fs' ? 'filesystem' : storage.driver.name.toUpperCase()} storage; ${verified} of ${listed} read back with matching checksums`,
   );
   const hls = await packageLadder(result.outputs, 'hls', join(dir, 'hls'), { segmentSeconds: plan.segmentSeconds });
   note(
     `registered ${renditions.length} renditions on "${version.name}"; packaged HLS (fMP4): ${hls.manifest} with ${hls.files.filter((f) => f.endsWith('.m4s')).length} segments in ${hls.directory}`,
   );
   return { storage, stored, source, versionId: version.id };
+}
+
+/**
+ * The studio's primary storage: S3 (or an S3-compatible store) when FRAMEWISE_DEMO_S3_BUCKET is
+ * set — with FRAMEWISE_DEMO_S3_ENDPOINT for a compatible store, credentials from the AWS SDK's usual
+ * environment — else a directory.
+ */
+function primaryStorageDriver(dataDir: string): StorageDriver {
+  const bucket = process.env.FRAMEWISE_DEMO_S3_BUCKET;
+  if (!bucket) return createFsStorage({ root: join(dataDir, 'storage') });
+  const endpoint = process.env.FRAMEWISE_DEMO_S3_ENDPOINT;
+  return createS3Storage({
+    bucket,
+    prefix: 'framewise-demo/',
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  });
 }

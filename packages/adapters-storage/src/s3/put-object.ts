@@ -37,27 +37,61 @@ export interface PutOutcome {
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
 
 /**
- * Read a stream as parts of exactly `size` bytes (the last may be shorter), holding at most one
- * part being filled.
+ * Part buffers, allocated once and reused: memory stays at part size × (concurrency + 1) however
+ * large the object, instead of waiting for the garbage collector to free one buffer per part.
  */
-async function* parts(body: Readable, size: number): AsyncGenerator<Buffer> {
-  let chunks: Buffer[] = [];
+class PartBuffers {
+  readonly #free: Buffer[] = [];
+  readonly #waiting: ((buffer: Buffer) => void)[] = [];
+  #made = 0;
+  constructor(
+    readonly size: number,
+    readonly max: number,
+  ) {}
+  async acquire(): Promise<Buffer> {
+    const free = this.#free.pop();
+    if (free !== undefined) return free;
+    if (this.#made < this.max) {
+      this.#made++;
+      return Buffer.allocUnsafe(this.size);
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+  release(buffer: Buffer): void {
+    const next = this.#waiting.shift();
+    if (next !== undefined) next(buffer);
+    else this.#free.push(buffer);
+  }
+}
+
+/** A part read from the stream: its bytes, in a pooled buffer to give back once sent. */
+interface Part {
+  readonly buffer: Buffer;
+  readonly bytes: Buffer;
+}
+
+/** Read a stream as parts of exactly the pool's size (the last may be shorter; an empty stream is one empty part). */
+async function* parts(body: Readable, pool: PartBuffers): AsyncGenerator<Part> {
+  let buffer = await pool.acquire();
   let filled = 0;
+  let count = 0;
   for await (const raw of body) {
     let chunk = raw as Buffer;
     while (chunk.length > 0) {
-      const take = Math.min(size - filled, chunk.length);
-      chunks.push(chunk.subarray(0, take));
+      const take = Math.min(pool.size - filled, chunk.length);
+      chunk.copy(buffer, filled, 0, take);
       filled += take;
       chunk = chunk.subarray(take);
-      if (filled === size) {
-        yield Buffer.concat(chunks, filled);
-        chunks = [];
+      if (filled === pool.size) {
+        count++;
+        yield { buffer, bytes: buffer.subarray(0, filled) };
+        buffer = await pool.acquire();
         filled = 0;
       }
     }
   }
-  if (filled > 0 || chunks.length === 0) yield Buffer.concat(chunks, filled);
+  if (filled > 0 || count === 0) yield { buffer, bytes: buffer.subarray(0, filled) };
+  else pool.release(buffer);
 }
 
 /**
@@ -75,22 +109,24 @@ export async function putObject(
   signal?: AbortSignal,
 ): Promise<PutOutcome> {
   const id = `${ctx.bucket}/${key}`;
-  const reader = parts(body, ctx.partSizeBytes)[Symbol.asyncIterator]();
+  const pool = new PartBuffers(ctx.partSizeBytes, ctx.concurrency + 1);
+  const reader = parts(body, pool)[Symbol.asyncIterator]();
   const first = await reader.next();
-  const firstPart = first.done ? Buffer.alloc(0) : first.value;
+  const firstPart = first.done ? { buffer: Buffer.alloc(0), bytes: Buffer.alloc(0) } : first.value;
   const second = first.done ? first : await reader.next();
   const options = signal ? { abortSignal: signal } : {};
   if (second.done) {
     // Small enough for one request; the server checks Content-MD5, and we check the ETag.
-    const md5 = createHash('md5').update(firstPart).digest();
+    const bytes = firstPart.bytes;
+    const md5 = createHash('md5').update(bytes).digest();
     try {
       const out = await ctx.client.send(
         new PutObjectCommand({
           Bucket: ctx.bucket,
           Key: key,
-          Body: firstPart,
+          Body: bytes,
           ContentMD5: md5.toString('base64'),
-          ContentLength: firstPart.length,
+          ContentLength: bytes.length,
           ...ctx.writeFields,
           ...fields,
         }),
@@ -104,9 +140,11 @@ export async function putObject(
             details: { key },
           },
         );
-      return { sizeBytes: firstPart.length, etag: unquote(out.ETag), partsSent: 1, partsReused: 0 };
+      return { sizeBytes: bytes.length, etag: unquote(out.ETag), partsSent: 1, partsReused: 0 };
     } catch (error) {
       throw s3Error(error, `S3 put of "${key}"`);
+    } finally {
+      pool.release(firstPart.buffer);
     }
   }
 
@@ -135,7 +173,14 @@ export async function putObject(
   let total = 0;
   const inflight = new Set<Promise<void>>();
   let failure: unknown;
-  const send = async (n: number, bytes: Buffer) => {
+  const send = async (n: number, part: Part) => {
+    try {
+      await sendPart(n, part.bytes);
+    } finally {
+      pool.release(part.buffer);
+    }
+  };
+  const sendPart = async (n: number, bytes: Buffer) => {
     const md5 = createHash('md5').update(bytes).digest('hex');
     const known = done[n];
     if (known !== undefined && known.md5 === md5 && known.sizeBytes === bytes.length) {
@@ -176,11 +221,14 @@ export async function putObject(
     }
   };
   try {
-    for await (const bytes of queue()) {
-      if (failure !== undefined) break;
+    for await (const part of queue()) {
+      if (failure !== undefined) {
+        pool.release(part.buffer);
+        break;
+      }
       n++;
-      total += bytes.length;
-      const task: Promise<void> = send(n, bytes)
+      total += part.bytes.length;
+      const task: Promise<void> = send(n, part)
         .catch((error) => {
           failure ??= error;
         })

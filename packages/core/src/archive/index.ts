@@ -70,4 +70,5 @@ export {
   executeReconcilePlan,
   type ReconcileOutcome,
   type ReconcileRunOptions,
+  type StorageResolver,
 } from './run-reconcile.js';

@@ -24,9 +24,10 @@ export interface ReconcileRunOptions {
   readonly record?: { readonly catalog: Catalog; readonly actor: PrincipalInput };
 }
 
-type Storages = (locationId: string) => ObjectStorage | undefined;
+/** The storage serving a location, or undefined when none is available (a tape not loaded). */
+export type StorageResolver = (locationId: string) => ObjectStorage | undefined;
 
-function storageOf(storages: Storages, locationId: string): ObjectStorage {
+function storageOf(storages: StorageResolver, locationId: string): ObjectStorage {
   const storage = storages(locationId);
   if (storage === undefined)
     throw new FramewiseError('NOT_FOUND', `No storage for location "${locationId}"`, { details: { locationId } });
@@ -35,7 +36,7 @@ function storageOf(storages: Storages, locationId: string): ObjectStorage {
 
 async function run(
   action: ReconcileAction,
-  storages: Storages,
+  storages: StorageResolver,
   options: ReconcileRunOptions,
 ): Promise<FileCopy | undefined> {
   const nowIso = (options.now ?? new Date()).toISOString();
@@ -120,7 +121,7 @@ async function run(
  */
 export async function executeReconcileAction(
   action: ReconcileAction,
-  storages: Storages,
+  storages: StorageResolver,
   options: ReconcileRunOptions = {},
 ): Promise<ReconcileOutcome> {
   try {
@@ -154,7 +155,7 @@ export async function executeReconcileAction(
  */
 export async function executeReconcilePlan(
   plan: ReconcilePlan,
-  storages: Storages,
+  storages: StorageResolver,
   options: ReconcileRunOptions & { readonly onOutcome?: (outcome: ReconcileOutcome) => Promise<void> | void } = {},
 ): Promise<ReconcileOutcome[]> {
   const outcomes: ReconcileOutcome[] = [];
@@ -171,7 +172,10 @@ export async function executeReconcilePlan(
  * process or BullMQ workers): submit a plan's copies, repairs and verifications, wait for them,
  * then its deletes. A refused or failed action fails its job with the action's error code.
  */
-export function archiveJobs(storages: Storages, options: Omit<ReconcileRunOptions, 'signal'> = {}): JobDefinitions {
+export function archiveJobs(
+  storages: StorageResolver,
+  options: Omit<ReconcileRunOptions, 'signal'> = {},
+): JobDefinitions {
   return {
     archive: {
       input: ReconcileActionSchema,
