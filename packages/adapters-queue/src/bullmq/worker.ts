@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import {
   FramewiseError,
   type JobContext,
@@ -57,15 +57,15 @@ export interface BullmqWorker {
 /**
  * Start a worker that runs Framewise jobs from a BullMQ queue. Handlers get the same context as in
  * process: an AbortSignal (aborted when the job is cancelled from any producer), the attempt
- * number and progress reporting. Transient failures are retried
- * with the definition's backoff; anything else fails at once with its code.
+ * number and progress reporting. Transient failures are retried with the definition's backoff;
+ * anything else fails at once with its code.
  */
 export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<BullmqWorker> {
   const conn = resolveConnection(options);
   const logger = options.logger ?? silentLogger;
   const definitions = new Map(Object.entries(options.definitions));
   const slots = new Slots({ cpu: availableParallelism(), ...(options.resources ?? {}) });
-  const name = options.name ?? `${process.env.HOSTNAME ?? 'worker'}:${process.pid}`;
+  const name = options.name ?? `${hostname()}:${process.pid}`;
   const redis = new Redis(conn.redis);
   const subscriber = new Redis(conn.redis);
   const recentCancels = new Map<string, number>();

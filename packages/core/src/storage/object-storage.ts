@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { stat } from 'node:fs/promises';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { type Logger, silentLogger, TypedEvents } from '../support/index.js';
+import { DigestStream, HashWorker } from './digest.js';
 import { normalizeKey, normalizePrefix } from './keys.js';
 import type { ByteRange, ObjectInfo, StorageDriver } from './port.js';
 
@@ -46,22 +48,8 @@ export interface ObjectStorageOptions {
   readonly backoffMs?: number;
 }
 
-/** Hashes what flows through: SHA-256, MD5 and byte count, in the same pass. */
-class Digest extends Transform {
-  readonly sha256 = createHash('sha256');
-  readonly md5 = createHash('md5');
-  bytes = 0;
-  constructor(private readonly onProgress?: (bytes: number) => void) {
-    super();
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.sha256.update(chunk);
-    this.md5.update(chunk);
-    this.bytes += chunk.length;
-    this.onProgress?.(this.bytes);
-    callback(null, chunk);
-  }
-}
+/** Transfers at least this large hash in a worker thread beside the transfer (smaller ones inline). */
+const WORKER_HASHING_BYTES = 8 * 1024 * 1024;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -85,6 +73,7 @@ export class ObjectStorage {
   readonly #attempts: number;
   readonly #backoffMs: number;
   readonly #events = new TypedEvents<StorageEvents>();
+  readonly #hasher = new HashWorker();
 
   /** @internal use {@link createObjectStorage}. */
   constructor(driver: StorageDriver, options: ObjectStorageOptions) {
@@ -145,11 +134,22 @@ export class ObjectStorage {
         : source instanceof Uint8Array
           ? Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)])
           : createReadStream(source.file, { highWaterMark: 1024 * 1024 });
+    // Large or unknown-size content hashes in a worker thread, beside the upload.
+    const size =
+      source instanceof Readable
+        ? Number.POSITIVE_INFINITY
+        : source instanceof Uint8Array
+          ? source.byteLength
+          : await stat(source.file).then(
+              (s) => s.size,
+              () => 0,
+            );
+    const hasher = size >= WORKER_HASHING_BYTES ? this.#hasher : undefined;
     const result = await this.#retry(
       'put',
       k,
       async () => {
-        const digest = new Digest(options.onProgress);
+        const digest = new DigestStream(hasher, options.onProgress);
         const body = open();
         body.on('error', (e) => digest.destroy(e));
         body.pipe(digest);
@@ -158,8 +158,7 @@ export class ObjectStorage {
           ...(options.metadata ? { metadata: options.metadata } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
-        const sha256 = digest.sha256.digest('hex');
-        const md5 = digest.md5.digest('hex');
+        const { sha256, md5 } = digest.digests;
         // A driver reporting a plain MD5 as the stored ETag (S3 single-part puts) lets the stored
         // bytes be checked against what was sent without reading them back.
         if (stored.etag !== undefined && /^[0-9a-f]{32}$/i.test(stored.etag) && stored.etag.toLowerCase() !== md5) {
@@ -298,17 +297,16 @@ export class ObjectStorage {
     key: string,
     signal?: AbortSignal,
   ): Promise<{ readonly sha256: string; readonly md5: string; readonly sizeBytes: number }> {
-    const digest = new Digest();
-    for await (const chunk of await this.get(key, signal ? { signal } : {})) {
-      digest.sha256.update(chunk as Buffer);
-      digest.md5.update(chunk as Buffer);
-      digest.bytes += (chunk as Buffer).length;
-    }
-    return { sha256: digest.sha256.digest('hex'), md5: digest.md5.digest('hex'), sizeBytes: digest.bytes };
+    const size = (await this.head(key))?.sizeBytes ?? 0;
+    const digest = new DigestStream(size >= WORKER_HASHING_BYTES ? this.#hasher : undefined);
+    const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+    await pipeline(await this.get(key, signal ? { signal } : {}), digest, discard);
+    return digest.digests;
   }
 
-  /** Close the driver. */
+  /** Close the driver (and the hashing worker, if one was started). */
   async close(): Promise<void> {
+    await this.#hasher.close();
     await this.driver.close();
   }
 }

@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, expect, it } from 'vitest';
+import { DigestStream, HashWorker } from './digest.js';
+
+async function hashThrough(chunks: Buffer[], worker?: HashWorker) {
+  const digest = new DigestStream(worker);
+  const out: Buffer[] = [];
+  await pipeline(
+    Readable.from(chunks),
+    digest,
+    new Writable({
+      write(chunk: Buffer, _e, done) {
+        out.push(chunk);
+        done();
+      },
+    }),
+  );
+  return { digests: digest.digests, passed: Buffer.concat(out) };
+}
+
+describe('DigestStream', () => {
+  const chunks = Array.from({ length: 40 }, () => randomBytes(1024 * 1024));
+  const whole = Buffer.concat(chunks);
+  const expected = {
+    sha256: createHash('sha256').update(whole).digest('hex'),
+    md5: createHash('md5').update(whole).digest('hex'),
+    sizeBytes: whole.length,
+  };
+
+  it('hashes inline and in a worker thread to the same digests, passing every byte through', async () => {
+    const inline = await hashThrough(chunks);
+    expect(inline.digests).toEqual(expected);
+    const worker = new HashWorker();
+    const [a, b] = await Promise.all([hashThrough(chunks, worker), hashThrough(chunks.slice(0, 3), worker)]);
+    expect(a.digests).toEqual(expected);
+    expect(a.passed.equals(whole)).toBe(true);
+    expect(b.digests.sha256).toBe(
+      createHash('sha256')
+        .update(Buffer.concat(chunks.slice(0, 3)))
+        .digest('hex'),
+    );
+    await worker.close();
+  });
+
+  it('hashes an empty stream', async () => {
+    const worker = new HashWorker();
+    const { digests } = await hashThrough([], worker);
+    expect(digests).toEqual({
+      sha256: createHash('sha256').digest('hex'),
+      md5: createHash('md5').digest('hex'),
+      sizeBytes: 0,
+    });
+    await worker.close();
+  });
+});

@@ -1,0 +1,184 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+
+/** SHA-256 and MD5 (hex) and the byte count of what was hashed. */
+export interface Digests {
+  readonly sha256: string;
+  readonly md5: string;
+  readonly sizeBytes: number;
+}
+
+/**
+ * The hashing worker's code (CommonJS, run with `eval`, so it needs no file of its own in either
+ * the sources or the build): one SHA-256 and one MD5 per session, fed chunk by chunk, each chunk
+ * acknowledged so the sender can bound what is in flight.
+ */
+const WORKER = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const sessions = new Map();
+parentPort.on('message', (m) => {
+  if (m.open !== undefined) {
+    sessions.set(m.id, m.open.map((name) => [name, createHash(name)]));
+  } else if (m.chunk !== undefined) {
+    for (const [, hash] of sessions.get(m.id)) hash.update(m.chunk);
+    parentPort.postMessage({ id: m.id, ack: m.chunk.byteLength });
+  } else {
+    const hashes = sessions.get(m.id) ?? [];
+    sessions.delete(m.id);
+    parentPort.postMessage({ id: m.id, digests: Object.fromEntries(hashes.map(([name, hash]) => [name, hash.digest('hex')])) });
+  }
+});
+`;
+
+/** Bytes sent to the worker and not yet hashed before the stream waits (bounds memory). */
+const IN_FLIGHT = 4 * 1024 * 1024;
+
+interface Session {
+  onAck(bytes: number): void;
+  onDone(digests: Readonly<Record<string, string>>): void;
+}
+
+/** Hash algorithms a worker session computes. */
+export type HashAlgorithm = 'sha256' | 'md5';
+
+/**
+ * A worker thread that hashes for an {@link ObjectStorage}, so SHA-256 and MD5 of a large upload
+ * run beside the upload instead of on the event loop that feeds it. Started on first use; it keeps
+ * the process alive only while a transfer is hashing; stopped by `close`.
+ */
+export class HashWorker {
+  #worker: Worker | undefined;
+  #next = 0;
+  readonly #sessions = new Map<number, Session>();
+
+  #start(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const worker = new Worker(WORKER, { eval: true });
+    worker.on('message', (m: { id: number; ack?: number; digests?: Record<string, string> }) => {
+      const session = this.#sessions.get(m.id);
+      if (session === undefined) return;
+      if (m.ack !== undefined) session.onAck(m.ack);
+      else {
+        this.#sessions.delete(m.id);
+        if (this.#sessions.size === 0) worker.unref();
+        session.onDone(m.digests ?? {});
+      }
+    });
+    worker.on('error', () => {
+      this.#worker = undefined;
+    });
+    // Held open only while a session runs (after the listeners: adding one refs the port again).
+    worker.unref();
+    this.#worker = worker;
+    return worker;
+  }
+
+  /** A new hashing session computing the given algorithms. */
+  open(
+    session: Session,
+    algorithms: readonly HashAlgorithm[] = ['sha256', 'md5'],
+  ): { readonly id: number; post(chunk: Buffer): void; end(): void } {
+    const worker = this.#start();
+    const id = this.#next++;
+    this.#sessions.set(id, session);
+    worker.postMessage({ id, open: algorithms });
+    // A session waiting for the worker must keep the process alive.
+    worker.ref();
+    return {
+      id,
+      // Posting copies the bytes (structured clone): the chunk itself goes on to the driver.
+      post: (chunk) => worker.postMessage({ id, chunk }),
+      end: () => worker.postMessage({ id }),
+    };
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#sessions.clear();
+    await worker?.terminate();
+  }
+}
+
+/**
+ * Hashes what flows through — SHA-256, MD5 and byte count — on the event loop, or in a
+ * {@link HashWorker} for large transfers. With a worker, at most 16 MiB is in flight to it: the
+ * stream waits (backpressure) rather than queueing more. Digests are ready once the stream has
+ * ended ({@link DigestStream.digests}).
+ */
+export class DigestStream extends Transform {
+  bytes = 0;
+  #sha256: Hash | undefined;
+  #md5: Hash | undefined;
+  #session: ReturnType<HashWorker['open']> | undefined;
+  #inFlight = 0;
+  #waiting: (() => void) | undefined;
+  #finished: ((digests: Readonly<Record<string, string>>) => void) | undefined;
+  #result: Digests | undefined;
+
+  constructor(
+    worker: HashWorker | undefined,
+    private readonly onProgress?: (bytes: number) => void,
+  ) {
+    super();
+    if (worker === undefined) {
+      this.#sha256 = createHash('sha256');
+      this.#md5 = createHash('md5');
+      return;
+    }
+    this.#session = worker.open({
+      onAck: (bytes) => {
+        this.#inFlight -= bytes;
+        if (this.#inFlight <= IN_FLIGHT && this.#waiting !== undefined) {
+          const resume = this.#waiting;
+          this.#waiting = undefined;
+          resume();
+        }
+      },
+      onDone: (digests) => this.#finished?.(digests),
+    });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    this.onProgress?.(this.bytes);
+    if (this.#session === undefined) {
+      this.#sha256?.update(chunk);
+      this.#md5?.update(chunk);
+      callback(null, chunk);
+      return;
+    }
+    this.#session.post(chunk);
+    this.#inFlight += chunk.length;
+    if (this.#inFlight <= IN_FLIGHT) callback(null, chunk);
+    else
+      this.#waiting = () => {
+        callback(null, chunk);
+      };
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.#session === undefined) {
+      this.#result = {
+        sha256: (this.#sha256 as Hash).digest('hex'),
+        md5: (this.#md5 as Hash).digest('hex'),
+        sizeBytes: this.bytes,
+      };
+      callback();
+      return;
+    }
+    this.#finished = (digests) => {
+      this.#result = { sha256: digests.sha256 as string, md5: digests.md5 as string, sizeBytes: this.bytes };
+      callback();
+    };
+    this.#session.end();
+  }
+
+  /** The digests, once the stream has ended. */
+  get digests(): Digests {
+    if (this.#result === undefined) throw new Error('DigestStream: digests read before the stream ended');
+    return this.#result;
+  }
+}
