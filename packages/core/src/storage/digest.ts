@@ -35,8 +35,11 @@ parentPort.on('message', (m) => {
 /** Bytes sent to the worker and not yet hashed before the stream waits (bounds memory). */
 const IN_FLIGHT = 4 * 1024 * 1024;
 
-interface Session {
+/** What a {@link HashWorker} session reports to its owner. */
+export interface HashSession {
+  /** Bytes hashed (acknowledged) since the last call. */
   onAck(bytes: number): void;
+  /** The digests (hex, by algorithm) once the session has ended. */
   onDone(digests: Readonly<Record<string, string>>): void;
 }
 
@@ -51,7 +54,7 @@ export type HashAlgorithm = 'sha256' | 'md5';
 export class HashWorker {
   #worker: Worker | undefined;
   #next = 0;
-  readonly #sessions = new Map<number, Session>();
+  readonly #sessions = new Map<number, HashSession>();
 
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker;
@@ -77,7 +80,7 @@ export class HashWorker {
 
   /** A new hashing session computing the given algorithms. */
   open(
-    session: Session,
+    session: HashSession,
     algorithms: readonly HashAlgorithm[] = ['sha256', 'md5'],
   ): { readonly id: number; post(chunk: Buffer): void; end(): void } {
     const worker = this.#start();
