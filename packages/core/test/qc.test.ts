@@ -10,13 +10,16 @@ import { ffmpegGenerate } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCatalog,
+  createInProcessBackend,
   createMemoryCatalogStore,
   createMemoryQcReportStore,
   isFramewiseError,
   type QcFinding,
   type QcReport,
+  qcJobs,
   requirePassingQc,
   runQc,
+  STREAMING_POLICY,
 } from '../src/index.js';
 
 let dir = '';
@@ -171,6 +174,20 @@ describe('runQc', () => {
     expect(r.findings.map((f) => [f.rule, f.start, f.duration, f.expected?.luma])).toEqual([
       ['video.levels', 10, 5, '64–940'],
     ]);
+  }, 60_000);
+
+  it('runs as a qc job on a queue backend, with progress and the report as output', async () => {
+    const file = await clean('job.mov', 2);
+    const queue = createInProcessBackend({ definitions: qcJobs(), resources: { cpu: 1 } });
+    const progress: number[] = [];
+    queue.on('progress', (e) => progress.push(e.percent));
+    const { id } = await queue.submit('qc', { path: file, policy: STREAMING_POLICY });
+    const result = await queue.result<QcReport>(id);
+    expect(result).toMatchObject({ policy: { name: 'streaming-14' }, file });
+    expect(result.findings.map((f) => f.rule)).toEqual(['loudness.integrated']);
+    expect(progress.length).toBeGreaterThan(0);
+    await expect(queue.submit('qc', { path: '' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await queue.close({ drain: true });
   }, 60_000);
 
   it('finds dropped frames from a gap in the timestamps', async () => {

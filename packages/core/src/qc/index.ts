@@ -8,6 +8,7 @@
  */
 
 export { type EvaluateInput, evaluateQc } from './evaluate.js';
+export { type QcJobInput, QcJobInputSchema, qcJobs } from './jobs.js';
 export type {
   FrameLevels,
   QcMeasurements,
