@@ -1,4 +1,4 @@
-import { FRAMEWISE_ERROR_CODES, FramewiseError, type FramewiseErrorCode, isFramewiseError } from '@framewise/core';
+import { FRAMEWISE_ERROR_CODES, FramewiseError, type FramewiseErrorCode } from '@framewise/core';
 
 const CODES = new Set<string>(FRAMEWISE_ERROR_CODES);
 
@@ -17,13 +17,4 @@ export function decodeError(reason: string | undefined, jobId: string): Framewis
   if (match && CODES.has(match[1] as string))
     return new FramewiseError(match[1] as FramewiseErrorCode, match[2] as string, { details: { id: jobId } });
   return new FramewiseError('INTERNAL', `Job "${jobId}" failed: ${text}`, { details: { id: jobId } });
-}
-
-/** Any thrown value as a FramewiseError (non-Framewise errors become `INTERNAL`). */
-export function asFramewiseError(raw: unknown, jobId: string, kind: string): FramewiseError {
-  if (isFramewiseError(raw)) return raw;
-  return new FramewiseError('INTERNAL', `Job "${jobId}" (${kind}) failed: ${(raw as Error)?.message ?? String(raw)}`, {
-    cause: raw,
-    details: { id: jobId },
-  });
 }

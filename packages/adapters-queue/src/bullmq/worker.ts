@@ -1,5 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import {
+  asFramewiseError,
   FramewiseError,
   type JobContext,
   type JobDefinitions,
@@ -12,7 +13,7 @@ import {
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type BullmqConnectionOptions, resolveConnection } from './connection.js';
-import { asFramewiseError, encodeError } from './errors.js';
+import { encodeError } from './errors.js';
 import type { JobData } from './records.js';
 import { toRecord } from './records.js';
 import { Slots } from './slots.js';
@@ -124,7 +125,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       return output ?? null;
     } catch (raw) {
       if (raw instanceof UnrecoverableError) throw raw;
-      throw fail(abort.aborted ? cancelled() : asFramewiseError(raw, id, job.name));
+      throw fail(abort.aborted ? cancelled() : asFramewiseError(raw, `Job "${id}" (${job.name})`, { id }));
     } finally {
       release?.();
     }

@@ -1,5 +1,5 @@
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
-import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { ObjectStorage } from '../storage/index.js';
 import { parseInput } from '../support/index.js';
 import { type FileCopy, type FileCopyInput, FileCopySchema, type FileIdentity } from './file-copy.js';
@@ -102,7 +102,9 @@ async function checkCopy(
     if (isFramewiseError(raw, 'NOT_FOUND'))
       return { ...base, copy: { ...copy, status: 'missing', checkedAt: now }, outcome: 'missing' };
     if (isFramewiseError(raw, 'CANCELLED') || signal?.aborted) throw raw;
-    const error = isFramewiseError(raw) ? raw : new FramewiseError('INTERNAL', String((raw as Error)?.message ?? raw));
+    const error = asFramewiseError(raw, `Fixity check of "${copy.key}" at "${copy.locationId}"`, {
+      locationId: copy.locationId,
+    });
     return { ...base, copy, outcome: 'error', error: { code: error.code, message: error.message } };
   }
 }

@@ -1,5 +1,5 @@
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
-import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { JobDefinitions } from '../scheduler/index.js';
 import type { ObjectStorage } from '../storage/index.js';
 import type { FileCopy } from './file-copy.js';
@@ -139,7 +139,7 @@ export async function executeReconcileAction(
     return { action, outcome: 'done', ...(copy ? { copy } : {}) };
   } catch (raw) {
     if (isFramewiseError(raw, 'CANCELLED')) throw raw;
-    const error = isFramewiseError(raw) ? raw : new FramewiseError('INTERNAL', String((raw as Error)?.message ?? raw));
+    const error = asFramewiseError(raw, `Archive ${action.kind} of "${action.fileKey}"`, { fileKey: action.fileKey });
     return {
       action,
       outcome: error.code === 'CONFLICT' && action.kind === 'delete' ? 'refused' : 'failed',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeInput, FRAMEWISE_ERROR_CODES, FramewiseError, isFramewiseError } from './index.js';
+import { asFramewiseError, describeInput, FRAMEWISE_ERROR_CODES, FramewiseError, isFramewiseError } from './index.js';
 
 describe('FramewiseError', () => {
   it('carries code, message, details and cause', () => {
@@ -51,5 +51,18 @@ describe('FramewiseError', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(describeInput(cyclic)).toBe('[object Object]');
+  });
+});
+
+describe('asFramewiseError', () => {
+  it('keeps a FramewiseError, and turns anything else into INTERNAL naming what failed, with the cause', () => {
+    const typed = new FramewiseError('TRANSIENT', 'busy');
+    expect(asFramewiseError(typed, 'Upload')).toBe(typed);
+    const raw = new TypeError('x is not a function');
+    const wrapped = asFramewiseError(raw, 'Job "ladder-1"', { id: 'ladder-1' });
+    expect(wrapped).toMatchObject({ code: 'INTERNAL', details: { id: 'ladder-1' } });
+    expect(wrapped.message).toBe('Job "ladder-1" failed: x is not a function');
+    expect(wrapped.cause).toBe(raw);
+    expect(asFramewiseError('plain string', 'Probe').message).toBe('Probe failed: plain string');
   });
 });

@@ -126,6 +126,27 @@ export function isFramewiseError(value: unknown, code?: FramewiseErrorCode): val
 }
 
 /**
+ * Any thrown value as a {@link FramewiseError}: a FramewiseError as it is, anything else as
+ * `INTERNAL` with the message `"<what> failed: <its message>"` and the original as `cause`.
+ *
+ * @example
+ * ```ts
+ * catch (raw) { throw asFramewiseError(raw, `Job "${id}"`, { id }); }
+ * ```
+ */
+export function asFramewiseError(
+  raw: unknown,
+  what: string,
+  details: Readonly<Record<string, unknown>> = {},
+): FramewiseError {
+  if (isFramewiseError(raw)) return raw;
+  return new FramewiseError('INTERNAL', `${what} failed: ${(raw as Error)?.message ?? String(raw)}`, {
+    cause: raw,
+    details,
+  });
+}
+
+/**
  * Quote a user-supplied value for an error message: strings are JSON-quoted and cut to 80
  * characters, so control characters and huge inputs never reach a log line raw.
  */

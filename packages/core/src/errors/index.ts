@@ -1,4 +1,5 @@
 export {
+  asFramewiseError,
   describeInput,
   FRAMEWISE_ERROR_CODES,
   FramewiseError,

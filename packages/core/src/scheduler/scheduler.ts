@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import PQueue, { type QueueAddOptions } from 'p-queue';
 import type { z } from 'zod';
-import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { asFramewiseError, FramewiseError } from '../errors/index.js';
 import { type Clock, type Logger, newId, silentLogger, systemClock, TypedEvents } from '../support/index.js';
 import { prepareJob, RETRYABLE_CODES, retryDelayMs } from './backend.js';
 import { type Entry, Lanes, type ScoringOptions } from './lanes.js';
@@ -345,13 +345,7 @@ export class Scheduler {
             cause: raw,
             details: { id: record.id },
           })
-        : isFramewiseError(raw)
-          ? raw
-          : new FramewiseError(
-              'INTERNAL',
-              `Job "${record.id}" (${record.kind}) failed: ${(raw as Error)?.message ?? String(raw)}`,
-              { cause: raw, details: { id: record.id } },
-            );
+        : asFramewiseError(raw, `Job "${record.id}" (${record.kind})`, { id: record.id });
       record.error = { code: error.code, message: error.message };
       if (RETRYABLE_CODES.has(error.code) && record.attempts < record.maxAttempts && !this.#draining) {
         const delay = retryDelayMs(record.attempts, job.definition.retry, error.retryAfterMs);
