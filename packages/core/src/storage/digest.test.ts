@@ -54,4 +54,26 @@ describe('DigestStream', () => {
     });
     await worker.close();
   });
+
+  it('fails a transfer still hashing when its worker is closed, instead of waiting forever', async () => {
+    const worker = new HashWorker();
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const source = Readable.from(
+      (async function* () {
+        yield randomBytes(1024);
+        await held;
+        yield randomBytes(1024);
+      })(),
+    );
+    const digest = new DigestStream(worker);
+    const done = pipeline(source, digest, new Writable({ write: (_c, _e, cb) => cb() })).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    await worker.close();
+    release();
+    expect(await done).toMatchObject({ code: 'CANCELLED' });
+    expect(() => digest.digests).toThrow(/before the stream ended/);
+  });
 });

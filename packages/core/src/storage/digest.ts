@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import { FramewiseError } from '../errors/index.js';
 
 /** SHA-256 and MD5 (hex) and the byte count of what was hashed. */
 export interface Digests {
@@ -18,16 +19,20 @@ const WORKER = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const sessions = new Map();
+const session = (id) => {
+  let s = sessions.get(id);
+  if (s === undefined) { s = { sha256: createHash('sha256'), md5: createHash('md5') }; sessions.set(id, s); }
+  return s;
+};
 parentPort.on('message', (m) => {
-  if (m.open !== undefined) {
-    sessions.set(m.id, m.open.map((name) => [name, createHash(name)]));
-  } else if (m.chunk !== undefined) {
-    for (const [, hash] of sessions.get(m.id)) hash.update(m.chunk);
+  const s = session(m.id);
+  if (m.chunk !== undefined) {
+    s.sha256.update(m.chunk);
+    s.md5.update(m.chunk);
     parentPort.postMessage({ id: m.id, ack: m.chunk.byteLength });
   } else {
-    const hashes = sessions.get(m.id) ?? [];
     sessions.delete(m.id);
-    parentPort.postMessage({ id: m.id, digests: Object.fromEntries(hashes.map(([name, hash]) => [name, hash.digest('hex')])) });
+    parentPort.postMessage({ id: m.id, sha256: s.sha256.digest('hex'), md5: s.md5.digest('hex') });
   }
 });
 `;
@@ -39,12 +44,11 @@ const IN_FLIGHT = 4 * 1024 * 1024;
 export interface HashSession {
   /** Bytes hashed (acknowledged) since the last call. */
   onAck(bytes: number): void;
-  /** The digests (hex, by algorithm) once the session has ended. */
-  onDone(digests: Readonly<Record<string, string>>): void;
+  /** SHA-256 and MD5 (hex) once the session has ended. */
+  onDone(digests: { readonly sha256: string; readonly md5: string }): void;
+  /** The worker died or was closed: the session will never finish. */
+  onError(error: FramewiseError): void;
 }
-
-/** Hash algorithms a worker session computes. */
-export type HashAlgorithm = 'sha256' | 'md5';
 
 /**
  * A worker thread that hashes for an {@link ObjectStorage}, so SHA-256 and MD5 of a large upload
@@ -59,18 +63,23 @@ export class HashWorker {
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker;
     const worker = new Worker(WORKER, { eval: true });
-    worker.on('message', (m: { id: number; ack?: number; digests?: Record<string, string> }) => {
+    worker.on('message', (m: { id: number; ack?: number; sha256?: string; md5?: string }) => {
       const session = this.#sessions.get(m.id);
       if (session === undefined) return;
       if (m.ack !== undefined) session.onAck(m.ack);
       else {
         this.#sessions.delete(m.id);
         if (this.#sessions.size === 0) worker.unref();
-        session.onDone(m.digests ?? {});
+        session.onDone({ sha256: m.sha256 as string, md5: m.md5 as string });
       }
     });
-    worker.on('error', () => {
-      this.#worker = undefined;
+    const died = (why: string) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      this.#failAll(new FramewiseError('INTERNAL', `The hashing worker ${why}`, { details: {} }));
+    };
+    worker.on('error', (error: Error) => died(`failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) died(`exited with code ${code}`);
     });
     // Held open only while a session runs (after the listeners: adding one refs the port again).
     worker.unref();
@@ -78,15 +87,18 @@ export class HashWorker {
     return worker;
   }
 
-  /** A new hashing session computing the given algorithms. */
-  open(
-    session: HashSession,
-    algorithms: readonly HashAlgorithm[] = ['sha256', 'md5'],
-  ): { readonly id: number; post(chunk: Buffer): void; end(): void } {
+  /** Every pending session ends with `error`: none is left waiting for a digest that never comes. */
+  #failAll(error: FramewiseError): void {
+    const pending = [...this.#sessions.values()];
+    this.#sessions.clear();
+    for (const session of pending) session.onError(error);
+  }
+
+  /** A new hashing session (SHA-256 and MD5). */
+  open(session: HashSession): { readonly id: number; post(chunk: Buffer): void; end(): void } {
     const worker = this.#start();
     const id = this.#next++;
     this.#sessions.set(id, session);
-    worker.postMessage({ id, open: algorithms });
     // A session waiting for the worker must keep the process alive.
     worker.ref();
     return {
@@ -97,17 +109,18 @@ export class HashWorker {
     };
   }
 
+  /** Stop the worker; transfers still hashing fail with `CANCELLED`. */
   async close(): Promise<void> {
     const worker = this.#worker;
     this.#worker = undefined;
-    this.#sessions.clear();
+    this.#failAll(new FramewiseError('CANCELLED', 'The hashing worker was closed during a transfer', { details: {} }));
     await worker?.terminate();
   }
 }
 
 /**
  * Hashes what flows through — SHA-256, MD5 and byte count — on the event loop, or in a
- * {@link HashWorker} for large transfers. With a worker, at most 16 MiB is in flight to it: the
+ * {@link HashWorker} for large transfers. With a worker, at most 4 MiB is in flight to it: the
  * stream waits (backpressure) rather than queueing more. Digests are ready once the stream has
  * ended ({@link DigestStream.digests}).
  */
@@ -118,7 +131,7 @@ export class DigestStream extends Transform {
   #session: ReturnType<HashWorker['open']> | undefined;
   #inFlight = 0;
   #waiting: (() => void) | undefined;
-  #finished: ((digests: Readonly<Record<string, string>>) => void) | undefined;
+  #finished: ((digests: { readonly sha256: string; readonly md5: string }) => void) | undefined;
   #result: Digests | undefined;
 
   constructor(
@@ -141,6 +154,7 @@ export class DigestStream extends Transform {
         }
       },
       onDone: (digests) => this.#finished?.(digests),
+      onError: (error) => this.destroy(error),
     });
   }
 
@@ -173,7 +187,7 @@ export class DigestStream extends Transform {
       return;
     }
     this.#finished = (digests) => {
-      this.#result = { sha256: digests.sha256 as string, md5: digests.md5 as string, sizeBytes: this.bytes };
+      this.#result = { ...digests, sizeBytes: this.bytes };
       callback();
     };
     this.#session.end();
@@ -181,7 +195,8 @@ export class DigestStream extends Transform {
 
   /** The digests, once the stream has ended. */
   get digests(): Digests {
-    if (this.#result === undefined) throw new Error('DigestStream: digests read before the stream ended');
+    if (this.#result === undefined)
+      throw new FramewiseError('INTERNAL', 'DigestStream: digests read before the stream ended', { details: {} });
     return this.#result;
   }
 }

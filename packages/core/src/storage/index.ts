@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { DigestStream, type Digests, type HashAlgorithm, type HashSession, HashWorker } from './digest.js';
+export { DigestStream, type Digests, type HashSession, HashWorker } from './digest.js';
 export { normalizeKey, normalizePrefix } from './keys.js';
 export { createMemoryStorage } from './memory-driver.js';
 export {

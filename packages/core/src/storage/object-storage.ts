@@ -297,8 +297,8 @@ export class ObjectStorage {
     key: string,
     signal?: AbortSignal,
   ): Promise<{ readonly sha256: string; readonly md5: string; readonly sizeBytes: number }> {
-    const size = (await this.head(key))?.sizeBytes ?? 0;
-    const digest = new DigestStream(size >= WORKER_HASHING_BYTES ? this.#hasher : undefined);
+    // Fixity reads are media: hashed in the worker, with no HEAD first to ask the size.
+    const digest = new DigestStream(this.#hasher);
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
     await pipeline(await this.get(key, signal ? { signal } : {}), digest, discard);
     return digest.digests;
