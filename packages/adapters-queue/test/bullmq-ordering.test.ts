@@ -83,6 +83,19 @@ describe('BullMQ backend', () => {
     await backend.close();
   });
 
+  it('fails a job that needs more of a resource than its worker has, naming both', async () => {
+    const definitions = { heavy: { resources: { cpu: 4 }, handler: async () => 'never' } };
+    const options = { connection: redis.url, queue: 'too-heavy', definitions };
+    const backend = await createBullmqBackend(options);
+    const worker = await startBullmqWorker({ ...options, resources: { cpu: 1 } });
+    const { id } = await backend.submit('heavy', {});
+    const error = await backend.result(id).catch((e: unknown) => e);
+    expect(isFramewiseError(error, 'INVALID_INPUT')).toBe(true);
+    expect((error as Error).message).toContain('needs 4 cpu; this worker has 1');
+    await worker.close();
+    await backend.close();
+  });
+
   it('refuses bad connection settings with typed errors naming them', async () => {
     const definitions = kinds().definitions;
     for (const [options, text] of [

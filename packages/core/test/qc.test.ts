@@ -245,6 +245,14 @@ describe('runQc', () => {
     expect(r.verdict).toBe('fail');
   }, 60_000);
 
+  it('refuses to store a report that names no version', async () => {
+    const error = await createMemoryQcReportStore()
+      .put(report)
+      .catch((e: unknown) => e);
+    expect(isFramewiseError(error, 'INVALID_INPUT')).toBe(true);
+    expect(String(error)).toContain('names no version');
+  });
+
   it('refuses a bad policy naming the field, a missing file, and a path ffmpeg would read as a protocol', async () => {
     const error = await runQc(problems, { policy: { name: 'x', version: 0 } }).catch((e: unknown) => e);
     expect(isFramewiseError(error, 'INVALID_INPUT')).toBe(true);

@@ -139,6 +139,20 @@ describe('runFixityAudit', () => {
     expect(next.coverage.met).toBe(true);
   });
 
+  it('refuses a repair between different files, or from a location with no storage', async () => {
+    const lib = await library([1]);
+    const [masterDisk, masterObject, proxyDisk] = [lib.copies[0], lib.copies[1], lib.copies[2]] as FileCopyInput[];
+    const master = lib.identities.get('master') as FileIdentity;
+    const mixed = await repairCopy(masterObject, proxyDisk, master, lib.storages).catch((e: unknown) => e);
+    expect(isFramewiseError(mixed, 'INVALID_INPUT')).toBe(true);
+    expect(String(mixed)).toContain('"master" from "proxy"');
+    const nowhere = await repairCopy({ ...masterObject, locationId: 'tape-7' }, masterDisk, master, lib.storages).catch(
+      (e: unknown) => e,
+    );
+    expect(isFramewiseError(nowhere, 'NOT_FOUND')).toBe(true);
+    expect(String(nowhere)).toContain('tape-7');
+  });
+
   it('refuses a bad coverage target and a malformed copy, naming them', async () => {
     const lib = await library([1]);
     const zero = await runFixityAudit(lib.targets(), lib.storages, { coverageDays: 0 }).catch((e: unknown) => e);

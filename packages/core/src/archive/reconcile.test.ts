@@ -115,6 +115,16 @@ describe('planReconcile', () => {
   });
 });
 
+describe('planReconcile input', () => {
+  it('refuses a malformed copy, naming which', () => {
+    const checker = createPlacementChecker({ primarySite: 'studio', rules: [threeTwoOne()] }, LOCATIONS);
+    const bad = { ...copyAt('disk'), sha256: 'not-a-digest' };
+    expect(() => planReconcile(checker, { asset, files: [master], copies: [copyAt('object'), bad] })).toThrow(
+      /Reconcile copy 1/,
+    );
+  });
+});
+
 describe('executing a reconcile plan', () => {
   const checker = createPlacementChecker(
     { primarySite: 'studio', rules: [threeTwoOne({ excludedRegions: ['us-east-1'] })] },
