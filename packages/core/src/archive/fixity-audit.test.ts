@@ -141,7 +141,13 @@ describe('runFixityAudit', () => {
 
   it('refuses a repair between different files, or from a location with no storage', async () => {
     const lib = await library([1]);
-    const [masterDisk, masterObject, proxyDisk] = [lib.copies[0], lib.copies[1], lib.copies[2]] as FileCopyInput[];
+    const copy = (fileKey: string, locationId: string) =>
+      lib.copies.find((c) => c.fileKey === fileKey && c.locationId === locationId) as FileCopyInput;
+    const [masterDisk, masterObject, proxyDisk] = [
+      copy('master', 'disk'),
+      copy('master', 'object'),
+      copy('proxy', 'disk'),
+    ];
     const master = lib.identities.get('master') as FileIdentity;
     const mixed = await repairCopy(masterObject, proxyDisk, master, lib.storages).catch((e: unknown) => e);
     expect(isFramewiseError(mixed, 'INVALID_INPUT')).toBe(true);
