@@ -8,6 +8,7 @@ export * from './archive/index.js';
 export * from './assets/index.js';
 export * from './catalog/index.js';
 export * from './errors/index.js';
+export * from './interchange/index.js';
 export * from './qc/index.js';
 export * from './rights/index.js';
 export * from './scheduler/index.js';
