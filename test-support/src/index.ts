@@ -3,3 +3,4 @@ export { type PostgresServer, startPostgres } from './postgres.js';
 export { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
 export { type RedisServer, startRedis } from './redis.js';
 export { type S3rverServer, startS3rver } from './s3rver.js';
+export { type SchemaName, schemaRoot, type ValidationResult, validateXml } from './schemas.js';
