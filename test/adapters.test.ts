@@ -12,6 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Which factory name prefix implements which port, and that port's conformance suite. */
 const PORTS: readonly { factory: RegExp; suite: string }[] = [
   { factory: /export function (create\w+CatalogStore)\(/g, suite: 'catalogStoreConformance' },
+  { factory: /export function (create\w+Exporter)\(/g, suite: 'interchangeConformance' },
 ];
 
 function files(dir: string): string[] {
@@ -31,14 +32,15 @@ describe('adapters', () => {
 
   for (const pkg of adapterPackages) {
     const dir = join(root, 'packages', pkg);
-    // The public entry points: the source condition of each subpath export.
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
       exports: Record<string, string | Record<string, string>>;
     };
+    // The public entry points (the source condition of each subpath export) and the files beside them.
     const sources = Object.values(manifest.exports)
       .map((entry) => (typeof entry === 'string' ? undefined : entry['@framewise/source']))
       .filter((f): f is string => f !== undefined)
-      .map((f) => join(dir, f));
+      .flatMap((f) => files(dirname(join(dir, f))))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     const tests = [...files(join(dir, 'test')), ...files(join(dir, 'src'))].filter((f) => f.endsWith('.test.ts'));
     const testText = tests.map((f) => readFileSync(f, 'utf8')).join('\n');
     for (const { factory, suite } of PORTS) {

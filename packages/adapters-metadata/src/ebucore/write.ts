@@ -1,7 +1,7 @@
 import type { AssetDescription, AudioTrackSchema, FileLocation, VideoTrackSchema } from '@framewise/core';
 import type { z } from 'zod';
 import { isoDuration, rateParts, requireTimecodeRate, timecodeFrames, timecodeLabel } from '../xml/time.js';
-import { type XmlAttributes, XmlWriter } from '../xml/writer.js';
+import { type XmlAttributes, type XmlOut, XmlWriter } from '../xml/writer.js';
 import { DC_NS, EBUCORE_NS, type EbuCoreVersion, ESSENCE, FILE_COPY, ID_LABELS } from './names.js';
 
 type VideoTrack = z.output<typeof VideoTrackSchema>;
@@ -27,8 +27,11 @@ const countryName = (code: string): string => regionNames.of(code) ?? code;
  * `chunkSize` characters. Element order follows the 1.8 sequence, which 1.10 also accepts.
  * The description must already be parsed and checked for XML-safe text.
  */
-export function* ebuCoreChunks(d: AssetDescription, options: EbuCoreWriteOptions): Generator<string> {
-  const w = new XmlWriter();
+export function* ebuCoreChunks(
+  d: AssetDescription,
+  options: EbuCoreWriteOptions,
+  w: XmlOut = new XmlWriter(),
+): Generator<string> {
   const { version } = options;
   const iso = options.modified.toISOString();
   w.declaration();
@@ -206,7 +209,7 @@ function timecodeAttrs(rate: AssetDescription['version']['rate']): XmlAttributes
   };
 }
 
-function writeEssenceFormat(w: XmlWriter, d: AssetDescription): void {
+function writeEssenceFormat(w: XmlOut, d: AssetDescription): void {
   const v = d.version;
   const e = v.essence;
   requireTimecodeRate(v.rate, `version ${v.id}`);
@@ -246,7 +249,7 @@ function writeEssenceFormat(w: XmlWriter, d: AssetDescription): void {
   w.close();
 }
 
-function writeVideo(w: XmlWriter, t: VideoTrack): void {
+function writeVideo(w: XmlOut, t: VideoTrack): void {
   const rp = rateParts(t.frameRate);
   w.open(`${E}videoFormat`, {
     videoFormatName: t.codec,
@@ -290,7 +293,7 @@ function writeVideo(w: XmlWriter, t: VideoTrack): void {
   w.close();
 }
 
-function writeAudio(w: XmlWriter, t: AudioTrack): void {
+function writeAudio(w: XmlOut, t: AudioTrack): void {
   w.open(`${E}audioFormat`, { audioFormatName: t.codec });
   w.empty(`${E}audioEncoding`, { typeLabel: t.codec });
   w.open(`${E}codec`).leaf(`${E}name`, t.codec).close();
@@ -303,7 +306,7 @@ function writeAudio(w: XmlWriter, t: AudioTrack): void {
   w.close();
 }
 
-function writeLocationFormat(w: XmlWriter, l: FileLocation): void {
+function writeLocationFormat(w: XmlOut, l: FileLocation): void {
   w.open(`${E}format`, { formatName: FILE_COPY });
   w.leaf(`${E}fileSize`, l.sizeBytes);
   w.leaf(`${E}fileName`, l.key.slice(l.key.lastIndexOf('/') + 1));
@@ -318,7 +321,7 @@ function writeLocationFormat(w: XmlWriter, l: FileLocation): void {
   w.close();
 }
 
-function writeNumbering(w: XmlWriter, d: AssetDescription): void {
+function writeNumbering(w: XmlOut, d: AssetDescription): void {
   const n = d.asset.numbering;
   if (n === undefined) return;
   const target = (id: string | undefined, fallback: string): void => {

@@ -26,6 +26,24 @@ export function escapeAttribute(text: string): string {
   return ATTR_NEEDS_ESCAPE.test(text) ? text.replace(ATTR_ESCAPES, escapeChar) : text;
 }
 
+/** What the document writers need from a serialiser (the streaming one, or a DOM builder in benchmarks). */
+export interface XmlOut {
+  /** The XML declaration. */
+  declaration(): this;
+  /** Open an element that will have child elements. */
+  open(name: string, attributes?: XmlAttributes): this;
+  /** Close the innermost open element. */
+  close(): this;
+  /** An element holding only text; nothing when `text` is `undefined`. */
+  leaf(name: string, text: string | number | boolean | undefined, attributes?: XmlAttributes): this;
+  /** An element with attributes only. */
+  empty(name: string, attributes?: XmlAttributes): this;
+  /** Characters written and not yet taken. */
+  readonly buffered: number;
+  /** Take what has been written so far. */
+  take(): string;
+}
+
 /**
  * A small streaming XML serialiser: elements are written as they are opened, into a buffer the
  * caller drains with {@link XmlWriter.take} (so a generator can yield a chunk whenever the buffer
@@ -34,7 +52,7 @@ export function escapeAttribute(text: string): string {
  *
  * Output is indented with two spaces per level; text-only elements stay on one line.
  */
-export class XmlWriter {
+export class XmlWriter implements XmlOut {
   #out = '';
   readonly #stack: string[] = [];
   #openTag = false;

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './catalog/index.js';
+export { type InterchangeConformanceOptions, interchangeConformance } from './interchange.js';
 export { type QueueConformanceOptions, queueBackendConformance } from './queue.js';
 export { ReferenceRights } from './rights-reference.js';
 export { objectStorageConformance, type StorageConformanceOptions } from './storage.js';
