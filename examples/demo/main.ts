@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runArchiveStep } from './steps/archive.js';
 import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
+import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runQcStep } from './steps/qc.js';
 import { runRightsStep } from './steps/rights.js';
@@ -24,6 +25,8 @@ try {
   const media = await runMediaStep(catalog, dataDir, 'crossing-s01e01');
   await runQcStep(catalog, media.storage, dataDir, media.source, media.versionId);
   await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored);
+  const master = media.stored.find((f) => f.fileKey === 'master');
+  if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
   await reportAudit(catalog);
 } finally {
   await close();

@@ -98,6 +98,18 @@ describe('pnpm demo', () => {
       'repaired the vault copy from studio-object (explicit action, source verified first): verified',
     );
     expect(stdout).toContain('placement proven again: every rule met');
+    // Interchange: EBUCore sidecar beside the archived master, read back identical; BXF for playout.
+    expect(stdout).toMatch(
+      /EBUCore 1\.10 sidecar beside the archived master: storage-vault\/masters\/low-tide-mezzanine\.mov\.ebucore\.xml/,
+    );
+    expect(stdout).toMatch(
+      /read back: "Low Tide", prores 1920x1080, 2 segments, .*identical to the catalog's description: yes/,
+    );
+    expect(stdout).toMatch(
+      /BXF 2022 content message for playout: CROSS-101, SOM 10:00:00:00, segments at 10:00:00:00, 10:00:0\d:\d\d/,
+    );
+    expect(stdout).toContain('EBUCore 1.10: valid against the official schema');
+    expect(stdout).toContain('BXF 2022: valid against the official schema');
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

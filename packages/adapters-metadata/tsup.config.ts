@@ -9,5 +9,5 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   removeNodeProtocol: false,
-  external: ['@framewise/core', 'xmlbuilder2'],
+  external: ['@framewise/core', 'zod'],
 });

@@ -168,26 +168,9 @@ export const description: fc.Arbitrary<AssetDescriptionInput> = fc
   });
 
 /**
- * What a description looks like after an EBUCore round trip, by the documented rules: main
- * titles come before the other kinds; credits are in billing order and their `order` is their
- * position; numbering with no fields is absent.
+ * What a description looks like after an EBUCore round trip: its normal form (the schema orders
+ * titles and credits as documents carry them), without undefined fields.
  */
 export function canonical(input: AssetDescriptionInput): AssetDescription {
-  const d = AssetDescriptionSchema.parse(input);
-  const titles = [
-    ...d.asset.titles.filter((t) => t.kind === 'main'),
-    ...d.asset.titles.filter((t) => t.kind !== 'main'),
-  ];
-  const credits = [...d.asset.credits]
-    .sort((a, b) => (a.order ?? Number.POSITIVE_INFINITY) - (b.order ?? Number.POSITIVE_INFINITY))
-    .map((c, order) => ({ ...c, order }));
-  const numbering =
-    d.asset.numbering && Object.values(d.asset.numbering).some((v) => v !== undefined)
-      ? stripUndefined(d.asset.numbering)
-      : undefined;
-  return stripUndefined({ ...d, asset: { ...d.asset, titles, credits, numbering } }) as AssetDescription;
-}
-
-function stripUndefined<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return JSON.parse(JSON.stringify(AssetDescriptionSchema.parse(input))) as AssetDescription;
 }

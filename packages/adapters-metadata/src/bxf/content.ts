@@ -26,8 +26,12 @@ const AUTHORITIES: Readonly<Record<string, string>> = {
  * A BXF Content message ("content notify"): the programme (house number, name, identifiers, SOM,
  * duration, where the file is) and its segments (sequence, offset, duration, SOM of each part).
  */
-export function* contentChunks(m: ContentMessage, version: BxfVersion, parties: BxfParties): Generator<string> {
-  const w = new XmlWriter();
+export function* contentChunks(
+  m: ContentMessage,
+  version: BxfVersion,
+  parties: BxfParties,
+  w: XmlOut = new XmlWriter(),
+): Generator<string> {
   const { version: v, asset } = m.description;
   const rate = v.rate;
   const som = timecodeFrames(v.startTimecode, rate);

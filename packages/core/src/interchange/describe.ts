@@ -52,7 +52,7 @@ export async function describeVersion(
       ...(a.text === undefined ? {} : { title: a.text }),
     }));
   return AssetDescriptionSchema.parse({
-    asset: {
+    asset: withoutUndefined({
       id: asset.id,
       kind: asset.kind,
       externalIds: asset.externalIds,
@@ -68,8 +68,8 @@ export async function describeVersion(
       originalLanguage: asset.originalLanguage,
       countriesOfOrigin: asset.countriesOfOrigin,
       productionYear: asset.productionYear,
-    },
-    version: {
+    }),
+    version: withoutUndefined({
       id: version.id,
       name: version.name,
       kind: version.kind,
@@ -80,11 +80,16 @@ export async function describeVersion(
       territory: version.territory,
       essence: version.essence,
       locations: version.locations,
-    },
+    }),
     parts,
     rights: options.rights ?? [],
     related: related.map((r) => ({ id: r.id, kind: r.kind })),
   });
+}
+
+/** The object without its `undefined` fields (an absent optional field, not one set to `undefined`). */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** What {@link catalogInputsFrom} returns: inputs ready for `createAsset`, `addVersion` and `addAnnotations`. */

@@ -10,6 +10,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * The asset fields an interchange document carries: identity, titles, synopses, numbering,
  * genres, moods, themes, keywords, credits, ratings, languages, origin and year. Project,
  * recommendation fields, DRM policy and host `custom` fields stay in the catalog.
+ *
+ * Parsing puts the description in its normal form, the order documents carry: main titles before
+ * the other kinds; credits in billing order with `order` set to their position; numbering without
+ * any field left out.
  */
 export const DescribedAssetSchema = AssetInputSchema.pick({
   kind: true,
@@ -26,7 +30,21 @@ export const DescribedAssetSchema = AssetInputSchema.pick({
   originalLanguage: true,
   countriesOfOrigin: true,
   productionYear: true,
-}).extend({ id: IdSchema });
+})
+  .extend({ id: IdSchema })
+  .transform(({ numbering, ...asset }) => {
+    const billed = asset.credits
+      .map((credit, at) => ({ credit, at }))
+      .sort((a, b) => (a.credit.order ?? Infinity) - (b.credit.order ?? Infinity) || a.at - b.at)
+      .map(({ credit }, order) => ({ ...credit, order }));
+    const hasNumbering = numbering !== undefined && Object.values(numbering).some((v) => v !== undefined);
+    return {
+      ...asset,
+      titles: [...asset.titles.filter((t) => t.kind === 'main'), ...asset.titles.filter((t) => t.kind !== 'main')],
+      credits: billed,
+      ...(hasNumbering ? { numbering } : {}),
+    };
+  });
 
 /** The version fields an interchange document carries (everything but host `custom` fields). */
 export const DescribedVersionSchema = VersionInputSchema.omit({ custom: true, id: true }).extend({ id: IdSchema });
