@@ -169,10 +169,9 @@ export function* ebuCoreChunks(
     w.open(`${E}ratingRegion`).empty(`${E}country`, { typeLabel: r.territory }).close();
     w.close();
   }
-  // part: segments, chapters and breaks, with timecodes and exact frame counts.
+  // part: segments, chapters and breaks, with start and end timecodes.
   const start = timecodeFrames(v.startTimecode, v.rate);
   const parts = d.parts;
-  const rp = rateParts(v.rate);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] as AssetDescription['parts'][number];
     w.open(`${E}part`, {
@@ -186,12 +185,9 @@ export function* ebuCoreChunks(
     w.open(`${E}partStartTime`);
     w.leaf(`${E}timecode`, timecodeLabel(start + p.start, v.rate), timecodeAttrs(v.rate));
     w.close();
-    w.open(`${E}partDuration`);
-    w.leaf(`${E}editUnitNumber`, p.duration, {
-      editRate: rp.base,
-      factorNumerator: rp.factorNumerator,
-      factorDenominator: rp.factorDenominator,
-    });
+    // partEndTime is exclusive: the next part starts on it.
+    w.open(`${E}partEndTime`);
+    w.leaf(`${E}timecode`, timecodeLabel(start + p.start + p.duration, v.rate), timecodeAttrs(v.rate));
     w.close().close();
     if (w.buffered >= options.chunkSize) yield w.take();
   }
