@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import { assertXmlSafe, assertXmlText } from '../xml/chars.js';
 import { collect } from '../xml/document.js';
+import { documentOptionsShape } from '../xml/options.js';
 import { contentChunks } from './content.js';
 import { BXF_VERSIONS, type BxfVersion } from './names.js';
 import { scheduleChunks } from './schedule.js';
@@ -36,14 +37,7 @@ export const BxfExporterOptionsSchema = z.object({
     .string()
     .regex(/^[A-Z][A-Za-z0-9 ]{0,63}$/)
     .default('Automation'),
-  /** Characters per streamed chunk (default 64 Ki). */
-  chunkSize: z
-    .number()
-    .int()
-    .min(1024)
-    .default(64 * 1024),
-  /** Clock for message time stamps (default: the system clock). */
-  now: z.custom<() => Date>((v) => typeof v === 'function').optional(),
+  ...documentOptionsShape,
   /** Message id source (default: `crypto.randomUUID`). */
   newId: z.custom<() => string>((v) => typeof v === 'function').optional(),
 });

@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { assertXmlSafe } from '../xml/chars.js';
 import { collect } from '../xml/document.js';
+import { documentOptionsShape } from '../xml/options.js';
 import { EBUCORE_VERSIONS, type EbuCoreVersion } from './names.js';
 import { ebuCoreChunks } from './write.js';
 
@@ -15,14 +16,7 @@ import { ebuCoreChunks } from './write.js';
 export const EbuCoreExporterOptionsSchema = z.object({
   /** Schema version written: `1.10` (default) or `1.8`. */
   version: z.enum(EBUCORE_VERSIONS as [EbuCoreVersion, ...EbuCoreVersion[]]).default('1.10'),
-  /** Characters per streamed chunk (default 64 Ki). */
-  chunkSize: z
-    .number()
-    .int()
-    .min(1024)
-    .default(64 * 1024),
-  /** Clock for `dateLastModified` (default: the system clock). */
-  now: z.custom<() => Date>((v) => typeof v === 'function').optional(),
+  ...documentOptionsShape,
 });
 /** Options of {@link createEbuCoreExporter}. */
 export type EbuCoreExporterOptions = z.input<typeof EbuCoreExporterOptionsSchema>;

@@ -1,4 +1,4 @@
-import type { FrameRateJson, TechnicalMetadataInput } from '@framewise/core';
+import { AudioRoleSchema, ChannelLayoutSchema, type FrameRateJson, type TechnicalMetadataInput } from '@framewise/core';
 import type { XmlElement } from '../xml/parser.js';
 import type { XmlQuery } from '../xml/query.js';
 import { isoDurationSeconds, rateFromParts, timecodeFrames } from '../xml/time.js';
@@ -40,31 +40,9 @@ const AUDIO_CODECS: Readonly<Record<string, string>> = {
   FLAC: 'flac',
   'Dolby E': 'dolby_e',
 };
-const LAYOUTS = new Set([
-  'mono',
-  'stereo',
-  '2.1',
-  '5.0',
-  '5.1',
-  '7.1',
-  '5.1.2',
-  '5.1.4',
-  '7.1.2',
-  '7.1.4',
-  'atmos-bed',
-  'discrete',
-]);
+const LAYOUTS: ReadonlySet<string> = new Set(ChannelLayoutSchema.options);
 const CHANNEL_LAYOUTS: Readonly<Record<number, string>> = { 1: 'mono', 2: 'stereo', 6: '5.1', 8: '7.1' };
-const ROLES = new Set([
-  'main',
-  'dialogue',
-  'music-and-effects',
-  'description',
-  'commentary',
-  'clean-audio',
-  'isolated',
-  'other',
-]);
+const ROLES: ReadonlySet<string> = new Set(AudioRoleSchema.options);
 
 /**
  * Read the technical description in a `format` element: Framewise's own (codec names as written)
