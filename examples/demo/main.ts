@@ -24,7 +24,10 @@ try {
   runRightsStep();
   const media = await runMediaStep(catalog, dataDir, 'crossing-s01e01');
   await runQcStep(catalog, media.storage, dataDir, media.source, media.versionId);
-  await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored);
+  await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored, {
+    catalog,
+    versionId: media.versionId,
+  });
   const master = media.stored.find((f) => f.fileKey === 'master');
   if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
   await reportAudit(catalog);

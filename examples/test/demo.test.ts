@@ -98,12 +98,15 @@ describe('pnpm demo', () => {
       'repaired the vault copy from studio-object (explicit action, source verified first): verified',
     );
     expect(stdout).toContain('placement proven again: every rule met');
+    expect(stdout).toMatch(
+      /recorded the master's 3 copies on its version in the catalog: (studio-disk|vault-tape|studio-object) verified, .* verified, .* verified/,
+    );
     // Interchange: EBUCore sidecar beside the archived master, read back identical; BXF for playout.
     expect(stdout).toMatch(
       /EBUCore 1\.10 sidecar beside the archived master: storage-vault\/masters\/low-tide-mezzanine\.mov\.ebucore\.xml/,
     );
     expect(stdout).toMatch(
-      /read back: "Low Tide", prores 1920x1080, 2 segments, .*identical to the catalog's description: yes/,
+      /read back: "Low Tide", prores 1920x1080, 2 segments, 3 location\(s\), .*identical to the catalog's description: yes/,
     );
     expect(stdout).toMatch(
       /BXF 2022 content message for playout: CROSS-101, SOM 10:00:00:00, segments at 10:00:00:00, 10:00:0\d:\d\d/,

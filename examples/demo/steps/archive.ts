@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
 import {
   archiveJobs,
+  type Catalog,
+  copiesOnVersion,
   createInProcessBackend,
   createObjectStorage,
   createPlacementChecker,
@@ -24,12 +26,14 @@ import {
   type PlacementSubject,
   planReconcile,
   planRestore,
+  recordCopies,
   repairCopy,
   runFixityAudit,
   type StorageLocationInput,
   threeTwoOne,
 } from '@framewise/core';
 import { heading, note, table } from '../print.js';
+import { demoEditor } from './catalog.js';
 import type { StoredFile } from './media.js';
 
 const LOCATIONS: StorageLocationInput[] = [
@@ -88,6 +92,7 @@ export async function runArchiveStep(
   assetId: string,
   primary: ObjectStorage,
   stored: readonly StoredFile[],
+  record: { readonly catalog: Catalog; readonly versionId: string },
 ): Promise<void> {
   heading('Archive: placement rules prove 3-2-1 (or list each violation)');
   const checker = createPlacementChecker(
@@ -163,6 +168,17 @@ export async function runArchiveStep(
     id === 'studio-disk' ? primary : targets.get(id),
   );
   for (const target of targets.values()) await target.close();
+  // The master's copies, with their states and verification times, live on its version in the catalog.
+  const version = await recordCopies(
+    record.catalog,
+    demoEditor,
+    record.versionId,
+    copies.filter((c) => c.fileKey === 'master'),
+  );
+  const recorded = copiesOnVersion(version);
+  note(
+    `recorded the master's ${recorded.length} copies on its version in the catalog: ${recorded.map((c) => `${c.locationId} ${c.status}`).join(', ')} (one audited relocate)`,
+  );
 }
 
 /**

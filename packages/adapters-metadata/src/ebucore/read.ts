@@ -305,6 +305,9 @@ function location(q: XmlQuery, format: XmlElement): NonNullable<Input['version']
       key: uriToKey(q, locator),
       ...optional('sizeBytes', q.int(format, q.childText(format, NS, 'fileSize'), 'fileSize')),
       checksums: { ...optional('sha256', sha256), ...optional('md5', md5), ...optional('xxh64', xxh64) },
+      ...optional('status', attrs.get('CopyStatus') as 'verified' | undefined),
+      ...optional('verifiedAt', attrs.get('VerifiedAt')),
+      ...optional('checkedAt', attrs.get('CheckedAt')),
     },
   ];
 }

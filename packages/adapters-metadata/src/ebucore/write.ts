@@ -314,6 +314,9 @@ function writeLocationFormat(w: XmlOut, l: FileLocation): void {
   }
   w.leaf(`${E}technicalAttributeString`, l.checksums.md5, { typeLabel: 'MD5' });
   w.leaf(`${E}technicalAttributeString`, l.checksums.xxh64, { typeLabel: 'XXH64' });
+  w.leaf(`${E}technicalAttributeString`, l.status, { typeLabel: 'CopyStatus' });
+  w.leaf(`${E}technicalAttributeString`, l.verifiedAt, { typeLabel: 'VerifiedAt' });
+  w.leaf(`${E}technicalAttributeString`, l.checkedAt, { typeLabel: 'CheckedAt' });
   w.close();
 }
 

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, InstantSchema } from '../assets/common.js';
-
-/** The state of one copy of a file at one location. */
-export const CopyStatusSchema = z.enum(['verified', 'unverified', 'corrupt', 'missing']);
-/**
- * `verified`: read back and its digest matched; `unverified`: written but not yet read back;
- * `corrupt`: a fixity audit found a digest mismatch; `missing`: the location no longer has it.
- */
-export type CopyStatus = z.output<typeof CopyStatusSchema>;
+import { CopyStatusSchema } from '../assets/version.js';
 
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
 

@@ -5,6 +5,7 @@
  * @module
  */
 export type { AssessedCopy } from './assess-copy.js';
+export { copiesOnVersion, recordCopies } from './catalog-copies.js';
 export {
   createPlacementChecker,
   type FilePlacement,
@@ -15,8 +16,6 @@ export {
   type PlacementViolationKind,
 } from './check-placement.js';
 export {
-  type CopyStatus,
-  CopyStatusSchema,
   type FileCopy,
   type FileCopyInput,
   FileCopySchema,
@@ -65,6 +64,7 @@ export {
 } from './plan-reconcile.js';
 export { planRestore, type RestoreCandidate, type RestorePlan } from './plan-restore.js';
 export {
+  applyReconcileOutcome,
   archiveJobs,
   executeReconcileAction,
   executeReconcilePlan,

@@ -58,12 +58,24 @@ export const StorageLocationSchema = z
     /** The geographic or cloud region, e.g. `eu-west-2`. */
     region: z.string().trim().min(1).max(100),
     cost: StorageCostSchema.default({ storagePerGbMonth: 0, retrievalPerGb: 0, egressPerGb: 0, minimumDays: 0 }),
+    /**
+     * The physical store (a bucket, a volume) when several locations are storage classes of it,
+     * e.g. `masters-bucket` for `s3-standard` and `s3-glacier`. A copy moves between locations of
+     * one store by an in-place storage-class change: no bytes travel.
+     */
+    store: z.string().trim().min(1).max(200).optional(),
+    /** The storage class this location writes, e.g. `GLACIER_IR` (with `store`). */
+    storageClass: z.string().trim().min(1).max(64).optional(),
     /** How archived copies come back; required reading for `archive` and `deep-archive` tiers. */
     restoreOptions: z.array(RestoreOptionSchema).max(10).default([]),
   })
   .refine((l) => l.tier === 'online' || l.tier === 'nearline' || l.restoreOptions.length > 0, {
     message: 'an archive or deep-archive location needs at least one restore option',
     path: ['restoreOptions'],
+  })
+  .refine((l) => (l.store === undefined) === (l.storageClass === undefined), {
+    message: 'store and storageClass go together: a location of a shared store names its class',
+    path: ['storageClass'],
   });
 /** A storage location as callers declare it. */
 export type StorageLocationInput = z.input<typeof StorageLocationSchema>;

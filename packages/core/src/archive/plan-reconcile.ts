@@ -22,6 +22,19 @@ export const ReconcileActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('copy'), ...FileFields, from: PlaceSchema, to: PlaceSchema }),
   /** Rewrite a corrupt copy from a verified one. */
   z.object({ kind: z.literal('repair'), ...FileFields, from: PlaceSchema, to: PlaceSchema }),
+  /**
+   * Move a copy to another location of the same store by an in-place storage-class change (the
+   * key stays; no bytes travel). The copy keeps its verification: the bytes do not change.
+   */
+  z.object({
+    kind: z.literal('move'),
+    ...FileFields,
+    from: PlaceSchema,
+    to: PlaceSchema,
+    storageClass: z.string().min(1).max(64),
+    status: z.enum(['verified', 'unverified']),
+    verifiedAt: z.string().optional(),
+  }),
   /** Read an unverified or stale copy back. */
   z.object({ kind: z.literal('verify'), ...FileFields, at: PlaceSchema }),
   /**
@@ -60,12 +73,13 @@ function excludedBy(rules: readonly PlacementRule[], location: StorageLocation):
 }
 
 /**
- * Plan the copy, repair, verify and delete actions that bring one asset's files into placement
- * (a dry run). Each round takes the first violation it can act on: a corrupt copy is repaired
+ * Plan the copy, move, repair, verify and delete actions that bring one asset's files into
+ * placement (a dry run). Each round takes the first violation it can act on: a corrupt copy is repaired
  * from a verified one; a shortfall of copies, media, offsite copies or tiers is met by a new copy at
  * the cheapest permitted location that adds what is missing; an unverified or stale copy is read
- * back; a copy on an excluded location is deleted only once another counted copy exists (a new
- * one is planned first when needed). Sources are verified copies, cheapest to read first. The
+ * back; a copy on an excluded location is moved to a permitted location of the same store by a
+ * storage-class change when there is one (no bytes travel; a shortfall is met the same way),
+ * else deleted only once another counted copy exists (a new one is planned first when needed). Sources are verified copies, cheapest to read first. The
  * plan is simulated to the end, so `after` shows what it will achieve.
  */
 export function planReconcile(
@@ -108,8 +122,42 @@ export function planReconcile(
     reason,
   });
 
-  /** Plan a new copy of a file at the cheapest permitted location meeting `need`. */
+  /**
+   * Move a copy sitting on an excluded location to a permitted location of the same store that
+   * meets `need`, by a storage-class change. False when no such pair exists.
+   */
+  const addMove = (file: FileIdentity, need: (l: StorageLocation) => boolean, reason: string): boolean => {
+    const rules = checker.rulesFor(subject.asset, file.fileKey);
+    const taken = new Set(
+      copies.filter((c) => c.fileKey === file.fileKey && c.status !== 'missing').map((c) => c.locationId),
+    );
+    for (const c of copies) {
+      const from = locations.get(c.locationId);
+      if (c.fileKey !== file.fileKey || from?.store === undefined || !excludedBy(rules, from)) continue;
+      if ((c.status !== 'verified' && c.status !== 'unverified') || c.sha256 !== file.sha256) continue;
+      const target = [...locations.values()]
+        .filter((l) => l.store === from.store && !taken.has(l.id) && !excludedBy(rules, l) && need(l))
+        .sort((a, b) => a.cost.storagePerGbMonth - b.cost.storagePerGbMonth || a.id.localeCompare(b.id))[0];
+      if (target?.storageClass === undefined) continue;
+      actions.push({
+        kind: 'move',
+        ...base(file, reason),
+        from: { locationId: c.locationId, key: c.key },
+        to: { locationId: target.id, key: c.key },
+        storageClass: target.storageClass,
+        status: c.status,
+        ...(c.verifiedAt === undefined ? {} : { verifiedAt: c.verifiedAt }),
+      });
+      existing.delete(c);
+      c.locationId = target.id;
+      return true;
+    }
+    return false;
+  };
+
+  /** Plan a new copy of a file at the cheapest permitted location meeting `need` (a move when one will do). */
   const addCopy = (file: FileIdentity, need: (l: StorageLocation) => boolean, reason: string): boolean => {
+    if (addMove(file, need, reason)) return true;
     const source = sourceFor(file);
     if (source === undefined) return false;
     const rules = checker.rulesFor(subject.asset, file.fileKey);
@@ -171,6 +219,7 @@ export function planReconcile(
       }
       case 'excluded': {
         if (at === undefined) return false;
+        if (addMove(file, () => true, `${v.message}: moved by a storage-class change`)) return true;
         const keep = counted(file).filter(
           (c) =>
             c.locationId !== at.locationId &&
@@ -261,9 +310,11 @@ export function planReconcile(
         sum +
         (a.kind === 'copy'
           ? gb(a) * perGb(a.to.locationId)
-          : a.kind === 'delete'
-            ? -gb(a) * perGb(a.at.locationId)
-            : 0),
+          : a.kind === 'move'
+            ? gb(a) * (perGb(a.to.locationId) - perGb(a.from.locationId))
+            : a.kind === 'delete'
+              ? -gb(a) * perGb(a.at.locationId)
+              : 0),
       0,
     ),
   };

@@ -2,7 +2,7 @@ import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { JobDefinitions } from '../scheduler/index.js';
 import type { ObjectStorage } from '../storage/index.js';
-import type { FileCopy } from './file-copy.js';
+import type { FileCopy, FileCopyInput } from './file-copy.js';
 import { repairCopy } from './fixity-audit.js';
 import { type ReconcileAction, ReconcileActionSchema, type ReconcilePlan } from './plan-reconcile.js';
 
@@ -20,7 +20,7 @@ export interface ReconcileOutcome {
 export interface ReconcileRunOptions {
   readonly signal?: AbortSignal;
   readonly now?: Date;
-  /** Record each action as an `archive.copy` / `archive.repair` / `archive.verify` / `archive.delete` audit event. */
+  /** Record each action as an `archive.copy` / `.move` / `.repair` / `.verify` / `.delete` audit event. */
   readonly record?: { readonly catalog: Catalog; readonly actor: PrincipalInput };
 }
 
@@ -70,6 +70,33 @@ async function run(
         );
       return { ...copyAt(action.to.locationId, action.to.key, 'verified'), verifiedAt: nowIso, checkedAt: nowIso };
     }
+    case 'move': {
+      const storage = storageOf(storages, action.to.locationId);
+      const before = await storage.head(action.from.key);
+      if (before === undefined || before.sizeBytes !== action.sizeBytes)
+        throw new FramewiseError(
+          'INTEGRITY',
+          `Move of "${action.fileKey}" to "${action.to.locationId}": the object at "${action.from.key}" is ${before === undefined ? 'missing' : `${before.sizeBytes} bytes, not ${action.sizeBytes}`}`,
+          { details: { locationId: action.from.locationId, key: action.from.key } },
+        );
+      await storage.setStorageClass(action.to.key, action.storageClass);
+      const after = await storage.head(action.to.key);
+      if (
+        after === undefined ||
+        after.sizeBytes !== action.sizeBytes ||
+        (after.storageClass !== undefined && after.storageClass !== action.storageClass) ||
+        (before.etag !== undefined && after.etag !== undefined && before.etag !== after.etag)
+      )
+        throw new FramewiseError(
+          'INTEGRITY',
+          `Move of "${action.fileKey}" to ${action.storageClass} did not keep the object as it was (size, class or ETag changed)`,
+          { details: { locationId: action.to.locationId, key: action.to.key, before, after } },
+        );
+      return {
+        ...copyAt(action.to.locationId, action.to.key, action.status),
+        ...(action.verifiedAt === undefined ? {} : { verifiedAt: action.verifiedAt }),
+      };
+    }
     case 'repair':
       return repairCopy(
         copyAt(action.to.locationId, action.to.key, 'corrupt'),
@@ -115,7 +142,8 @@ async function run(
 
 /**
  * Carry out one reconcile action: a copy (server-side when both locations are served by the same
- * storage, else streamed with the expected checksums) read back before it counts; a repair from a
+ * storage, else streamed with the expected checksums) read back before it counts; a move by an
+ * in-place storage-class change, checked by size, class and ETag; a repair from a
  * verified source; a verification; or a delete, refused unless one of the copies to keep reads back
  * verified at that moment.
  */
@@ -146,6 +174,28 @@ export async function executeReconcileAction(
       error: { code: error.code, message: error.message },
     };
   }
+}
+
+/**
+ * The copies of an asset after an outcome: a new or rewritten copy replaces the one at its
+ * location; a moved copy leaves its old location; a deleted copy is gone. Failed and refused
+ * actions change nothing.
+ */
+export function applyReconcileOutcome<T extends FileCopyInput>(
+  copies: readonly T[],
+  outcome: ReconcileOutcome,
+): (T | FileCopy)[] {
+  if (outcome.outcome !== 'done') return [...copies];
+  const { action } = outcome;
+  const at = (c: FileCopyInput, place: { readonly locationId: string }) =>
+    c.fileKey === action.fileKey && c.locationId === place.locationId;
+  const gone: { readonly locationId: string }[] =
+    action.kind === 'delete' ? [action.at] : action.kind === 'move' ? [action.from] : [];
+  const placed = outcome.copy;
+  return [
+    ...copies.filter((c) => !gone.some((g) => at(c, g)) && !(placed !== undefined && at(c, placed))),
+    ...(placed === undefined ? [] : [placed]),
+  ];
 }
 
 /**

@@ -69,6 +69,8 @@ export {
   VideoTrackSchema,
 } from './technical.js';
 export {
+  type CopyStatus,
+  CopyStatusSchema,
   EDIT_RELATIONS,
   type FileLocation,
   type FileLocationInput,

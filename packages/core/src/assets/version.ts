@@ -28,7 +28,18 @@ export const VersionKindSchema = z.enum([
 /** What a version is. */
 export type VersionKind = z.output<typeof VersionKindSchema>;
 
-/** Where a file of a version or rendition lives: a storage location id and a key in it. */
+/** The state of one copy of a file at one location. */
+export const CopyStatusSchema = z.enum(['verified', 'unverified', 'corrupt', 'missing']);
+/**
+ * `verified`: read back and its digest matched; `unverified`: written but not yet read back;
+ * `corrupt`: a fixity audit found a digest mismatch; `missing`: the location no longer has it.
+ */
+export type CopyStatus = z.output<typeof CopyStatusSchema>;
+
+/**
+ * Where a file of a version or rendition lives: a storage location id and a key in it, with its
+ * digests and, once the archive domain has checked it, the copy's state.
+ */
 export const FileLocationSchema = z.object({
   /** The storage location (a bucket, a volume, a tape pool) as configured by the host. */
   storage: IdSchema,
@@ -50,6 +61,12 @@ export const FileLocationSchema = z.object({
         .optional(),
     })
     .default({}),
+  /** The copy's state as its last write or fixity audit left it. */
+  status: CopyStatusSchema.optional(),
+  /** When the copy was last read back and matched, ISO 8601. */
+  verifiedAt: InstantSchema.optional(),
+  /** When a fixity audit last read the copy, whatever it found, ISO 8601. */
+  checkedAt: InstantSchema.optional(),
 });
 /** Where a file lives. */
 export type FileLocation = z.output<typeof FileLocationSchema>;

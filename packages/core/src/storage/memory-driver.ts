@@ -4,9 +4,12 @@ import type { ByteRange, DriverPutOptions, ObjectInfo, StorageDriver } from './p
 
 /**
  * A storage driver that keeps objects in memory: for tests and embedded use. Puts are atomic (the
- * object appears when its stream has ended); memory holds every object in full.
+ * object appears when its stream has ended); memory holds every object in full. With
+ * `storageClasses`, objects carry a storage class (new ones get the first) that
+ * `setStorageClass` changes in place, as an object store's tiers do.
  */
-export function createMemoryStorage(): StorageDriver {
+export function createMemoryStorage(options: { readonly storageClasses?: readonly string[] } = {}): StorageDriver {
+  const classes = options.storageClasses ?? [];
   const objects = new Map<string, { data: Buffer; info: ObjectInfo }>();
   return {
     name: 'memory',
@@ -16,7 +19,7 @@ export function createMemoryStorage(): StorageDriver {
       atomicPut: true,
       serverSideCopy: true,
       userMetadata: true,
-      storageClasses: false,
+      storageClasses: classes.length > 0,
     },
     async put(key: string, body: Readable, options: DriverPutOptions) {
       const chunks: Buffer[] = [];
@@ -47,6 +50,7 @@ export function createMemoryStorage(): StorageDriver {
           modifiedAt: new Date().toISOString(),
           ...(options.contentType ? { contentType: options.contentType } : {}),
           metadata: { ...(options.metadata ?? {}) },
+          ...(classes[0] === undefined ? {} : { storageClass: classes[0] }),
         },
       });
       return { sizeBytes: data.length };
@@ -84,6 +88,20 @@ export function createMemoryStorage(): StorageDriver {
         throw new FramewiseError('NOT_FOUND', `No object at ${JSON.stringify(from)}`, { details: { key: from } });
       objects.set(to, { data: entry.data, info: { ...entry.info, key: to, modifiedAt: new Date().toISOString() } });
     },
+    ...(classes.length === 0
+      ? {}
+      : {
+          async setStorageClass(key: string, storageClass: string) {
+            const entry = objects.get(key);
+            if (entry === undefined)
+              throw new FramewiseError('NOT_FOUND', `No object at ${JSON.stringify(key)}`, { details: { key } });
+            if (!classes.includes(storageClass))
+              throw new FramewiseError('INVALID_INPUT', `Unknown storage class ${JSON.stringify(storageClass)}`, {
+                details: { storageClass, classes },
+              });
+            entry.info = { ...entry.info, storageClass, modifiedAt: new Date().toISOString() };
+          },
+        }),
     async close() {},
   };
 }

@@ -292,6 +292,25 @@ export class ObjectStorage {
     this.#events.emit('copied', { from: f, to: t });
   }
 
+  /**
+   * Move an object to another storage class in place (a tier move without moving bytes through
+   * this process).
+   *
+   * @throws `UNSUPPORTED` when the driver has no storage classes; `NOT_FOUND` when nothing is at
+   * the key.
+   */
+  async setStorageClass(key: string, storageClass: string): Promise<void> {
+    const k = normalizeKey(key);
+    const set = this.driver.setStorageClass;
+    if (!this.driver.capabilities.storageClasses || set === undefined)
+      throw new FramewiseError(
+        'UNSUPPORTED',
+        `Storage "${this.driver.name}" has no storage classes: cannot move ${JSON.stringify(k)} to ${storageClass}`,
+        { details: { key: k, storageClass } },
+      );
+    await this.#retry('setStorageClass', k, () => set.call(this.driver, k, storageClass));
+  }
+
   /** SHA-256, MD5 and size of a stored object, read as a stream (for fixity checks). */
   async digest(
     key: string,

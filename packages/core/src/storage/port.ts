@@ -71,6 +71,11 @@ export interface StorageDriver {
   /** Delete an object; true when it existed. */
   delete(key: string): Promise<boolean>;
   copy(from: string, to: string): Promise<void>;
+  /**
+   * Change an object's storage class in place (S3: a server-side copy onto itself), keeping its
+   * bytes, key and metadata. Present when `capabilities.storageClasses` is true.
+   */
+  setStorageClass?(key: string, storageClass: string): Promise<void>;
   /** Release resources. */
   close(): Promise<void>;
 }
