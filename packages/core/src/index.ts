@@ -7,6 +7,7 @@
 export * from './archive/index.js';
 export * from './assets/index.js';
 export * from './catalog/index.js';
+export * from './delivery/index.js';
 export * from './errors/index.js';
 export * from './interchange/index.js';
 export * from './qc/index.js';
