@@ -13,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORTS: readonly { factory: RegExp; suite: string }[] = [
   { factory: /export function (create\w+CatalogStore)\(/g, suite: 'catalogStoreConformance' },
   { factory: /export function (create\w+Exporter)\(/g, suite: 'interchangeConformance' },
+  { factory: /export function (create\w+Endpoint)\(/g, suite: 'distributionAdapterConformance' },
 ];
 
 function files(dir: string): string[] {

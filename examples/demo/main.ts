@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runArchiveStep } from './steps/archive.js';
 import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
+import { runDistributionStep } from './steps/distribution.js';
 import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runQcStep } from './steps/qc.js';
@@ -30,6 +31,7 @@ try {
   });
   const master = media.stored.find((f) => f.fileKey === 'master');
   if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
+  await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId);
   await reportAudit(catalog);
 } finally {
   await close();

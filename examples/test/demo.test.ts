@@ -113,6 +113,15 @@ describe('pnpm demo', () => {
     );
     expect(stdout).toContain('EBUCore 1.10: valid against the official schema');
     expect(stdout).toContain('BXF 2022: valid against the official schema');
+    // Distribution: one profile refuses with typed problems, is fixed, passes; delivered in the window, down at sunset.
+    expect(stdout).toMatch(/streamer-gb: refused, 2 problem\(s\)/);
+    expect(stdout).toContain('missing-thumbnail: No thumbnail of exactly 1280x720');
+    expect(stdout).toContain('metadata-missing: Metadata field "releaseDate" is empty');
+    expect(stdout).toContain('playout-drop: passes');
+    expect(stdout).toContain('streamer-gb after the fixes (thumbnail made with ffmpeg, release date set): passes');
+    expect(stdout).toContain('delivered: live, package TC101/v1: READY, crossing-s01e01.json, hd.mp4');
+    expect(stdout).toMatch(/at sunset \(.*\): remove live → removed; drop folder now holds 0 package\(s\)/);
+    expect(stdout).toMatch(/submitting\s+live\s+submit/);
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

@@ -32,7 +32,12 @@ export type {
   DistributionContext,
   DistributionOutcome,
 } from './port.js';
-export { type DeliveryProblem, type DeliveryProblemKind, describeRenditionSpec } from './problems.js';
+export {
+  type DeliveryProblem,
+  type DeliveryProblemBase,
+  type DeliveryProblemKind,
+  describeRenditionSpec,
+} from './problems.js';
 export {
   type Automation,
   AutomationSchema,

@@ -49,6 +49,15 @@ export interface DistributionEndpoint<TFields extends Readonly<Record<string, un
   files?(subject: DeliverySubject): DeliveryFile[];
 }
 
+const CONTAINER_TYPES: Readonly<Record<string, string>> = {
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  mxf: 'application/mxf',
+  mpegts: 'video/mp2t',
+  webm: 'video/webm',
+  matroska: 'video/x-matroska',
+};
+
 /** The default files of a package: matching renditions, thumbnails and captions. */
 export function defaultFiles(profile: DeliveryProfile, subject: DeliverySubject): DeliveryFile[] {
   const files: DeliveryFile[] = [];
@@ -70,7 +79,8 @@ export function defaultFiles(profile: DeliveryProfile, subject: DeliverySubject)
   };
   for (const spec of profile.renditions) {
     const r = subject.renditions.find((x) => matchesRendition(x, spec));
-    file('media', spec.name, r?.locations[0]);
+    const contentType = r === undefined ? undefined : CONTAINER_TYPES[r.container];
+    file('media', spec.name, r?.locations[0], contentType === undefined ? {} : { contentType });
   }
   for (const spec of profile.thumbnails) {
     const t = subject.related.find((r) => r.kind === spec.kind && r.width === spec.width && r.height === spec.height);

@@ -1,6 +1,7 @@
 import type { MetadataFieldSpec, RenditionSpec, ThumbnailSpec } from './profile.js';
 
-interface Problem<K extends string> {
+/** What every {@link DeliveryProblem} has: its kind, a message naming the item and limit, and a fix. */
+export interface DeliveryProblemBase<K extends string> {
   readonly kind: K;
   /** What is wrong, naming the item and the limit. */
   readonly message: string;
@@ -10,26 +11,34 @@ interface Problem<K extends string> {
 
 /** Something that keeps a version from going to an endpoint, with its parameters and a fix hint. */
 export type DeliveryProblem =
-  | (Problem<'missing-rendition'> & { readonly spec: RenditionSpec })
-  | (Problem<'missing-thumbnail'> & { readonly spec: ThumbnailSpec; readonly found: readonly string[] })
-  | (Problem<'metadata-missing'> & { readonly field: string })
-  | (Problem<'metadata-too-long'> & { readonly field: string; readonly length: number; readonly limit: number })
-  | (Problem<'metadata-too-many'> & { readonly field: string; readonly count: number; readonly limit: number })
-  | (Problem<'metadata-format'> & {
+  | (DeliveryProblemBase<'missing-rendition'> & { readonly spec: RenditionSpec })
+  | (DeliveryProblemBase<'missing-thumbnail'> & { readonly spec: ThumbnailSpec; readonly found: readonly string[] })
+  | (DeliveryProblemBase<'metadata-missing'> & { readonly field: string })
+  | (DeliveryProblemBase<'metadata-too-long'> & {
+      readonly field: string;
+      readonly length: number;
+      readonly limit: number;
+    })
+  | (DeliveryProblemBase<'metadata-too-many'> & {
+      readonly field: string;
+      readonly count: number;
+      readonly limit: number;
+    })
+  | (DeliveryProblemBase<'metadata-format'> & {
       readonly field: string;
       readonly format: MetadataFieldSpec['format'] | 'pattern';
       readonly value: string;
     })
-  | (Problem<'metadata-forbidden-character'> & { readonly field: string; readonly character: string })
-  | (Problem<'missing-captions'> & { readonly language: string; readonly formats: readonly string[] })
-  | (Problem<'qc-missing'> & { readonly policy: string })
-  | (Problem<'qc-failed'> & {
+  | (DeliveryProblemBase<'metadata-forbidden-character'> & { readonly field: string; readonly character: string })
+  | (DeliveryProblemBase<'missing-captions'> & { readonly language: string; readonly formats: readonly string[] })
+  | (DeliveryProblemBase<'qc-missing'> & { readonly policy: string })
+  | (DeliveryProblemBase<'qc-failed'> & {
       readonly policy: string;
       readonly reportId: string;
       readonly verdict: string;
       readonly findings: readonly { readonly rule: string; readonly timecodeIn: string; readonly message: string }[];
     })
-  | (Problem<'rights-not-held'> & {
+  | (DeliveryProblemBase<'rights-not-held'> & {
       readonly territory: string;
       readonly channel: string;
       readonly explanation: string;

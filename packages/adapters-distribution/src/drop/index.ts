@@ -1,0 +1,8 @@
+export {
+  createDropFolderAdapter,
+  type DropFolderOptions,
+  DropFolderOptionsSchema,
+  transportOutcome,
+} from './adapter.js';
+export { checkRelativePath, checkTemplate, extensionOf, fillTemplate, type NamingValues } from './naming.js';
+export type { DropTransport } from './transport.js';

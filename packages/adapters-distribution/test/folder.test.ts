@@ -1,0 +1,185 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { DeliveryPackage, DistributionContext } from '@framewise/core';
+import { distributionAdapterConformance } from '@framewise/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFolderEndpoint } from '../src/folder/index.js';
+
+const roots: string[] = [];
+const newRoot = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fw-drop-'));
+  roots.push(dir);
+  return join(dir, 'drop');
+};
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+const conformanceRoot = newRoot();
+distributionAdapterConformance('folder', {
+  create: () => createFolderEndpoint({ root: conformanceRoot }),
+  remoteItems: async () => (existsSync(conformanceRoot) ? readdirSync(conformanceRoot) : []),
+  fetchFile: async (_a, remoteId, name) =>
+    createHash('sha256')
+      .update(readFileSync(join(conformanceRoot, remoteId, `${name}.mp4`)))
+      .digest('hex'),
+});
+
+function ctx(): DistributionContext & {
+  state: { remoteId?: string; remoteFiles: Record<string, string>; progress?: unknown };
+} {
+  const state: { remoteId?: string; remoteFiles: Record<string, string>; progress?: unknown } = { remoteFiles: {} };
+  return {
+    state,
+    get remoteId() {
+      return state.remoteId;
+    },
+    get remoteFiles() {
+      return state.remoteFiles;
+    },
+    get progress() {
+      return state.progress;
+    },
+    async save(u) {
+      if (u.remoteId !== undefined) state.remoteId = u.remoteId;
+      if (u.remoteFiles !== undefined) state.remoteFiles = { ...state.remoteFiles, ...u.remoteFiles };
+      if ('progress' in u) state.progress = u.progress;
+    },
+  } as DistributionContext & { state: typeof state };
+}
+
+function pkg(
+  body: Buffer,
+  revision: number,
+  open?: (start: number) => Readable,
+  fields: Record<string, unknown> = {},
+): DeliveryPackage {
+  return {
+    assetId: 'lt-101',
+    versionId: 'lt-101-master',
+    endpointId: 'drop',
+    revision,
+    fields: { title: 'Low Tide', houseNumber: 'LT-101', ...fields },
+    files: [
+      {
+        role: 'media',
+        name: 'main',
+        sizeBytes: body.length,
+        sha256: createHash('sha256').update(body).digest('hex'),
+        contentType: 'video/mp4',
+        open: async (start = 0) => open?.(start) ?? Readable.from([body.subarray(start)]),
+      },
+    ],
+  };
+}
+
+describe('folder endpoint', () => {
+  it('delivers media, then the sidecar, then the completion marker, all under their final names', async () => {
+    const root = newRoot();
+    const adapter = createFolderEndpoint({ root, packagePath: '{field:houseNumber}/v{revision}' });
+    const body = randomBytes(64 * 1024);
+    const c = ctx();
+    const outcome = await adapter.submit(pkg(body, 1), c);
+    expect(outcome).toMatchObject({ kind: 'success', remoteId: 'LT-101/v1', remoteState: 'live' });
+    expect(readdirSync(join(root, 'LT-101', 'v1')).sort()).toEqual(['READY', 'lt-101.json', 'main.mp4']);
+    const sidecar = JSON.parse(readFileSync(join(root, 'LT-101', 'v1', 'lt-101.json'), 'utf8'));
+    expect(sidecar).toMatchObject({
+      revision: 1,
+      fields: { title: 'Low Tide' },
+      files: [
+        {
+          name: 'main',
+          file: 'main.mp4',
+          sizeBytes: body.length,
+          sha256: createHash('sha256').update(body).digest('hex'),
+        },
+      ],
+    });
+    expect(readFileSync(join(root, 'LT-101', 'v1', 'main.mp4')).equals(body)).toBe(true);
+    expect(c.state.remoteFiles).toMatchObject({ main: 'LT-101/v1/main.mp4', 'package:LT-101/v1': 'LT-101/v1' });
+  });
+
+  it('resumes an interrupted upload from the size on disk, without resending what is there', async () => {
+    const root = newRoot();
+    const adapter = createFolderEndpoint({ root });
+    const body = randomBytes(1024 * 1024);
+    const c = ctx();
+    const starts: number[] = [];
+    let fail = true;
+    const open = (start: number) => {
+      starts.push(start);
+      if (!fail) return Readable.from([body.subarray(start)]);
+      fail = false;
+      // 300 KiB arrive, then the connection drops.
+      return Readable.from(
+        (async function* () {
+          yield body.subarray(0, 300 * 1024);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+        })(),
+      );
+    };
+    const first = await adapter.submit(pkg(body, 1, open), c);
+    expect(first).toMatchObject({ kind: 'retry' });
+    expect(readdirSync(join(root, 'lt-101', 'v1'))).toEqual(['.main.mp4.part']);
+    const second = await adapter.submit(pkg(body, 1, open), c);
+    expect(second).toMatchObject({ kind: 'success' });
+    expect(starts).toEqual([0, 300 * 1024]);
+    expect(readFileSync(join(root, 'lt-101', 'v1', 'main.mp4')).equals(body)).toBe(true);
+  });
+
+  it('delivers a new revision in its own folder and removes the old one once it is complete', async () => {
+    const root = newRoot();
+    const c = ctx();
+    await createFolderEndpoint({ root }).submit(pkg(Buffer.from('one'), 1), c);
+    await createFolderEndpoint({ root }).submit(pkg(Buffer.from('two'), 2), c);
+    expect(readdirSync(join(root, 'lt-101'))).toEqual(['v2']);
+    const kept = ctx();
+    const keepRoot = newRoot();
+    const keep = createFolderEndpoint({ root: keepRoot, keepRevisions: true });
+    await keep.submit(pkg(Buffer.from('one'), 1), kept);
+    await keep.submit(pkg(Buffer.from('two'), 2), kept);
+    expect(await keep.remove('delete', kept)).toMatchObject({
+      kind: 'success',
+      response: { removed: ['lt-101/v1', 'lt-101/v2'] },
+    });
+    expect(await keep.poll(kept)).toMatchObject({ remoteState: 'removed' });
+    expect(readdirSync(keepRoot)).toEqual([]);
+  });
+
+  it('refuses names that would leave the drop folder, through a template or a symbolic link', async () => {
+    const root = newRoot();
+    const adapter = createFolderEndpoint({ root, packagePath: '{field:houseNumber}' });
+    for (const houseNumber of ['../escape', '..', '/etc', 'a/b', 'x\u0000y', '.hidden'])
+      expect(await adapter.submit(pkg(Buffer.from('x'), 1, undefined, { houseNumber }), ctx())).toMatchObject({
+        kind: 'failed',
+        code: 'INVALID_INPUT',
+      });
+    const outside = mkdtempSync(join(tmpdir(), 'fw-outside-'));
+    roots.push(outside);
+    mkdirSync(root, { recursive: true });
+    symlinkSync(outside, join(root, 'LINK'));
+    const escaped = await adapter.submit(pkg(Buffer.from('x'), 1, undefined, { houseNumber: 'LINK' }), ctx());
+    expect(escaped).toMatchObject({ kind: 'failed', code: 'FORBIDDEN' });
+    expect(readdirSync(outside)).toEqual([]);
+    writeFileSync(join(root, 'ok'), '');
+  });
+
+  it('refuses unknown template tokens when it is created', () => {
+    expect(() => createFolderEndpoint({ root: newRoot(), packagePath: '{asset}/v{revision}' })).toThrow(
+      /Unknown token \{asset\}/,
+    );
+  });
+});
