@@ -9,15 +9,21 @@
  * 2. Drop-folder delivery of an N MiB file (default 1024) to a local folder: Framewise's drop
  *    folder (temporary name, size check, rename, sidecar, marker, fsync) against a plain stream
  *    copy (`pipeline(createReadStream, createWriteStream)`) in the same run. Target: within 10 %.
- *    (FTP and SFTP come with those adapters.)
+ * 3. The same package over SFTP (OpenSSH sshd on loopback) and FTPS (pure-ftpd, explicit TLS on
+ *    loopback): Framewise's endpoints (temporary name, resume bookkeeping, size check, rename,
+ *    sidecar, marker) against the plain client calls a naive integration makes — ssh2's
+ *    `createWriteStream` piped (what `ssh2-sftp-client.put(stream)` does) and `fastPut`, and
+ *    basic-ftp's `uploadFrom`. Servers and files on tmpfs; 3 rounds, alternating, median.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createFolderEndpoint } from '@framewise/adapters-distribution/folder';
+import { createFtpEndpoint } from '@framewise/adapters-distribution/ftp';
+import { createSftpEndpoint } from '@framewise/adapters-distribution/sftp';
 import {
   createDistributor,
   createMemoryDistributionStore,
@@ -25,6 +31,9 @@ import {
   type DeliverySubject,
   type DistributionAdapter,
 } from '@framewise/core';
+import { startPureFtpd, startSshd } from '@framewise/test-support';
+import { Client as FtpClient } from 'basic-ftp';
+import { type SFTPWrapper, Client as SshClient } from 'ssh2';
 import { machine } from './harness.js';
 
 const args = new Map<string, string>();
@@ -32,6 +41,8 @@ for (let i = 2; i < process.argv.length; i += 2)
   args.set(String(process.argv[i]).replace(/^--/, ''), String(process.argv[i + 1]));
 const RECORDS = Number(args.get('records') ?? 10_000);
 const MIB = Number(args.get('mib') ?? 1024);
+/** How much of the file the naive SFTP pipe sends (its rate is steady, and a whole GiB takes minutes). */
+const STREAM_MIB = 32;
 
 console.log(`distribution — ${machine()}`);
 
@@ -207,6 +218,7 @@ try {
   console.log(
     `  plain stream copy + fsync                                                   ${(MIB / p).toFixed(0)} MiB/s`,
   );
+  const protocols = await overProtocols(source, size);
   console.log(
     JSON.stringify({
       bench: 'distribution',
@@ -218,8 +230,147 @@ try {
       drop_mib_s: Number((MIB / o).toFixed(1)),
       plain_mib_s: Number((MIB / p).toFixed(1)),
       ratio: Number((p / o).toFixed(3)),
+      ...protocols,
     }),
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Part 3: SFTP and FTPS, ours against the plain client calls, on loopback servers. */
+async function overProtocols(source: string, size: number): Promise<Record<string, number>> {
+  process.env.TMPDIR = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const sshd = await startSshd();
+  const ftpd = await startPureFtpd();
+  const pkg = (round: number) => ({
+    assetId: `bench-${round}`,
+    versionId: 'v',
+    endpointId: 'e',
+    revision: 1,
+    fields: { title: 'Bench' },
+    files: [
+      {
+        role: 'media' as const,
+        name: 'main',
+        sizeBytes: size,
+        contentType: 'video/mp4',
+        open: async (start = 0) => createReadStream(source, { start }),
+      },
+    ],
+  });
+  const ctx = () => ({ remoteId: undefined, remoteFiles: {}, progress: undefined, save: async () => {} });
+  const seconds = async (run: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await run();
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  };
+  try {
+    const sftpOptions = {
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.username,
+      privateKey: sshd.privateKey,
+      hostKeySha256: sshd.hostKeySha256,
+      root: sshd.root,
+    };
+    const ssh = await new Promise<{ client: SshClient; sftp: SFTPWrapper }>((resolve, reject) => {
+      const client = new SshClient();
+      client.on('ready', () => client.sftp((e, sftp) => (e ? reject(e) : resolve({ client, sftp }))));
+      client.on('error', reject);
+      client.connect({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey });
+    });
+    const ftp = new FtpClient(60_000);
+    await ftp.access({
+      host: ftpd.host,
+      port: ftpd.port,
+      user: ftpd.user,
+      password: ftpd.password,
+      secure: true,
+      secureOptions: { ca: ftpd.certificate },
+    });
+    const cases: Record<string, (round: number) => Promise<number>> = {
+      sftp_ours: async (r) => {
+        const adapter = createSftpEndpoint(sftpOptions);
+        const s = await seconds(async () => {
+          const outcome = await adapter.submit(pkg(r), ctx());
+          if (outcome.kind !== 'success') throw new Error(JSON.stringify(outcome));
+        });
+        await adapter.close();
+        return s;
+      },
+      // The naive pipe runs at a few MiB/s: it sends the first STREAM_MIB only, and its rate is scaled.
+      sftp_stream: async (r) =>
+        (await seconds(() =>
+          pipeline(
+            createReadStream(source, { end: STREAM_MIB * 1048576 - 1 }),
+            ssh.sftp.createWriteStream(`${sshd.root}/stream-${r}.bin`),
+          ),
+        )) *
+        (size / (STREAM_MIB * 1048576)),
+      sftp_fastput: (r) =>
+        seconds(
+          () =>
+            new Promise<void>((resolve, reject) =>
+              ssh.sftp.fastPut(source, `${sshd.root}/fast-${r}.bin`, (e) => (e ? reject(e) : resolve())),
+            ),
+        ),
+      ftp_ours: async (r) => {
+        const adapter = createFtpEndpoint({
+          host: ftpd.host,
+          port: ftpd.port,
+          user: ftpd.user,
+          password: ftpd.password,
+          ca: ftpd.certificate,
+        });
+        const s = await seconds(async () => {
+          const outcome = await adapter.submit(pkg(r), ctx());
+          if (outcome.kind !== 'success') throw new Error(JSON.stringify(outcome));
+        });
+        await adapter.close();
+        return s;
+      },
+      ftp_upload_from: (r) => seconds(() => ftp.uploadFrom(createReadStream(source), `/upload-${r}.bin`)),
+    };
+    const results: Record<string, number[]> = {};
+    for (let r = 0; r < 3; r++) {
+      const names = Object.keys(cases);
+      for (const name of r % 2 === 0 ? names : [...names].reverse()) {
+        const took = await (cases[name] as (round: number) => Promise<number>)(r);
+        results[name] = [...(results[name] ?? []), took];
+        // Empty the servers' folders (not the folders themselves: an FTP session is chrooted in its home).
+        for (const root of [sshd.root, ftpd.home])
+          for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
+      }
+    }
+    ssh.client.end();
+    ftp.close();
+    if (args.has('verbose'))
+      for (const [name, xs] of Object.entries(results))
+        console.log(`  ${name}: ${xs.map((x) => (size / 1048576 / x).toFixed(0)).join(' ')} MiB/s`);
+    const mibs = (name: string) => {
+      const xs = [...(results[name] ?? [])].sort((a, b) => a - b);
+      return Number((size / 1048576 / (xs[Math.floor(xs.length / 2)] as number)).toFixed(1));
+    };
+    const out = {
+      sftp_ours_mib_s: mibs('sftp_ours'),
+      sftp_stream_mib_s: mibs('sftp_stream'),
+      sftp_fastput_mib_s: mibs('sftp_fastput'),
+      ftps_ours_mib_s: mibs('ftp_ours'),
+      ftps_upload_from_mib_s: mibs('ftp_upload_from'),
+    };
+    console.log(
+      `over the wire, ${Math.round(size / 1048576)} MiB to loopback servers on tmpfs (median of 3, alternating)`,
+    );
+    console.log(`  SFTP  framewise endpoint                      ${out.sftp_ours_mib_s} MiB/s`);
+    console.log(
+      `        ssh2 createWriteStream (put of a stream) ${out.sftp_stream_mib_s} MiB/s (first ${STREAM_MIB} MiB)`,
+    );
+    console.log(`        ssh2 fastPut                             ${out.sftp_fastput_mib_s} MiB/s`);
+    console.log(`  FTPS  framewise endpoint                      ${out.ftps_ours_mib_s} MiB/s`);
+    console.log(`        basic-ftp uploadFrom                     ${out.ftps_upload_from_mib_s} MiB/s`);
+    return out;
+  } finally {
+    await sshd.destroy();
+    await ftpd.destroy();
+  }
 }

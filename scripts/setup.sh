@@ -28,6 +28,10 @@ command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 # redis-server for the BullMQ queue backend's tests and benchmark (started on loopback by them).
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# OpenSSH's sshd and pure-ftpd for the SFTP and FTP/FTPS drop-folder tests (started on loopback by them).
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+[ -x /usr/sbin/pure-ftpd ] || missing+=(pure-ftpd)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
   as_root apt-get update -qq

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { folder: 'src/folder/index.ts' },
+  entry: { folder: 'src/folder/index.ts', ftp: 'src/ftp/index.ts', sftp: 'src/sftp/index.ts' },
   format: ['esm'],
   target: 'node20',
   dts: true,
@@ -9,5 +9,5 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   removeNodeProtocol: false,
-  external: ['@framewise/core', 'zod'],
+  external: ['@framewise/core', 'zod', 'ssh2', 'basic-ftp'],
 });

@@ -1,6 +1,8 @@
 export { ffmpegGenerate, h264WithTwoAudioTracks, hevcHdr10, mxfOp1a, proresDropFrame } from './media.js';
 export { type PostgresServer, startPostgres } from './postgres.js';
 export { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
+export { type PureFtpdServer, startPureFtpd } from './pure-ftpd.js';
 export { type RedisServer, startRedis } from './redis.js';
 export { type S3rverServer, startS3rver } from './s3rver.js';
 export { type SchemaName, schemaRoot, type ValidationResult, validateXml } from './schemas.js';
+export { type SshdServer, startSshd } from './sshd.js';

@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
+
+/** A running OpenSSH sshd serving SFTP on loopback, with throwaway keys. */
+export interface SshdServer {
+  readonly host: '127.0.0.1';
+  port: number;
+  readonly username: string;
+  /** The client's private key (OpenSSH format), authorised on the server. */
+  readonly privateKey: string;
+  /** SHA-256 fingerprint of the server's host key, as OpenSSH prints it (`SHA256:…`). */
+  readonly hostKeySha256: string;
+  /** A directory the SFTP user can write: the drop folder root for tests. */
+  readonly root: string;
+  /** Stop the server (it can be started again on the same port, with the same keys). */
+  stop(): Promise<void>;
+  /** Start it again after `stop` (same port, keys and files). */
+  start(): Promise<void>;
+  /** Stop it for good and remove its directory. */
+  destroy(): Promise<void>;
+}
+
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(500);
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('SSH-'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Start OpenSSH's sshd on a free loopback port with a throwaway ed25519 host key and client key,
+ * key authentication only, and the internal SFTP server (../shared/COMPONENTS.md). Stopped by PID.
+ */
+export async function startSshd(): Promise<SshdServer> {
+  const sshd = findExecutable(['/usr/sbin/sshd'], 'openssh-server');
+  const keygen = findExecutable(['/usr/bin/ssh-keygen', 'ssh-keygen'], 'openssh-client');
+  const dir = mkdtempSync(join(tmpdir(), 'framewise-sshd-'));
+  mkdirSync('/run/sshd', { recursive: true });
+  for (const key of ['host_key', 'client_key'])
+    execFileSync(keygen, ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, key)], { stdio: 'ignore' });
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
+  const root = join(dir, 'drop');
+  mkdirSync(root);
+  const blob = Buffer.from(readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ')[1] as string, 'base64');
+  const hostKeySha256 = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  const port = await freePort();
+  const username = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
+  let server: ReturnType<typeof spawnServer> | undefined;
+  const start = async () => {
+    const s = spawnServer(
+      sshd,
+      [
+        '-D',
+        '-e',
+        '-f',
+        '/dev/null',
+        '-p',
+        String(port),
+        '-h',
+        join(dir, 'host_key'),
+        '-o',
+        'ListenAddress=127.0.0.1',
+        '-o',
+        `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
+        '-o',
+        'StrictModes=no',
+        '-o',
+        'PasswordAuthentication=no',
+        '-o',
+        'KbdInteractiveAuthentication=no',
+        '-o',
+        'UsePAM=no',
+        '-o',
+        'PermitRootLogin=prohibit-password',
+        '-o',
+        `PidFile=${join(dir, 'sshd.pid')}`,
+        '-o',
+        'Subsystem=sftp internal-sftp',
+      ],
+      'sshd',
+    );
+    server = s;
+    await waitFor(`sshd on port ${port}`, async () => {
+      if (s.child.exitCode !== null) throw new Error(`sshd exited: ${s.output()}`);
+      return greets(port);
+    });
+  };
+  await start();
+  const stop = async () => {
+    if (server === undefined) return;
+    // The connections' own sshd processes too: "down" means established sessions drop as well.
+    try {
+      execFileSync('pkill', ['-TERM', '-P', String(server.child.pid)], { stdio: 'ignore' });
+    } catch {
+      // no session processes
+    }
+    await stopProcess(server.child, 'SIGTERM');
+    server = undefined;
+  };
+  return {
+    host: '127.0.0.1',
+    port,
+    username,
+    privateKey: readFileSync(join(dir, 'client_key'), 'utf8'),
+    hostKeySha256,
+    root,
+    stop,
+    start,
+    async destroy() {
+      await stop();
+      // Any listener still serving this directory's keys (a restart racing a stop) goes too.
+      try {
+        execFileSync('pkill', ['-TERM', '-f', join(dir, 'host_key')], { stdio: 'ignore' });
+      } catch {
+        // none left
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
