@@ -54,8 +54,11 @@ export function spawnServer(
   command: string,
   args: readonly string[],
   name: string,
+  options: { readonly group?: boolean } = {},
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // `group`: the server and the processes it forks per connection get their own process group,
+  // so `stopGroup` can stop them all.
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.group === true });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
@@ -78,6 +81,33 @@ export async function stopProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Stop a server started with `group: true` and every process of its group (the per-connection
+ * processes FTP and SSH servers fork), SIGKILL after `graceMs`.
+ */
+export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // the group is gone already
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }, graceMs);
   await exited;
   clearTimeout(timer);
 }

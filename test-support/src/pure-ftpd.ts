@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
+import { findExecutable, freePort, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running pure-ftpd on loopback with one virtual user and explicit TLS available. */
 export interface PureFtpdServer {
@@ -107,6 +107,8 @@ export async function startPureFtpd(options: { readonly tls?: 'optional' | 'requ
   const port = await freePort();
   const low = 30_000 + Math.floor(Math.random() * 300) * 100;
   let server: ReturnType<typeof spawnServer> | undefined;
+  /** Every server process started, so `destroy` stops any a racing restart left behind. */
+  const started: ChildProcess[] = [];
   const start = async () => {
     const s = spawnServer(
       ftpd,
@@ -130,8 +132,10 @@ export async function startPureFtpd(options: { readonly tls?: 'optional' | 'requ
         join(dir, 'pure-ftpd.pem'),
       ],
       'pure-ftpd',
+      { group: true },
     );
     server = s;
+    started.push(s.child);
     await waitFor(`pure-ftpd on port ${port}`, async () => {
       if (s.child.exitCode !== null) throw new Error(`pure-ftpd exited: ${s.output()}`);
       return greets(port);
@@ -146,7 +150,7 @@ export async function startPureFtpd(options: { readonly tls?: 'optional' | 'requ
     } catch {
       // no session processes
     }
-    await stopProcess(server.child, 'SIGTERM');
+    await stopGroup(server.child);
     server = undefined;
   };
   return {
@@ -160,6 +164,7 @@ export async function startPureFtpd(options: { readonly tls?: 'optional' | 'requ
     start,
     async destroy() {
       await stop();
+      for (const child of started) await stopGroup(child, 1_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };

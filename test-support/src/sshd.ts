@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
+import { findExecutable, freePort, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running OpenSSH sshd serving SFTP on loopback, with throwaway keys. */
 export interface SshdServer {
@@ -60,6 +60,8 @@ export async function startSshd(): Promise<SshdServer> {
   const port = await freePort();
   const username = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
   let server: ReturnType<typeof spawnServer> | undefined;
+  /** Every server process started, so `destroy` stops any a racing restart left behind. */
+  const started: ChildProcess[] = [];
   const start = async () => {
     const s = spawnServer(
       sshd,
@@ -92,8 +94,10 @@ export async function startSshd(): Promise<SshdServer> {
         'Subsystem=sftp internal-sftp',
       ],
       'sshd',
+      { group: true },
     );
     server = s;
+    started.push(s.child);
     await waitFor(`sshd on port ${port}`, async () => {
       if (s.child.exitCode !== null) throw new Error(`sshd exited: ${s.output()}`);
       return greets(port);
@@ -108,7 +112,7 @@ export async function startSshd(): Promise<SshdServer> {
     } catch {
       // no session processes
     }
-    await stopProcess(server.child, 'SIGTERM');
+    await stopGroup(server.child);
     server = undefined;
   };
   return {
@@ -122,6 +126,7 @@ export async function startSshd(): Promise<SshdServer> {
     start,
     async destroy() {
       await stop();
+      for (const child of started) await stopGroup(child, 1_000);
       // Any listener still serving this directory's keys (a restart racing a stop) goes too.
       try {
         execFileSync('pkill', ['-TERM', '-f', join(dir, 'host_key')], { stdio: 'ignore' });
