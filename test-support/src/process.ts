@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1 (listen on port 0, read it, close). */
 export async function freePort(): Promise<number> {
@@ -110,4 +110,21 @@ export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<v
   }, graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** True once a TCP server on loopback `port` greets with a line starting `prefix` (`SSH-`, `220`). */
+export function greets(port: number, prefix: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(500);
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith(prefix));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }

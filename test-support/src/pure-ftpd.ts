@@ -1,9 +1,8 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, spawnServer, stopGroup, waitFor } from './process.js';
+import { findExecutable, freePort, greets, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running pure-ftpd on loopback with one virtual user and explicit TLS available. */
 export interface PureFtpdServer {
@@ -18,22 +17,6 @@ export interface PureFtpdServer {
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
-}
-
-function greets(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.setTimeout(500);
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('220'));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
 
 /**
@@ -138,7 +121,7 @@ export async function startPureFtpd(options: { readonly tls?: 'optional' | 'requ
     started.push(s.child);
     await waitFor(`pure-ftpd on port ${port}`, async () => {
       if (s.child.exitCode !== null) throw new Error(`pure-ftpd exited: ${s.output()}`);
-      return greets(port);
+      return greets(port, '220');
     });
   };
   await start();

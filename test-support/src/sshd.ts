@@ -1,10 +1,9 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, spawnServer, stopGroup, waitFor } from './process.js';
+import { findExecutable, freePort, greets, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running OpenSSH sshd serving SFTP on loopback, with throwaway keys. */
 export interface SshdServer {
@@ -23,22 +22,6 @@ export interface SshdServer {
   start(): Promise<void>;
   /** Stop it for good and remove its directory. */
   destroy(): Promise<void>;
-}
-
-function greets(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.setTimeout(500);
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('SSH-'));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
 
 /**
@@ -100,7 +83,7 @@ export async function startSshd(): Promise<SshdServer> {
     started.push(s.child);
     await waitFor(`sshd on port ${port}`, async () => {
       if (s.child.exitCode !== null) throw new Error(`sshd exited: ${s.output()}`);
-      return greets(port);
+      return greets(port, 'SSH-');
     });
   };
   await start();

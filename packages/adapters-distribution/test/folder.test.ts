@@ -12,10 +12,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { DeliveryPackage, DistributionContext } from '@framewise/core';
-import { distributionAdapterConformance } from '@framewise/core/testing';
+import { distributionAdapterConformance, testDistributionContext } from '@framewise/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFolderEndpoint } from '../src/folder/index.js';
+import { mediaPackage } from './helpers.js';
 
 const roots: string[] = [];
 const newRoot = () => {
@@ -37,61 +37,13 @@ distributionAdapterConformance('folder', {
       .digest('hex'),
 });
 
-function ctx(): DistributionContext & {
-  state: { remoteId?: string; remoteFiles: Record<string, string>; progress?: unknown };
-} {
-  const state: { remoteId?: string; remoteFiles: Record<string, string>; progress?: unknown } = { remoteFiles: {} };
-  return {
-    state,
-    get remoteId() {
-      return state.remoteId;
-    },
-    get remoteFiles() {
-      return state.remoteFiles;
-    },
-    get progress() {
-      return state.progress;
-    },
-    async save(u) {
-      if (u.remoteId !== undefined) state.remoteId = u.remoteId;
-      if (u.remoteFiles !== undefined) state.remoteFiles = { ...state.remoteFiles, ...u.remoteFiles };
-      if ('progress' in u) state.progress = u.progress;
-    },
-  } as DistributionContext & { state: typeof state };
-}
-
-function pkg(
-  body: Buffer,
-  revision: number,
-  open?: (start: number) => Readable,
-  fields: Record<string, unknown> = {},
-): DeliveryPackage {
-  return {
-    assetId: 'lt-101',
-    versionId: 'lt-101-master',
-    endpointId: 'drop',
-    revision,
-    fields: { title: 'Low Tide', houseNumber: 'LT-101', ...fields },
-    files: [
-      {
-        role: 'media',
-        name: 'main',
-        sizeBytes: body.length,
-        sha256: createHash('sha256').update(body).digest('hex'),
-        contentType: 'video/mp4',
-        open: async (start = 0) => open?.(start) ?? Readable.from([body.subarray(start)]),
-      },
-    ],
-  };
-}
-
 describe('folder endpoint', () => {
   it('delivers media, then the sidecar, then the completion marker, all under their final names', async () => {
     const root = newRoot();
     const adapter = createFolderEndpoint({ root, packagePath: '{field:houseNumber}/v{revision}' });
     const body = randomBytes(64 * 1024);
-    const c = ctx();
-    const outcome = await adapter.submit(pkg(body, 1), c);
+    const c = testDistributionContext();
+    const outcome = await adapter.submit(mediaPackage(body), c);
     expect(outcome).toMatchObject({ kind: 'success', remoteId: 'LT-101/v1', remoteState: 'live' });
     expect(readdirSync(join(root, 'LT-101', 'v1')).sort()).toEqual(['READY', 'lt-101.json', 'main.mp4']);
     const sidecar = JSON.parse(readFileSync(join(root, 'LT-101', 'v1', 'lt-101.json'), 'utf8'));
@@ -108,14 +60,14 @@ describe('folder endpoint', () => {
       ],
     });
     expect(readFileSync(join(root, 'LT-101', 'v1', 'main.mp4')).equals(body)).toBe(true);
-    expect(c.state.remoteFiles).toMatchObject({ main: 'LT-101/v1/main.mp4', 'package:LT-101/v1': 'LT-101/v1' });
+    expect(c.remoteFiles).toMatchObject({ main: 'LT-101/v1/main.mp4', 'package:LT-101/v1': 'LT-101/v1' });
   });
 
   it('resumes an interrupted upload from the size on disk, without resending what is there', async () => {
     const root = newRoot();
     const adapter = createFolderEndpoint({ root });
     const body = randomBytes(1024 * 1024);
-    const c = ctx();
+    const c = testDistributionContext();
     const starts: number[] = [];
     let fail = true;
     const open = (start: number) => {
@@ -131,10 +83,10 @@ describe('folder endpoint', () => {
         })(),
       );
     };
-    const first = await adapter.submit(pkg(body, 1, open), c);
+    const first = await adapter.submit(mediaPackage(body, { open }), c);
     expect(first).toMatchObject({ kind: 'retry' });
     expect(readdirSync(join(root, 'lt-101', 'v1'))).toEqual(['.main.mp4.part']);
-    const second = await adapter.submit(pkg(body, 1, open), c);
+    const second = await adapter.submit(mediaPackage(body, { open }), c);
     expect(second).toMatchObject({ kind: 'success' });
     expect(starts).toEqual([0, 300 * 1024]);
     expect(readFileSync(join(root, 'lt-101', 'v1', 'main.mp4')).equals(body)).toBe(true);
@@ -142,15 +94,15 @@ describe('folder endpoint', () => {
 
   it('delivers a new revision in its own folder and removes the old one once it is complete', async () => {
     const root = newRoot();
-    const c = ctx();
-    await createFolderEndpoint({ root }).submit(pkg(Buffer.from('one'), 1), c);
-    await createFolderEndpoint({ root }).submit(pkg(Buffer.from('two'), 2), c);
+    const c = testDistributionContext();
+    await createFolderEndpoint({ root }).submit(mediaPackage(Buffer.from('one'), { revision: 1 }), c);
+    await createFolderEndpoint({ root }).submit(mediaPackage(Buffer.from('two'), { revision: 2 }), c);
     expect(readdirSync(join(root, 'lt-101'))).toEqual(['v2']);
-    const kept = ctx();
+    const kept = testDistributionContext();
     const keepRoot = newRoot();
     const keep = createFolderEndpoint({ root: keepRoot, keepRevisions: true });
-    await keep.submit(pkg(Buffer.from('one'), 1), kept);
-    await keep.submit(pkg(Buffer.from('two'), 2), kept);
+    await keep.submit(mediaPackage(Buffer.from('one'), { revision: 1 }), kept);
+    await keep.submit(mediaPackage(Buffer.from('two'), { revision: 2 }), kept);
     expect(await keep.remove('delete', kept)).toMatchObject({
       kind: 'success',
       response: { removed: ['lt-101/v1', 'lt-101/v2'] },
@@ -163,7 +115,9 @@ describe('folder endpoint', () => {
     const root = newRoot();
     const adapter = createFolderEndpoint({ root, packagePath: '{field:houseNumber}' });
     for (const houseNumber of ['../escape', '..', '/etc', 'a/b', 'x\u0000y', '.hidden'])
-      expect(await adapter.submit(pkg(Buffer.from('x'), 1, undefined, { houseNumber }), ctx())).toMatchObject({
+      expect(
+        await adapter.submit(mediaPackage(Buffer.from('x'), { fields: { houseNumber } }), testDistributionContext()),
+      ).toMatchObject({
         kind: 'failed',
         code: 'INVALID_INPUT',
       });
@@ -171,7 +125,10 @@ describe('folder endpoint', () => {
     roots.push(outside);
     mkdirSync(root, { recursive: true });
     symlinkSync(outside, join(root, 'LINK'));
-    const escaped = await adapter.submit(pkg(Buffer.from('x'), 1, undefined, { houseNumber: 'LINK' }), ctx());
+    const escaped = await adapter.submit(
+      mediaPackage(Buffer.from('x'), { fields: { houseNumber: 'LINK' } }),
+      testDistributionContext(),
+    );
     expect(escaped).toMatchObject({ kind: 'failed', code: 'FORBIDDEN' });
     expect(readdirSync(outside)).toEqual([]);
     writeFileSync(join(root, 'ok'), '');

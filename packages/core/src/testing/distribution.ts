@@ -20,8 +20,11 @@ export interface DistributionConformanceOptions {
   readonly maxPolls?: number;
 }
 
-/** A context that keeps what the adapter saves, as the distributor does. */
-function context(): DistributionContext & { saved: number } {
+/**
+ * A {@link DistributionContext} that keeps what the adapter saves, as the distributor does: for
+ * adapter tests outside the conformance suite.
+ */
+export function testDistributionContext(): DistributionContext & { saved: number } {
   const state = {
     remoteId: undefined as string | undefined,
     remoteFiles: {} as Record<string, string>,
@@ -77,7 +80,7 @@ export function distributionAdapterConformance(name: string, options: Distributi
     let adapter: DistributionAdapter;
     const body = randomBytes(300 * 1024);
     const fields = { title: 'Conformance — “Episode 1”', description: 'Line one\nLine two & more', ...options.fields };
-    const ctx = context();
+    const ctx = testDistributionContext();
     const settle = async (first: DistributionOutcome): Promise<DistributionOutcome> => {
       let outcome = first;
       for (
@@ -147,7 +150,7 @@ export function distributionAdapterConformance(name: string, options: Distributi
 
     it('answers with a value, not an exception, when the endpoint is down, and succeeds once it is back', async () => {
       if (options.faults === undefined) return;
-      const other = context();
+      const other = testDistributionContext();
       await options.faults.down();
       let outcome: DistributionOutcome;
       try {

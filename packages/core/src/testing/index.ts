@@ -6,7 +6,11 @@
  * @packageDocumentation
  */
 export * from './catalog/index.js';
-export { type DistributionConformanceOptions, distributionAdapterConformance } from './distribution.js';
+export {
+  type DistributionConformanceOptions,
+  distributionAdapterConformance,
+  testDistributionContext,
+} from './distribution.js';
 export { type InterchangeConformanceOptions, interchangeConformance } from './interchange.js';
 export { MemoryEndpoint, type MemoryEndpointItem } from './memory-endpoint.js';
 export { type QueueConformanceOptions, queueBackendConformance } from './queue.js';
