@@ -84,6 +84,8 @@ export class Distributor {
   readonly #endpoints = new Map<string, { endpoint: DistributionEndpoint; profile: DeliveryProfile }>();
   readonly #clock: Clock;
   readonly #log: Logger;
+  /** Records this distributor has written (a sweep re-reads only records a step changed). */
+  #writes = 0;
 
   constructor(options: DistributorOptions) {
     this.#o = options;
@@ -304,6 +306,7 @@ export class Distributor {
     const actions: SweepAction[] = [];
     let wake = Number.POSITIVE_INFINITY;
     for (const record of records) {
+      const writesBefore = this.#writes;
       try {
         const action = await this.#step(record, now);
         if (action !== undefined) actions.push(action);
@@ -311,7 +314,8 @@ export class Distributor {
         if ((error as { code?: string }).code === 'CONFLICT') continue; // another distributor has it
         this.#log.error('distribution step failed', { record: record.id, error: String(error) });
       }
-      const fresh = (await this.#o.store.get(record.id)) ?? record;
+      // Read the record again only when the step wrote it (most records in a sweep are untouched).
+      const fresh = this.#writes === writesBefore ? record : ((await this.#o.store.get(record.id)) ?? record);
       for (const t of [
         fresh.nextAttemptAt,
         fresh.parkedUntil,
@@ -660,6 +664,7 @@ export class Distributor {
       updatedAt: now,
     };
     await this.#o.store.put(written, before?.revision);
+    this.#writes++;
     return written;
   }
 
