@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** One uploaded part of a multipart upload. */
@@ -39,11 +39,46 @@ export function createMemoryUploadStateStore(): UploadStateStore {
   };
 }
 
-/** Upload state as JSON files in a directory (resumes across restarts), written atomically. */
+/**
+ * Upload state as JSON files in a directory (resumes across restarts), written atomically (temp
+ * file, fsync, rename). Writes of one id are applied in call order — parts finish in parallel, and
+ * an older state must never land after a newer one — and a delete waits for them.
+ */
 export function createFileUploadStateStore(directory: string): UploadStateStore {
   const file = (id: string) => join(directory, `${createHash('sha256').update(id).digest('hex')}.json`);
+  const pending = new Map<string, Promise<void>>();
+  let writes = 0;
+  const inOrder = (id: string, write: () => Promise<void>): Promise<void> => {
+    const previous = pending.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(write);
+    const settled = next.catch(() => undefined);
+    pending.set(id, settled);
+    void settled.then(() => {
+      if (pending.get(id) === settled) pending.delete(id);
+    });
+    return next;
+  };
+  const writeAtomically = async (target: string, text: string) => {
+    await mkdir(directory, { recursive: true });
+    writes += 1;
+    const temp = `${target}.${process.pid}.${writes}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  };
   return {
     async get(id) {
+      await pending.get(id);
       try {
         return JSON.parse(await readFile(file(id), 'utf8')) as UploadState;
       } catch (error) {
@@ -51,14 +86,7 @@ export function createFileUploadStateStore(directory: string): UploadStateStore 
         throw error;
       }
     },
-    async put(id, state) {
-      await mkdir(directory, { recursive: true });
-      const temp = `${file(id)}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(state));
-      await rename(temp, file(id));
-    },
-    async delete(id) {
-      await rm(file(id), { force: true });
-    },
+    put: (id, state) => inOrder(id, () => writeAtomically(file(id), JSON.stringify(state))),
+    delete: (id) => inOrder(id, () => rm(file(id), { force: true })),
   };
 }
