@@ -6,3 +6,15 @@ export { type RedisServer, startRedis } from './redis.js';
 export { type S3rverServer, startS3rver } from './s3rver.js';
 export { type SchemaName, schemaRoot, type ValidationResult, validateXml } from './schemas.js';
 export { type SshdServer, startSshd } from './sshd.js';
+export {
+  type FakeCaption,
+  type FakeVideo,
+  startYouTubeServer,
+  UPLOAD_UNIT,
+  type YouTubeChunkLog,
+  type YouTubeFault,
+  type YouTubeRequestLog,
+  type YouTubeRoute,
+  type YouTubeServer,
+  type YouTubeServerOptions,
+} from './youtube.js';
