@@ -1,20 +1,58 @@
 /** Runs `pnpm demo` as a user would (a child process) and checks what it prints. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import {
+  type PureFtpdServer,
+  type SshdServer,
+  startPureFtpd,
+  startSshd,
+  startYouTubeServer,
+  type YouTubeServer,
+} from '@framewise/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// The endpoints the demo delivers to when configured: local SFTP and FTPS servers and the local
+// YouTube server, named to the demo by environment variables as a user would name real ones.
+let sshd: SshdServer;
+let ftpd: PureFtpdServer;
+let youtube: YouTubeServer;
+let secrets: string;
+beforeAll(async () => {
+  [sshd, ftpd, youtube] = await Promise.all([startSshd(), startPureFtpd(), startYouTubeServer()]);
+  secrets = mkdtempSync(join(tmpdir(), 'framewise-demo-secrets-'));
+  writeFileSync(join(secrets, 'sftp_key'), sshd.privateKey, { mode: 0o600 });
+  writeFileSync(join(secrets, 'ftp_ca.pem'), ftpd.certificate);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([sshd?.destroy(), ftpd?.destroy(), youtube?.destroy()]);
+  if (secrets !== undefined) rmSync(secrets, { recursive: true, force: true });
+});
 
 describe('pnpm demo', () => {
   it('runs the supply chain end to end', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'framewise-demo-'));
     const { stdout } = await promisify(execFile)('pnpm', ['run', '--silent', 'demo'], {
       cwd: examples,
-      env: { ...process.env, FRAMEWISE_DEMO_DIR: dataDir },
+      env: {
+        ...process.env,
+        FRAMEWISE_DEMO_DIR: dataDir,
+        FRAMEWISE_DEMO_SFTP: `sftp://${sshd.username}@${sshd.host}:${sshd.port}${sshd.root}`,
+        FRAMEWISE_DEMO_SFTP_KEY_FILE: join(secrets, 'sftp_key'),
+        FRAMEWISE_DEMO_SFTP_HOST_KEY: sshd.hostKeySha256,
+        FRAMEWISE_DEMO_FTP: `ftps://${ftpd.user}:${encodeURIComponent(ftpd.password)}@${ftpd.host}:${ftpd.port}/`,
+        FRAMEWISE_DEMO_FTP_CA_FILE: join(secrets, 'ftp_ca.pem'),
+        YOUTUBE_CLIENT_ID: youtube.clientId,
+        YOUTUBE_CLIENT_SECRET: youtube.clientSecret,
+        YOUTUBE_REFRESH_TOKEN: youtube.refreshToken,
+        YOUTUBE_API_BASE_URL: youtube.baseUrl,
+        YOUTUBE_TOKEN_URL: youtube.tokenUrl,
+      },
     });
     rmSync(dataDir, { recursive: true, force: true });
     // The rundown converts without gaps: the last item ends where the total says.
@@ -122,6 +160,14 @@ describe('pnpm demo', () => {
     expect(stdout).toContain('delivered: live, package TC101/v1: READY, crossing-s01e01.json, hd.mp4');
     expect(stdout).toMatch(/at sunset \(.*\): remove live → removed; drop folder now holds 0 package\(s\)/);
     expect(stdout).toMatch(/submitting\s+live\s+submit/);
+    // The configured endpoints: delivered, confirmed, taken down at sunset; nothing left behind.
+    expect(stdout).toMatch(/sftp-playout\s+live\s+crossing-s01e01\/v1\s+removed/);
+    expect(stdout).toMatch(/ftp-playout\s+live\s+crossing-s01e01\/v1\s+removed/);
+    expect(stdout).toMatch(/youtube\s+live\s+[\w-]{11}\s+removed/);
+    expect(readdirSync(sshd.root)).toEqual([]);
+    expect(readdirSync(ftpd.home)).toEqual([]);
+    expect(youtube.videos.size).toBe(0);
+    expect(youtube.requests.filter((r) => r.route === 'videos.insert')).toHaveLength(1);
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * (which refuses it: no 1280x720 thumbnail, no release date) and the playout drop folder (which
  * accepts it). The thumbnail is made with ffmpeg and the date set, and the streamer's profile then
  * passes. The title goes to the drop folder inside its free-TV window (from the rights), and comes
- * down at the window's sunset; the record's state history is printed.
+ * down at the window's sunset; the record's state history is printed. Then the same for FTP, SFTP
+ * and YouTube when the environment configures them (see `configured-endpoints.ts`).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import {
 } from '@framewise/core';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
+import { deliverToConfigured } from './configured-endpoints.js';
 
 const STREAMER: DeliveryProfileInput = {
   id: 'streamer-gb',
@@ -83,6 +85,12 @@ export async function runDistributionStep(
             territories: 'GB',
             window: { start: iso(start - day), end: iso(start + 365 * day) },
           },
+          {
+            id: 'avod',
+            media: ['avod'],
+            territories: 'GB',
+            window: { start: iso(start - day), end: iso(start + 30 * day) },
+          },
         ],
       },
     ],
@@ -110,14 +118,15 @@ export async function runDistributionStep(
       fields,
     },
   ];
+  const source = catalogDeliverySource({
+    catalog,
+    actor: demoEditor,
+    storages: (id) => (id === 'demo-local' ? local : undefined),
+  });
   const distributor = createDistributor({
     store: createMemoryDistributionStore(),
     endpoints,
-    source: catalogDeliverySource({
-      catalog,
-      actor: demoEditor,
-      storages: (id) => (id === 'demo-local' ? local : undefined),
-    }),
+    source,
     rights,
     clock: { now: () => now },
     audit: { catalog, actor: demoEditor },
@@ -181,6 +190,8 @@ export async function runDistributionStep(
       ['at', 'from', 'to', 'event'],
       (record?.history ?? []).map((h) => [h.at.slice(0, 19), h.from, h.to, h.event]),
     );
+    // FTP, SFTP and YouTube, when the environment configures them.
+    await deliverToConfigured({ catalog, source, rights, assetId, versionId, fields });
   } finally {
     await distributor.close();
     await local.close();
