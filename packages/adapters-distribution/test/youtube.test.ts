@@ -303,6 +303,23 @@ describe('youtube endpoint: metadata, thumbnails, captions, scheduling, removal'
     expect(routeCount('videos.update')).toBe(updates + 1);
   });
 
+  it('brings the metadata of an existing video to the package on a resubmission, without uploading again', async () => {
+    const ctx = testDistributionContext();
+    const body = randomBytes(1000);
+    await endpoint().submit(youtubePackage(body), ctx);
+    const inserts = routeCount('videos.insert');
+    const outcome = await endpoint().submit(
+      youtubePackage(body, { fields: { title: 'Low Tide — resubmitted', tags: ['drama'] }, revision: 2 }),
+      ctx,
+    );
+    expect(outcome).toMatchObject({ kind: 'success', remoteId: ctx.remoteId });
+    expect(routeCount('videos.insert')).toBe(inserts);
+    expect(server.videos.get(ctx.remoteId as string)?.snippet).toMatchObject({
+      title: 'Low Tide — resubmitted',
+      tags: ['drama'],
+    });
+  });
+
   it('refuses to replace the media of a video, saying what to do instead', async () => {
     const ctx = testDistributionContext();
     await endpoint().submit(youtubePackage(randomBytes(1000)), ctx);

@@ -103,6 +103,9 @@ export class YouTubeAdapter implements DistributionAdapter {
         videoId = video.id;
         // The video exists from here on: its id is saved before anything else can fail.
         await ctx.save({ remoteId: videoId, progress: undefined });
+      } else {
+        // Submitted again (a retry, a resubmission): bring the video's metadata to the package's.
+        video = await this.#writeFields(videoId, pkg, fields, Object.keys(pkg.fields), ctx.signal);
       }
       // Thumbnails and captions not yet at YouTube (all of them, or those a failed attempt left).
       const remoteFiles = await this.#sendFiles(
@@ -117,7 +120,7 @@ export class YouTubeAdapter implements DistributionAdapter {
         remoteId: videoId,
         remoteFiles,
         remoteState: 'processing',
-        response: video === undefined ? { videoId } : summary(video),
+        response: summary(video),
       };
     });
   }
@@ -132,35 +135,7 @@ export class YouTubeAdapter implements DistributionAdapter {
           'UNSUPPORTED',
           `YouTube cannot replace the media of video ${videoId}: remove it and submit "${pkg.assetId}" again`,
         );
-      const video = await this.#write(videoId, (current) => {
-        const ours = videoResource(fields, this.s, pkg.publishAt);
-        const snippet = mutableOf(current.snippet, SNIPPET_MUTABLE);
-        const status = mutableOf(current.status, STATUS_MUTABLE);
-        // Only what changed in the package is written over what the video has now.
-        for (const field of changes.fields) {
-          const target = SNIPPET_FIELDS.has(field)
-            ? [snippet, ours.snippet]
-            : STATUS_FIELDS.has(field)
-              ? [status, ours.status]
-              : undefined;
-          if (target === undefined) continue;
-          const [into, from] = target as [Record<string, unknown>, Record<string, unknown>];
-          if (from[field] === undefined) delete into[field];
-          else into[field] = from[field];
-        }
-        if (
-          pkg.publishAt !== undefined &&
-          current.status?.publishAt !== pkg.publishAt &&
-          status.privacyStatus === 'private'
-        ) {
-          status.publishAt = pkg.publishAt;
-        } else if (pkg.publishAt === undefined && status.publishAt !== undefined) {
-          // The sunrise is no longer ahead: publish as the fields say.
-          delete status.publishAt;
-          status.privacyStatus = ours.status.privacyStatus;
-        }
-        return { snippet, status };
-      });
+      const video = await this.#writeFields(videoId, pkg, fields, changes.fields, ctx.signal);
       const remoteFiles = await this.#sendFiles(
         videoId,
         pkg,
@@ -211,12 +186,16 @@ export class YouTubeAdapter implements DistributionAdapter {
           response: { videoId, deleted: true, alreadyGone: response.status === 404 },
         };
       }
-      const video = await this.#write(videoId, (current) => {
-        const status = mutableOf(current.status, STATUS_MUTABLE);
-        status.privacyStatus = 'private';
-        delete status.publishAt;
-        return { snippet: mutableOf(current.snippet, SNIPPET_MUTABLE), status };
-      });
+      const video = await this.#write(
+        videoId,
+        (current) => {
+          const status = mutableOf(current.status, STATUS_MUTABLE);
+          status.privacyStatus = 'private';
+          delete status.publishAt;
+          return { snippet: mutableOf(current.snippet, SNIPPET_MUTABLE), status };
+        },
+        ctx.signal,
+      );
       return { kind: 'success', remoteId: videoId, remoteState: 'unpublished', response: summary(video) };
     });
   }
@@ -315,6 +294,40 @@ export class YouTubeAdapter implements DistributionAdapter {
     return list.items?.[0];
   }
 
+  /** Write the package's `changed` fields (and its `publishAt`) over the video's metadata. */
+  #writeFields(
+    videoId: string,
+    pkg: DeliveryPackage,
+    fields: YouTubeFields,
+    changed: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<VideoResource> {
+    const change = (current: VideoResource) => {
+      const ours = videoResource(fields, this.s, pkg.publishAt);
+      const snippet = mutableOf(current.snippet, SNIPPET_MUTABLE);
+      const status = mutableOf(current.status, STATUS_MUTABLE);
+      // Only what changed in the package is written over what the video has now.
+      for (const field of changed) {
+        const [into, from] = SNIPPET_FIELDS.has(field)
+          ? [snippet, ours.snippet]
+          : STATUS_FIELDS.has(field)
+            ? [status, ours.status]
+            : [undefined, undefined];
+        if (into === undefined || from === undefined) continue;
+        if (from[field] === undefined) delete into[field];
+        else into[field] = from[field];
+      }
+      if (pkg.publishAt !== undefined && status.privacyStatus === 'private') status.publishAt = pkg.publishAt;
+      else if (pkg.publishAt === undefined && status.publishAt !== undefined) {
+        // The sunrise is no longer ahead: publish as the fields say.
+        delete status.publishAt;
+        status.privacyStatus = ours.status.privacyStatus;
+      }
+      return { snippet, status };
+    };
+    return this.#write(videoId, change, signal);
+  }
+
   /**
    * `videos.update` as read-modify-write: an update replaces every mutable property of the parts
    * it names, so the current snippet and status are read first and what Framewise does not manage
@@ -324,8 +337,9 @@ export class YouTubeAdapter implements DistributionAdapter {
   async #write(
     videoId: string,
     change: (current: VideoResource) => { snippet: Record<string, unknown>; status: Record<string, unknown> },
+    signal: AbortSignal | undefined,
   ): Promise<VideoResource> {
-    const current = await this.#read(videoId, 'snippet,status', undefined);
+    const current = await this.#read(videoId, 'snippet,status', signal);
     if (current === undefined)
       throw Failure.failed('NOT_FOUND', `YouTube video ${videoId} no longer exists: it was deleted at YouTube`);
     const next = change(current);
@@ -340,6 +354,7 @@ export class YouTubeAdapter implements DistributionAdapter {
       headers: { 'content-type': 'application/json; charset=UTF-8' },
       body: JSON.stringify({ id: videoId, ...next }),
       operation: `videos.update of ${videoId}`,
+      signal,
     });
   }
 
