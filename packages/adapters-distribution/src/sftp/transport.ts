@@ -125,7 +125,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       op(`SFTP upload of "${path}"`, async (sftp) => {
         const handle = await call<Buffer>((cb) => sftp.open(full(path), offset > 0 ? 'r+' : 'w', cb));
         try {
-          await pipelinedWrite(sftp, handle, body, offset, c.chunkBytes, c.inFlight);
+          await pipelinedWrite(sftp, handle, body, offset, Math.min(c.chunkBytes, maxWriteLength(sftp)), c.inFlight);
         } finally {
           await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
         }
@@ -190,6 +190,17 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       if (s !== undefined) (await s.catch(() => undefined))?.client.end();
     },
   };
+}
+
+/**
+ * The largest write the session sends as one SFTP request: 255 KiB with OpenSSH (its
+ * `limits@openssh.com` answer), about 32 KiB with other servers. ssh2 splits a larger write into
+ * requests sent one after another, so writes are cut to this size to keep `inFlight` requests
+ * really in flight.
+ */
+function maxWriteLength(sftp: SFTPWrapper): number {
+  const known = (sftp as unknown as { _maxWriteLen?: unknown })._maxWriteLen;
+  return typeof known === 'number' && known >= 1024 ? known : Number.POSITIVE_INFINITY;
 }
 
 /** Write a stream to an open SFTP handle in `chunkBytes` requests, `inFlight` at a time. */
