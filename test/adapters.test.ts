@@ -14,6 +14,7 @@ const PORTS: readonly { factory: RegExp; suite: string }[] = [
   { factory: /export function (create\w+CatalogStore)\(/g, suite: 'catalogStoreConformance' },
   { factory: /export function (create\w+Exporter)\(/g, suite: 'interchangeConformance' },
   { factory: /export function (create\w+Endpoint)\(/g, suite: 'distributionAdapterConformance' },
+  { factory: /export function (create\w+DistributionStore)\(/g, suite: 'distributionRecordStoreConformance' },
 ];
 
 function files(dir: string): string[] {

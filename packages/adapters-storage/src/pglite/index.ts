@@ -12,6 +12,7 @@ import { type CatalogStore, FramewiseError, parseOptions } from '@framewise/core
 import { z } from 'zod';
 import { type SqlDriver, schemaIdentifier } from '../sql/driver.js';
 import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
+import { type ClosableDistributionStore, createSqlDistributionStore } from '../sql/sql-distribution-store.js';
 
 /** Options for {@link createPGliteCatalogStore}. */
 export const PGliteCatalogStoreOptionsSchema = z
@@ -62,6 +63,17 @@ function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
  */
 export function createPGliteCatalogStore(options: PGliteCatalogStoreOptions = {}): CatalogStore {
   const o = parseOptions(PGliteCatalogStoreOptionsSchema, options, 'PGlite catalog store options');
+  return createSqlCatalogStore({
+    name: 'pglite',
+    driver: driverFor(o),
+    schema: schemaIdentifier(o.schema),
+    capabilities: { durable: o.dataDir !== undefined, multiProcess: false },
+    migrate: o.migrate,
+  });
+}
+
+/** The injected database, or one opened on first use in `dataDir` (closed by `close()`). */
+function driverFor(o: z.output<typeof PGliteCatalogStoreOptionsSchema>): SqlDriver {
   const injected = o.db;
   const dataDir = o.dataDir;
   const open =
@@ -79,11 +91,31 @@ export function createPGliteCatalogStore(options: PGliteCatalogStoreOptions = {}
             );
           }
         };
-  return createSqlCatalogStore({
+  return pgliteDriver(open, injected === undefined);
+}
+
+/** Options for {@link createPGliteDistributionStore}: the same as the catalog store's. */
+export type PGliteDistributionStoreOptions = PGliteCatalogStoreOptions;
+
+/**
+ * Distribution records on embedded PGlite, durable in `dataDir`. To keep them beside the catalog,
+ * open one PGlite and pass it as `db` to both stores (one process at a time may open a directory).
+ *
+ * @example
+ * ```ts
+ * const db = await PGlite.create('./framewise-data/db');
+ * const catalogStore = createPGliteCatalogStore({ db });
+ * const records = createPGliteDistributionStore({ db });
+ * ```
+ */
+export function createPGliteDistributionStore(options: PGliteDistributionStoreOptions = {}): ClosableDistributionStore {
+  const o = parseOptions(PGliteCatalogStoreOptionsSchema, options, 'PGlite distribution store options');
+  return createSqlDistributionStore({
     name: 'pglite',
-    driver: pgliteDriver(open, injected === undefined),
+    driver: driverFor(o),
     schema: schemaIdentifier(o.schema),
-    capabilities: { durable: o.dataDir !== undefined, multiProcess: false },
     migrate: o.migrate,
   });
 }
+
+export type { ClosableDistributionStore } from '../sql/sql-distribution-store.js';

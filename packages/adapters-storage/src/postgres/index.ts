@@ -1,6 +1,6 @@
 /**
- * `@framewise/adapters-storage/postgres`: the catalog store on PostgreSQL (13 or later) through
- * `pg`.
+ * `@framewise/adapters-storage/postgres`: the catalog store and the distribution record store on
+ * PostgreSQL (13 or later) through `pg`.
  *
  * @module
  */
@@ -9,6 +9,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { type SqlDriver, type SqlQueryable, schemaIdentifier } from '../sql/driver.js';
 import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
+import { type ClosableDistributionStore, createSqlDistributionStore } from '../sql/sql-distribution-store.js';
 
 /** Options for {@link createPostgresCatalogStore}. */
 export const PostgresCatalogStoreOptionsSchema = z
@@ -76,21 +77,49 @@ function poolDriver(pool: pg.Pool, owned: boolean): SqlDriver {
  */
 export function createPostgresCatalogStore(options: PostgresCatalogStoreOptions): CatalogStore {
   const o = parseOptions(PostgresCatalogStoreOptionsSchema, options, 'PostgreSQL catalog store options');
-  let pool = o.pool;
-  if (pool === undefined) {
-    pool = new pg.Pool({ connectionString: o.connectionString, max: o.maxConnections });
-    const logger = o.logger ?? silentLogger;
-    // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
-    pool.on('error', (error) => logger.warn('framewise postgres: idle connection failed', { message: error.message }));
-  }
   return createSqlCatalogStore({
     name: 'postgres',
-    driver: poolDriver(pool, o.pool === undefined),
+    driver: driverFor(o),
     schema: schemaIdentifier(o.schema),
     capabilities: { durable: true, multiProcess: true },
     migrate: o.migrate,
   });
 }
 
+/** The injected pool, or one the store creates (and ends on `close()`). */
+function driverFor(o: z.output<typeof PostgresCatalogStoreOptionsSchema>): SqlDriver {
+  if (o.pool !== undefined) return poolDriver(o.pool, false);
+  const pool = new pg.Pool({ connectionString: o.connectionString, max: o.maxConnections });
+  const logger = o.logger ?? silentLogger;
+  // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
+  pool.on('error', (error) => logger.warn('framewise postgres: idle connection failed', { message: error.message }));
+  return poolDriver(pool, true);
+}
+
+/** Options for {@link createPostgresDistributionStore}: the same as the catalog store's. */
+export type PostgresDistributionStoreOptions = PostgresCatalogStoreOptions;
+
+/**
+ * Distribution records on PostgreSQL, beside the catalog (same schema, same pool if you pass one):
+ * compare-and-set on the record's revision in one statement, so distributors in several processes
+ * never both act on one record; lists by asset, endpoint and state use indexes.
+ *
+ * @example
+ * ```ts
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const distributor = createDistributor({ store: createPostgresDistributionStore({ pool }), ... });
+ * ```
+ */
+export function createPostgresDistributionStore(options: PostgresDistributionStoreOptions): ClosableDistributionStore {
+  const o = parseOptions(PostgresCatalogStoreOptionsSchema, options, 'PostgreSQL distribution store options');
+  return createSqlDistributionStore({
+    name: 'postgres',
+    driver: driverFor(o),
+    schema: schemaIdentifier(o.schema),
+    migrate: o.migrate,
+  });
+}
+
 export type { SqlDriver, SqlQueryable } from '../sql/driver.js';
 export { CATALOG_MIGRATIONS, type Migration, migrate } from '../sql/migrations.js';
+export { type ClosableDistributionStore, DISTRIBUTION_MIGRATIONS } from '../sql/sql-distribution-store.js';

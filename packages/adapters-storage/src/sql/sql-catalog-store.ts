@@ -185,10 +185,10 @@ const CONFIG_CODES = new Set(['3D000', '3F000', '42P01', '42703']);
 const AUTH_CODES = new Set(['28000', '28P01', '42501']);
 
 /** A database error as a FramewiseError: retryable, configuration, credentials, conflict or internal. */
-export function translateSqlError(error: unknown, store: string): FramewiseError {
+export function translateSqlError(error: unknown, store: string, what = 'Catalog store'): FramewiseError {
   if (isFramewiseError(error)) return error;
   const code = String((error as { code?: unknown })?.code ?? '');
-  const message = `Catalog store "${store}": ${(error as Error)?.message ?? String(error)}`;
+  const message = `${what} "${store}": ${(error as Error)?.message ?? String(error)}`;
   const options = { cause: error, details: { store, sqlState: code } };
   if (TRANSIENT_CODES.has(code)) return new FramewiseError('TRANSIENT', message, options);
   if (CONFIG_CODES.has(code))

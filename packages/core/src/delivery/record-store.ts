@@ -20,6 +20,7 @@ export interface DistributionRecordStore {
    * @throws `CONFLICT` when the stored revision differs.
    */
   put(record: DistributionRecord, expectedRevision: number | undefined): Promise<void>;
+  /** The records that match, in code-point order of id. */
   list(query?: DistributionRecordQuery): Promise<DistributionRecord[]>;
 }
 
@@ -49,7 +50,7 @@ export function createMemoryDistributionStore(): DistributionRecordStore {
         if (query.states !== undefined && !query.states.includes(r.state)) continue;
         out.push(structuredClone(r));
       }
-      return out.sort((a, b) => a.id.localeCompare(b.id));
+      return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
   };
 }

@@ -11,6 +11,7 @@ export {
   distributionAdapterConformance,
   testDistributionContext,
 } from './distribution.js';
+export { type DistributionStoreConformanceOptions, distributionRecordStoreConformance } from './distribution-store.js';
 export { type InterchangeConformanceOptions, interchangeConformance } from './interchange.js';
 export { MemoryEndpoint, type MemoryEndpointItem } from './memory-endpoint.js';
 export { type QueueConformanceOptions, queueBackendConformance } from './queue.js';
