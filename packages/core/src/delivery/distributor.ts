@@ -35,6 +35,12 @@ export interface DistributorOptions {
   readonly leaseMs?: number;
   /** Record every submission, update, removal and rights takedown in the catalog's audit trail. */
   readonly audit?: { readonly catalog: Catalog; readonly actor: PrincipalInput };
+  /**
+   * Records a sweep handles at once (default 8): with a database store each step is a few round
+   * trips, and endpoints are slow. Remote calls to one endpoint are further limited by its
+   * `maxConcurrent`.
+   */
+  readonly concurrency?: number;
 }
 
 /** One thing a sweep did. */
@@ -84,16 +90,29 @@ export class Distributor {
   readonly #endpoints = new Map<string, { endpoint: DistributionEndpoint; profile: DeliveryProfile }>();
   readonly #clock: Clock;
   readonly #log: Logger;
-  /** Records this distributor has written (a sweep re-reads only records a step changed). */
-  #writes = 0;
+  /** Ids of records this distributor has written (a sweep re-reads only records a step changed). */
+  readonly #written = new Set<string>();
+  /** Remote calls in flight per endpoint, and the calls waiting for a slot. */
+  readonly #slots = new Map<string, { busy: number; waiting: (() => void)[] }>();
 
   constructor(options: DistributorOptions) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
+    const positive = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 1);
+    if (!positive(options.concurrency))
+      throw new FramewiseError(
+        'INVALID_CONFIG',
+        `Distributor concurrency must be a whole number ≥ 1, not ${options.concurrency}`,
+      );
     for (const endpoint of options.endpoints) {
       if (this.#endpoints.has(endpoint.id))
         throw new FramewiseError('INVALID_CONFIG', `Endpoint "${endpoint.id}" is declared twice`);
+      if (!positive(endpoint.maxConcurrent))
+        throw new FramewiseError(
+          'INVALID_CONFIG',
+          `maxConcurrent of endpoint "${endpoint.id}" must be a whole number ≥ 1, not ${endpoint.maxConcurrent}`,
+        );
       const profile = parseInput(
         DeliveryProfileSchema,
         endpoint.profile,
@@ -303,26 +322,35 @@ export class Distributor {
    */
   async sweep(now = this.#clock.now()): Promise<SweepReport> {
     const records = await this.#o.store.list();
-    const actions: SweepAction[] = [];
+    const done: (SweepAction | undefined)[] = new Array(records.length);
     let wake = Number.POSITIVE_INFINITY;
-    for (const record of records) {
-      const writesBefore = this.#writes;
+    let next = 0;
+    const handle = async (record: DistributionRecord, index: number) => {
+      this.#written.delete(record.id);
       try {
-        const action = await this.#step(record, now);
-        if (action !== undefined) actions.push(action);
+        done[index] = await this.#step(record, now);
       } catch (error) {
-        if ((error as { code?: string }).code === 'CONFLICT') continue; // another distributor has it
+        if ((error as { code?: string }).code === 'CONFLICT') return; // another distributor has it
         this.#log.error('distribution step failed', { record: record.id, error: String(error) });
       }
       // Read the record again only when the step wrote it (most records in a sweep are untouched).
-      const fresh = this.#writes === writesBefore ? record : ((await this.#o.store.get(record.id)) ?? record);
+      const fresh = this.#written.delete(record.id) ? ((await this.#o.store.get(record.id)) ?? record) : record;
       for (const t of [
         fresh.nextAttemptAt,
         fresh.parkedUntil,
         ACTIVE.has(fresh.state) ? fresh.window.sunset : undefined,
       ])
         if (t !== undefined) wake = Math.min(wake, Date.parse(t));
-    }
+    };
+    const worker = async () => {
+      while (next < records.length) {
+        const index = next++;
+        await handle(records[index] as DistributionRecord, index);
+      }
+    };
+    const workers = Math.max(1, Math.min(this.#o.concurrency ?? 8, records.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    const actions = done.filter((a): a is SweepAction => a !== undefined);
     return {
       at: this.#iso(now),
       examined: records.length,
@@ -392,7 +420,31 @@ export class Distributor {
     }
   }
 
+  /** One remote action, waiting for a slot of the endpoint's `maxConcurrent` (default 1). */
   async #run(
+    record: DistributionRecord,
+    action: 'submit' | 'update' | 'remove' | 'poll',
+    now: number,
+  ): Promise<SweepAction> {
+    const { endpoint } = this.#endpoint(record.endpointId);
+    let slot = this.#slots.get(endpoint.id);
+    if (slot === undefined) {
+      slot = { busy: 0, waiting: [] };
+      this.#slots.set(endpoint.id, slot);
+    }
+    const gate = slot;
+    if (gate.busy >= (endpoint.maxConcurrent ?? 1)) await new Promise<void>((resolve) => gate.waiting.push(resolve));
+    else gate.busy++;
+    try {
+      return await this.#runNow(record, action, now);
+    } finally {
+      const nextInLine = gate.waiting.shift();
+      if (nextInLine === undefined) gate.busy--;
+      else nextInLine();
+    }
+  }
+
+  async #runNow(
     record: DistributionRecord,
     action: 'submit' | 'update' | 'remove' | 'poll',
     now: number,
@@ -664,7 +716,7 @@ export class Distributor {
       updatedAt: now,
     };
     await this.#o.store.put(written, before?.revision);
-    this.#writes++;
+    this.#written.add(written.id);
     return written;
   }
 

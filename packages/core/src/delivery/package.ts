@@ -47,6 +47,11 @@ export interface DistributionEndpoint<TFields extends Readonly<Record<string, un
    * (`media`), each required thumbnail at its size (`thumbnail`), the captions the profile asks for.
    */
   files?(subject: DeliverySubject): DeliveryFile[];
+  /**
+   * Remote calls to this endpoint at once (default 1). Raise it for endpoints whose adapter
+   * handles parallel calls (SFTP, YouTube); an FTP connection does one transfer at a time.
+   */
+  readonly maxConcurrent?: number;
 }
 
 const CONTAINER_TYPES: Readonly<Record<string, string>> = {
