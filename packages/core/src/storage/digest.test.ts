@@ -2,10 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { DigestStream, HashWorker } from './digest.js';
+import { DigestStream, HashWorker, loadXxh64 } from './digest.js';
 
-async function hashThrough(chunks: Buffer[], worker?: HashWorker) {
-  const digest = new DigestStream(worker);
+async function hashThrough(chunks: Buffer[], worker?: HashWorker, xxh64 = false) {
+  const digest = new DigestStream(
+    worker,
+    undefined,
+    xxh64 ? (worker === undefined ? await loadXxh64() : true) : undefined,
+  );
   const out: Buffer[] = [];
   await pipeline(
     Readable.from(chunks),
@@ -41,6 +45,30 @@ describe('DigestStream', () => {
         .update(Buffer.concat(chunks.slice(0, 3)))
         .digest('hex'),
     );
+    await worker.close();
+  });
+
+  it('computes XXH64 when asked, inline and in the worker, matching the reference vectors', async () => {
+    const worker = new HashWorker();
+    // Reference values of XXH64 with seed 0 (xxHash's own and python-xxhash's documented examples).
+    const vectors: [string, string][] = [
+      ['', 'ef46db3751d8e999'],
+      ['abc', '44bc2cf5ad770999'],
+      ['Nobody inspects the spammish repetition', 'fbcea83c8a378bf1'],
+    ];
+    for (const [text, hex] of vectors) {
+      // Split in two to exercise the streaming state.
+      const bytes = Buffer.from(text);
+      const parts = [bytes.subarray(0, 5), bytes.subarray(5)];
+      expect((await hashThrough(parts, undefined, true)).digests.xxh64).toBe(hex);
+      expect((await hashThrough(parts, worker, true)).digests.xxh64).toBe(hex);
+    }
+    const inline = await hashThrough(chunks.slice(0, 5), undefined, true);
+    const threaded = await hashThrough(chunks.slice(0, 5), worker, true);
+    expect(threaded.digests).toEqual(inline.digests);
+    expect(inline.digests.xxh64).toMatch(/^[0-9a-f]{16}$/);
+    // Without asking, no XXH64 (and the same worker serves both kinds of session).
+    expect((await hashThrough(chunks.slice(0, 2), worker)).digests.xxh64).toBeUndefined();
     await worker.close();
   });
 

@@ -4,7 +4,15 @@
  *
  * @module
  */
-export { DigestStream, type Digests, type HashSession, HashWorker } from './digest.js';
+export {
+  DigestStream,
+  type Digests,
+  type HashSession,
+  HashWorker,
+  loadXxh64,
+  type Xxh64,
+  xxh64Hex,
+} from './digest.js';
 export { normalizeKey, normalizePrefix } from './keys.js';
 export { createMemoryStorage } from './memory-driver.js';
 export {

@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { hashFile } from '../support/hash.js';
 import { objectStorageConformance } from '../testing/storage.js';
+import { loadXxh64, xxh64Hex } from './digest.js';
 import { normalizeKey } from './keys.js';
 import { createMemoryStorage } from './memory-driver.js';
 import { createObjectStorage } from './object-storage.js';
@@ -62,6 +67,39 @@ describe('ObjectStorage', () => {
     off();
     await storage.delete('y');
     expect(seen).toEqual(['stored x', 'copied y', 'deleted x']);
+  });
+});
+
+describe('ObjectStorage with XXH64', () => {
+  it('records XXH64 beside SHA-256 and MD5, small content inline and large in the worker, and reads it back for fixity', async () => {
+    const storage = createObjectStorage(createMemoryStorage(), { xxh64: true });
+    const { create64 } = await loadXxh64();
+    const reference = (b: Buffer) => xxh64Hex(create64().update(b).digest());
+    const small = randomBytes(1000);
+    const large = randomBytes(9 * 1024 * 1024);
+    const a = await storage.put('a.bin', small);
+    const b = await storage.put('b.bin', large);
+    const c = await storage.put('c.bin', Readable.from([large.subarray(0, 5_000_000), large.subarray(5_000_000)]));
+    expect(a.xxh64).toBe(reference(small));
+    expect(b.xxh64).toBe(reference(large));
+    expect(c.xxh64).toBe(reference(large));
+    expect((await storage.digest('b.bin')).xxh64).toBe(reference(large));
+    const file = join(tmpdir(), `fw-xxh64-${process.pid}.bin`);
+    await writeFile(file, large);
+    try {
+      expect((await hashFile(file, undefined, { xxh64: true })).xxh64).toBe(reference(large));
+      expect((await hashFile(file)).xxh64).toBeUndefined();
+    } finally {
+      await rm(file, { force: true });
+    }
+    await storage.close();
+  });
+
+  it('leaves XXH64 out unless asked', async () => {
+    const storage = createObjectStorage(createMemoryStorage());
+    expect((await storage.put('a.bin', randomBytes(10))).xxh64).toBeUndefined();
+    expect((await storage.digest('a.bin')).xxh64).toBeUndefined();
+    await storage.close();
   });
 });
 
