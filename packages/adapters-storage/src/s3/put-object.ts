@@ -64,15 +64,22 @@ class PartBuffers {
   }
 }
 
-/** A part read from the stream: its bytes, in a pooled buffer to give back once sent. */
+/** A part read from the stream: its bytes, in a pooled buffer to give back once sent, and their MD5 (hex). */
 interface Part {
   readonly buffer: Buffer;
   readonly bytes: Buffer;
+  readonly md5: string;
 }
 
-/** Read a stream as parts of exactly the pool's size (the last may be shorter; an empty stream is one empty part). */
+/**
+ * Read a stream as parts of exactly the pool's size (the last may be shorter; an empty stream is
+ * one empty part). Each part's MD5 is computed as its bytes arrive, in small steps, rather than in
+ * one 16 MiB block that would hold up the event loop (and the other parts' sockets) when the part
+ * is sent.
+ */
 async function* parts(body: Readable, pool: PartBuffers): AsyncGenerator<Part> {
   let buffer = await pool.acquire();
+  let md5 = createHash('md5');
   let filled = 0;
   let count = 0;
   for await (const raw of body) {
@@ -80,17 +87,19 @@ async function* parts(body: Readable, pool: PartBuffers): AsyncGenerator<Part> {
     while (chunk.length > 0) {
       const take = Math.min(pool.size - filled, chunk.length);
       chunk.copy(buffer, filled, 0, take);
+      md5.update(chunk.subarray(0, take));
       filled += take;
       chunk = chunk.subarray(take);
       if (filled === pool.size) {
         count++;
-        yield { buffer, bytes: buffer.subarray(0, filled) };
+        yield { buffer, bytes: buffer.subarray(0, filled), md5: md5.digest('hex') };
         buffer = await pool.acquire();
+        md5 = createHash('md5');
         filled = 0;
       }
     }
   }
-  if (filled > 0 || count === 0) yield { buffer, bytes: buffer.subarray(0, filled) };
+  if (filled > 0 || count === 0) yield { buffer, bytes: buffer.subarray(0, filled), md5: md5.digest('hex') };
   else pool.release(buffer);
 }
 
@@ -112,13 +121,15 @@ export async function putObject(
   const pool = new PartBuffers(ctx.partSizeBytes, ctx.concurrency + 1);
   const reader = parts(body, pool)[Symbol.asyncIterator]();
   const first = await reader.next();
-  const firstPart = first.done ? { buffer: Buffer.alloc(0), bytes: Buffer.alloc(0) } : first.value;
+  const firstPart = first.done
+    ? { buffer: Buffer.alloc(0), bytes: Buffer.alloc(0), md5: createHash('md5').digest('hex') }
+    : first.value;
   const second = first.done ? first : await reader.next();
   const options = signal ? { abortSignal: signal } : {};
   if (second.done) {
     // Small enough for one request; the server checks Content-MD5, and we check the ETag.
     const bytes = firstPart.bytes;
-    const md5 = createHash('md5').update(bytes).digest();
+    const md5 = Buffer.from(firstPart.md5, 'hex');
     try {
       const out = await ctx.client.send(
         new PutObjectCommand({
@@ -175,13 +186,12 @@ export async function putObject(
   let failure: unknown;
   const send = async (n: number, part: Part) => {
     try {
-      await sendPart(n, part.bytes);
+      await sendPart(n, part.bytes, part.md5);
     } finally {
       pool.release(part.buffer);
     }
   };
-  const sendPart = async (n: number, bytes: Buffer) => {
-    const md5 = createHash('md5').update(bytes).digest('hex');
+  const sendPart = async (n: number, bytes: Buffer, md5: string) => {
     const known = done[n];
     if (known !== undefined && known.md5 === md5 && known.sizeBytes === bytes.length) {
       reused++;
