@@ -229,6 +229,27 @@ describe('youtube endpoint: limits, errors and tokens', () => {
     expect(tokens.current.accessToken).not.toBe(first);
   });
 
+  it('reads the token store only when its token is missing, expiring or refused', async () => {
+    const { tokens, options: o } = options();
+    let loads = 0;
+    const counting = {
+      load: async () => {
+        loads++;
+        return tokens.load();
+      },
+      save: (t: Parameters<typeof tokens.save>[0]) => tokens.save(t),
+    };
+    const adapter = createYouTubeEndpoint({ ...o, tokens: counting });
+    const ctx = testDistributionContext();
+    await adapter.submit(youtubePackage(randomBytes(3 * UPLOAD_UNIT)), ctx);
+    for (let i = 0; i < 3; i++) await adapter.poll(ctx);
+    // One load before the first refresh, one inside it; every later call uses the kept token.
+    expect(loads).toBe(2);
+    server.expireAccessTokens();
+    expect(await adapter.poll(ctx)).toMatchObject({ kind: 'success' });
+    expect(loads).toBe(3);
+  });
+
   it('answers auth-required when the refresh token is revoked, naming what to do', async () => {
     const adapter = endpoint();
     const ctx = testDistributionContext();

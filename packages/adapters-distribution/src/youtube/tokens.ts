@@ -50,22 +50,29 @@ const EXPIRY_MARGIN_MS = 60_000;
 
 /**
  * Access tokens from the OAuth 2.0 refresh-token grant (RFC 6749 §6): one refresh at a time,
- * however many calls wait for it; a refused grant is an `auth-required` failure.
+ * however many calls wait for it; a refused grant is an `auth-required` failure. A valid token is
+ * kept in memory, so the store is read only when it is missing, expiring or refused (another
+ * process may have refreshed it meanwhile).
  */
 export class AccessTokens {
   #refreshing: Promise<string> | undefined;
+  #cached: { readonly token: string; readonly expiresAt: number } | undefined;
 
   constructor(private readonly o: AccessTokenOptions) {}
 
+  #valid(expiresAt: number): boolean {
+    return expiresAt - EXPIRY_MARGIN_MS > this.o.now();
+  }
+
   /** A valid access token, refreshed when it expires within a minute. */
   async get(): Promise<string> {
+    if (this.#cached !== undefined && this.#valid(this.#cached.expiresAt)) return this.#cached.token;
     const tokens = await this.#load();
-    if (
-      tokens.accessToken !== undefined &&
-      tokens.expiresAt !== undefined &&
-      Date.parse(tokens.expiresAt) - EXPIRY_MARGIN_MS > this.o.now()
-    )
+    const expiresAt = tokens.expiresAt === undefined ? Number.NaN : Date.parse(tokens.expiresAt);
+    if (tokens.accessToken !== undefined && this.#valid(expiresAt)) {
+      this.#cached = { token: tokens.accessToken, expiresAt };
       return tokens.accessToken;
+    }
     return this.refresh(tokens.accessToken);
   }
 
@@ -74,6 +81,7 @@ export class AccessTokens {
    * replaced it, that one is used instead of refreshing again.
    */
   refresh(rejected?: string): Promise<string> {
+    if (rejected !== undefined && this.#cached?.token === rejected) this.#cached = undefined;
     this.#refreshing ??= this.#refresh(rejected).finally(() => {
       this.#refreshing = undefined;
     });
@@ -89,13 +97,11 @@ export class AccessTokens {
 
   async #refresh(rejected: string | undefined): Promise<string> {
     const tokens = await this.#load();
-    if (
-      tokens.accessToken !== undefined &&
-      tokens.accessToken !== rejected &&
-      tokens.expiresAt !== undefined &&
-      Date.parse(tokens.expiresAt) - EXPIRY_MARGIN_MS > this.o.now()
-    )
+    const stored = tokens.expiresAt === undefined ? Number.NaN : Date.parse(tokens.expiresAt);
+    if (tokens.accessToken !== undefined && tokens.accessToken !== rejected && this.#valid(stored)) {
+      this.#cached = { token: tokens.accessToken, expiresAt: stored };
       return tokens.accessToken;
+    }
     let response: Response;
     try {
       response = await this.o.fetch(this.o.tokenUrl, {
@@ -125,11 +131,13 @@ export class AccessTokens {
         }): the channel owner must grant access again`,
       );
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 3600;
+    const expiresAt = this.o.now() + expiresIn * 1000;
     await this.o.store.save({
       refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : tokens.refreshToken,
       accessToken: body.access_token,
-      expiresAt: new Date(this.o.now() + expiresIn * 1000).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
     });
+    this.#cached = { token: body.access_token, expiresAt };
     return body.access_token;
   }
 }
