@@ -25,6 +25,8 @@ export interface S3ProtocolServer {
   head: { sizeBytes: number; storageClass?: string; restore?: string };
   /** Delay of UploadPart answers, ms. */
   uploadPartDelayMs: number;
+  /** Delay before answering CreateMultipartUpload (the upload exists from the request on). */
+  createUploadDelayMs: number;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,11 @@ const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
 
 export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
   const requests: RecordedRequest[] = [];
-  const state: Pick<S3ProtocolServer, 'head' | 'uploadPartDelayMs'> = { head: { sizeBytes: 0 }, uploadPartDelayMs: 0 };
+  const state: Pick<S3ProtocolServer, 'head' | 'uploadPartDelayMs' | 'createUploadDelayMs'> = {
+    head: { sizeBytes: 0 },
+    uploadPartDelayMs: 0,
+    createUploadDelayMs: 0,
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -64,13 +70,13 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         res.end();
         return;
       }
-      if (req.method === 'POST' && q.has('uploads'))
-        return send(
-          200,
-          xml(
-            `<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>upload-1</UploadId></InitiateMultipartUploadResult>`,
-          ),
+      if (req.method === 'POST' && q.has('uploads')) {
+        const answer = xml(
+          `<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>upload-1</UploadId></InitiateMultipartUploadResult>`,
         );
+        setTimeout(() => send(200, answer), state.createUploadDelayMs);
+        return;
+      }
       if (req.method === 'POST' && q.has('uploadId'))
         return send(
           200,

@@ -78,13 +78,50 @@ describe('S3 calls s3rver lacks (local S3 protocol server)', () => {
         for (let i = 0; i < 4; i++) yield Buffer.alloc(5 * 1024 * 1024, i);
       })(),
     );
-    setTimeout(() => controller.abort(), 100);
+    // Cancel once the first part is on its way (not on a timer: on a busy machine the parts may not
+    // have started yet).
+    const watch = setInterval(() => {
+      if (server.requests.some((r) => r.method === 'PUT' && r.query.has('partNumber'))) {
+        clearInterval(watch);
+        controller.abort();
+      }
+    }, 5);
     const error = await storage
       .put('masters/cancelled.mxf', body, { signal: controller.signal })
       .catch((e: unknown) => e);
+    clearInterval(watch);
     expect(isFramewiseError(error, 'CANCELLED')).toBe(true);
     expect(server.requests.some((r) => r.method === 'DELETE' && r.query.get('uploadId') === 'upload-1')).toBe(true);
     server.uploadPartDelayMs = 0;
+  });
+
+  it('aborts an upload the server created while the put was being cancelled', async () => {
+    const storage = createObjectStorage(make());
+    server.requests.length = 0;
+    server.createUploadDelayMs = 200;
+    const controller = new AbortController();
+    const body = Readable.from(
+      (async function* () {
+        for (let i = 0; i < 4; i++) yield Buffer.alloc(5 * 1024 * 1024, i);
+      })(),
+    );
+    // Cancel once the CreateMultipartUpload request has reached the server, before its answer.
+    const watch = setInterval(() => {
+      if (server.requests.some((r) => r.method === 'POST' && r.query.has('uploads'))) {
+        clearInterval(watch);
+        controller.abort();
+      }
+    }, 1);
+    const error = await storage
+      .put('masters/cancelled-early.mxf', body, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    clearInterval(watch);
+    expect(isFramewiseError(error, 'CANCELLED')).toBe(true);
+    const created = server.requests.filter((r) => r.method === 'POST' && r.query.has('uploads')).length;
+    const aborted = server.requests.filter((r) => r.method === 'DELETE' && r.query.has('uploadId')).length;
+    expect(created).toBe(1);
+    expect(aborted).toBe(1);
+    server.createUploadDelayMs = 0;
   });
 
   it('moves an object to another storage class with a copy onto itself', async () => {

@@ -166,14 +166,24 @@ export async function putObject(
   }
   let uploadId = state?.uploadId;
   if (uploadId === undefined) {
+    // Not cancelled mid-request: the server may create the upload even if the answer never
+    // arrives, and an upload nobody knows of is never aborted. A cancel is honoured just after.
+    let created: { UploadId?: string | undefined };
     try {
-      const created = await ctx.client.send(
+      created = await ctx.client.send(
         new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, ...ctx.writeFields, ...fields }),
-        options,
       );
-      uploadId = created.UploadId as string;
     } catch (error) {
+      pool.release(firstPart.buffer);
+      if (!second.done) pool.release(second.value.buffer);
       throw s3Error(error, `S3 multipart upload of "${key}"`);
+    }
+    uploadId = created.UploadId as string;
+    if (signal?.aborted) {
+      await ctx.client
+        .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
+        .catch(() => undefined);
+      throw new FramewiseError('CANCELLED', `S3 upload of "${key}" cancelled`, { details: { key } });
     }
     state = { uploadId, partSizeBytes: ctx.partSizeBytes, parts: {} };
     await ctx.state.put(id, state);
