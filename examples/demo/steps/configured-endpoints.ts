@@ -27,6 +27,7 @@ import {
   type DeliveryProfileInput,
   type DeliverySource,
   type DistributionEndpoint,
+  FramewiseError,
   type RightsEngine,
 } from '@framewise/core';
 import { note, table } from '../print.js';
@@ -115,7 +116,8 @@ export function configuredEndpoints(env: NodeJS.ProcessEnv, fields: Fields): Dis
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
-  if (value === undefined || value === '') throw new Error(`the demo needs ${name} for this endpoint`);
+  if (value === undefined || value === '')
+    throw new FramewiseError('INVALID_CONFIG', `The demo needs ${name} for this endpoint`, { details: { name } });
   return value;
 }
 

@@ -166,6 +166,8 @@ export async function putObject(
   }
   let uploadId = state?.uploadId;
   if (uploadId === undefined) {
+    const cancelled = () => new FramewiseError('CANCELLED', `S3 upload of "${key}" cancelled`, { details: { key } });
+    if (signal?.aborted) throw cancelled();
     // Not cancelled mid-request: the server may create the upload even if the answer never
     // arrives, and an upload nobody knows of is never aborted. A cancel is honoured just after.
     let created: { UploadId?: string | undefined };
@@ -174,8 +176,6 @@ export async function putObject(
         new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, ...ctx.writeFields, ...fields }),
       );
     } catch (error) {
-      pool.release(firstPart.buffer);
-      if (!second.done) pool.release(second.value.buffer);
       throw s3Error(error, `S3 multipart upload of "${key}"`);
     }
     uploadId = created.UploadId as string;
@@ -183,7 +183,7 @@ export async function putObject(
       await ctx.client
         .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
         .catch(() => undefined);
-      throw new FramewiseError('CANCELLED', `S3 upload of "${key}" cancelled`, { details: { key } });
+      throw cancelled();
     }
     state = { uploadId, partSizeBytes: ctx.partSizeBytes, parts: {} };
     await ctx.state.put(id, state);
