@@ -48,6 +48,53 @@ describe('DigestStream', () => {
     await worker.close();
   });
 
+  it('hashes chunks that straddle the ring’s end or are larger than the whole ring', async () => {
+    // Odd sizes so copies wrap mid-chunk while the worker is part-way through; a 9 MiB chunk needs
+    // the worker to free the 4 MiB ring twice.
+    const sizes = [1, 3 * 1024 * 1024 + 7, 9 * 1024 * 1024 + 13, 65_537, 0, 2 * 1024 * 1024 - 3];
+    for (let i = 1; i <= 40; i++) sizes.push((i * 747_319) % (2 * 1024 * 1024));
+    const odd = sizes.map((n) => randomBytes(n));
+    const all = Buffer.concat(odd);
+    const worker = new HashWorker();
+    const [one, two] = await Promise.all([hashThrough(odd, worker, true), hashThrough([...odd].reverse(), worker)]);
+    expect(one.passed.equals(all)).toBe(true);
+    expect(one.digests).toEqual((await hashThrough(odd, undefined, true)).digests);
+    expect(two.digests.sha256).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([...odd].reverse()))
+        .digest('hex'),
+    );
+    await worker.close();
+  });
+
+  it('copies a write that crosses the ring’s end in two spans', async () => {
+    const worker = new HashWorker();
+    let acked: () => void = () => undefined;
+    let done!: (d: { sha256: string }) => void;
+    let failed!: (e: Error) => void;
+    const digests = new Promise<{ sha256: string }>((resolve, reject) => {
+      done = resolve;
+      failed = reject;
+    });
+    const session = worker.open({ onAck: () => acked(), onDone: (d) => done(d), onError: (e) => failed(e) });
+    const first = randomBytes(session.capacity - 100);
+    const second = randomBytes(300);
+    const hashedFirst = new Promise<void>((resolve) => {
+      acked = resolve;
+    });
+    expect(session.write(first)).toBe(first.length);
+    await hashedFirst;
+    // The ring is empty again, its write position 100 bytes before the end.
+    expect(session.write(second)).toBe(second.length);
+    session.end();
+    expect((await digests).sha256).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([first, second]))
+        .digest('hex'),
+    );
+    await worker.close();
+  });
+
   it('computes XXH64 when asked, inline and in the worker, matching the reference vectors', async () => {
     const worker = new HashWorker();
     // Reference values of XXH64 with seed 0 (xxHash's own and python-xxhash's documented examples).

@@ -36,8 +36,12 @@ export const xxh64Hex = (value: bigint): string => value.toString(16).padStart(1
 /**
  * The hashing worker's code (CommonJS, run with `eval`, so it needs no file of its own in either
  * the sources or the build): one SHA-256 and one MD5 per session — and an XXH64 when the session
- * asks (xxhash-wasm, loaded from the path the parent resolved) — fed chunk by chunk, each chunk
- * acknowledged so the sender can bound what is in flight.
+ * asks (xxhash-wasm, loaded from the path the parent resolved) — fed from the session's ring, a
+ * SharedArrayBuffer the sender copies into. A message names how far the sender has written
+ * (counted from the session's start); the worker hashes up to there in place and acknowledges the
+ * position, so the sender can reuse the room. Nothing is cloned or allocated per chunk, and the
+ * sender has at most one message outstanding per session: whatever it writes meanwhile goes in
+ * the next one, so a fast stream costs few messages.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -45,31 +49,44 @@ const { createHash } = require('node:crypto');
 let xx;
 let xxError = 'not loaded';
 const sessions = new Map();
+const hash = (s, from, to) => {
+  if (to <= from) return;
+  const span = new Uint8Array(s.ring, from, to - from);
+  s.sha256.update(span);
+  s.md5.update(span);
+  if (s.xxh64 !== undefined) s.xxh64.update(span);
+};
 const handle = (m) => {
   if (m.open && m.xxh64 && xx === undefined) {
     parentPort.postMessage({ id: m.id, failed: 'XXH64 could not be loaded in the hashing worker: ' + xxError });
     return;
   }
   if (m.open) {
-    sessions.set(m.id, { sha256: createHash('sha256'), md5: createHash('md5'), xxh64: m.xxh64 ? xx.create64() : undefined });
+    sessions.set(m.id, { ring: m.ring, at: 0, sha256: createHash('sha256'), md5: createHash('md5'), xxh64: m.xxh64 ? xx.create64() : undefined });
     return;
   }
   const s = sessions.get(m.id);
   if (s === undefined) return;
-  if (m.chunk !== undefined) {
-    s.sha256.update(m.chunk);
-    s.md5.update(m.chunk);
-    if (s.xxh64 !== undefined) s.xxh64.update(m.chunk);
-    parentPort.postMessage({ id: m.id, ack: m.chunk.byteLength });
-  } else {
-    sessions.delete(m.id);
-    parentPort.postMessage({
-      id: m.id,
-      sha256: s.sha256.digest('hex'),
-      md5: s.md5.digest('hex'),
-      xxh64: s.xxh64 === undefined ? undefined : s.xxh64.digest().toString(16).padStart(16, '0'),
-    });
+  // Hash from where this session stopped to the position named (counted from its start), in at
+  // most two spans of the ring.
+  const size = s.ring.byteLength;
+  while (s.at < m.upTo) {
+    const from = s.at % size;
+    const to = Math.min(size, from + (m.upTo - s.at));
+    hash(s, from, to);
+    s.at += to - from;
   }
+  if (!m.end) {
+    parentPort.postMessage({ id: m.id, ack: s.at });
+    return;
+  }
+  sessions.delete(m.id);
+  parentPort.postMessage({
+    id: m.id,
+    sha256: s.sha256.digest('hex'),
+    md5: s.md5.digest('hex'),
+    xxh64: s.xxh64 === undefined ? undefined : s.xxh64.digest().toString(16).padStart(16, '0'),
+  });
 };
 // Messages wait, in order, for the XXH64 module to compile.
 let queue = Promise.resolve()
@@ -81,8 +98,11 @@ parentPort.on('message', (m) => { queue = queue.then(() => handle(m)); });
 /** Where the worker loads xxhash-wasm from (its CommonJS build, resolved from this module). */
 const XXHASH_PATH = createRequire(import.meta.url).resolve('xxhash-wasm');
 
-/** Bytes sent to the worker and not yet hashed before the stream waits (bounds memory). */
-const IN_FLIGHT = 4 * 1024 * 1024;
+/**
+ * Each session's ring: the bytes copied for the worker and not yet hashed. When it is full the
+ * stream waits (backpressure) rather than queueing more.
+ */
+const RING_BYTES = 4 * 1024 * 1024;
 
 /** What a {@link HashWorker} session reports to its owner. */
 export interface HashSession {
@@ -148,19 +168,58 @@ export class HashWorker {
     for (const session of pending) session.onError(error);
   }
 
-  /** A new hashing session (SHA-256 and MD5, and XXH64 with `xxh64`). */
-  open(session: HashSession, xxh64 = false): { readonly id: number; post(chunk: Buffer): void; end(): void } {
+  /**
+   * A new hashing session (SHA-256 and MD5, and XXH64 with `xxh64`), with its own ring of
+   * `capacity` bytes. `write` copies as much of the bytes as the ring has room for and returns how
+   * many it took; the session's `onAck` reports room coming free as the worker hashes.
+   */
+  open(
+    session: HashSession,
+    xxh64 = false,
+  ): { readonly id: number; readonly capacity: number; write(bytes: Uint8Array): number; end(): void } {
     const worker = this.#start();
     const id = this.#next++;
-    this.#sessions.set(id, session);
+    const ring = new SharedArrayBuffer(RING_BYTES);
+    const view = new Uint8Array(ring);
+    // Positions counted from the session's start: bytes copied into the ring, and hashed.
+    let written = 0;
+    let hashed = 0;
+    let outstanding = false;
+    const announce = () => {
+      outstanding = true;
+      worker.postMessage({ id, upTo: written });
+    };
+    this.#sessions.set(id, {
+      onAck: (position) => {
+        const freed = position - hashed;
+        hashed = position;
+        outstanding = false;
+        if (written > hashed) announce();
+        session.onAck(freed);
+      },
+      onDone: (digests) => session.onDone(digests),
+      onError: (error) => session.onError(error),
+    });
     // A session waiting for the worker must keep the process alive.
     worker.ref();
-    worker.postMessage({ id, open: true, xxh64 });
+    worker.postMessage({ id, open: true, ring, xxh64 });
     return {
       id,
-      // Posting copies the bytes (structured clone): the chunk itself goes on to the driver.
-      post: (chunk) => worker.postMessage({ id, chunk }),
-      end: () => worker.postMessage({ id }),
+      capacity: RING_BYTES,
+      write: (bytes) => {
+        let taken = 0;
+        // At most two spans: up to the ring's end, then from its start.
+        while (taken < bytes.length && written - hashed < RING_BYTES) {
+          const at = written % RING_BYTES;
+          const n = Math.min(bytes.length - taken, RING_BYTES - (written - hashed), RING_BYTES - at);
+          view.set(bytes.subarray(taken, taken + n), at);
+          written += n;
+          taken += n;
+        }
+        if (taken > 0 && !outstanding) announce();
+        return taken;
+      },
+      end: () => worker.postMessage({ id, upTo: written, end: true }),
     };
   }
 
@@ -175,9 +234,10 @@ export class HashWorker {
 
 /**
  * Hashes what flows through — SHA-256, MD5 and byte count — on the event loop, or in a
- * {@link HashWorker} for large transfers. With a worker, at most 4 MiB is in flight to it: the
- * stream waits (backpressure) rather than queueing more. Digests are ready once the stream has
- * ended ({@link DigestStream.digests}).
+ * {@link HashWorker} for large transfers. With a worker, each chunk is passed on at once and
+ * copied into the session's 4 MiB ring; when the ring is full the stream takes no more input
+ * (backpressure) until the worker has hashed its way through. Digests are ready once the stream
+ * has ended ({@link DigestStream.digests}).
  */
 export class DigestStream extends Transform {
   bytes = 0;
@@ -185,7 +245,7 @@ export class DigestStream extends Transform {
   #md5: Hash | undefined;
   #xxh64: Xxh64 | undefined;
   #session: ReturnType<HashWorker['open']> | undefined;
-  #inFlight = 0;
+  /** The rest of a chunk the ring had no room for, copied as room comes free. */
   #waiting: (() => void) | undefined;
   #finished:
     | ((digests: { readonly sha256: string; readonly md5: string; readonly xxh64?: string }) => void)
@@ -216,13 +276,10 @@ export class DigestStream extends Transform {
     }
     this.#session = worker.open(
       {
-        onAck: (bytes) => {
-          this.#inFlight -= bytes;
-          if (this.#inFlight <= IN_FLIGHT && this.#waiting !== undefined) {
-            const resume = this.#waiting;
-            this.#waiting = undefined;
-            resume();
-          }
+        onAck: () => {
+          const resume = this.#waiting;
+          this.#waiting = undefined;
+          resume?.();
         },
         onDone: (digests) => this.#finished?.(digests),
         onError: (error) => this.destroy(error),
@@ -241,13 +298,16 @@ export class DigestStream extends Transform {
       callback(null, chunk);
       return;
     }
-    this.#session.post(chunk);
-    this.#inFlight += chunk.length;
-    if (this.#inFlight <= IN_FLIGHT) callback(null, chunk);
-    else
-      this.#waiting = () => {
-        callback(null, chunk);
-      };
+    // The ring holds a copy, so the chunk can go on now; the next one waits for room.
+    this.push(chunk);
+    const session = this.#session;
+    let copied = 0;
+    const copy = () => {
+      copied += session.write(copied === 0 ? chunk : chunk.subarray(copied));
+      if (copied === chunk.length) callback();
+      else this.#waiting = copy;
+    };
+    copy();
   }
 
   override _flush(callback: TransformCallback): void {
