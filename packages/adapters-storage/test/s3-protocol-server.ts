@@ -1,7 +1,8 @@
 /**
  * A small local server that answers the documented S3 REST API (XML bodies, headers) for the calls
  * s3rver lacks — RestoreObject and archive status, UploadPartCopy, AbortMultipartUpload, storage
- * class changes — and records every request. Not an S3 implementation: each test sets what HEAD
+ * class changes, SHA-256 checksums echoed for PutObject, UploadPart and CompleteMultipartUpload —
+ * and records every request. Not an S3 implementation: each test sets what HEAD
  * returns. Named as such in the tests that use it.
  */
 import { createHash } from 'node:crypto';
@@ -15,6 +16,8 @@ export interface RecordedRequest {
   readonly query: URLSearchParams;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
+  /** SHA-256 of the body as received, hex. */
+  readonly bodySha256: string;
 }
 
 /** The fake's state, set by tests. */
@@ -27,6 +30,13 @@ export interface S3ProtocolServer {
   uploadPartDelayMs: number;
   /** Delay before answering CreateMultipartUpload (the upload exists from the request on). */
   createUploadDelayMs: number;
+  /**
+   * Whether `x-amz-checksum-sha256` is echoed, as S3 does — computed over what was stored, as S3
+   * does — and CompleteMultipartUpload answers the composite checksum (default false: like s3rver).
+   */
+  echoChecksums: boolean;
+  /** A part number whose first byte is stored flipped (a server corrupting silently). */
+  corruptPart: number | undefined;
   close(): Promise<void>;
 }
 
@@ -34,11 +44,26 @@ const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
 
 export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
   const requests: RecordedRequest[] = [];
-  const state: Pick<S3ProtocolServer, 'head' | 'uploadPartDelayMs' | 'createUploadDelayMs'> = {
+  const state: Pick<
+    S3ProtocolServer,
+    'head' | 'uploadPartDelayMs' | 'createUploadDelayMs' | 'echoChecksums' | 'corruptPart'
+  > = {
     head: { sizeBytes: 0 },
     uploadPartDelayMs: 0,
     createUploadDelayMs: 0,
+    echoChecksums: false,
+    corruptPart: undefined,
   };
+  // Digests of the parts stored, by part number (one upload at a time, as the tests use it).
+  const stored = new Map<number, { md5: Buffer; sha256: Buffer }>();
+  const digestsOf = (bytes: Buffer) => ({
+    md5: createHash('md5').update(bytes).digest(),
+    sha256: createHash('sha256').update(bytes).digest(),
+  });
+  const checksumHeader = (req: IncomingMessage, sha256: Buffer): Record<string, string> =>
+    state.echoChecksums && req.headers['x-amz-checksum-sha256'] !== undefined
+      ? { 'x-amz-checksum-sha256': sha256.toString('base64') }
+      : {};
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -52,6 +77,7 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         query: q,
         headers: req.headers,
         body: body.toString('utf8'),
+        bodySha256: createHash('sha256').update(body).digest('hex'),
       });
       const send = (status: number, text = '', headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/xml', ...headers });
@@ -71,19 +97,32 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         return;
       }
       if (req.method === 'POST' && q.has('uploads')) {
+        stored.clear();
         const answer = xml(
           `<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>upload-1</UploadId></InitiateMultipartUploadResult>`,
         );
         setTimeout(() => send(200, answer), state.createUploadDelayMs);
         return;
       }
-      if (req.method === 'POST' && q.has('uploadId'))
+      if (req.method === 'POST' && q.has('uploadId')) {
+        // S3's multipart ETag and composite checksum: the digest of the parts' digests, "-" count.
+        const numbers = [...stored.keys()].sort((a, b) => a - b);
+        const of = (k: 'md5' | 'sha256') =>
+          createHash(k)
+            .update(Buffer.concat(numbers.map((n) => stored.get(n)?.[k] ?? Buffer.alloc(0))))
+            .digest();
+        const etag = numbers.length === 0 ? 'done-1' : `${of('md5').toString('hex')}-${numbers.length}`;
+        const checksum =
+          state.echoChecksums && numbers.length > 0
+            ? `<ChecksumSHA256>${of('sha256').toString('base64')}-${numbers.length}</ChecksumSHA256>`
+            : '';
         return send(
           200,
           xml(
-            `<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><ETag>"done-1"</ETag></CompleteMultipartUploadResult>`,
+            `<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><ETag>"${etag}"</ETag>${checksum}</CompleteMultipartUploadResult>`,
           ),
         );
+      }
       if (req.method === 'POST' && q.has('restore')) return send(202);
       if (req.method === 'DELETE' && q.has('uploadId')) return send(204);
       if (req.method === 'PUT' && q.has('partNumber') && req.headers['x-amz-copy-source'])
@@ -94,8 +133,13 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
           ),
         );
       if (req.method === 'PUT' && q.has('partNumber')) {
-        const etag = createHash('md5').update(body).digest('hex');
-        setTimeout(() => send(200, '', { etag: `"${etag}"` }), state.uploadPartDelayMs);
+        const n = Number(q.get('partNumber'));
+        const kept = Buffer.from(body);
+        if (state.corruptPart === n && kept.length > 0) kept[0] = (kept[0] as number) ^ 0xff;
+        const digests = digestsOf(kept);
+        stored.set(n, digests);
+        const headers = { etag: `"${digests.md5.toString('hex')}"`, ...checksumHeader(req, digests.sha256) };
+        setTimeout(() => send(200, '', headers), state.uploadPartDelayMs);
         return;
       }
       if (req.method === 'PUT' && req.headers['x-amz-copy-source'])
@@ -105,6 +149,11 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
             '<CopyObjectResult><ETag>"copied"</ETag><LastModified>2026-11-21T00:00:00.000Z</LastModified></CopyObjectResult>',
           ),
         );
+      if (req.method === 'PUT') {
+        const digests = digestsOf(body);
+        return send(200, '', { etag: `"${digests.md5.toString('hex')}"`, ...checksumHeader(req, digests.sha256) });
+      }
+      if (req.method === 'DELETE') return send(204);
       send(501, xml('<Error><Code>NotImplemented</Code><Message>not in this fake</Message></Error>'));
     });
   });

@@ -1,9 +1,12 @@
 /**
  * The S3 calls s3rver does not implement, against a local server answering the documented S3 XML
  * for them (test/s3-protocol-server.ts): restores and their status, multipart copy with
- * UploadPartCopy, abort of a cancelled multipart upload, storage class changes.
+ * UploadPartCopy, abort of a cancelled multipart upload, storage class changes, SHA-256 part
+ * checksums echoed by the server.
  */
+import { createHash, createHmac, type Hash, type Hmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createObjectStorage, isFramewiseError } from '@framewise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Storage } from '../src/s3/index.js';
@@ -17,7 +20,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const make = () =>
+const make = (extra: Partial<Parameters<typeof createS3Storage>[0]> = {}) =>
   createS3Storage({
     bucket: 'archive',
     endpoint: server.endpoint,
@@ -25,7 +28,12 @@ const make = () =>
     credentials: { accessKeyId: 'k', secretAccessKey: 's' },
     partSizeBytes: 5 * 1024 * 1024,
     concurrency: 1,
+    ...extra,
   });
+
+const MiB = 1024 * 1024;
+const parts = (bytes: Buffer) => Readable.from([bytes.subarray(0, 3 * MiB), bytes.subarray(3 * MiB)]);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
 
 describe('S3 calls s3rver lacks (local S3 protocol server)', () => {
   it('asks for a restore with the tier and days, and reads its progress and expiry', async () => {
@@ -133,5 +141,123 @@ describe('S3 calls s3rver lacks (local S3 protocol server)', () => {
     expect(request?.headers['x-amz-storage-class']).toBe('GLACIER');
     expect(request?.headers['x-amz-copy-source']).toBe('archive/masters/lt101.mxf');
     await expect(driver.setStorageClass('x', 'COLD' as never)).rejects.toThrow();
+  });
+
+  describe('SHA-256 part checks', () => {
+    const bytes = randomBytes(12 * MiB + 5);
+    const slices = [bytes.subarray(0, 5 * MiB), bytes.subarray(5 * MiB, 10 * MiB), bytes.subarray(10 * MiB)];
+
+    it('signs each part with its own SHA-256, sends it as the checksum, and checks the echoes', async () => {
+      server.echoChecksums = true;
+      server.requests.length = 0;
+      server.head = { sizeBytes: bytes.length };
+      const driver = make({ partChecksum: 'sha256' });
+      const stored = await driver.put('masters/sha.mxf', parts(bytes), {});
+      const create = server.requests.find((r) => r.method === 'POST' && r.query.has('uploads'));
+      expect(create?.headers['x-amz-checksum-algorithm']).toBe('SHA256');
+      const sent = server.requests.filter((r) => r.method === 'PUT' && r.query.has('partNumber'));
+      expect(sent.map((r) => r.headers['x-amz-content-sha256'])).toEqual(
+        slices.map((slice) => sha256(slice).toString('hex')),
+      );
+      expect(sent.map((r) => r.bodySha256)).toEqual(slices.map((slice) => sha256(slice).toString('hex')));
+      expect(sent.map((r) => r.headers['x-amz-checksum-sha256'])).toEqual(
+        slices.map((slice) => sha256(slice).toString('base64')),
+      );
+      expect(sent.every((r) => r.headers['content-md5'] === undefined)).toBe(true);
+      const complete = server.requests.find((r) => r.method === 'POST' && r.query.has('uploadId'));
+      expect(complete?.body).toContain(`<ChecksumSHA256>${sha256(slices[2] as Buffer).toString('base64')}`);
+      expect(stored).toMatchObject({ sizeBytes: bytes.length });
+      expect(driver.lastPut).toMatchObject({ partsSent: 3 });
+      // A single-request put is signed and checked the same way.
+      server.requests.length = 0;
+      server.head = { sizeBytes: 1000 };
+      await driver.put('masters/small.mxf', Readable.from([bytes.subarray(0, 1000)]), {});
+      expect(server.requests[0]?.headers['x-amz-content-sha256']).toBe(sha256(bytes.subarray(0, 1000)).toString('hex'));
+    });
+
+    it('spares the SDK hashing the parts again to sign them', async () => {
+      // The client's SHA-256 counts what it is given: signing keys and canonical requests only.
+      let hashed = 0;
+      type Data = string | ArrayBuffer | ArrayBufferView;
+      const view = (d: Data): Uint8Array =>
+        typeof d === 'string'
+          ? Buffer.from(d)
+          : ArrayBuffer.isView(d)
+            ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
+            : new Uint8Array(d);
+      class CountingSha256 {
+        #hash: Hash | Hmac;
+        constructor(secret?: Data) {
+          this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', view(secret));
+        }
+        update(data: Data) {
+          const bytes = view(data);
+          hashed += bytes.byteLength;
+          this.#hash.update(bytes);
+        }
+        async digest() {
+          return new Uint8Array(this.#hash.digest());
+        }
+        reset() {}
+      }
+      const client = new S3Client({
+        region: 'us-east-1',
+        endpoint: server.endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        sha256: CountingSha256,
+      });
+      server.echoChecksums = true;
+      server.head = { sizeBytes: bytes.length };
+      await make({ partChecksum: 'sha256', client }).put('masters/signed.mxf', parts(bytes), {});
+      expect(hashed).toBeGreaterThan(0);
+      expect(hashed).toBeLessThan(64 * 1024);
+      // Checked by MD5, the parts are hashed by the SDK to sign them, as before.
+      hashed = 0;
+      await make({ partChecksum: 'md5', client }).put('masters/signed-md5.mxf', parts(bytes), {});
+      expect(hashed).toBeGreaterThan(bytes.length);
+      client.destroy();
+    });
+
+    it('fails INTEGRITY naming the part when the echoed checksum is not what was sent', async () => {
+      server.echoChecksums = true;
+      server.corruptPart = 2;
+      try {
+        const error = await make({ partChecksum: 'sha256' })
+          .put('masters/corrupt.mxf', parts(bytes), {})
+          .catch((e: unknown) => e);
+        expect(isFramewiseError(error, 'INTEGRITY')).toBe(true);
+        expect(String(error)).toMatch(/part 2 of "masters\/corrupt.mxf"/);
+      } finally {
+        server.corruptPart = undefined;
+      }
+    });
+
+    it('removes the object and fails INTEGRITY when the server echoes no checksum and its ETag is not an MD5', async () => {
+      server.echoChecksums = false;
+      server.requests.length = 0;
+      const error = await make({ partChecksum: 'sha256' })
+        .put('masters/unverifiable.mxf', parts(bytes), {})
+        .catch((e: unknown) => e);
+      expect(isFramewiseError(error, 'INTEGRITY')).toBe(true);
+      expect(String(error)).toMatch(/cannot be verified.*partChecksum "md5"/);
+      const removed = server.requests.filter((r) => r.method === 'DELETE' && !r.query.has('uploadId'));
+      expect(removed.map((r) => r.path)).toEqual(['/archive/masters/unverifiable.mxf']);
+    });
+
+    it('checks parts by MD5 against their ETags, as before, when asked', async () => {
+      server.echoChecksums = false;
+      server.corruptPart = 1;
+      try {
+        const error = await make({ partChecksum: 'md5' })
+          .put('masters/corrupt-md5.mxf', parts(bytes), {})
+          .catch((e: unknown) => e);
+        expect(isFramewiseError(error, 'INTEGRITY')).toBe(true);
+        expect(String(error)).toMatch(/part 1 of "masters\/corrupt-md5.mxf" with ETag/);
+      } finally {
+        server.corruptPart = undefined;
+      }
+    });
   });
 });

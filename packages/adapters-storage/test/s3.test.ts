@@ -29,6 +29,26 @@ objectStorageConformance('s3 (s3rver)', {
   largeBytes: 12 * 1024 * 1024,
 });
 
+let sha256Server: S3rverServer | undefined;
+objectStorageConformance('s3 (s3rver, parts checked by SHA-256)', {
+  async create() {
+    sha256Server = await startS3rver(bin);
+    return createS3Storage({
+      bucket: sha256Server.bucket,
+      endpoint: sha256Server.endpoint,
+      forcePathStyle: true,
+      credentials,
+      partSizeBytes: 5 * 1024 * 1024,
+      partChecksum: 'sha256',
+    });
+  },
+  async destroy(driver) {
+    await driver.close();
+    await sha256Server?.stop();
+  },
+  largeBytes: 12 * 1024 * 1024,
+});
+
 /** A stream of `total` pseudo-random bytes (the same for a seed), failing after `failAfter` bytes when given. */
 function source(total: number, seed: number, failAfter?: number): Readable {
   let sent = 0;
@@ -89,6 +109,33 @@ describe('S3 storage', () => {
     const again = await reference.put('masters/reference.bin', source(size, 7));
     expect(stored.sha256).toBe(again.sha256);
     expect((await storage.digest('masters/resume.bin')).sha256).toBe(again.sha256);
+  }, 120_000);
+
+  it('checks parts by SHA-256 when asked: s3rver echoes none, so its whole-object MD5 ETag proves the object; resumes by SHA-256', async () => {
+    const state = createMemoryUploadStateStore();
+    const driver = make({ uploadState: state, partChecksum: 'sha256' });
+    const storage = createObjectStorage(driver);
+    const size = 23 * MiB;
+    const failed = await storage.put('masters/sha-resume.bin', source(size, 5, 16 * MiB)).catch((e: unknown) => e);
+    expect(String(failed)).toMatch(/died|state kept/);
+    const kept = await state.get(`${server.bucket}/masters/sha-resume.bin`);
+    expect(kept?.checksum).toBe('sha256');
+    expect(Object.values(kept?.parts ?? {}).every((p) => /^[0-9a-f]{64}$/.test(p.sha256 ?? ''))).toBe(true);
+    const stored = await storage.put('masters/sha-resume.bin', source(size, 5));
+    expect(driver.lastPut).toMatchObject({ partsReused: 3, partsSent: 2 });
+    // s3rver's multipart ETag is the MD5 of the whole object: the host compared it with its own.
+    expect(driver.lastPut?.etag).toBe(stored.md5);
+    expect((await storage.digest('masters/sha-resume.bin')).sha256).toBe(stored.sha256);
+    // A state made with MD5 part checks is not resumed by a SHA-256 put: its parts are sent again.
+    const md5State = createMemoryUploadStateStore();
+    const md5Driver = make({ uploadState: md5State, partChecksum: 'md5' });
+    await createObjectStorage(md5Driver)
+      .put('masters/switch.bin', source(size, 5, 16 * MiB))
+      .catch(() => undefined);
+    const switched = make({ uploadState: md5State, partChecksum: 'sha256' });
+    const again = await createObjectStorage(switched).put('masters/switch.bin', source(size, 5));
+    expect(switched.lastPut).toMatchObject({ partsReused: 0, partsSent: 5 });
+    expect(again.sha256).toBe(stored.sha256);
   }, 120_000);
 
   it('resumes after the server is killed mid-part: completed parts are not sent again, the object is byte-identical', async () => {

@@ -106,6 +106,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
     state: uploadState ?? createMemoryUploadStateStore(),
     writeFields,
     etagIsMd5: o.serverSideEncryption?.type !== 'aws:kms',
+    partChecksum: o.partChecksum ?? (o.endpoint === undefined ? 'sha256' : 'md5'),
   };
   let lastPut: PutOutcome | undefined;
 

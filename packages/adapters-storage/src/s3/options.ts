@@ -43,6 +43,15 @@ export const S3StorageOptionsSchema = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Storage class of new objects (default STANDARD). */
   storageClass: S3StorageClassSchema.default('STANDARD'),
+  /**
+   * How each uploaded part is checked. `md5` (the default with an `endpoint`): Content-MD5 and the
+   * part's ETag — works with any S3-compatible server. `sha256` (the default on AWS S3): the part's
+   * SHA-256 signs the request and goes as `x-amz-checksum-sha256`, which S3 verifies and echoes, so
+   * no second digest is computed per byte (faster) and SSE-KMS objects are verified too; a server
+   * that echoes no checksum must answer the whole object's MD5 as its ETag (s3rver does), or the
+   * upload fails INTEGRITY and the unverified object is removed.
+   */
+  partChecksum: z.enum(['md5', 'sha256']).optional(),
   /** Server-side encryption of new objects. */
   serverSideEncryption: z
     .union([

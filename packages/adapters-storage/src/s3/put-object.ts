@@ -4,6 +4,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -23,7 +24,18 @@ export interface PutContext {
   readonly writeFields: Record<string, unknown>;
   /** Whether ETags are MD5 digests (not under SSE-KMS), so they can verify what was stored. */
   readonly etagIsMd5: boolean;
+  /** How each part is checked: Content-MD5 and its ETag, or SHA-256 checksums ({@link PartChecksum}). */
+  readonly partChecksum: PartChecksum;
 }
+
+/**
+ * How parts are checked. `md5`: Content-MD5 on every request and the ETag compared with it —
+ * works with any S3-compatible server. `sha256`: the part's SHA-256 is both the signature's
+ * payload hash (which the SDK would otherwise compute) and an `x-amz-checksum-sha256` the server
+ * verifies and echoes — no second digest per byte; what was stored is proven by the echoed
+ * checksums, or by an ETag that is the whole object's MD5, which the ObjectStorage host compares.
+ */
+export type PartChecksum = 'md5' | 'sha256';
 
 /** What a put reports. */
 export interface PutOutcome {
@@ -64,22 +76,23 @@ class PartBuffers {
   }
 }
 
-/** A part read from the stream: its bytes, in a pooled buffer to give back once sent, and their MD5 (hex). */
+/** A part read from the stream: its bytes, in a pooled buffer to give back once sent, and their digest. */
 interface Part {
   readonly buffer: Buffer;
   readonly bytes: Buffer;
-  readonly md5: string;
+  /** MD5 or SHA-256 (by the put's {@link PartChecksum}), raw. */
+  readonly digest: Buffer;
 }
 
 /**
  * Read a stream as parts of exactly the pool's size (the last may be shorter; an empty stream is
- * one empty part). Each part's MD5 is computed as its bytes arrive, in small steps, rather than in
- * one 16 MiB block that would hold up the event loop (and the other parts' sockets) when the part
- * is sent.
+ * one empty part). Each part's digest is computed as its bytes arrive, in small steps, rather than
+ * in one 16 MiB block that would hold up the event loop (and the other parts' sockets) when the
+ * part is sent.
  */
-async function* parts(body: Readable, pool: PartBuffers): AsyncGenerator<Part> {
+async function* parts(body: Readable, pool: PartBuffers, kind: PartChecksum): AsyncGenerator<Part> {
   let buffer = await pool.acquire();
-  let md5 = createHash('md5');
+  let hash = createHash(kind);
   let filled = 0;
   let count = 0;
   for await (const raw of body) {
@@ -87,28 +100,90 @@ async function* parts(body: Readable, pool: PartBuffers): AsyncGenerator<Part> {
     while (chunk.length > 0) {
       const take = Math.min(pool.size - filled, chunk.length);
       chunk.copy(buffer, filled, 0, take);
-      md5.update(chunk.subarray(0, take));
+      hash.update(chunk.subarray(0, take));
       filled += take;
       chunk = chunk.subarray(take);
       if (filled === pool.size) {
         count++;
-        yield { buffer, bytes: buffer.subarray(0, filled), md5: md5.digest('hex') };
+        yield { buffer, bytes: buffer.subarray(0, filled), digest: hash.digest() };
         buffer = await pool.acquire();
-        md5 = createHash('md5');
+        hash = createHash(kind);
         filled = 0;
       }
     }
   }
-  if (filled > 0 || count === 0) yield { buffer, bytes: buffer.subarray(0, filled), md5: md5.digest('hex') };
+  if (filled > 0 || count === 0) yield { buffer, bytes: buffer.subarray(0, filled), digest: hash.digest() };
   else pool.release(buffer);
 }
 
+/** The request field that carries a part's digest: Content-MD5, or the SHA-256 checksum. */
+function digestFields(kind: PartChecksum, digest: Buffer): Record<string, unknown> {
+  return kind === 'md5' ? { ContentMD5: digest.toString('base64') } : { ChecksumSHA256: digest.toString('base64') };
+}
+
+/**
+ * Send a command; with SHA-256 part checks, the part's digest is set as the signature's payload
+ * hash (`x-amz-content-sha256`), so the SDK does not hash the body a second time and the server
+ * rejects a body that does not match it.
+ */
+async function sendWithDigest<T>(
+  ctx: PutContext,
+  command: PutObjectCommand | UploadPartCommand,
+  digest: Buffer,
+  options: { abortSignal?: AbortSignal },
+): Promise<T> {
+  if (ctx.partChecksum === 'sha256') {
+    const hex = digest.toString('hex');
+    type Args = { request: { headers: Record<string, string> } };
+    const payloadHash = (next: (args: Args) => unknown) => (args: Args) => {
+      args.request.headers['x-amz-content-sha256'] = hex;
+      return next(args);
+    };
+    (command.middlewareStack as PutObjectCommand['middlewareStack']).add(payloadHash as never, {
+      step: 'build',
+      name: 'framewisePayloadHash',
+    });
+  }
+  return (await ctx.client.send(command as PutObjectCommand, options)) as T;
+}
+
+/**
+ * Check an echoed SHA-256 checksum against ours: `true` when it matches, `false` when the server
+ * echoed none. A different one is an INTEGRITY error.
+ */
+function checkEcho(echoed: string | undefined, expected: string, key: string, part?: number): boolean {
+  if (echoed === undefined || echoed === '') return false;
+  // A multipart object's checksum is composite: the digest of the part digests, then "-" and the count.
+  if (echoed.replace(/-\d+$/, '') !== expected) {
+    const what = part === undefined ? `"${key}"` : `part ${part} of "${key}"`;
+    throw new FramewiseError('INTEGRITY', `S3 stored ${what} with SHA-256 ${echoed}, expected ${expected}`, {
+      details: { key, ...(part === undefined ? {} : { part }) },
+    });
+  }
+  return true;
+}
+
+/** An S3 error is not the point of a delete after a failed check: the check's error is. */
+async function removeUnverified(ctx: PutContext, key: string): Promise<void> {
+  await ctx.client.send(new DeleteObjectCommand({ Bucket: ctx.bucket, Key: key })).catch(() => undefined);
+}
+
+const unverifiable = (key: string) =>
+  new FramewiseError(
+    'INTEGRITY',
+    `S3 stored "${key}" but echoed no SHA-256 checksum and its ETag is not an MD5, so what it stored cannot be verified; the object was removed (use partChecksum "md5" with this server)`,
+    { details: { key } },
+  );
+
+const MD5_ETAG = /^[0-9a-f]{32}$/;
+
 /**
  * Store a stream: one PutObject when it fits in a part, else a multipart upload with parts sent
- * `concurrency` at a time (memory: part size × (concurrency + 1)). Every part's ETag is checked
- * against its MD5 and the upload state persisted after each one; an upload of the same key whose
- * state exists resumes: parts whose bytes hash the same are not sent again. The completed
- * object's multipart ETag is checked too. Aborting aborts the multipart upload and forgets it.
+ * `concurrency` at a time (memory: part size × (concurrency + 1)). Every part is checked as it is
+ * stored — its ETag against its MD5, or its echoed SHA-256 ({@link PartChecksum}) — and the upload
+ * state persisted after each one; an upload of the same key whose state exists resumes: parts
+ * whose bytes hash the same are not sent again. The completed object is checked too. Aborting
+ * aborts the multipart upload and forgets it.
  */
 export async function putObject(
   ctx: PutContext,
@@ -118,40 +193,49 @@ export async function putObject(
   signal?: AbortSignal,
 ): Promise<PutOutcome> {
   const id = `${ctx.bucket}/${key}`;
+  const kind = ctx.partChecksum;
   const pool = new PartBuffers(ctx.partSizeBytes, ctx.concurrency + 1);
-  const reader = parts(body, pool)[Symbol.asyncIterator]();
+  const reader = parts(body, pool, kind)[Symbol.asyncIterator]();
   const first = await reader.next();
   const firstPart = first.done
-    ? { buffer: Buffer.alloc(0), bytes: Buffer.alloc(0), md5: createHash('md5').digest('hex') }
+    ? { buffer: Buffer.alloc(0), bytes: Buffer.alloc(0), digest: createHash(kind).digest() }
     : first.value;
   const second = first.done ? first : await reader.next();
   const options = signal ? { abortSignal: signal } : {};
   if (second.done) {
-    // Small enough for one request; the server checks Content-MD5, and we check the ETag.
+    // Small enough for one request; the server checks the digest, and we check what it answers.
     const bytes = firstPart.bytes;
-    const md5 = Buffer.from(firstPart.md5, 'hex');
+    const digest = firstPart.digest;
     try {
-      const out = await ctx.client.send(
+      const out = await sendWithDigest<{ ETag?: string; ChecksumSHA256?: string }>(
+        ctx,
         new PutObjectCommand({
           Bucket: ctx.bucket,
           Key: key,
           Body: bytes,
-          ContentMD5: md5.toString('base64'),
+          ...digestFields(kind, digest),
           ContentLength: bytes.length,
           ...ctx.writeFields,
           ...fields,
         }),
+        digest,
         options,
       );
-      if (ctx.etagIsMd5 && out.ETag !== undefined && unquote(out.ETag) !== md5.toString('hex'))
+      const etag = unquote(out.ETag);
+      if (kind === 'md5' && ctx.etagIsMd5 && out.ETag !== undefined && etag !== digest.toString('hex'))
         throw new FramewiseError(
           'INTEGRITY',
-          `S3 stored "${key}" with ETag ${out.ETag}, expected the MD5 ${md5.toString('hex')}`,
-          {
-            details: { key },
-          },
+          `S3 stored "${key}" with ETag ${out.ETag}, expected the MD5 ${digest.toString('hex')}`,
+          { details: { key } },
         );
-      return { sizeBytes: bytes.length, etag: unquote(out.ETag), partsSent: 1, partsReused: 0 };
+      if (kind === 'sha256' && !checkEcho(out.ChecksumSHA256, digest.toString('base64'), key)) {
+        // No echo: the ETag must be the MD5, which the host compares with its own.
+        if (!(ctx.etagIsMd5 && MD5_ETAG.test(etag))) {
+          await removeUnverified(ctx, key);
+          throw unverifiable(key);
+        }
+      }
+      return { sizeBytes: bytes.length, etag, partsSent: 1, partsReused: 0 };
     } catch (error) {
       throw s3Error(error, `S3 put of "${key}"`);
     } finally {
@@ -160,7 +244,11 @@ export async function putObject(
   }
 
   let state = await ctx.state.get(id);
-  if (state !== undefined && state.partSizeBytes !== ctx.partSizeBytes) {
+  if (state !== undefined && (state.partSizeBytes !== ctx.partSizeBytes || (state.checksum ?? 'md5') !== kind)) {
+    // Made with other settings: its parts cannot be reused. Best effort — some stores lack Abort.
+    await ctx.client
+      .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: state.uploadId }))
+      .catch(() => undefined);
     await ctx.state.delete(id);
     state = undefined;
   }
@@ -173,7 +261,13 @@ export async function putObject(
     let created: { UploadId?: string | undefined };
     try {
       created = await ctx.client.send(
-        new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, ...ctx.writeFields, ...fields }),
+        new CreateMultipartUploadCommand({
+          Bucket: ctx.bucket,
+          Key: key,
+          ...(kind === 'sha256' ? { ChecksumAlgorithm: 'SHA256' } : {}),
+          ...ctx.writeFields,
+          ...fields,
+        }),
       );
     } catch (error) {
       throw s3Error(error, `S3 multipart upload of "${key}"`);
@@ -185,10 +279,13 @@ export async function putObject(
         .catch(() => undefined);
       throw cancelled();
     }
-    state = { uploadId, partSizeBytes: ctx.partSizeBytes, parts: {} };
+    state = { uploadId, partSizeBytes: ctx.partSizeBytes, checksum: kind, parts: {} };
     await ctx.state.put(id, state);
   }
   const done: Record<number, UploadedPart> = { ...(state?.parts ?? {}) };
+  // Parts sent in this call whose SHA-256 the server echoed (a resumed part was checked before, but
+  // perhaps not by an echo: only the composite checksum or the ETag vouch for it now).
+  let echoed = 0;
   let sent = 0;
   let reused = 0;
   let total = 0;
@@ -196,39 +293,48 @@ export async function putObject(
   let failure: unknown;
   const send = async (n: number, part: Part) => {
     try {
-      await sendPart(n, part.bytes, part.md5);
+      await sendPart(n, part.bytes, part.digest);
     } finally {
       pool.release(part.buffer);
     }
   };
-  const sendPart = async (n: number, bytes: Buffer, md5: string) => {
+  const sendPart = async (n: number, bytes: Buffer, digest: Buffer) => {
+    const hex = digest.toString('hex');
     const known = done[n];
-    if (known !== undefined && known.md5 === md5 && known.sizeBytes === bytes.length) {
+    if (known !== undefined && known[kind] === hex && known.sizeBytes === bytes.length) {
       reused++;
       return;
     }
-    const out = await ctx.client.send(
+    const out = await sendWithDigest<{ ETag?: string; ChecksumSHA256?: string }>(
+      ctx,
       new UploadPartCommand({
         Bucket: ctx.bucket,
         Key: key,
         UploadId: uploadId,
         PartNumber: n,
         Body: bytes,
-        ContentMD5: Buffer.from(md5, 'hex').toString('base64'),
+        ...digestFields(kind, digest),
         ContentLength: bytes.length,
       }),
+      digest,
       options,
     );
     const etag = unquote(out.ETag);
-    if (ctx.etagIsMd5 && etag !== md5)
+    if (kind === 'md5' && ctx.etagIsMd5 && etag !== hex)
       throw new FramewiseError(
         'INTEGRITY',
-        `S3 stored part ${n} of "${key}" with ETag ${etag}, expected the MD5 ${md5}`,
+        `S3 stored part ${n} of "${key}" with ETag ${etag}, expected the MD5 ${hex}`,
         { details: { key, part: n } },
       );
-    done[n] = { etag, md5, sizeBytes: bytes.length };
+    if (kind === 'sha256' && checkEcho(out.ChecksumSHA256, digest.toString('base64'), key, n)) echoed++;
+    done[n] = { etag, [kind]: hex, sizeBytes: bytes.length };
     sent++;
-    await ctx.state.put(id, { uploadId: uploadId as string, partSizeBytes: ctx.partSizeBytes, parts: { ...done } });
+    await ctx.state.put(id, {
+      uploadId: uploadId as string,
+      partSizeBytes: ctx.partSizeBytes,
+      checksum: kind,
+      parts: { ...done },
+    });
   };
   let n = 0;
   const queue = async function* () {
@@ -259,27 +365,46 @@ export async function putObject(
     await Promise.all(inflight);
     if (failure !== undefined) throw failure;
     const numbers = Array.from({ length: n }, (_, i) => i + 1);
+    const digestOf = (p: number) => Buffer.from(done[p]?.[kind] ?? '', 'hex');
     const completed = await ctx.client.send(
       new CompleteMultipartUploadCommand({
         Bucket: ctx.bucket,
         Key: key,
         UploadId: uploadId,
-        MultipartUpload: { Parts: numbers.map((p) => ({ PartNumber: p, ETag: `"${done[p]?.etag}"` })) },
+        MultipartUpload: {
+          Parts: numbers.map((p) => ({
+            PartNumber: p,
+            ETag: `"${done[p]?.etag}"`,
+            ...(kind === 'sha256' ? { ChecksumSHA256: digestOf(p).toString('base64') } : {}),
+          })),
+        },
       }),
       options,
     );
-    const expected = `${createHash('md5')
-      .update(Buffer.concat(numbers.map((p) => Buffer.from(done[p]?.md5 ?? '', 'hex'))))
-      .digest('hex')}-${n}`;
-    const etag = unquote(completed.ETag);
-    // S3 answers MD5-of-part-MD5s; some compatible stores answer the whole object's MD5 instead,
-    // which the ObjectStorage host checks against the MD5 it computed while streaming.
-    if (ctx.etagIsMd5 && etag !== '' && etag !== expected && !/^[0-9a-f]{32}$/.test(etag))
-      throw new FramewiseError('INTEGRITY', `S3 completed "${key}" with ETag ${etag}, expected ${expected}`, {
-        details: { key },
-      });
     await ctx.state.delete(id);
-    return { sizeBytes: total, etag: etag || expected, partsSent: sent, partsReused: reused };
+    // Multipart digests are the digest of the parts' digests, with the part count.
+    const composite = createHash(kind === 'md5' ? 'md5' : 'sha256')
+      .update(Buffer.concat(numbers.map(digestOf)))
+      .digest();
+    const etag = unquote(completed.ETag);
+    const expected = `${composite.toString('hex')}-${n}`;
+    if (kind === 'md5') {
+      // S3 answers MD5-of-part-MD5s; some compatible stores answer the whole object's MD5 instead,
+      // which the ObjectStorage host checks against the MD5 it computed while streaming.
+      if (ctx.etagIsMd5 && etag !== '' && etag !== expected && !MD5_ETAG.test(etag))
+        throw new FramewiseError('INTEGRITY', `S3 completed "${key}" with ETag ${etag}, expected ${expected}`, {
+          details: { key },
+        });
+      return { sizeBytes: total, etag: etag || expected, partsSent: sent, partsReused: reused };
+    }
+    const whole = checkEcho(completed.ChecksumSHA256, composite.toString('base64'), key);
+    // Without the composite checksum, every part sent in this call echoed, or the ETag is the
+    // whole object's MD5 (the host compares it with its own).
+    if (!whole && echoed < n && !(ctx.etagIsMd5 && MD5_ETAG.test(etag))) {
+      await removeUnverified(ctx, key);
+      throw unverifiable(key);
+    }
+    return { sizeBytes: total, etag, partsSent: sent, partsReused: reused };
   } catch (error) {
     await Promise.allSettled(inflight);
     if (signal?.aborted) {

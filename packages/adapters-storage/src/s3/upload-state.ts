@@ -5,8 +5,10 @@ import { join } from 'node:path';
 /** One uploaded part of a multipart upload. */
 export interface UploadedPart {
   readonly etag: string;
-  /** MD5 of the part, hex: a resumed upload skips a part whose bytes hash the same. */
-  readonly md5: string;
+  /** MD5 of the part, hex (uploads checked by MD5): a resumed upload skips a part whose bytes hash the same. */
+  readonly md5?: string;
+  /** SHA-256 of the part, hex (uploads checked by SHA-256), likewise. */
+  readonly sha256?: string;
   readonly sizeBytes: number;
 }
 
@@ -14,6 +16,8 @@ export interface UploadedPart {
 export interface UploadState {
   readonly uploadId: string;
   readonly partSizeBytes: number;
+  /** How its parts are checked: `md5` (also when absent, as in states written before this field) or `sha256`. */
+  readonly checksum?: 'md5' | 'sha256';
   /** By part number (1-based). */
   readonly parts: Readonly<Record<number, UploadedPart>>;
 }
