@@ -5,14 +5,18 @@
  * `hashFile`, the same digest `ObjectStorage.put` computes while uploading) against `sha256sum`
  * and `md5sum` run one after the other, on the same file (warm page cache for both).
  *
- * Then multipart upload to a local S3-compatible server (s3rver, started here): a generated stream
- * of `--upload-mib` MiB (default 2048) through Framewise's S3 storage (which also computes SHA-256
- * and MD5 on the way and checks every part's ETag) against `@aws-sdk/lib-storage`'s `Upload`, both
- * with 16 MiB parts, 4 at a time, each in its own process: throughput and peak RSS; and the same
- * Upload fed through a SHA-256 + MD5 pass, for equal digest work.
+ * Then multipart upload to a local S3-compatible server (s3rver, started here, its store in
+ * /dev/shm when there is one so the disk's writeback does not set the pace): a generated stream of
+ * `--upload-mib` MiB (default 2048) through Framewise's S3 storage — which also computes SHA-256 and
+ * MD5 of the whole object on the way and checks every part, by SHA-256 (`partChecksum: 'sha256'`,
+ * the default on AWS S3) and by MD5 (the default with other endpoints) — against
+ * `@aws-sdk/lib-storage`'s `Upload`, all with 16 MiB parts, 4 at a time, each upload in its own
+ * process, interleaved over `--upload-rounds` rounds (default 4, each starting with another uploader; medians): throughput, peak RSS and
+ * the uploader's CPU time; and the same Upload fed through a SHA-256 + MD5 pass, for equal digest
+ * work.
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,8 +107,9 @@ try {
 /** The multipart half: each uploader in its own process, against one s3rver. */
 async function upload(): Promise<void> {
   const uploadMib = Number(args.get('upload-mib') ?? 2048);
+  const rounds = Number(args.get('upload-rounds') ?? 4);
   const s3rver = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
-  const server = await startS3rver(s3rver, 'bench');
+  const server = await startS3rver(s3rver, 'bench', undefined, existsSync('/dev/shm') ? '/dev/shm' : undefined);
   try {
     const worker = fileURLToPath(new URL('./upload-worker.ts', import.meta.url));
     const once = async (mode: string) => {
@@ -129,37 +134,53 @@ async function upload(): Promise<void> {
         ],
         { maxBuffer: 1024 * 1024 },
       );
-      return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { seconds: number; maxRssMb: number };
+      return JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
+        seconds: number;
+        maxRssMb: number;
+        cpuSeconds: number;
+      };
     };
-    await once('lib-storage'); // warm the server's disk and both code paths
-    const ours = await once('framewise');
-    const theirs = await once('lib-storage');
-    const hashed = await once('lib-storage-hashed');
-    const bound = 16 * 4 + 64;
-    console.log(`multipart upload of ${uploadMib} MiB to s3rver on loopback, 16 MiB parts, 4 at a time`);
-    console.log(
-      `  framewise S3 storage (+ SHA-256, MD5, ETag checks)  ${(uploadMib / ours.seconds).toFixed(0)} MiB/s   peak RSS ${ours.maxRssMb.toFixed(0)} MB`,
-    );
-    console.log(
-      `  @aws-sdk/lib-storage Upload                         ${(uploadMib / theirs.seconds).toFixed(0)} MiB/s   peak RSS ${theirs.maxRssMb.toFixed(0)} MB`,
-    );
-    console.log(
-      `  lib-storage Upload + SHA-256 and MD5 on the way      ${(uploadMib / hashed.seconds).toFixed(0)} MiB/s   peak RSS ${hashed.maxRssMb.toFixed(0)} MB`,
-    );
-    console.log(`  memory target: part × concurrency + 64 MB = ${bound} MB above the process baseline`);
-    console.log(
-      JSON.stringify({
-        bench: 'storage',
-        part: 'upload',
-        mib: uploadMib,
-        ours_mib_s: Number((uploadMib / ours.seconds).toFixed(1)),
-        ours_peak_rss_mb: Math.round(ours.maxRssMb),
-        lib_storage_mib_s: Number((uploadMib / theirs.seconds).toFixed(1)),
-        lib_storage_peak_rss_mb: Math.round(theirs.maxRssMb),
-        lib_storage_hashed_mib_s: Number((uploadMib / hashed.seconds).toFixed(1)),
-        lib_storage_hashed_peak_rss_mb: Math.round(hashed.maxRssMb),
+    await once('lib-storage'); // warm the server and both code paths
+    const modes = [
+      ['framewise-sha256', 'framewise S3 storage, parts checked by SHA-256'],
+      ['framewise', 'framewise S3 storage, parts checked by MD5    '],
+      ['lib-storage', '@aws-sdk/lib-storage Upload                  '],
+      ['lib-storage-hashed', 'lib-storage Upload + SHA-256, MD5 on the way '],
+    ] as const;
+    const runs = new Map<string, { seconds: number; maxRssMb: number; cpuSeconds: number }[]>();
+    // Each round starts with a different uploader, so none always runs first after another's cleanup.
+    for (let r = 0; r < rounds; r++)
+      for (let i = 0; i < modes.length; i++) {
+        const [mode] = modes[(r + i) % modes.length] as (typeof modes)[number];
+        runs.set(mode, [...(runs.get(mode) ?? []), await once(mode)]);
+      }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+    const summary = Object.fromEntries(
+      modes.map(([mode]) => {
+        const all = runs.get(mode) ?? [];
+        return [
+          mode,
+          {
+            mibPerSecond: Number((uploadMib / median(all.map((x) => x.seconds))).toFixed(1)),
+            each: all.map((x) => Number((uploadMib / x.seconds).toFixed(1))),
+            peakRssMb: Math.round(Math.max(...all.map((x) => x.maxRssMb))),
+            cpuSecondsPerGib: Number((median(all.map((x) => x.cpuSeconds)) / (uploadMib / 1024)).toFixed(2)),
+          },
+        ];
       }),
     );
+    const bound = 16 * 4 + 64;
+    console.log(
+      `multipart upload of ${uploadMib} MiB to s3rver on loopback, 16 MiB parts, 4 at a time; median of ${rounds}`,
+    );
+    for (const [mode, label] of modes) {
+      const m = summary[mode] as { mibPerSecond: number; each: number[]; peakRssMb: number; cpuSecondsPerGib: number };
+      console.log(
+        `  ${label}  ${String(m.mibPerSecond).padStart(6)} MiB/s (${m.each.join(', ')})   peak RSS ${m.peakRssMb} MB   CPU ${m.cpuSecondsPerGib} s/GiB`,
+      );
+    }
+    console.log(`  memory target: part × concurrency + 64 MB = ${bound} MB above the process baseline`);
+    console.log(JSON.stringify({ bench: 'storage', part: 'upload', mib: uploadMib, rounds, ...summary }));
   } finally {
     await server.stop();
   }

@@ -1,6 +1,7 @@
 /**
  * One upload for `pnpm bench storage`, in its own process so its peak RSS is its own:
- * `framewise` (ObjectStorage over createS3Storage), `lib-storage` (@aws-sdk/lib-storage Upload) or
+ * `framewise` (ObjectStorage over createS3Storage, parts checked by MD5), `framewise-sha256` (parts
+ * checked by SHA-256, `partChecksum: 'sha256'`), `lib-storage` (@aws-sdk/lib-storage Upload) or
  * `lib-storage-hashed` (the same with SHA-256 and MD5 computed on the way),
  * a generated stream of `--mib` MiB, parts of `--part` MiB, `--concurrency` at once. Prints JSON.
  */
@@ -38,9 +39,18 @@ function generated(): Readable {
 }
 
 const t0 = process.hrtime.bigint();
-if (mode === 'framewise') {
+if (mode === 'framewise' || mode === 'framewise-sha256') {
+  const partChecksum = mode === 'framewise' ? 'md5' : 'sha256';
   const storage = createObjectStorage(
-    createS3Storage({ bucket, endpoint, forcePathStyle: true, credentials, partSizeBytes: part, concurrency }),
+    createS3Storage({
+      bucket,
+      endpoint,
+      forcePathStyle: true,
+      credentials,
+      partSizeBytes: part,
+      concurrency,
+      partChecksum,
+    }),
   );
   await storage.put(`bench/${mode}.bin`, generated());
 } else {
@@ -76,4 +86,6 @@ if (mode === 'framewise') {
   }).done();
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-process.stdout.write(`${JSON.stringify({ mode, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+const usage = process.resourceUsage();
+const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+process.stdout.write(`${JSON.stringify({ mode, seconds, maxRssMb: usage.maxRSS / 1024, cpuSeconds })}\n`);

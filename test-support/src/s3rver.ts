@@ -22,10 +22,16 @@ export interface S3rverServer {
 /**
  * Start s3rver on a loopback port with one bucket. `bin` is s3rver's `bin/s3rver.js` (a dev
  * dependency of the package under test). It runs with `--openssl-legacy-provider`: without it every
- * truncated ListObjectsV2 page fails (see shared/COMPONENTS.md).
+ * truncated ListObjectsV2 page fails (see shared/COMPONENTS.md). Its store is a new directory in
+ * `parent` (default: the system's temp directory).
  */
-export async function startS3rver(bin: string, bucket = 'framewise-test', port?: number): Promise<S3rverServer> {
-  const directory = mkdtempSync(join(tmpdir(), 'framewise-s3rver-'));
+export async function startS3rver(
+  bin: string,
+  bucket = 'framewise-test',
+  port?: number,
+  parent = tmpdir(),
+): Promise<S3rverServer> {
+  const directory = mkdtempSync(join(parent, 'framewise-s3rver-'));
   let server: ReturnType<typeof spawnServer>;
   let actualPort = port ?? 0;
   const start = async () => {
