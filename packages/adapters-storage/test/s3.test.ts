@@ -10,44 +10,30 @@ import { createFileUploadStateStore, createMemoryUploadStateStore, createS3Stora
 const bin = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-let conformanceServer: S3rverServer | undefined;
-objectStorageConformance('s3 (s3rver)', {
-  async create() {
-    conformanceServer = await startS3rver(bin);
-    return createS3Storage({
-      bucket: conformanceServer.bucket,
-      endpoint: conformanceServer.endpoint,
-      forcePathStyle: true,
-      credentials,
-      partSizeBytes: 5 * 1024 * 1024,
-    });
-  },
-  async destroy(driver) {
-    await driver.close();
-    await conformanceServer?.stop();
-  },
-  largeBytes: 12 * 1024 * 1024,
-});
-
-let sha256Server: S3rverServer | undefined;
-objectStorageConformance('s3 (s3rver, parts checked by SHA-256)', {
-  async create() {
-    sha256Server = await startS3rver(bin);
-    return createS3Storage({
-      bucket: sha256Server.bucket,
-      endpoint: sha256Server.endpoint,
-      forcePathStyle: true,
-      credentials,
-      partSizeBytes: 5 * 1024 * 1024,
-      partChecksum: 'sha256',
-    });
-  },
-  async destroy(driver) {
-    await driver.close();
-    await sha256Server?.stop();
-  },
-  largeBytes: 12 * 1024 * 1024,
-});
+/** The storage conformance suite on an s3rver of its own, with these S3 options. */
+function conformanceOnS3rver(name: string, extra: Partial<Parameters<typeof createS3Storage>[0]> = {}): void {
+  let own: S3rverServer | undefined;
+  objectStorageConformance(name, {
+    async create() {
+      own = await startS3rver(bin);
+      return createS3Storage({
+        bucket: own.bucket,
+        endpoint: own.endpoint,
+        forcePathStyle: true,
+        credentials,
+        partSizeBytes: 5 * 1024 * 1024,
+        ...extra,
+      });
+    },
+    async destroy(driver) {
+      await driver.close();
+      await own?.stop();
+    },
+    largeBytes: 12 * 1024 * 1024,
+  });
+}
+conformanceOnS3rver('s3 (s3rver)');
+conformanceOnS3rver('s3 (s3rver, parts checked by SHA-256)', { partChecksum: 'sha256' });
 
 /** A stream of `total` pseudo-random bytes (the same for a seed), failing after `failAfter` bytes when given. */
 function source(total: number, seed: number, failAfter?: number): Readable {
