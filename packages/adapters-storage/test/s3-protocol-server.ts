@@ -35,8 +35,18 @@ export interface S3ProtocolServer {
    * does — and CompleteMultipartUpload answers the composite checksum (default false: like s3rver).
    */
   echoChecksums: boolean;
-  /** A part number whose first byte is stored flipped (a server corrupting silently). */
+  /**
+   * A part number whose first byte is stored flipped (a server corrupting silently); 1 also
+   * corrupts a single-request PutObject.
+   */
   corruptPart: number | undefined;
+  /**
+   * Refuse a body whose Content-MD5 or `x-amz-checksum-sha256` does not match what was stored,
+   * with S3's 400 BadDigest (default false: store it regardless).
+   */
+  rejectBadDigest: boolean;
+  /** CompleteMultipartUpload answers an ETag and checksum of other bytes (default false). */
+  misreportComplete: boolean;
   close(): Promise<void>;
 }
 
@@ -46,13 +56,21 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
   const requests: RecordedRequest[] = [];
   const state: Pick<
     S3ProtocolServer,
-    'head' | 'uploadPartDelayMs' | 'createUploadDelayMs' | 'echoChecksums' | 'corruptPart'
+    | 'head'
+    | 'uploadPartDelayMs'
+    | 'createUploadDelayMs'
+    | 'echoChecksums'
+    | 'corruptPart'
+    | 'rejectBadDigest'
+    | 'misreportComplete'
   > = {
     head: { sizeBytes: 0 },
     uploadPartDelayMs: 0,
     createUploadDelayMs: 0,
     echoChecksums: false,
     corruptPart: undefined,
+    rejectBadDigest: false,
+    misreportComplete: false,
   };
   // Digests of the parts stored, by part number (one upload at a time, as the tests use it).
   const stored = new Map<number, { md5: Buffer; sha256: Buffer }>();
@@ -64,6 +82,28 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
     state.echoChecksums && req.headers['x-amz-checksum-sha256'] !== undefined
       ? { 'x-amz-checksum-sha256': sha256.toString('base64') }
       : {};
+  /** The body as stored (corrupted when asked), or undefined after answering BadDigest. */
+  const store = (req: IncomingMessage, body: Buffer, n: number, send: (s: number, t?: string) => void) => {
+    const kept = Buffer.from(body);
+    if (state.corruptPart === n && kept.length > 0) kept[0] = (kept[0] as number) ^ 0xff;
+    const digests = digestsOf(kept);
+    const md5 = req.headers['content-md5'];
+    const sha256 = req.headers['x-amz-checksum-sha256'];
+    if (
+      state.rejectBadDigest &&
+      ((md5 !== undefined && md5 !== digests.md5.toString('base64')) ||
+        (sha256 !== undefined && sha256 !== digests.sha256.toString('base64')))
+    ) {
+      send(
+        400,
+        xml(
+          '<Error><Code>BadDigest</Code><Message>The Content-MD5 or checksum you specified did not match what we received.</Message></Error>',
+        ),
+      );
+      return undefined;
+    }
+    return digests;
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -111,10 +151,12 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
           createHash(k)
             .update(Buffer.concat(numbers.map((n) => stored.get(n)?.[k] ?? Buffer.alloc(0))))
             .digest();
-        const etag = numbers.length === 0 ? 'done-1' : `${of('md5').toString('hex')}-${numbers.length}`;
+        const wrong = (digest: Buffer) =>
+          state.misreportComplete ? createHash('md5').update(digest).digest() : digest;
+        const etag = numbers.length === 0 ? 'done-1' : `${wrong(of('md5')).toString('hex')}-${numbers.length}`;
         const checksum =
           state.echoChecksums && numbers.length > 0
-            ? `<ChecksumSHA256>${of('sha256').toString('base64')}-${numbers.length}</ChecksumSHA256>`
+            ? `<ChecksumSHA256>${wrong(of('sha256')).toString('base64')}-${numbers.length}</ChecksumSHA256>`
             : '';
         return send(
           200,
@@ -134,9 +176,8 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         );
       if (req.method === 'PUT' && q.has('partNumber')) {
         const n = Number(q.get('partNumber'));
-        const kept = Buffer.from(body);
-        if (state.corruptPart === n && kept.length > 0) kept[0] = (kept[0] as number) ^ 0xff;
-        const digests = digestsOf(kept);
+        const digests = store(req, body, n, send);
+        if (digests === undefined) return;
         stored.set(n, digests);
         const headers = { etag: `"${digests.md5.toString('hex')}"`, ...checksumHeader(req, digests.sha256) };
         setTimeout(() => send(200, '', headers), state.uploadPartDelayMs);
@@ -150,7 +191,8 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
           ),
         );
       if (req.method === 'PUT') {
-        const digests = digestsOf(body);
+        const digests = store(req, body, 1, send);
+        if (digests === undefined) return;
         return send(200, '', { etag: `"${digests.md5.toString('hex')}"`, ...checksumHeader(req, digests.sha256) });
       }
       if (req.method === 'DELETE') return send(204);

@@ -249,5 +249,61 @@ describe('S3 calls s3rver lacks (local S3 protocol server)', () => {
       const removed = server.requests.filter((r) => r.method === 'DELETE' && !r.query.has('uploadId'));
       expect(removed.map((r) => r.path)).toEqual(['/archive/masters/unverifiable.mxf']);
     });
+
+    // Whatever was wrong was found after the object existed: it is removed, not left behind.
+    const deletes = () => server.requests.filter((r) => r.method === 'DELETE' && !r.query.has('uploadId'));
+
+    it.each(['sha256', 'md5'] as const)(
+      'removes a completed object whose multipart ETag or checksum is not what the parts make (%s)',
+      async (partChecksum) => {
+        server.echoChecksums = true;
+        server.misreportComplete = true;
+        server.requests.length = 0;
+        try {
+          const error = await make({ partChecksum })
+            .put(`masters/misreported-${partChecksum}.mxf`, parts(bytes), {})
+            .catch((e: unknown) => e);
+          expect(isFramewiseError(error, 'INTEGRITY')).toBe(true);
+          expect(String(error)).toContain(`"masters/misreported-${partChecksum}.mxf"`);
+          expect(deletes().map((r) => r.path)).toEqual([`/archive/masters/misreported-${partChecksum}.mxf`]);
+        } finally {
+          server.misreportComplete = false;
+        }
+      },
+    );
+
+    it('removes a single-request object stored differently from what was sent', async () => {
+      server.echoChecksums = false;
+      server.corruptPart = 1;
+      server.requests.length = 0;
+      try {
+        const error = await make({ partChecksum: 'md5' })
+          .put('masters/small-corrupt.mxf', Readable.from([bytes.subarray(0, 1000)]), {})
+          .catch((e: unknown) => e);
+        expect(isFramewiseError(error, 'INTEGRITY')).toBe(true);
+        expect(String(error)).toMatch(/"masters\/small-corrupt.mxf" with ETag/);
+        expect(deletes().map((r) => r.path)).toEqual(['/archive/masters/small-corrupt.mxf']);
+      } finally {
+        server.corruptPart = undefined;
+      }
+    });
+
+    it.each(['sha256', 'md5'] as const)(
+      'reports a body the server refused as not matching its digest (BadDigest) as INTEGRITY (%s)',
+      async (partChecksum) => {
+        server.rejectBadDigest = true;
+        server.corruptPart = 2;
+        try {
+          const error = await make({ partChecksum })
+            .put(`masters/bad-digest-${partChecksum}.mxf`, parts(bytes), {})
+            .catch((e: unknown) => e);
+          expect(isFramewiseError(error, 'INTEGRITY')).toBe(true);
+          expect(String(error)).toMatch(new RegExp(`"masters/bad-digest-${partChecksum}.mxf".*BadDigest`));
+        } finally {
+          server.rejectBadDigest = false;
+          server.corruptPart = undefined;
+        }
+      },
+    );
   });
 });

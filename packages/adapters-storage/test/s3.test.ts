@@ -187,6 +187,7 @@ describe('S3 storage', () => {
   it('refuses bad options naming them, and maps a missing key to NOT_FOUND', async () => {
     expect(() => createS3Storage({ bucket: 'Bad_Bucket' })).toThrow(/bucket/);
     expect(() => createS3Storage({ bucket: 'ok-bucket', partSizeBytes: 1024 })).toThrow(/partSizeBytes/);
+    expect(() => createS3Storage({ bucket: 'ok-bucket', partChecksum: 'crc32' as never })).toThrow(/partChecksum/);
     const storage = createObjectStorage(make());
     await expect(storage.read('nowhere.bin')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -18,6 +18,9 @@ export function s3Error(error: unknown, what: string): FramewiseError {
     status === 503
   )
     return new FramewiseError('RATE_LIMITED', message, { cause: error, retryAfterMs: 1_000 });
+  // The server refused the body: it does not match the Content-MD5, checksum or signed payload hash.
+  if (name === 'BadDigest' || name === 'InvalidDigest' || name === 'XAmzContentSHA256Mismatch')
+    return new FramewiseError('INTEGRITY', message, { cause: error });
   if (name === 'InvalidObjectState') return new FramewiseError('CONFLICT', message, { cause: error });
   if (name === 'AccessDenied' || status === 403) return new FramewiseError('FORBIDDEN', message, { cause: error });
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || status === 401)

@@ -171,11 +171,43 @@ async function removeUnverified(ctx: PutContext, key: string): Promise<void> {
 const unverifiable = (key: string) =>
   new FramewiseError(
     'INTEGRITY',
-    `S3 stored "${key}" but echoed no SHA-256 checksum and its ETag is not an MD5, so what it stored cannot be verified; the object was removed (use partChecksum "md5" with this server)`,
+    `S3 stored "${key}" but echoed no SHA-256 checksum and its ETag is not an MD5, so what it stored cannot be verified; the object is removed (use partChecksum "md5" with this server)`,
     { details: { key } },
   );
 
 const MD5_ETAG = /^[0-9a-f]{32}$/;
+
+/**
+ * Check a completed multipart object against the digests of its parts. Multipart digests are the
+ * digest of the parts' digests, then "-" and the part count: S3's ETag (MD5) and its composite
+ * checksum (SHA-256). Some compatible stores answer the whole object's MD5 as the ETag instead,
+ * which the ObjectStorage host compares with the MD5 it computed while streaming. With SHA-256
+ * part checks and no composite checksum, every part sent must have been echoed, or the ETag must
+ * be such an MD5. Returns the ETag to report (the expected one when the server answered none).
+ */
+function verifyCompleted(
+  ctx: PutContext,
+  key: string,
+  etag: string,
+  checksum: string | undefined,
+  partDigests: readonly Buffer[],
+  echoed: number,
+): string {
+  const kind = ctx.partChecksum;
+  const composite = createHash(kind).update(Buffer.concat(partDigests)).digest();
+  const wholeMd5 = ctx.etagIsMd5 && MD5_ETAG.test(etag);
+  if (kind === 'md5') {
+    const expected = `${composite.toString('hex')}-${partDigests.length}`;
+    if (ctx.etagIsMd5 && etag !== '' && etag !== expected && !wholeMd5)
+      throw new FramewiseError('INTEGRITY', `S3 completed "${key}" with ETag ${etag}, expected ${expected}`, {
+        details: { key },
+      });
+    return etag || expected;
+  }
+  if (!checkEcho(checksum, composite.toString('base64'), key) && echoed < partDigests.length && !wholeMd5)
+    throw unverifiable(key);
+  return etag;
+}
 
 /**
  * Store a stream: one PutObject when it fits in a part, else a multipart upload with parts sent
@@ -222,18 +254,24 @@ export async function putObject(
         options,
       );
       const etag = unquote(out.ETag);
-      if (kind === 'md5' && ctx.etagIsMd5 && out.ETag !== undefined && etag !== digest.toString('hex'))
-        throw new FramewiseError(
-          'INTEGRITY',
-          `S3 stored "${key}" with ETag ${out.ETag}, expected the MD5 ${digest.toString('hex')}`,
-          { details: { key } },
-        );
-      if (kind === 'sha256' && !checkEcho(out.ChecksumSHA256, digest.toString('base64'), key)) {
+      try {
+        if (kind === 'md5' && ctx.etagIsMd5 && out.ETag !== undefined && etag !== digest.toString('hex'))
+          throw new FramewiseError(
+            'INTEGRITY',
+            `S3 stored "${key}" with ETag ${out.ETag}, expected the MD5 ${digest.toString('hex')}`,
+            { details: { key } },
+          );
         // No echo: the ETag must be the MD5, which the host compares with its own.
-        if (!(ctx.etagIsMd5 && MD5_ETAG.test(etag))) {
-          await removeUnverified(ctx, key);
+        if (
+          kind === 'sha256' &&
+          !checkEcho(out.ChecksumSHA256, digest.toString('base64'), key) &&
+          !(ctx.etagIsMd5 && MD5_ETAG.test(etag))
+        )
           throw unverifiable(key);
-        }
+      } catch (error) {
+        // Stored, but not what was sent (or not shown to be): remove it.
+        await removeUnverified(ctx, key);
+        throw error;
       }
       return { sizeBytes: bytes.length, etag, partsSent: 1, partsReused: 0 };
     } catch (error) {
@@ -382,27 +420,20 @@ export async function putObject(
       options,
     );
     await ctx.state.delete(id);
-    // Multipart digests are the digest of the parts' digests, with the part count.
-    const composite = createHash(kind === 'md5' ? 'md5' : 'sha256')
-      .update(Buffer.concat(numbers.map(digestOf)))
-      .digest();
-    const etag = unquote(completed.ETag);
-    const expected = `${composite.toString('hex')}-${n}`;
-    if (kind === 'md5') {
-      // S3 answers MD5-of-part-MD5s; some compatible stores answer the whole object's MD5 instead,
-      // which the ObjectStorage host checks against the MD5 it computed while streaming.
-      if (ctx.etagIsMd5 && etag !== '' && etag !== expected && !MD5_ETAG.test(etag))
-        throw new FramewiseError('INTEGRITY', `S3 completed "${key}" with ETag ${etag}, expected ${expected}`, {
-          details: { key },
-        });
-      return { sizeBytes: total, etag: etag || expected, partsSent: sent, partsReused: reused };
-    }
-    const whole = checkEcho(completed.ChecksumSHA256, composite.toString('base64'), key);
-    // Without the composite checksum, every part sent in this call echoed, or the ETag is the
-    // whole object's MD5 (the host compares it with its own).
-    if (!whole && echoed < n && !(ctx.etagIsMd5 && MD5_ETAG.test(etag))) {
+    let etag: string;
+    try {
+      etag = verifyCompleted(
+        ctx,
+        key,
+        unquote(completed.ETag),
+        completed.ChecksumSHA256,
+        numbers.map(digestOf),
+        echoed,
+      );
+    } catch (error) {
+      // The object exists now, but it is not what was sent (or cannot be shown to be): remove it.
       await removeUnverified(ctx, key);
-      throw unverifiable(key);
+      throw error;
     }
     return { sizeBytes: total, etag, partsSent: sent, partsReused: reused };
   } catch (error) {
