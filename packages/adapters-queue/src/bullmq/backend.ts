@@ -96,14 +96,14 @@ export class BullmqQueueBackend implements QueueBackend {
     this.#queue = new Queue(this.#conn.queue, base);
     this.#base = base;
     this.#redis = new Redis(this.#conn.redis);
-    const warn = (error: Error) => this.#logger.warn('framewise bullmq: redis error', { error: error.message });
+    const warn = (error: Error) => this.#logger.warn({ error: error.message }, 'framewise bullmq: redis error');
     this.#queue.on('error', warn);
     this.#redis.on('error', warn);
     const every = options.reprioritizeEveryMs ?? 30_000;
     if (every > 0) {
       this.#timer = setInterval(() => {
         this.reprioritize().catch((error: Error) =>
-          this.#logger.warn('framewise bullmq: reprioritize failed', { error: error.message }),
+          this.#logger.warn({ error: error.message }, 'framewise bullmq: reprioritize failed'),
         );
       }, every);
       this.#timer.unref();
@@ -126,7 +126,7 @@ export class BullmqQueueBackend implements QueueBackend {
     // submitted right after the first listener subscribed are not missed.
     const qe = new QueueEvents(this.#conn.queue, { ...this.#base, lastEventId: `${Date.now() - 1_000}-0` });
     this.#queueEvents = qe;
-    qe.on('error', (error: Error) => this.#logger.warn('framewise bullmq: redis error', { error: error.message }));
+    qe.on('error', (error: Error) => this.#logger.warn({ error: error.message }, 'framewise bullmq: redis error'));
     qe.on('waiting', ({ jobId }) => this.#emitState(jobId, 'queued'));
     qe.on('active', ({ jobId }) => this.#emitState(jobId, 'running'));
     qe.on('delayed', ({ jobId }) => this.#emitState(jobId, 'retrying'));

@@ -71,7 +71,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const subscriber = new Redis(conn.redis);
   const recentCancels = new Map<string, number>();
   for (const client of [redis, subscriber])
-    client.on('error', (error: Error) => logger.warn('framewise bullmq worker: redis error', { error: error.message }));
+    client.on('error', (error: Error) => logger.warn({ error: error.message }, 'framewise bullmq worker: redis error'));
 
   const fail = (error: FramewiseError): Error =>
     RETRYABLE_CODES.has(error.code)
@@ -116,7 +116,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
           job
             .updateProgress(p)
             .catch((error: Error) =>
-              logger.warn('framewise bullmq worker: progress not saved', { id, error: error.message }),
+              logger.warn({ id, error: error.message }, 'framewise bullmq worker: progress not saved'),
             );
         },
       };
@@ -148,14 +148,14 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         ),
     },
   });
-  worker.on('error', (error: Error) => logger.warn('framewise bullmq worker: error', { error: error.message }));
+  worker.on('error', (error: Error) => logger.warn({ error: error.message }, 'framewise bullmq worker: error'));
   worker.on('failed', (job, error) =>
-    logger.info('framewise bullmq worker: attempt failed', { id: job?.id, kind: job?.name, error: error.message }),
+    logger.info({ id: job?.id, kind: job?.name, error: error.message }, 'framewise bullmq worker: attempt failed'),
   );
   await subscriber.subscribe(conn.cancelChannel);
   subscriber.on('message', (_channel: string, id: string) => {
     if (worker.cancelJob(id, 'cancelled')) {
-      logger.info('framewise bullmq worker: cancelled', { id });
+      logger.info({ id }, 'framewise bullmq worker: cancelled');
       return;
     }
     // Not running here (yet): remember it a minute, in case this worker is about to start it.

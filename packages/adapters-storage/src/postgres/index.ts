@@ -92,7 +92,7 @@ function driverFor(o: z.output<typeof PostgresCatalogStoreOptionsSchema>): SqlDr
   const pool = new pg.Pool({ connectionString: o.connectionString, max: o.maxConnections });
   const logger = o.logger ?? silentLogger;
   // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
-  pool.on('error', (error) => logger.warn('framewise postgres: idle connection failed', { message: error.message }));
+  pool.on('error', (error) => logger.warn({ message: error.message }, 'framewise postgres: idle connection failed'));
   return poolDriver(pool, true);
 }
 

@@ -331,7 +331,7 @@ export class Distributor {
         done[index] = await this.#step(record, now);
       } catch (error) {
         if ((error as { code?: string }).code === 'CONFLICT') return; // another distributor has it
-        this.#log.error('distribution step failed', { record: record.id, error: String(error) });
+        this.#log.error({ record: record.id, error: String(error) }, 'distribution step failed');
       }
       // Read the record again only when the step wrote it (most records in a sweep are untouched).
       const fresh = this.#written.delete(record.id) ? ((await this.#o.store.get(record.id)) ?? record) : record;
@@ -686,7 +686,7 @@ export class Distributor {
         },
       });
     } catch (error) {
-      this.#log.warn('distribution audit event not recorded', { record: r.id, error: String(error) });
+      this.#log.warn({ record: r.id, error: String(error) }, 'distribution audit event not recorded');
     }
   }
 

@@ -466,7 +466,7 @@ export class Scheduler {
       });
     }
     await this.#queue.onIdle();
-    this.#logger.info('framewise scheduler: drained', { finished: this.#finished.length - this.#finishedHead });
+    this.#logger.info({ finished: this.#finished.length - this.#finishedHead }, 'framewise scheduler: drained');
   }
 }
 

@@ -128,7 +128,7 @@ export class ObjectStorage {
             );
         if (!retryable || error.code !== 'TRANSIENT' || attempt >= this.#attempts || signal?.aborted) throw error;
         this.#events.emit('retry', { operation, key, attempt, error });
-        this.#logger.warn('framewise storage: retrying', { operation, key, attempt, message: error.message });
+        this.#logger.warn({ operation, key, attempt, message: error.message }, 'framewise storage: retrying');
         const base = error.retryAfterMs ?? this.#backoffMs * 2 ** (attempt - 1);
         await sleep(base / 2 + Math.random() * base, signal);
       }

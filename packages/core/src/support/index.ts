@@ -1,5 +1,12 @@
 export { TypedEvents } from './events.js';
 export { type FileDigests, hashFile } from './hash.js';
 export { newId } from './ids.js';
-export { type Clock, type Logger, silentLogger, systemClock } from './logger.js';
+export { type Clock, type LogFields, type Logger, silentLogger, systemClock } from './logger.js';
+export {
+  type SpanAttributes,
+  type SpanAttributeValue,
+  type Tracer,
+  type TraceSpan,
+  withSpan,
+} from './observability.js';
 export { formatPath, invalid, parseInput, parseOptions } from './validation.js';

@@ -1,12 +1,27 @@
+/** Structured fields of one log line (ids, counts, durations). Never credentials. */
+export type LogFields = Record<string, unknown>;
+
 /**
- * The logging port: Framewise never writes to the console; hosts inject a logger (pino, winston
- * and console-like objects fit). Messages never contain credentials.
+ * The logging port, in pino's argument order: `(fields, message)`. Framewise never writes to the
+ * console; hosts inject a logger. A pino logger (or a child of one) fits as it is; anything with
+ * pino-compatible `debug`/`info`/`warn`/`error` methods does too. Messages and fields never contain
+ * credentials.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * const scheduler = createScheduler({ logger: pino() });
+ * ```
  */
 export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
+  /** Detail for diagnosing a run: per-item steps, retries decided, resumes. */
+  debug(fields: LogFields, message: string): void;
+  /** Lifecycle points: a job started or finished, a delivery went live, a copy was made. */
+  info(fields: LogFields, message: string): void;
+  /** Something went wrong and was handled: a retry, a lost connection, an event not recorded. */
+  warn(fields: LogFields, message: string): void;
+  /** Something went wrong and was not handled here. */
+  error(fields: LogFields, message: string): void;
 }
 
 const noop = (): void => {};
