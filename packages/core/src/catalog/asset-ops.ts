@@ -9,7 +9,6 @@ import {
 import { FramewiseError } from '../errors/index.js';
 import { newId, parseInput } from '../support/index.js';
 import { can, denied, type Principal, readableProjects } from './access.js';
-import type { Catalog } from './catalog.js';
 import { assertWritable, type CatalogContext, loadAsset, nowIso, type WriteOptions, write } from './context.js';
 import type { Page } from './port.js';
 import {

@@ -1,7 +1,6 @@
 import type { Asset } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import type { Principal } from './access.js';
-import type { Catalog } from './catalog.js';
 import { type CatalogContext, loadAsset, nowIso, write } from './context.js';
 import type { CatalogTx, Lease } from './port.js';
 import { indexAsset } from './search-model.js';

@@ -1,6 +1,14 @@
 import type { Annotation, Asset, RelatedAsset, Rendition, Version, VersionRelation } from '../assets/index.js';
 import type { AuditEvent, AuditHead } from './audit.js';
-import type { AnnotationSearch, AssetSearch, RecommendationSearch } from './search-model.js';
+import type {
+  AnnotationIndex,
+  AnnotationSearch,
+  AssetIndex,
+  AssetSearch,
+  RecommendationSearch,
+} from './search-model.js';
+
+export type { AnnotationIndex, AssetIndex } from './search-model.js';
 
 /** An exclusive check-out of an asset. */
 export interface Lease {
@@ -33,37 +41,6 @@ export interface EntityFilter {
   readonly from?: string;
   /** Relations whose source side is this version. */
   readonly to?: string;
-}
-
-/** Index fields computed by core from an asset, so every store searches the same way. */
-export interface AssetIndex {
-  /** Lower-cased primary title, compared by code point. */
-  readonly sortTitle: string;
-  /** Languages of titles, synopses and the original language. */
-  readonly languages: readonly string[];
-  /** Distinct lower-cased words of titles and synopses. */
-  readonly tokens: readonly string[];
-  readonly genres: readonly string[];
-  readonly moods: readonly string[];
-  /** Lower-cased names of cast and crew. */
-  readonly people: readonly string[];
-  /** `GB`, one per territory with a rating. */
-  readonly ratingTerritories: readonly string[];
-  /** `GB|BBFC|15`, one per rating. */
-  readonly ratingKeys: readonly string[];
-  /** Production year, 0 when unknown (sorts first ascending). */
-  readonly year: number;
-  readonly popularity: number;
-}
-
-/** Index fields computed by core from an annotation. */
-export interface AnnotationIndex {
-  /** Start in whole microseconds (floor), for ordering and coarse range filters across rates. */
-  readonly startUs: number;
-  /** End in whole microseconds (ceil). */
-  readonly endUs: number;
-  /** Distinct lower-cased words of the text. */
-  readonly tokens: readonly string[];
 }
 
 /** Read operations every store offers, inside and outside transactions. */

@@ -21,7 +21,6 @@ import { newId, parseInput } from '../support/index.js';
 import { EditList, type EditListJson, FrameRate, Timecode } from '../time/index.js';
 import { can, type Principal } from './access.js';
 import { canonicalJson } from './audit.js';
-import type { Catalog } from './catalog.js';
 import {
   type AuditFn,
   assertWritable,

@@ -1,6 +1,5 @@
-import { type CompiledRights, MEDIA_INDEX, OPEN, type Rule, rulesOf } from './compile.js';
+import { type AssetRights, type Bound, type CompiledRights, MEDIA_INDEX, OPEN, type Rule, rulesOf } from './compile.js';
 import { mediaLabel } from './decision.js';
-import type { RightsEngine } from './engine.js';
 import type { Deal, LicenseType } from './model.js';
 import { TERRITORIES } from './territory-table.js';
 
@@ -23,13 +22,24 @@ export interface DealConflict {
   readonly message: string;
 }
 
+/**
+ * What checking a deal reads from the rights engine (`RightsEngine` implements it). Declared here
+ * so that this module does not import the engine that calls it.
+ */
+export interface DealCheckRights {
+  /** The instant of a bound in a territory (by index). */
+  boundInstant(bound: Bound, index: number): number;
+  /** Compiled rights of an asset. */
+  rightsOf(assetId: string): AssetRights | undefined;
+}
+
 interface Span {
   start: number;
   end: number;
 }
 
 /** Intervals in a territory where some `grants` rule is active and no `blocks` rule is. */
-function held(engine: RightsEngine, grants: readonly Rule[], blocks: readonly Rule[], ti: number): Span[] {
+function held(engine: DealCheckRights, grants: readonly Rule[], blocks: readonly Rule[], ti: number): Span[] {
   const rules = [...grants, ...blocks];
   const instant = (r: Rule, edge: 'start' | 'end') => {
     const b = edge === 'start' ? r.start : r.end;
@@ -87,7 +97,7 @@ function languagesOverlap(a: Rule, b: Rule): boolean {
 }
 
 /** Check a rights-out deal against the engine's rights in and out. */
-export function checkDeal(engine: RightsEngine, deal: Deal, compiled: CompiledRights): DealConflict[] {
+export function checkDeal(engine: DealCheckRights, deal: Deal, compiled: CompiledRights): DealConflict[] {
   if (deal.direction !== 'out') return [];
   const grouped = new Map<
     string,

@@ -13,6 +13,7 @@ export {
   type Xxh64,
   xxh64Hex,
 } from './digest.js';
+export { type FileDigests, hashFile } from './hash-file.js';
 export { normalizeKey, normalizePrefix } from './keys.js';
 export { createMemoryStorage } from './memory-driver.js';
 export {

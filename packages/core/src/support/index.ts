@@ -1,5 +1,4 @@
 export { TypedEvents } from './events.js';
-export { type FileDigests, hashFile } from './hash.js';
 export { newId } from './ids.js';
 export { type Clock, type LogFields, type Logger, silentLogger, systemClock } from './logger.js';
 export {

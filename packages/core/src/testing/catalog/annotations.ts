@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Annotation, type AnnotationInput, FrameRate, Timecode } from '../../index.js';
-import { expectError, type SuiteContext } from './conformance.js';
 import { dramaEditor, dramaViewer, newsEditor } from './fixtures.js';
+import { expectError, type SuiteContext } from './suite-context.js';
 
 const person = { kind: 'person' as const, id: 'ana' };
 const ids = (items: readonly Annotation[]) => items.map((a) => a.text ?? a.type);

@@ -12,6 +12,9 @@ import {
   newsEditor,
 } from './fixtures.js';
 import { searchSuite } from './search.js';
+import { expectError, type SuiteContext } from './suite-context.js';
+
+export { expectError } from './suite-context.js';
 
 /** Hooks that let the suite tamper with a store's audit table, to prove verification finds it. */
 export interface AuditTamperHooks {
@@ -31,27 +34,6 @@ export interface CatalogConformanceOptions {
   readonly tamper?: (store: CatalogStore) => AuditTamperHooks;
   /** Generated catalog size for search tests (default 300). */
   readonly searchSize?: number;
-}
-
-/** State shared by the suite's sections. */
-export interface SuiteContext {
-  store: CatalogStore;
-  catalog: Catalog;
-  clock: ManualClock;
-}
-
-/** Expect a promise to reject with a FramewiseError of this code; returns its message. */
-export async function expectError(promise: Promise<unknown>, code: string, message?: RegExp): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!isFramewiseError(error)) throw error;
-    expect(error.code).toBe(code);
-    if (message !== undefined) expect(error.message).toMatch(message);
-    return error.message;
-  }
-  expect.unreachable(`expected a ${code} FramewiseError`);
-  return '';
 }
 
 function episode(project: string, title: string, extra: Partial<Parameters<Catalog['createAsset']>[1]> = {}) {

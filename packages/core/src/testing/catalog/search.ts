@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Asset, type AssetQuery, compareCodePoints, primaryTitle, type RecommendationQuery } from '../../index.js';
-import { expectError, type SuiteContext } from './conformance.js';
 import { randomAsset, rng } from './fixtures.js';
+import { expectError, type SuiteContext } from './suite-context.js';
 
 const PROJECT = 'conf-search';
 const reader = { id: 'searcher', memberships: [{ project: PROJECT, role: 'viewer' as const }] };

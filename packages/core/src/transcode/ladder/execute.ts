@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Rendition, TechnicalMetadata } from '../../assets/index.js';
 import type { Catalog, PrincipalInput } from '../../catalog/index.js';
 import { FramewiseError } from '../../errors/index.js';
-import { hashFile } from '../../support/index.js';
+import { hashFile } from '../../storage/index.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../ffmpeg/probe.js';
 import type { FfmpegProgress } from '../ffmpeg/progress.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { loadXxh64, xxh64Hex } from '../storage/digest.js';
+import { loadXxh64, xxh64Hex } from './digest.js';
 
 /** Digests of one file, computed in a single streaming read. */
 export interface FileDigests {
