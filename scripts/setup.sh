@@ -1,25 +1,84 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for Framewise: system packages (only those missing),
 # pnpm at the pinned version, dependencies, and a build. Safe to run again: it skips what is there.
+#
+# Each step is announced with the time since the start, and reports how long it took. A step's own
+# output goes to a temporary log, printed only when the step fails; a step that runs for more than
+# a minute says so once a minute, so a CI log never goes silent for long.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.9
+STARTED=$SECONDS
 
-if ! command -v node >/dev/null 2>&1; then
-  echo "setup: Node.js >= 20.19 is required and was not found on PATH" >&2
+# 75 → "1m15s", 8 → "8s".
+duration() {
+  local s=$1
+  if [ "$s" -ge 60 ]; then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+
+say() {
+  printf 'setup [%s] %s\n' "$(duration $((SECONDS - STARTED)))" "$*"
+}
+
+fail() {
+  say "$*" >&2
   exit 1
-fi
-if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)'; then
-  echo "setup: Framewise needs Node.js >= 20.19 (found $(node --version))" >&2
-  exit 1
-fi
+}
+
+heartbeat_pid=
+stop_heartbeat() {
+  if [ -n "$heartbeat_pid" ]; then
+    kill "$heartbeat_pid" 2>/dev/null || true
+    wait "$heartbeat_pid" 2>/dev/null || true
+    heartbeat_pid=
+  fi
+}
+trap stop_heartbeat EXIT
+
+# step "what it does" command...: announce, run quietly (output kept in a log), report the time it
+# took, or print the log's tail and stop on failure.
+step() {
+  local label=$1
+  shift
+  local begun=$SECONDS log status
+  log=$(mktemp "${TMPDIR:-/tmp}/framewise-setup.XXXXXX")
+  say "$label ..."
+  (
+    # Its sleep is killed with it, so no process outlives the step.
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    while :; do
+      sleep 60 &
+      sleeper=$!
+      wait "$sleeper"
+      say "  still $label ($(duration $((SECONDS - begun))) so far)"
+    done
+  ) &
+  heartbeat_pid=$!
+  if "$@" >"$log" 2>&1; then status=0; else status=$?; fi
+  stop_heartbeat
+  if [ "$status" -ne 0 ]; then
+    say "FAILED: $label (exit $status after $(duration $((SECONDS - begun)))); the last lines of its output:" >&2
+    tail -n 40 "$log" >&2
+    rm -f "$log"
+    exit "$status"
+  fi
+  rm -f "$log"
+  say "done: $label ($(duration $((SECONDS - begun))))"
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+say "checking Node.js"
+command -v node >/dev/null 2>&1 || fail "Node.js >= 20.19 is required and was not found on PATH"
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  fail "Framewise needs Node.js >= 20.19 (found $(node --version))"
+fi
+
 # System packages the media pipeline and interchange checks use, installed only when missing.
+say "checking system packages"
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v mediainfo >/dev/null 2>&1 || missing+=(mediainfo)
@@ -33,20 +92,27 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/pure-ftpd ] || missing+=(pure-ftpd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]} with apt-get"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Ask for sudo's password (if any) now, in the foreground, not in the middle of a quiet step.
+  [ "$(id -u)" -eq 0 ] || sudo -v
+  step "updating apt package lists (apt-get update)" as_root apt-get update -qq
+  step "installing ${missing[*]} (apt-get install)" \
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  say "system packages: all present"
 fi
 
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
-  echo "setup: installing pnpm $PNPM_VERSION with npm"
   if [ -w "$(npm prefix -g 2>/dev/null)" ]; then
-    npm install -g --silent "pnpm@$PNPM_VERSION"
+    step "installing pnpm $PNPM_VERSION (npm install -g)" npm install -g --silent "pnpm@$PNPM_VERSION"
   else
-    as_root npm install -g --silent "pnpm@$PNPM_VERSION"
+    sudo -v
+    step "installing pnpm $PNPM_VERSION (sudo npm install -g)" as_root npm install -g --silent "pnpm@$PNPM_VERSION"
   fi
+else
+  say "pnpm $PNPM_VERSION: present"
 fi
 
-pnpm install --frozen-lockfile --reporter=silent
-pnpm run --silent build >/dev/null
-echo "setup: ready (node $(node --version), pnpm $(pnpm --version), $(ffmpeg -version | head -n 1 | cut -d' ' -f1-3))"
+step "installing workspace dependencies (pnpm install --frozen-lockfile)" pnpm install --frozen-lockfile --reporter=silent
+step "building the packages (pnpm build)" pnpm run --silent build
+
+say "ready: node $(node --version), pnpm $(pnpm --version), $(ffmpeg -version | head -n 1 | cut -d' ' -f1-3)"
