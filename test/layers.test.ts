@@ -2,7 +2,8 @@
  * The layers of `@framewise/core` hold (see docs/architecture.md): every import of a non-test file in
  * packages/core/src goes down the layers (or to an allowed sibling), no file-level import cycle
  * exists, vitest stays behind `/testing`, and `/time` loads no `node:` module and no third-party
- * package. Type-only imports count: a layer that needs another's types depends on it.
+ * package. Type-only imports count: a layer that needs another's types depends on it. Adapter
+ * packages reach core only through the entries of its exports map, never its source files.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -305,5 +306,31 @@ describe('the layering check itself', () => {
       { files: ['a.ts', 'b.ts', 'c.ts'], chain: ['a.ts', 'b.ts', 'c.ts', 'a.ts'] },
       { files: ['e.ts'], chain: ['e.ts', 'e.ts'] },
     ]);
+  });
+});
+
+describe('adapter packages', () => {
+  const core = JSON.parse(readFileSync(join(root, 'packages', 'core', 'package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
+  const entries = new Set(Object.keys(core.exports).map((key) => `@framewise/core${key.slice(1)}`));
+  const packages = readdirSync(join(root, 'packages')).filter((name) => name.startsWith('adapters-'));
+
+  it.each(packages)('%s imports core only through its public entries, and no other package by path', (pkg) => {
+    const dir = join(root, 'packages', pkg);
+    const offenders = sources(join(dir, 'src')).flatMap((file) =>
+      ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.flatMap(({ fileName }) => {
+        const where = relative(root, file).split(sep).join('/');
+        if (fileName.startsWith('.')) {
+          const outside = relative(dir, resolve(dirname(file), fileName)).startsWith('..');
+          return outside ? [`${where} imports ${fileName}, outside its package`] : [];
+        }
+        if (fileName.startsWith('@framewise/core') && !entries.has(fileName)) {
+          return [`${where} imports ${fileName}, not an entry of @framewise/core's exports`];
+        }
+        return [];
+      }),
+    );
+    expect(offenders).toEqual([]);
   });
 });
