@@ -246,6 +246,16 @@ describe('registerLadderOutputs (real ffmpeg ladder)', () => {
     expect(await keys(storage)).toEqual([]);
   }, 60_000);
 
+  it('stops when cancelled, leaving nothing stored or registered', async () => {
+    const { catalog, version, storage, options } = await setup();
+    const error = await registerLadderOutputs(ladder, { ...options, signal: AbortSignal.abort() }).catch(
+      (e: unknown) => e,
+    );
+    expect(isFramewiseError(error, 'CANCELLED'), String(error)).toBe(true);
+    expect(await catalog.listRenditions(editor, version.id)).toEqual([]);
+    expect(await keys(storage)).toEqual([]);
+  });
+
   it('validates its options and the outputs, naming the input', async () => {
     const { options } = await setup();
     const bad = async (o: unknown, outputs: unknown = ladder) =>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IdSchema, type Rendition, type RenditionInput } from '../assets/index.js';
 import { type Catalog, PrincipalSchema } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError } from '../errors/index.js';
-import { normalizeKey, normalizePrefix, type ObjectStorage, type PutResult } from '../storage/index.js';
+import { normalizeKey, normalizePrefix, type ObjectStorage } from '../storage/index.js';
 import { parseInput } from '../support/index.js';
 import type { LadderOutput, LadderResult } from './ladder/execute.js';
 
@@ -44,11 +44,8 @@ export const RegisterLadderOutputsOptionsSchema = z.object({
       },
       { message: 'must be a relative key prefix like "renditions/ep101/" (no "..", no leading "/")' },
     ),
+  /** Stops the call between and during uploads (`CANCELLED`; what it stored is removed). */
   signal: z.instanceof(AbortSignal).optional(),
-  /** Called after each file is stored, with how many of all are stored so far. */
-  onStored: z
-    .custom<(stored: PutResult, done: number, total: number) => void>((v) => typeof v === 'function')
-    .optional(),
 });
 /** Options of {@link registerLadderOutputs}. */
 export type RegisterLadderOutputsOptions = z.input<typeof RegisterLadderOutputsOptionsSchema>;
@@ -101,7 +98,12 @@ function renditionInput(id: string, o: Output, storageId: string, key: string): 
     profile: o.name,
     container: 'mp4',
     ...(o.kind === 'video'
-      ? { videoCodec: o.codec, width: o.width ?? 0, height: o.height ?? 0, rung: o.rung ?? 0 }
+      ? {
+          videoCodec: o.codec,
+          ...(o.width === undefined ? {} : { width: o.width }),
+          ...(o.height === undefined ? {} : { height: o.height }),
+          rung: o.rung ?? 0,
+        }
       : { audioCodec: o.codec }),
     ...(o.bitRate > 0 ? { bitRate: o.bitRate } : {}),
     locations: [{ storage: storageId, key, sizeBytes: o.sizeBytes, checksums: { sha256: o.sha256, md5: o.md5 } }],
@@ -187,8 +189,11 @@ export async function registerLadderOutputs(
   const stored: string[] = [];
   for (const p of toStore) {
     try {
-      if (signal?.aborted) throw new FramewiseError('CANCELLED', 'Cancelled', { details: {} });
-      const put = await storage.put(
+      if (signal?.aborted)
+        throw new FramewiseError('CANCELLED', `Registering ladder outputs on version "${versionId}" was cancelled`, {
+          details: { versionId },
+        });
+      await storage.put(
         p.key,
         { file: p.o.path },
         {
@@ -198,7 +203,6 @@ export async function registerLadderOutputs(
         },
       );
       stored.push(p.key);
-      opts.onStored?.(put, stored.length, toStore.length);
     } catch (raw) {
       const cause = asFramewiseError(raw, `Storing ladder output ${JSON.stringify(p.o.path)}`);
       // Remove what this call stored for renditions not registered yet; a registered file that was
