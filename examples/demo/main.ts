@@ -31,7 +31,7 @@ try {
   });
   const master = media.stored.find((f) => f.fileKey === 'master');
   if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
-  await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId);
+  await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId, media.storage);
   await reportAudit(catalog);
 } finally {
   await close();

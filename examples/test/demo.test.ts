@@ -88,7 +88,7 @@ describe('pnpm demo', () => {
     );
     expect(stdout).toMatch(/2027-07-03T04:00:00.000Z\s+streamer-us\s+make available/);
     expect(stdout).toMatch(/2027-07-16T23:00:00.000Z\s+streamer-gb\s+make available/);
-    // Media pipeline: probe, ladder from one decode, renditions registered, HLS packaged.
+    // Media pipeline: probe, ladder from one decode, renditions stored and registered, HLS packaged.
     expect(stdout).toContain(
       'probed low-tide-mezzanine.mov: mov, prores HQ 1920x1080 10-bit 4:2:2, 25/1 fps, TC 10:00:00:00, 1 audio track(s)',
     );
@@ -101,6 +101,8 @@ describe('pnpm demo', () => {
     expect(stdout).toMatch(
       /registered 6 renditions on "mezzanine ProRes HQ"; packaged HLS \(fMP4\): master.m3u8 with \d+ segments/,
     );
+    // Every registered rendition is in the storage it names, with the bytes its checksum says.
+    expect(stdout).toContain('6 of 6 registered renditions read back from "studio-disk" with matching checksums');
     // QC: the loud stretch is found with timecodes, recorded, corrected by a gain, and re-checked.
     expect(stdout).toMatch(
       /QC of low-tide-mezzanine.mov under "broadcast-ebu-r128" v1 and order "Crossing HD mezzanine": FAIL/,

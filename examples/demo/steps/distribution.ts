@@ -19,11 +19,13 @@ import {
   createRightsEngine,
   type DeliveryProfileInput,
   type DistributionEndpoint,
+  type ObjectStorage,
   runFfmpeg,
 } from '@framewise/core';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 import { deliverToConfigured } from './configured-endpoints.js';
+import { PRIMARY_STORAGE } from './media.js';
 
 const STREAMER: DeliveryProfileInput = {
   id: 'streamer-gb',
@@ -57,6 +59,7 @@ export async function runDistributionStep(
   dataDir: string,
   assetId: string,
   versionId: string,
+  primary: ObjectStorage,
 ): Promise<void> {
   heading('Distribution: validate against two profiles, deliver in the window, take down at sunset');
   const local = createObjectStorage(createFsStorage({ root: dataDir }));
@@ -121,7 +124,8 @@ export async function runDistributionStep(
   const source = catalogDeliverySource({
     catalog,
     actor: demoEditor,
-    storages: (id) => (id === 'demo-local' ? local : undefined),
+    // Renditions are on the primary storage, where the media step stored them; the thumbnail is local.
+    storages: (id) => (id === PRIMARY_STORAGE ? primary : id === 'demo-local' ? local : undefined),
   });
   const distributor = createDistributor({
     store: createMemoryDistributionStore(),

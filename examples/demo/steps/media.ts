@@ -1,7 +1,7 @@
 /**
  * Demo step 4, the media pipeline: generate a ProRes mezzanine with ffmpeg's lavfi sources, probe
- * it, plan an ABR ladder, run it decoding once with a live progress bar, register the renditions
- * in the catalog, and package HLS.
+ * it, plan an ABR ladder, run it decoding once with a live progress bar, store the outputs on the
+ * primary storage and register them as renditions naming that storage, and package HLS.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -21,6 +21,8 @@ import {
   packageLadder,
   planLadder,
   probe,
+  type RegisteredLadderOutputs,
+  registerLadderOutputs,
   runLadder,
   type StorageDriver,
 } from '@framewise/core';
@@ -43,7 +45,9 @@ function progressBar(label: string): (p: FfmpegProgress) => void {
   };
 }
 
-/** Run the media step, registering renditions on a new mezzanine version of `assetId`. */
+/** The location id of the demo's primary storage, as renditions and the archive's copies name it. */
+export const PRIMARY_STORAGE = 'studio-disk';
+
 /** A file the media step stored: its logical name, its key on the demo's primary storage, and its digest. */
 export interface StoredFile {
   readonly fileKey: string;
@@ -52,6 +56,7 @@ export interface StoredFile {
   readonly sha256: string;
 }
 
+/** Run the media step, registering renditions on a new mezzanine version of `assetId`. */
 export async function runMediaStep(
   catalog: Catalog,
   dataDir: string,
@@ -115,25 +120,36 @@ export async function runMediaStep(
   note(
     `ladder "${plan.template}": ${plan.video.map((r) => `${r.height}p@${(r.bitRate / 1e6).toFixed(1)}M`).join(', ')} + ${plan.audio.map((a) => a.name).join(', ')}; GOP ${plan.video[0]?.gopFrames} frames (${plan.segmentSeconds} s), skipped ${plan.skipped.length}`,
   );
+  // Store the master and every rendition on the primary storage, hashed while streaming.
+  const storage = createObjectStorage(primaryStorageDriver(dataDir));
+  note(
+    `primary storage: ${storage.driver.name}${storage.driver.name === 's3' ? ` bucket ${process.env.FRAMEWISE_DEMO_S3_BUCKET}` : ` under ${join(dataDir, 'storage')}`}`,
+  );
   // The ladder runs as a job through the QueueBackend port: declared once with defineJobs, run here
   // by the in-process backend; the same definitions run on BullMQ worker fleets (docs/worker-fleet.md).
+  // runLadder only produces files; the job then stores them (checked against the ladder's digests)
+  // and registers them as renditions naming the storage and key they are really in.
   const jobs = defineJobs({
     ladder: {
       resources: { cpu: 2 },
-      handler: (_: unknown, job) =>
-        runLadder(source, plan, join(dir, 'ladder'), {
+      handler: async (_: unknown, job) => {
+        const result = await runLadder(source, plan, join(dir, 'ladder'), {
           preset: 'veryfast',
           probed,
           signal: job.signal,
           onProgress: (p) => job.progress(p.percent ?? 0),
-          register: {
-            catalog,
-            actor: demoEditor,
-            versionId: version.id,
-            storage: 'demo-local',
-            keyOf: (path) => `media/ladder/${path.split('/').pop()}`,
-          },
-        }),
+        });
+        const registered = await registerLadderOutputs(result, {
+          catalog,
+          actor: demoEditor,
+          versionId: version.id,
+          storage,
+          storageId: PRIMARY_STORAGE,
+          keyPrefix: `renditions/${version.id}/`,
+          signal: job.signal,
+        });
+        return { result, registered };
+      },
     },
   });
   const queue = createInProcessBackend({ definitions: jobs, resources: { cpu: 2 } });
@@ -147,7 +163,10 @@ export async function runMediaStep(
     if (e.id === id)
       bar({ frame: 0, fps: 0, speed: 0, outTimeUs: 0, percent: e.percent, totalSizeBytes: 0, done: e.percent >= 100 });
   });
-  const result = await queue.result<LadderResult>(id);
+  const { result, registered } = await queue.result<{
+    result: LadderResult;
+    registered: RegisteredLadderOutputs;
+  }>(id);
   stopProgress();
   const record = await queue.get(id);
   await queue.close({ drain: true });
@@ -167,35 +186,31 @@ export async function runMediaStep(
         `${r.locations[0]?.checksums.sha256?.slice(0, 16)}…`,
       ]),
   );
-  // Store the master and every rendition, hashed while streaming and checked against the ladder's digests.
-  const storage = createObjectStorage(primaryStorageDriver(dataDir));
-  note(
-    `primary storage: ${storage.driver.name}${storage.driver.name === 's3' ? ` bucket ${process.env.FRAMEWISE_DEMO_S3_BUCKET}` : ` under ${join(dataDir, 'storage')}`}`,
-  );
   const master = await storage.put(
     'masters/low-tide-mezzanine.mov',
     { file: source },
     { contentType: 'video/quicktime', metadata: { assetId } },
   );
   const stored: StoredFile[] = [{ fileKey: 'master', ...master }];
-  for (const o of result.outputs) {
-    const name = o.path.split('/').pop() as string;
-    const put = await storage.put(
-      `renditions/${version.id}/${name}`,
-      { file: o.path },
-      { expected: { sha256: o.sha256, md5: o.md5 } },
-    );
-    stored.push({ fileKey: `rendition:${name}`, ...put });
+  for (const o of registered.outputs) {
+    const location = o.rendition.locations[0];
+    stored.push({
+      fileKey: `rendition:${o.key.split('/').pop()}`,
+      key: o.key,
+      sizeBytes: location?.sizeBytes ?? 0,
+      sha256: location?.checksums.sha256 ?? '',
+    });
   }
-  let listed = 0;
+  // Every registered rendition is read back from the storage it names and checked against its checksum.
   let verified = 0;
-  for await (const item of storage.list(`renditions/${version.id}/`)) {
-    listed++;
-    const digest = await storage.digest(item.key);
-    if (result.outputs.some((o) => o.sha256 === digest.sha256)) verified++;
+  for (const r of renditions) {
+    const location = r.locations[0];
+    if (location?.storage !== PRIMARY_STORAGE) continue;
+    const digest = await storage.digest(location.key);
+    if (digest.sha256 === location.checksums.sha256) verified++;
   }
   note(
-    `stored the master (${(master.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${master.sha256.slice(0, 12)}…) and ${listed} renditions on ${storage.driver.name === 'fs' ? 'filesystem' : storage.driver.name.toUpperCase()} storage; ${verified} of ${listed} read back with matching checksums`,
+    `stored the master (${(master.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${master.sha256.slice(0, 12)}…) and ${registered.outputs.length} renditions on ${storage.driver.name === 'fs' ? 'filesystem' : storage.driver.name.toUpperCase()} storage; ${verified} of ${renditions.length} registered renditions read back from "${PRIMARY_STORAGE}" with matching checksums`,
   );
   const hls = await packageLadder(result.outputs, 'hls', join(dir, 'hls'), { segmentSeconds: plan.segmentSeconds });
   note(

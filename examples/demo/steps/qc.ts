@@ -14,6 +14,7 @@ import {
   type OrderSpecInput,
   planLoudnessCorrection,
   type QcReport,
+  recordQcReport,
   requirePassingQc,
   runQc,
 } from '@framewise/core';
@@ -44,11 +45,9 @@ export async function runQcStep(
 ): Promise<void> {
   heading('QC and compliance: one decode, timecoded findings, loudness corrected and re-checked');
   const store = createObjectStorageQcReportStore(storage);
-  const report = await runQc(source, {
-    policy: BROADCAST_EBU_R128,
-    order: ORDER,
-    record: { catalog, actor: demoEditor, versionId, store },
-  });
+  // runQc only judges the file; recordQcReport records the findings on the version and keeps the report.
+  const report = await runQc(source, { policy: BROADCAST_EBU_R128, order: ORDER, versionId });
+  await recordQcReport(report, { catalog, actor: demoEditor, store });
   const loudness = report.loudness[0];
   note(
     `QC of ${source.split('/').pop()} under "${report.policy.name}" v${report.policy.version} and order "${report.order}": ${report.verdict.toUpperCase()} (${report.rules.length} rules; integrated ${loudness?.integrated} LUFS, range ${loudness?.range} LU, true peak ${loudness?.truePeak} dBTP)`,
@@ -72,11 +71,8 @@ export async function runQcStep(
   note(
     `corrected: integrated ${after?.integrated} LUFS, true peak ${after?.truePeak} dBTP: loudness ${corrected.after.verdict.toUpperCase()}`,
   );
-  const recheck = await runQc(corrected.output, {
-    policy: BROADCAST_EBU_R128,
-    order: ORDER,
-    record: { catalog, actor: demoEditor, versionId, store },
-  });
+  const recheck = await runQc(corrected.output, { policy: BROADCAST_EBU_R128, order: ORDER, versionId });
+  await recordQcReport(recheck, { catalog, actor: demoEditor, store });
   note(
     `re-checked the corrected file under "${recheck.policy.name}": ${recheck.verdict.toUpperCase()}${recheck.findings.length === 0 ? '' : ':'}`,
   );

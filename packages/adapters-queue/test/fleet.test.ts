@@ -18,7 +18,7 @@ import {
 } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BullmqQueueBackend, createBullmqBackend } from '../src/bullmq/index.js';
-import { editor, fleetJobs, fleetPlan } from './fixtures/ladder-jobs.js';
+import { editor, FLEET_STORAGE, fleetJobs, fleetPlan } from './fixtures/ladder-jobs.js';
 
 interface WorkerProcess {
   readonly child: ChildProcess;
@@ -108,9 +108,10 @@ describe('BullMQ worker fleet', () => {
       }),
     });
     const out = join(dir, 'ladder');
+    const store = join(dir, 'store');
     const { id } = await backend.submit(
       'ladder',
-      { source, out, versionId: version.id },
+      { source, out, store, versionId: version.id },
       { priority: 'high', idempotencyKey: `ladder:${version.id}` },
     );
     const encoding = (w: WorkerProcess) => w.lines.some((l) => l.event === 'encoding' && l.id === id);
@@ -132,7 +133,9 @@ describe('BullMQ worker fleet', () => {
     expect(renditions.map((r) => r.profile).sort()).toEqual(['aac-stereo', 'h264-360p', 'h264-720p']);
     for (const r of renditions) {
       const location = r.locations[0];
-      const bytes = readFileSync(join(out, location?.key ?? ''));
+      // Each rendition is in the storage it names, with the bytes its checksum says.
+      expect(location?.storage).toBe(FLEET_STORAGE);
+      const bytes = readFileSync(join(store, location?.key ?? ''));
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(location?.checksums?.sha256);
     }
     const audit = await catalog.readAudit({ id: 'fleet-auditor', global: 'auditor' });
@@ -143,7 +146,7 @@ describe('BullMQ worker fleet', () => {
     expect(
       await backend.submit(
         'ladder',
-        { source, out, versionId: version.id },
+        { source, out, store, versionId: version.id },
         { idempotencyKey: `ladder:${version.id}` },
       ),
     ).toEqual({ id, reused: true });
@@ -158,7 +161,12 @@ describe('BullMQ worker fleet', () => {
       () => live().filter((w) => w.lines.some((l) => l.event === 'ready')).length === 2,
       60_000,
     );
-    const { id } = await backend.submit('ladder', { source, out: join(dir, 'ladder-102'), versionId: version.id });
+    const { id } = await backend.submit('ladder', {
+      source,
+      out: join(dir, 'ladder-102'),
+      store: join(dir, 'store'),
+      versionId: version.id,
+    });
     const encoding = (w: WorkerProcess) => w.lines.some((l) => l.event === 'encoding' && l.id === id);
     await waitFor('a worker encoding', () => live().some(encoding), 60_000);
     const victim = live().find(encoding) as WorkerProcess;

@@ -8,7 +8,15 @@ import { ffmpegGenerate } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TechnicalMetadata } from '../src/assets/index.js';
 import { createCatalog, createMemoryCatalogStore } from '../src/catalog/index.js';
-import { APPLE_HLS_H264, APPLE_HLS_HEVC, packageLadder, planLadder, runLadder } from '../src/transcode/index.js';
+import { createMemoryStorage, createObjectStorage } from '../src/storage/index.js';
+import {
+  APPLE_HLS_H264,
+  APPLE_HLS_HEVC,
+  packageLadder,
+  planLadder,
+  registerLadderOutputs,
+  runLadder,
+} from '../src/transcode/index.js';
 
 const source = (
   width: number,
@@ -110,7 +118,7 @@ describe('runLadder (real ffmpeg, decode once)', () => {
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('encodes every rung from one decode, aligned keyframes, checksummed and registered once', async () => {
+  it('encodes every rung from one decode, aligned keyframes, checksummed, then stored and registered once', async () => {
     const plan = planLadder(
       (await import('../src/transcode/index.js')).technicalMetadataFromProbe(
         JSON.parse(
@@ -137,12 +145,12 @@ describe('runLadder (real ffmpeg, decode once)', () => {
     });
     const progress: number[] = [];
     const out = join(dir, 'ladder');
-    const register = { catalog, actor: ana, versionId: version.id, storage: 'local' };
     const result = await runLadder(input, plan, out, {
       preset: 'ultrafast',
       onProgress: (p) => progress.push(p.percent ?? -1),
-      register,
     });
+    // runLadder only produces: nothing is registered until the caller registers the outputs.
+    expect(await catalog.listRenditions(ana, version.id)).toEqual([]);
     // One ffmpeg process: one input, four video outputs and one audio output.
     expect(result.argv.filter((a) => a === '-i')).toHaveLength(1);
     expect(result.outputs.map((o) => [o.name, o.width, o.height])).toEqual([
@@ -215,6 +223,19 @@ describe('runLadder (real ffmpeg, decode once)', () => {
     expect(mpd.match(/<Representation /g)).toHaveLength(5);
     expect(mpd).toMatch(/contentType="audio"/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    const storage = createObjectStorage(createMemoryStorage());
+    const register = {
+      catalog,
+      actor: ana,
+      versionId: version.id,
+      storage,
+      storageId: 'renditions',
+      keyPrefix: `ladders/${version.id}/`,
+    };
+    await registerLadderOutputs(result, register);
+    // Registering the same outputs again changes nothing.
+    const again = await registerLadderOutputs(result, register);
+    expect(again.outputs.every((o) => !o.written)).toBe(true);
     const registered = await catalog.listRenditions(ana, version.id);
     expect(
       registered.map((r) => [
@@ -229,5 +250,22 @@ describe('runLadder (real ffmpeg, decode once)', () => {
       ['h264-720p-3000k', 3, true],
       ['h264-720p-4500k', 2, true],
     ]);
+    // Every registered rendition is in the storage it names, with the bytes its checksum says.
+    for (const r of registered) {
+      const location = r.locations[0];
+      expect(location?.storage).toBe('renditions');
+      const bytes = await storage.read(location?.key ?? '', 1e9);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(location?.checksums.sha256);
+      expect(bytes.byteLength).toBe(location?.sizeBytes);
+    }
+    expect(registered.map((r) => r.locations[0]?.key).sort()).toEqual([
+      `ladders/${version.id}/aac-stereo-128k.m4a`,
+      `ladders/${version.id}/h264-1080p-6000k.mp4`,
+      `ladders/${version.id}/h264-1080p-7800k.mp4`,
+      `ladders/${version.id}/h264-720p-3000k.mp4`,
+      `ladders/${version.id}/h264-720p-4500k.mp4`,
+    ]);
+    const audit = await catalog.readAudit({ id: 'auditor', global: 'auditor' });
+    expect(audit.filter((e) => e.action === 'rendition.register')).toHaveLength(5);
   }, 180_000);
 });

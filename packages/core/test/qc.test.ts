@@ -17,6 +17,7 @@ import {
   type QcFinding,
   type QcReport,
   qcJobs,
+  recordQcReport,
   requirePassingQc,
   runQc,
   STREAMING_POLICY,
@@ -281,9 +282,23 @@ describe('runQc', () => {
       locations: [{ storage: 'local', key: 'problems.mov' }],
     });
     const store = createMemoryQcReportStore();
-    const record = { catalog, actor: editor, versionId: version.id, store };
-    const first = await runQc(problems, { record });
-    const again = await runQc(problems, { record });
+    // runQc only returns the report; recordQcReport records it.
+    const first = await runQc(problems, { versionId: version.id });
+    expect(first.versionId).toBe(version.id);
+    expect(await catalog.listAnnotations(editor, version.id)).toEqual([]);
+    const recorded = await recordQcReport(first, { catalog, actor: editor, store });
+    expect(recorded.annotations).toHaveLength(first.findings.length);
+    expect(recorded.superseded).toEqual([]);
+    // A report made without a version can be recorded on one named here.
+    const second = await recordQcReport(await runQc(problems), {
+      catalog,
+      actor: editor,
+      versionId: version.id,
+      store,
+    });
+    const again = second.report;
+    expect(again.versionId).toBe(version.id);
+    expect([...second.superseded].sort()).toEqual(recorded.annotations.map((a) => a.id).sort());
     const annotations = await catalog.listAnnotations(editor, version.id);
     expect(annotations.filter((a) => a.type === 'qc-finding')).toHaveLength(again.findings.length);
     const black = annotations.find((a) => a.data.rule === 'video.black');
@@ -300,5 +315,44 @@ describe('runQc', () => {
     expect(String(refused)).toContain('video.levels at 10:00:10:12');
     const missing = await requirePassingQc(store, version.id, 'streaming-14').catch((e: unknown) => e);
     expect(isFramewiseError(missing, 'NOT_FOUND')).toBe(true);
+    // Recording needs a version, the right one, and valid options.
+    const { versionId: _, ...anonymous } = first;
+    const unnamed = await recordQcReport(anonymous, { catalog, actor: editor }).catch((e: unknown) => e);
+    expect(isFramewiseError(unnamed, 'INVALID_INPUT')).toBe(true);
+    expect(String(unnamed)).toContain(`QC report "${first.id}"`);
+    const other = await recordQcReport(first, { catalog, actor: editor, versionId: 'other' }).catch((e: unknown) => e);
+    expect(String(other)).toMatch(/is about version ".*", not "other"/);
+    const noCatalog = await recordQcReport(first, { catalog: {} as never, actor: editor }).catch((e: unknown) => e);
+    expect(String(noCatalog)).toMatch(/Options of recordQcReport is invalid: catalog: must be a Catalog/);
+    expect((await catalog.listAnnotations(editor, version.id)).filter((a) => a.type === 'qc-finding')).toHaveLength(
+      again.findings.length,
+    );
+  }, 60_000);
+
+  it('records the findings and keeps the report when a qc job names a version', async () => {
+    const catalog = createCatalog({ store: createMemoryCatalogStore() });
+    const actor = { id: 'qc-bot', memberships: [{ project: 'qc', role: 'editor' as const }] };
+    const asset = await catalog.createAsset(actor, {
+      project: 'qc',
+      kind: 'clip',
+      titles: [{ language: 'en', value: 'Job' }],
+    });
+    const version = await catalog.addVersion(actor, asset.id, {
+      name: 'master',
+      kind: 'mezzanine',
+      rate: { num: 25, den: 1, dropFrame: false },
+      durationFrames: 50,
+    });
+    const store = createMemoryQcReportStore();
+    const queue = createInProcessBackend({ definitions: qcJobs({ catalog, actor, store }), resources: { cpu: 1 } });
+    const file = await clean('job-recorded.mov', 2);
+    const { id } = await queue.submit('qc', { path: file, policy: STREAMING_POLICY, versionId: version.id });
+    const report = await queue.result<QcReport>(id);
+    await queue.close({ drain: true });
+    expect(report.versionId).toBe(version.id);
+    expect(
+      (await catalog.listAnnotations(actor, version.id)).map((a) => [a.type, a.data.rule, a.data.reportId]),
+    ).toEqual([['qc-finding', 'loudness.integrated', report.id]]);
+    expect((await store.latest(version.id))?.id).toBe(report.id);
   }, 60_000);
 });

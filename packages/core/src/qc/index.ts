@@ -1,8 +1,9 @@
 /**
  * Automated QC and broadcast compliance: container integrity, order conformance, loudness (EBU
  * R128, ATSC A/85, platform targets), legal video levels, black, freeze, silence and scene cuts,
- * all measured in one decode, judged by versioned policies into timecoded findings, recorded as
- * catalog annotations and stored reports; loudness correction with re-measurement.
+ * all measured in one decode, judged by versioned policies into timecoded findings; `runQc` returns
+ * the report and `recordQcReport` records it as catalog annotations and a stored report; loudness
+ * correction with re-measurement.
  *
  * @module
  */
@@ -43,6 +44,12 @@ export {
   STREAMING_MINUS_16,
   STREAMING_POLICY,
 } from './policy.js';
+export {
+  type RecordedQcReport,
+  type RecordQcReportOptions,
+  RecordQcReportOptionsSchema,
+  recordQcReport,
+} from './record-report.js';
 export { type QcFinding, type QcReport, type QcTrackLoudness, type QcVerdict, verdictOf } from './report.js';
 export {
   createMemoryQcReportStore,

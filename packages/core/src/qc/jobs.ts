@@ -3,6 +3,7 @@ import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import type { JobDefinitions } from '../scheduler/index.js';
 import { OrderSpecSchema } from './order-spec.js';
 import { QcPolicySchema } from './policy.js';
+import { recordQcReport } from './record-report.js';
 import type { QcReportStore } from './report-store.js';
 import { runQc } from './run.js';
 
@@ -30,23 +31,17 @@ export function qcJobs(
       input: QcJobInputSchema,
       resources: { cpu: 1 },
       handler: async (input: z.output<typeof QcJobInputSchema>, { signal, progress }) => {
-        const record =
-          input.versionId !== undefined && deps.catalog !== undefined && deps.actor !== undefined
-            ? {
-                catalog: deps.catalog,
-                actor: deps.actor,
-                versionId: input.versionId,
-                ...(input.renditionId ? { renditionId: input.renditionId } : {}),
-                ...(deps.store ? { store: deps.store } : {}),
-              }
-            : undefined;
-        return runQc(input.path, {
+        const report = await runQc(input.path, {
           signal,
           onProgress: (p) => progress(p.percent ?? 0),
           ...(input.policy ? { policy: input.policy } : {}),
           ...(input.order ? { order: input.order } : {}),
-          ...(record ? { record } : {}),
+          ...(input.versionId ? { versionId: input.versionId } : {}),
+          ...(input.renditionId ? { renditionId: input.renditionId } : {}),
         });
+        if (input.versionId === undefined || deps.catalog === undefined || deps.actor === undefined) return report;
+        const { catalog, actor, store } = deps;
+        return (await recordQcReport(report, { catalog, actor, ...(store ? { store } : {}) })).report;
       },
     },
   };

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import type { AnnotationInput } from '../assets/index.js';
-import type { Catalog, PrincipalInput } from '../catalog/index.js';
+import { z } from 'zod';
+import { type AnnotationInput, IdSchema } from '../assets/index.js';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import { type FrameRateInput, TimeRange } from '../time/index.js';
@@ -12,7 +12,8 @@ import { type MeasureOptions, measureMedia } from './measure.js';
 import { type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
 import { BROADCAST_EBU_R128, type QcPolicyInput, QcPolicySchema } from './policy.js';
 import type { QcReport } from './report.js';
-import type { QcReportStore } from './report-store.js';
+
+const SubjectSchema = z.object({ versionId: IdSchema.optional(), renditionId: IdSchema.optional() });
 
 /** Options for {@link runQc}. */
 export interface RunQcOptions extends MeasureOptions {
@@ -22,22 +23,21 @@ export interface RunQcOptions extends MeasureOptions {
   readonly order?: OrderSpecInput;
   /** The file's probe, when the pipeline has it. */
   readonly probed?: ProbeResult;
-  /** Record the outcome: findings as annotations on the version, the report in the store. */
-  readonly record?: {
-    readonly catalog: Catalog;
-    readonly actor: PrincipalInput;
-    readonly versionId: string;
-    readonly renditionId?: string;
-    readonly store?: QcReportStore;
-  };
+  /**
+   * The catalog version the file is, named in the report (so it can be stored and recorded with
+   * `recordQcReport`). Nothing is written anywhere by `runQc`.
+   */
+  readonly versionId?: string;
+  /** The catalog rendition the file is, named in the report. */
+  readonly renditionId?: string;
   readonly now?: Date;
 }
 
 /**
  * QC one file: probe it, decode it once measuring everything the policy checks, judge the
- * measurements (and the order, when given), and optionally record the findings as `qc-finding`
- * annotations on the catalog version (replacing those of an earlier run of the same policy) and
- * the report in a store. A file ffmpeg cannot read at all gives a failing report, not an error.
+ * measurements (and the order, when given), and return the report. It records nothing: the caller
+ * records the findings on the catalog version and keeps the report with `recordQcReport`. A file
+ * ffmpeg cannot read at all gives a failing report, not an error.
  *
  * @throws `INVALID_INPUT` for a bad policy or order (naming the field) or a path that could be read
  * as an ffmpeg option or protocol; `NOT_FOUND` when the file does not exist; `INVALID_CONFIG` when
@@ -46,12 +46,13 @@ export interface RunQcOptions extends MeasureOptions {
 export async function runQc(path: string, options: RunQcOptions = {}): Promise<QcReport> {
   const policy = parseInput(QcPolicySchema, options.policy ?? BROADCAST_EBU_R128, 'QC policy');
   const order = options.order === undefined ? undefined : parseInput(OrderSpecSchema, options.order, 'Order spec');
+  parseInput(SubjectSchema, { versionId: options.versionId, renditionId: options.renditionId }, 'QC subject');
   const common = {
     file: path,
     policy,
     ...(order ? { order } : {}),
-    ...(options.record ? { versionId: options.record.versionId } : {}),
-    ...(options.record?.renditionId ? { renditionId: options.record.renditionId } : {}),
+    ...(options.versionId === undefined ? {} : { versionId: options.versionId }),
+    ...(options.renditionId === undefined ? {} : { renditionId: options.renditionId }),
     ...(options.now ? { now: options.now } : {}),
   };
   const tools = {
@@ -69,14 +70,11 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     });
   }
   let probed: ProbeResult;
-  let report: QcReport;
   try {
     probed = options.probed ?? (await probe(path, tools));
   } catch (error) {
     if (!isFramewiseError(error, 'INVALID_INPUT') || !/not readable media/.test(error.message)) throw error;
-    report = unreadable(common, error.message);
-    await record(report, options);
-    return report;
+    return unreadable(common, error.message);
   }
   const technical = probed.technical;
   let measurements: QcMeasurements;
@@ -97,18 +95,14 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     );
   } catch (error) {
     if (!isFramewiseError(error, 'INVALID_INPUT') || !/ffmpeg failed/.test(error.message)) throw error;
-    report = unreadable(common, error.message, technical);
-    await record(report, options);
-    return report;
+    return unreadable(common, error.message, technical);
   }
-  report = evaluateQc({
+  return evaluateQc({
     ...common,
     technical,
     ...(probed.durationUs === undefined ? {} : { durationSeconds: probed.durationUs / 1e6 }),
     measurements,
   });
-  await record(report, options);
-  return report;
 }
 
 /** The report of a file that could not be read at all. */
@@ -163,18 +157,4 @@ export function qcAnnotations(report: QcReport, versionRate?: FrameRateInput): A
       flags: [f.severity],
     };
   });
-}
-
-async function record(report: QcReport, options: RunQcOptions): Promise<void> {
-  const r = options.record;
-  if (r === undefined) return;
-  await r.store?.put(report);
-  const version = await r.catalog.getVersion(r.actor, r.versionId);
-  const existing = await r.catalog.listAnnotations(r.actor, r.versionId);
-  const superseded = existing
-    .filter((a) => a.type === 'qc-finding' && a.data.policy === report.policy.name)
-    .map((a) => a.id);
-  if (superseded.length > 0) await r.catalog.deleteAnnotations(r.actor, superseded);
-  const annotations = qcAnnotations(report, version.rate);
-  if (annotations.length > 0) await r.catalog.addAnnotations(r.actor, r.versionId, annotations);
 }

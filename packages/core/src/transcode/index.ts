@@ -1,6 +1,8 @@
 /**
  * The media pipeline: a typed ffmpeg layer (argv only, never a shell), probe into the catalog's
  * technical metadata, and ABR ladders planned from templates and executed decoding the source once.
+ * Media code returns what it produced; `registerLadderOutputs` stores a ladder's files and
+ * registers them as renditions, so a registered rendition is always in the storage it names.
  *
  * @module
  */
@@ -47,3 +49,10 @@ export {
   LadderTemplateSchema,
   RungTemplateSchema,
 } from './ladder/template.js';
+export {
+  type RegisteredLadderOutput,
+  type RegisteredLadderOutputs,
+  type RegisterLadderOutputsOptions,
+  RegisterLadderOutputsOptionsSchema,
+  registerLadderOutputs,
+} from './register-ladder-outputs.js';

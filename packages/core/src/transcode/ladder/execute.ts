@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Rendition, TechnicalMetadata } from '../../assets/index.js';
-import type { Catalog, PrincipalInput } from '../../catalog/index.js';
+import type { TechnicalMetadata } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
 import { hashFile } from '../../storage/index.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
@@ -137,8 +136,6 @@ export interface LadderOutput {
   readonly sha256: string;
   readonly md5: string;
   readonly technical: TechnicalMetadata;
-  /** The catalog rendition, when registration was asked for. */
-  readonly rendition?: Rendition;
 }
 
 /** Per-rung progress: in one decode, every rung advances together. */
@@ -155,16 +152,6 @@ export interface RunLadderOptions extends FfmpegTools {
   readonly preset?: EncoderPreset;
   /** The source's probe, when the pipeline has it already (saves probing it again). */
   readonly probed?: ProbeResult;
-  /** Register every output as a rendition of this version (idempotent: ids are `versionId:name`). */
-  readonly register?: {
-    readonly catalog: Catalog;
-    readonly actor: PrincipalInput;
-    readonly versionId: string;
-    /** Storage location id recorded on the renditions. */
-    readonly storage: string;
-    /** The key of a file within that storage; default: the file name. */
-    readonly keyOf?: (path: string) => string;
-  };
 }
 
 /** What {@link runLadder} produced. */
@@ -176,8 +163,11 @@ export interface LadderResult {
 /**
  * Run a planned ladder: decode the source once and encode every rung and audio rendition in one
  * ffmpeg process (`split` into scaled branches, one output each). Outputs are written under
- * temporary names and renamed only when the whole run succeeds; each is then probed and
- * checksummed, and optionally registered as a rendition in the catalog.
+ * temporary names and renamed only when the whole run succeeds; each is then probed, checked
+ * against its planned size and checksummed. Nothing is stored or registered here: the caller
+ * stores and registers the outputs, e.g. with `registerLadderOutputs`.
+ *
+ * @throws `INTEGRITY` when an output's picture size is not the planned one.
  */
 export async function runLadder(
   input: string,
@@ -262,7 +252,7 @@ export async function runLadder(
       : {}),
   });
   for (const f of files) await rename(f.tmp, f.final);
-  // Probe and checksum every output at once; registration stays sequential and in ladder order.
+  // Probe and checksum every output at once.
   const checked = await Promise.all(
     files.map(async (f) => ({
       f,
@@ -277,33 +267,6 @@ export async function runLadder(
     digests,
   } of checked) {
     const v = technical.video[0];
-    const bitRate = f.rung?.bitRate ?? f.audio?.bitRate ?? 0;
-    let rendition: Rendition | undefined;
-    const reg = options.register;
-    if (reg !== undefined) {
-      rendition = await reg.catalog.registerRendition(reg.actor, reg.versionId, {
-        id: `${reg.versionId}:${f.name}`.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128),
-        profile: f.name,
-        container: 'mp4',
-        ...(f.kind === 'video'
-          ? {
-              videoCodec: f.rung?.codec ?? 'unknown',
-              width: v?.width ?? 0,
-              height: v?.height ?? 0,
-              rung: f.rung?.rung ?? 0,
-            }
-          : { audioCodec: f.audio?.codec ?? 'unknown' }),
-        bitRate,
-        locations: [
-          {
-            storage: reg.storage,
-            key: reg.keyOf?.(f.final) ?? f.final.split('/').pop() ?? f.final,
-            sizeBytes: digests.sizeBytes,
-            checksums: { sha256: digests.sha256, md5: digests.md5 },
-          },
-        ],
-      });
-    }
     if (f.kind === 'video' && (v === undefined || v.width !== f.rung?.width || v.height !== f.rung?.height)) {
       throw new FramewiseError(
         'INTEGRITY',
@@ -317,12 +280,11 @@ export async function runLadder(
       path: f.final,
       ...(f.rung ? { rung: f.rung.rung, width: f.rung.width, height: f.rung.height } : {}),
       codec: f.rung?.codec ?? f.audio?.codec ?? 'unknown',
-      bitRate,
+      bitRate: f.rung?.bitRate ?? f.audio?.bitRate ?? 0,
       sizeBytes: digests.sizeBytes,
       sha256: digests.sha256,
       md5: digests.md5,
       technical,
-      ...(rendition ? { rendition } : {}),
     });
   }
   return { outputs, argv };
