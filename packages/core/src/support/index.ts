@@ -2,6 +2,7 @@ export { TypedEvents } from './events.js';
 export { type FileDigests, hashFile } from './hash.js';
 export { newId } from './ids.js';
 export { type Clock, type LogFields, type Logger, silentLogger, systemClock } from './logger.js';
+export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export {
   type SpanAttributes,
   type SpanAttributeValue,
