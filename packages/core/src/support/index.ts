@@ -2,7 +2,6 @@ export { TypedEvents } from './events.js';
 export { type FileDigests, hashFile } from './hash.js';
 export { newId } from './ids.js';
 export { type Clock, type LogFields, type Logger, silentLogger, systemClock } from './logger.js';
-export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export {
   type SpanAttributes,
   type SpanAttributeValue,
@@ -10,4 +9,5 @@ export {
   type TraceSpan,
   withSpan,
 } from './observability.js';
+export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export { formatPath, invalid, parseInput, parseOptions } from './validation.js';

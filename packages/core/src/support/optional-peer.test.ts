@@ -18,9 +18,7 @@ describe('loadOptionalPeer', () => {
       load: () => importByName(MISSING),
     }).catch((e: unknown) => e);
     expect(isFramewiseError(error, 'INVALID_CONFIG')).toBe(true);
-    expect((error as Error).message).toBe(
-      `${subpath} needs "${MISSING}": install it with npm i ${MISSING}@^1.2.0`,
-    );
+    expect((error as Error).message).toBe(`${subpath} needs "${MISSING}": install it with npm i ${MISSING}@^1.2.0`);
     expect(error).toMatchObject({ details: { package: MISSING, subpath, range: '^1.2.0' } });
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
@@ -40,9 +38,12 @@ describe('loadOptionalPeer', () => {
     const inner = Object.assign(new Error("Cannot find package 'its-own-dependency' imported from /x/index.js"), {
       code: 'ERR_MODULE_NOT_FOUND',
     });
-    const error = await loadOptionalPeer({ name: 'ssh2', subpath, range: '^1.17.0', load: () => Promise.reject(inner) }).catch(
-      (e: unknown) => e,
-    );
+    const error = await loadOptionalPeer({
+      name: 'ssh2',
+      subpath,
+      range: '^1.17.0',
+      load: () => Promise.reject(inner),
+    }).catch((e: unknown) => e);
     expect(isFramewiseError(error, 'INVALID_CONFIG')).toBe(true);
     expect((error as Error).message).toContain('"ssh2", which is installed but failed to load');
     expect((error as Error).message).toContain('its-own-dependency');
@@ -51,9 +52,12 @@ describe('loadOptionalPeer', () => {
     const prefixed = Object.assign(new Error("Cannot find package 'pg-pool' imported from /x"), {
       code: 'ERR_MODULE_NOT_FOUND',
     });
-    const again = await loadOptionalPeer({ name: 'pg', subpath, range: '^8', load: () => Promise.reject(prefixed) }).catch(
-      (e: unknown) => e,
-    );
+    const again = await loadOptionalPeer({
+      name: 'pg',
+      subpath,
+      range: '^8',
+      load: () => Promise.reject(prefixed),
+    }).catch((e: unknown) => e);
     expect((again as Error).message).toContain('installed but failed to load');
   });
 

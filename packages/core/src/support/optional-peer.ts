@@ -27,7 +27,8 @@ export function installCommand(peer: Pick<OptionalPeer<unknown>, 'name' | 'range
   return `npm i ${peer.name}@${peer.range}`;
 }
 
-const quoted = (name: string) => new RegExp(`['"\`]${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:/[^'"\`]*)?['"\`]`);
+const quoted = (name: string) =>
+  new RegExp(`['"\`]${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:/[^'"\`]*)?['"\`]`);
 
 /**
  * Whether `error` says that the package `name` itself (not something it imports) cannot be found:
