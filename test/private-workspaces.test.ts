@@ -58,5 +58,5 @@ describe('private workspaces', () => {
     } finally {
       rmSync(made ? demoData : data, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
