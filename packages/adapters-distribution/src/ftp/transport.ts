@@ -1,9 +1,17 @@
 import type { Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { FramewiseError } from '@framewise/core';
-import { Client, FTPError } from 'basic-ftp';
+import type { Client, FTPError } from 'basic-ftp';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';
+import { loadBasicFtp } from '../peers.js';
+
+/**
+ * basic-ftp's `FTPError`, once basic-ftp is loaded (it is an optional peer, imported on first use:
+ * before that, no error can have come from it).
+ */
+let FtpErrorClass: typeof FTPError | undefined;
+const isFtpError = (error: unknown): error is FTPError => FtpErrorClass !== undefined && error instanceof FtpErrorClass;
 
 /** How to reach an FTP server. */
 export interface FtpConnection {
@@ -24,7 +32,7 @@ export interface FtpConnection {
 function ftpError(error: unknown, what: string): FramewiseError {
   if (error instanceof FramewiseError) return error;
   const message = `${what}: ${(error as Error).message ?? String(error)}`;
-  if (error instanceof FTPError) {
+  if (isFtpError(error)) {
     if (error.code === 530 || error.code === 331 || error.code === 332)
       return new FramewiseError('AUTH', message, { cause: error });
     if (error.code >= 400 && error.code < 500)
@@ -40,7 +48,8 @@ function ftpError(error: unknown, what: string): FramewiseError {
  * opened on first use and again after it drops; operations are serialised on it (FTP does one
  * thing at a time per connection). Resume uses `APPE` from the size on the server; a rename
  * replaces the target by deleting it first (FTP has no atomic replace — the temporary name keeps
- * a partial file from ever being visible under the final one).
+ * a partial file from ever being visible under the final one). basic-ftp is an optional peer,
+ * imported on the first operation: without it, that fails `INVALID_CONFIG` naming it.
  */
 export function ftpTransport(c: FtpConnection): DropTransport {
   let client: Client | undefined;
@@ -50,7 +59,9 @@ export function ftpTransport(c: FtpConnection): DropTransport {
 
   const connected = async (): Promise<Client> => {
     if (client !== undefined && !client.closed) return client;
-    const next = new Client(c.timeoutMs);
+    const ftp = await loadBasicFtp();
+    FtpErrorClass = ftp.FTPError;
+    const next = new ftp.Client(c.timeoutMs);
     const secureOptions: ConnectionOptions = { ...(c.ca === undefined ? {} : { ca: c.ca }), minVersion: 'TLSv1.2' };
     try {
       await next.access({
@@ -77,7 +88,7 @@ export function ftpTransport(c: FtpConnection): DropTransport {
       } catch (error) {
         // Anything but a file-level refusal may have left the connection unusable (a 421 from a
         // server going down, a socket error): the next operation opens a new one.
-        if (!(error instanceof FTPError && (error.code === 550 || error.code === 553))) {
+        if (!(isFtpError(error) && (error.code === 550 || error.code === 553))) {
           client?.close();
           client = undefined;
         }
@@ -87,7 +98,7 @@ export function ftpTransport(c: FtpConnection): DropTransport {
     queue = result.catch(() => undefined);
     return result;
   };
-  const missing = (error: unknown) => error instanceof FTPError && error.code === 550;
+  const missing = (error: unknown) => isFtpError(error) && error.code === 550;
 
   return {
     name: 'ftp',

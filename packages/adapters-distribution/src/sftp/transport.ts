@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { connect as connectSocket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { FramewiseError } from '@framewise/core';
-import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';
+import { loadSsh2 } from '../peers.js';
 
 /** How to reach and trust an SFTP server. */
 export interface SftpConnection {
@@ -43,7 +44,8 @@ function sshError(error: unknown, what: string): FramewiseError {
  * SFTP (over ssh2) as a drop-folder transport. The host key is pinned by its SHA-256 fingerprint;
  * renames use the OpenSSH `posix-rename` extension (SFTP v3's own rename refuses to replace a
  * file); uploads send `chunkBytes` writes with several in flight instead of one 64 KiB round trip
- * at a time; one connection is opened on first use and again after it drops.
+ * at a time; one connection is opened on first use and again after it drops. `ssh2` is an optional
+ * peer, imported on the first connection: without it, that fails `INVALID_CONFIG` naming it.
  */
 export function sftpTransport(c: SftpConnection): DropTransport {
   let session: Promise<{ client: Client; sftp: SFTPWrapper; closed: Promise<never> }> | undefined;
@@ -51,8 +53,19 @@ export function sftpTransport(c: SftpConnection): DropTransport {
   const full = (path: string) => `${base}/${checkRelativePath(path)}`;
 
   const connect = (): Promise<{ client: Client; sftp: SFTPWrapper; closed: Promise<never> }> => {
-    session ??= new Promise((resolve, reject) => {
-      const client = new Client();
+    session ??= loadSsh2().then(
+      ({ Client }) => open(Client),
+      (error: unknown) => {
+        session = undefined;
+        throw error;
+      },
+    );
+    return session;
+  };
+
+  const open = (Ssh2Client: typeof Client) =>
+    new Promise<{ client: Client; sftp: SFTPWrapper; closed: Promise<never> }>((resolve, reject) => {
+      const client = new Ssh2Client();
       // Settles (rejected) when the connection drops, so requests it will never answer fail.
       let dropped: (error: Error) => void = () => undefined;
       const closed = new Promise<never>((_, rejectClosed) => {
@@ -105,8 +118,6 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       };
       client.connect(config);
     });
-    return session;
-  };
 
   const op = async <T>(what: string, run: (sftp: SFTPWrapper) => Promise<T>): Promise<T> => {
     const { sftp, closed } = await connect();

@@ -7,12 +7,29 @@
  */
 
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { type CatalogStore, FramewiseError, parseOptions } from '@framewise/core';
 import { z } from 'zod';
+import { loadPGlite } from '../peers.js';
 import { type SqlDriver, schemaIdentifier } from '../sql/driver.js';
 import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
 import { type ClosableDistributionStore, createSqlDistributionStore } from '../sql/sql-distribution-store.js';
+
+/**
+ * Whether a value is an open PGlite database: checked by shape, since `@electric-sql/pglite` is an
+ * optional peer that is not imported until the store is first used.
+ */
+function isPGlite(v: unknown): v is PGlite {
+  const db = v as Partial<Record<'query' | 'exec' | 'transaction' | 'close', unknown>> | null;
+  return (
+    typeof db === 'object' &&
+    db !== null &&
+    typeof db.query === 'function' &&
+    typeof db.exec === 'function' &&
+    typeof db.transaction === 'function' &&
+    typeof db.close === 'function'
+  );
+}
 
 /** Options for {@link createPGliteCatalogStore}. */
 export const PGliteCatalogStoreOptionsSchema = z
@@ -20,7 +37,7 @@ export const PGliteCatalogStoreOptionsSchema = z
     /** Directory that holds the database; created if missing. Omit for a database in memory. */
     dataDir: z.string().min(1).optional(),
     /** Or an open PGlite instance (the host keeps ownership: `close()` does not close it). */
-    db: z.custom<PGlite>((v) => v instanceof PGlite, { message: 'must be a PGlite instance' }).optional(),
+    db: z.custom<PGlite>(isPGlite, { message: 'must be a PGlite instance' }).optional(),
     /** Schema holding Framewise's tables; default `framewise`. */
     schema: z
       .string()
@@ -47,7 +64,9 @@ function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
       );
     },
     async close() {
-      if (owned && db !== undefined) await (await db).close();
+      // A database that never opened (a bad directory, PGlite not installed) has nothing to close.
+      const open = owned ? await db?.catch(() => undefined) : undefined;
+      await open?.close();
     },
   };
 }
@@ -80,6 +99,7 @@ function driverFor(o: z.output<typeof PGliteCatalogStoreOptionsSchema>): SqlDriv
     injected !== undefined
       ? async () => injected
       : async () => {
+          const { PGlite } = await loadPGlite();
           try {
             if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
             return await PGlite.create(dataDir);

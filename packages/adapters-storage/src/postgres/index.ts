@@ -5,17 +5,34 @@
  * @module
  */
 import { type CatalogStore, type Logger, parseOptions, silentLogger } from '@framewise/core';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
+import { loadPg } from '../peers.js';
 import { type SqlDriver, type SqlQueryable, schemaIdentifier } from '../sql/driver.js';
 import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
 import { type ClosableDistributionStore, createSqlDistributionStore } from '../sql/sql-distribution-store.js';
+
+/**
+ * Whether a value is a `pg.Pool` (or a pool of another copy of `pg`): checked by shape, since `pg`
+ * is an optional peer that is not imported until the store is first used.
+ */
+function isPool(v: unknown): v is pg.Pool {
+  const p = v as Partial<Record<'query' | 'connect' | 'end' | 'on', unknown>> | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.query === 'function' &&
+    typeof p.connect === 'function' &&
+    typeof p.end === 'function' &&
+    typeof p.on === 'function'
+  );
+}
 
 /** Options for {@link createPostgresCatalogStore}. */
 export const PostgresCatalogStoreOptionsSchema = z
   .object({
     /** An existing pool (the host keeps ownership: `close()` does not end it). */
-    pool: z.custom<pg.Pool>((v) => v instanceof pg.Pool, { message: 'must be a pg.Pool' }).optional(),
+    pool: z.custom<pg.Pool>(isPool, { message: 'must be a pg.Pool' }).optional(),
     /** Or a connection string; the store then owns its pool. */
     connectionString: z.string().min(1).optional(),
     /** Pool size when the store creates the pool; default 10. */
@@ -38,11 +55,28 @@ export const PostgresCatalogStoreOptionsSchema = z
 /** Options for {@link createPostgresCatalogStore}. */
 export type PostgresCatalogStoreOptions = z.input<typeof PostgresCatalogStoreOptionsSchema>;
 
-function poolDriver(pool: pg.Pool, owned: boolean): SqlDriver {
+/** A driver over a pool made on first use (`pg` is imported then), or over an injected one. */
+function poolDriver(open: () => Promise<pg.Pool>, owned: boolean): SqlDriver {
+  let made: pg.Pool | undefined;
+  let opening: Promise<pg.Pool> | undefined;
+  // One pool however many first calls race; a failed open (pg missing) is tried again next time.
+  const get = (): Promise<pg.Pool> => {
+    opening ??= open().then(
+      (pool) => {
+        made = pool;
+        return pool;
+      },
+      (error: unknown) => {
+        opening = undefined;
+        throw error;
+      },
+    );
+    return opening;
+  };
   return {
-    query: async (text, params) => pool.query(text, params as unknown[]) as never,
+    query: async (text, params) => (await get()).query(text, params as unknown[]) as never,
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await (await get()).connect();
       try {
         await client.query('BEGIN');
         const queryable: SqlQueryable = {
@@ -59,7 +93,7 @@ function poolDriver(pool: pg.Pool, owned: boolean): SqlDriver {
       }
     },
     async close() {
-      if (owned) await pool.end();
+      if (owned && made !== undefined) await made.end();
     },
   };
 }
@@ -88,12 +122,16 @@ export function createPostgresCatalogStore(options: PostgresCatalogStoreOptions)
 
 /** The injected pool, or one the store creates (and ends on `close()`). */
 function driverFor(o: z.output<typeof PostgresCatalogStoreOptionsSchema>): SqlDriver {
-  if (o.pool !== undefined) return poolDriver(o.pool, false);
-  const pool = new pg.Pool({ connectionString: o.connectionString, max: o.maxConnections });
+  const injected = o.pool;
+  if (injected !== undefined) return poolDriver(async () => injected, false);
   const logger = o.logger ?? silentLogger;
-  // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
-  pool.on('error', (error) => logger.warn({ message: error.message }, 'framewise postgres: idle connection failed'));
-  return poolDriver(pool, true);
+  return poolDriver(async () => {
+    const { Pool } = await loadPg();
+    const pool = new Pool({ connectionString: o.connectionString, max: o.maxConnections });
+    // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
+    pool.on('error', (error) => logger.warn({ message: error.message }, 'framewise postgres: idle connection failed'));
+    return pool;
+  }, true);
 }
 
 /** Options for {@link createPostgresDistributionStore}: the same as the catalog store's. */

@@ -1,12 +1,6 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  type S3Client,
-  UploadPartCopyCommand,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Error } from './errors.js';
+import type { S3Sdk } from './put-object.js';
 
 /** CopyObject's limit: larger objects are copied part by part on the server. */
 export const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
@@ -19,6 +13,7 @@ const source = (bucket: string, key: string) => `${bucket}/${encodeURIComponent(
  * parts are UploadPartCopy byte ranges (512 MiB each) — the bytes never pass through this process.
  */
 export async function copyObject(
+  sdk: S3Sdk,
   client: S3Client,
   bucket: string,
   from: string,
@@ -31,7 +26,7 @@ export async function copyObject(
   if (sizeBytes <= limit) {
     try {
       await client.send(
-        new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: source(bucket, from), ...writeFields }),
+        new sdk.CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: source(bucket, from), ...writeFields }),
       );
       return;
     } catch (error) {
@@ -40,13 +35,13 @@ export async function copyObject(
   }
   let uploadId: string | undefined;
   try {
-    uploadId = (await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ...writeFields })))
+    uploadId = (await client.send(new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ...writeFields })))
       .UploadId as string;
     const parts: { PartNumber: number; ETag: string }[] = [];
     for (let start = 0, n = 1; start < sizeBytes; start += partSize, n++) {
       const end = Math.min(sizeBytes, start + partSize) - 1;
       const out = await client.send(
-        new UploadPartCopyCommand({
+        new sdk.UploadPartCopyCommand({
           Bucket: bucket,
           Key: to,
           UploadId: uploadId,
@@ -58,7 +53,7 @@ export async function copyObject(
       parts.push({ PartNumber: n, ETag: out.CopyPartResult?.ETag ?? '' });
     }
     await client.send(
-      new CompleteMultipartUploadCommand({
+      new sdk.CompleteMultipartUploadCommand({
         Bucket: bucket,
         Key: to,
         UploadId: uploadId,
@@ -68,7 +63,7 @@ export async function copyObject(
   } catch (error) {
     if (uploadId !== undefined)
       await client
-        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId: uploadId }))
+        .send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId: uploadId }))
         .catch(() => undefined);
     throw s3Error(error, `S3 multipart copy of "${from}" to "${to}"`);
   }

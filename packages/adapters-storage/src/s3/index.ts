@@ -4,23 +4,13 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  RestoreObjectCommand,
-  S3Client,
-  type StorageClass,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { StorageClass } from '@aws-sdk/client-s3';
 import { type ByteRange, FramewiseError, type ObjectInfo, parseOptions, type StorageDriver } from '@framewise/core';
+import { loadS3Client, loadS3Presigner } from '../peers.js';
 import { copyObject } from './copy-object.js';
 import { s3Error } from './errors.js';
 import { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
-import { type PutOutcome, putObject } from './put-object.js';
+import { type PutContext, type PutOutcome, putObject } from './put-object.js';
 import { createMemoryUploadStateStore } from './upload-state.js';
 
 export { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
@@ -65,28 +55,14 @@ const RESTORE = /ongoing-request="(true|false)"(?:,\s*expiry-date="([^"]+)")?/;
  * S3-compatible servers store corrupted objects silently under the SDK's default checksum mode, so
  * the client is made with `requestChecksumCalculation: 'WHEN_REQUIRED'` and Content-MD5 is sent
  * instead. Copies are server-side (multipart above 5 GiB). No I/O at construction.
+ *
+ * `@aws-sdk/client-s3` (and `@aws-sdk/s3-request-presigner` for `presign()`) are optional peer
+ * dependencies, imported on first use: without them the first operation fails `INVALID_CONFIG`
+ * naming the package to install. An injected `client` needs them too (for the command classes).
  */
 export function createS3Storage(input: S3StorageOptions): S3Storage {
   const { client: injected, uploadState, ...rest } = input;
   const o = parseOptions(S3StorageOptionsSchema, rest, 'S3 storage options');
-  const client =
-    injected ??
-    new S3Client({
-      region: o.region,
-      forcePathStyle: o.forcePathStyle,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-      ...(o.credentials
-        ? {
-            credentials: {
-              accessKeyId: o.credentials.accessKeyId,
-              secretAccessKey: o.credentials.secretAccessKey,
-              ...(o.credentials.sessionToken ? { sessionToken: o.credentials.sessionToken } : {}),
-            },
-          }
-        : {}),
-    });
   const full = (key: string) => `${o.prefix}${key}`;
   const writeFields: Record<string, unknown> = {
     ...(o.storageClass === 'STANDARD' ? {} : { StorageClass: o.storageClass }),
@@ -98,21 +74,49 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
         }
       : {}),
   };
-  const putContext = {
-    client,
-    bucket: o.bucket,
-    partSizeBytes: o.partSizeBytes,
-    concurrency: o.concurrency,
-    state: uploadState ?? createMemoryUploadStateStore(),
-    writeFields,
-    etagIsMd5: o.serverSideEncryption?.type !== 'aws:kms',
-    partChecksum: o.partChecksum ?? (o.endpoint === undefined ? 'sha256' : 'md5'),
+  const state = uploadState ?? createMemoryUploadStateStore();
+  const etagIsMd5 = o.serverSideEncryption?.type !== 'aws:kms';
+  // The SDK and the client are made on first use (the SDK is an optional peer), then kept.
+  let ready: PutContext | undefined;
+  const s3 = async (): Promise<PutContext> => {
+    if (ready !== undefined) return ready;
+    const sdk = await loadS3Client();
+    ready ??= {
+      sdk,
+      client:
+        injected ??
+        new sdk.S3Client({
+          region: o.region,
+          forcePathStyle: o.forcePathStyle,
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+          ...(o.credentials
+            ? {
+                credentials: {
+                  accessKeyId: o.credentials.accessKeyId,
+                  secretAccessKey: o.credentials.secretAccessKey,
+                  ...(o.credentials.sessionToken ? { sessionToken: o.credentials.sessionToken } : {}),
+                },
+              }
+            : {}),
+        }),
+      bucket: o.bucket,
+      partSizeBytes: o.partSizeBytes,
+      concurrency: o.concurrency,
+      state,
+      writeFields,
+      etagIsMd5,
+      partChecksum: o.partChecksum ?? (o.endpoint === undefined ? 'sha256' : 'md5'),
+    };
+    return ready;
   };
   let lastPut: PutOutcome | undefined;
 
   const head = async (key: string): Promise<ObjectInfo | undefined> => {
+    const { sdk, client } = await s3();
     try {
-      const out = await client.send(new HeadObjectCommand({ Bucket: o.bucket, Key: full(key) }));
+      const out = await client.send(new sdk.HeadObjectCommand({ Bucket: o.bucket, Key: full(key) }));
       return {
         key,
         sizeBytes: out.ContentLength ?? 0,
@@ -148,7 +152,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
         ...(options.contentType ? { ContentType: options.contentType } : {}),
         ...(options.metadata ? { Metadata: { ...options.metadata } } : {}),
       };
-      lastPut = await putObject(putContext, full(key), body, fields, options.signal);
+      lastPut = await putObject(await s3(), full(key), body, fields, options.signal);
       // What the server stored: its size must be what was sent.
       const stored = await head(key);
       if (stored === undefined || stored.sizeBytes !== lastPut.sizeBytes)
@@ -159,14 +163,15 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
         );
       // An ETag that is an MD5 (single-part puts, and some stores' multipart ones) is returned for
       // the host to compare with the MD5 it computed; under SSE-KMS ETags are not digests.
-      return { sizeBytes: lastPut.sizeBytes, ...(putContext.etagIsMd5 ? { etag: lastPut.etag } : {}) };
+      return { sizeBytes: lastPut.sizeBytes, ...(etagIsMd5 ? { etag: lastPut.etag } : {}) };
     },
 
     async get(key, options) {
       const range = options.range as ByteRange | undefined;
+      const { sdk, client } = await s3();
       try {
         const out = await client.send(
-          new GetObjectCommand({
+          new sdk.GetObjectCommand({
             Bucket: o.bucket,
             Key: full(key),
             ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
@@ -182,9 +187,10 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
     head,
 
     async list(prefix, options) {
+      const { sdk, client } = await s3();
       try {
         const out = await client.send(
-          new ListObjectsV2Command({
+          new sdk.ListObjectsV2Command({
             Bucket: o.bucket,
             Prefix: full(prefix),
             MaxKeys: options.limit,
@@ -208,8 +214,9 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
 
     async delete(key) {
       const existed = (await head(key)) !== undefined;
+      const { sdk, client } = await s3();
       try {
-        await client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: full(key) }));
+        await client.send(new sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(key) }));
       } catch (error) {
         throw s3Error(error, `S3 delete of "${key}"`);
       }
@@ -220,14 +227,16 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       const source = await head(from);
       if (source === undefined)
         throw new FramewiseError('NOT_FOUND', `No object at "${from}" to copy`, { details: { key: from } });
-      await copyObject(client, o.bucket, full(from), full(to), source.sizeBytes, writeFields);
+      const { sdk, client } = await s3();
+      await copyObject(sdk, client, o.bucket, full(from), full(to), source.sizeBytes, writeFields);
     },
 
     async setStorageClass(key, storageClass) {
       const cls = S3StorageClassSchema.parse(storageClass);
+      const { sdk, client } = await s3();
       try {
         await client.send(
-          new CopyObjectCommand({
+          new sdk.CopyObjectCommand({
             Bucket: o.bucket,
             Key: full(key),
             CopySource: `${o.bucket}/${encodeURIComponent(full(key)).replace(/%2F/g, '/')}`,
@@ -245,9 +254,10 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
         throw new FramewiseError('INVALID_INPUT', `Restore of "${key}": days must be a positive integer`, {
           details: { key },
         });
+      const { sdk, client } = await s3();
       try {
         await client.send(
-          new RestoreObjectCommand({
+          new sdk.RestoreObjectCommand({
             Bucket: o.bucket,
             Key: full(key),
             RestoreRequest: { Days: options.days, GlacierJobParameters: { Tier: options.tier } },
@@ -262,8 +272,9 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
     },
 
     async restoreStatus(key) {
+      const { sdk, client } = await s3();
       try {
-        const out = await client.send(new HeadObjectCommand({ Bucket: o.bucket, Key: full(key) }));
+        const out = await client.send(new sdk.HeadObjectCommand({ Bucket: o.bucket, Key: full(key) }));
         const m = RESTORE.exec(out.Restore ?? '');
         const storageClass = out.StorageClass ?? 'STANDARD';
         if (m === null) return { state: 'none', storageClass };
@@ -280,15 +291,17 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
         throw new FramewiseError('INVALID_INPUT', `Presigned URL for "${key}": expiry must be 1 s to 7 days`, {
           details: { key },
         });
+      const { sdk, client } = await s3();
+      const { getSignedUrl } = await loadS3Presigner();
       const command =
         options.method === 'GET'
-          ? new GetObjectCommand({ Bucket: o.bucket, Key: full(key) })
-          : new PutObjectCommand({ Bucket: o.bucket, Key: full(key), ...writeFields });
+          ? new sdk.GetObjectCommand({ Bucket: o.bucket, Key: full(key) })
+          : new sdk.PutObjectCommand({ Bucket: o.bucket, Key: full(key), ...writeFields });
       return getSignedUrl(client, command, { expiresIn: options.expiresInSeconds });
     },
 
     async close() {
-      if (injected === undefined) client.destroy();
+      if (injected === undefined) ready?.client.destroy();
     },
   };
 }

@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import type { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { FramewiseError } from '@framewise/core';
 import { s3Error } from './errors.js';
 import type { UploadedPart, UploadStateStore } from './upload-state.js';
 
+/**
+ * The `@aws-sdk/client-s3` module: an optional peer of `/s3`, imported on first use (see
+ * `../peers.ts`), so its classes are reached through this value rather than imported statically.
+ */
+export type S3Sdk = typeof import('@aws-sdk/client-s3');
+
 /** What a put needs to know about its bucket and defaults. */
 export interface PutContext {
+  /** The SDK's command classes. */
+  readonly sdk: S3Sdk;
   readonly client: S3Client;
   readonly bucket: string;
   readonly partSizeBytes: number;
@@ -165,7 +165,7 @@ function checkEcho(echoed: string | undefined, expected: string, key: string, pa
 
 /** An S3 error is not the point of a delete after a failed check: the check's error is. */
 async function removeUnverified(ctx: PutContext, key: string): Promise<void> {
-  await ctx.client.send(new DeleteObjectCommand({ Bucket: ctx.bucket, Key: key })).catch(() => undefined);
+  await ctx.client.send(new ctx.sdk.DeleteObjectCommand({ Bucket: ctx.bucket, Key: key })).catch(() => undefined);
 }
 
 const unverifiable = (key: string) =>
@@ -241,7 +241,7 @@ export async function putObject(
     try {
       const out = await sendWithDigest<{ ETag?: string; ChecksumSHA256?: string }>(
         ctx,
-        new PutObjectCommand({
+        new ctx.sdk.PutObjectCommand({
           Bucket: ctx.bucket,
           Key: key,
           Body: bytes,
@@ -285,7 +285,7 @@ export async function putObject(
   if (state !== undefined && (state.partSizeBytes !== ctx.partSizeBytes || (state.checksum ?? 'md5') !== kind)) {
     // Made with other settings: its parts cannot be reused. Best effort — some stores lack Abort.
     await ctx.client
-      .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: state.uploadId }))
+      .send(new ctx.sdk.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: state.uploadId }))
       .catch(() => undefined);
     await ctx.state.delete(id);
     state = undefined;
@@ -299,7 +299,7 @@ export async function putObject(
     let created: { UploadId?: string | undefined };
     try {
       created = await ctx.client.send(
-        new CreateMultipartUploadCommand({
+        new ctx.sdk.CreateMultipartUploadCommand({
           Bucket: ctx.bucket,
           Key: key,
           ...(kind === 'sha256' ? { ChecksumAlgorithm: 'SHA256' } : {}),
@@ -313,7 +313,7 @@ export async function putObject(
     uploadId = created.UploadId as string;
     if (signal?.aborted) {
       await ctx.client
-        .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
+        .send(new ctx.sdk.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
         .catch(() => undefined);
       throw cancelled();
     }
@@ -345,7 +345,7 @@ export async function putObject(
     }
     const out = await sendWithDigest<{ ETag?: string; ChecksumSHA256?: string }>(
       ctx,
-      new UploadPartCommand({
+      new ctx.sdk.UploadPartCommand({
         Bucket: ctx.bucket,
         Key: key,
         UploadId: uploadId,
@@ -405,7 +405,7 @@ export async function putObject(
     const numbers = Array.from({ length: n }, (_, i) => i + 1);
     const digestOf = (p: number) => Buffer.from(done[p]?.[kind] ?? '', 'hex');
     const completed = await ctx.client.send(
-      new CompleteMultipartUploadCommand({
+      new ctx.sdk.CompleteMultipartUploadCommand({
         Bucket: ctx.bucket,
         Key: key,
         UploadId: uploadId,
@@ -441,7 +441,7 @@ export async function putObject(
     if (signal?.aborted) {
       // Cancelled: nothing is to resume. Best effort — some S3-compatible stores lack the call.
       await ctx.client
-        .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
+        .send(new ctx.sdk.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
         .catch(() => undefined);
       await ctx.state.delete(id);
       throw new FramewiseError('CANCELLED', `S3 upload of "${key}" cancelled`, { cause: error, details: { key } });

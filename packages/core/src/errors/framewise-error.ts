@@ -3,7 +3,8 @@
  * the message text.
  *
  * - `INVALID_INPUT`: a value passed to an operation is malformed or out of range.
- * - `INVALID_CONFIG`: options given to a factory or host object are wrong.
+ * - `INVALID_CONFIG`: options given to a factory or host object are wrong, or the host's setup is
+ *   incomplete (an optional peer dependency a subpath needs is not installed).
  * - `NOT_FOUND`: the addressed entity does not exist (or the caller may not know it exists).
  * - `CONFLICT`: the operation clashes with current state (a lease, a version, an overlap).
  * - `FORBIDDEN`: the acting principal may not do this.

@@ -8,4 +8,5 @@ export {
   type TraceSpan,
   withSpan,
 } from './observability.js';
+export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export { formatPath, invalid, parseInput, parseOptions } from './validation.js';
