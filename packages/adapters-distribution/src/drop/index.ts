@@ -1,6 +1,7 @@
 export {
   createDropFolderAdapter,
   type DropFolderOptions,
+  DropFolderAdapterOptionsSchema,
   DropFolderOptionsSchema,
   transportOutcome,
 } from './adapter.js';

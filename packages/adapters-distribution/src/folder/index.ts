@@ -16,6 +16,7 @@ export {
   checkRelativePath,
   createDropFolderAdapter,
   type DropFolderOptions,
+  DropFolderAdapterOptionsSchema,
   DropFolderOptionsSchema,
   type DropTransport,
   extensionOf,

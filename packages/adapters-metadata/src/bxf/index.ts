@@ -9,7 +9,9 @@ export { collect, writeDocumentFile } from '../xml/document.js';
 export {
   type BxfContentInput,
   type BxfExporterOptions,
+  BxfContentExporterOptionsSchema,
   BxfExporterOptionsSchema,
+  BxfScheduleExporterOptionsSchema,
   type BxfScheduleInput,
   createBxfContentExporter,
   createBxfScheduleExporter,

@@ -16,7 +16,14 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type ByteRange, FramewiseError, type ObjectInfo, parseOptions, type StorageDriver } from '@framewise/core';
+import {
+  type ByteRange,
+  FramewiseError,
+  type ObjectInfo,
+  parseOptions,
+  silentLogger,
+  type StorageDriver,
+} from '@framewise/core';
 import { copyObject } from './copy-object.js';
 import { s3Error } from './errors.js';
 import { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
@@ -67,8 +74,8 @@ const RESTORE = /ongoing-request="(true|false)"(?:,\s*expiry-date="([^"]+)")?/;
  * instead. Copies are server-side (multipart above 5 GiB). No I/O at construction.
  */
 export function createS3Storage(input: S3StorageOptions): S3Storage {
-  const { client: injected, uploadState, ...rest } = input;
-  const o = parseOptions(S3StorageOptionsSchema, rest, 'S3 storage options');
+  const o = parseOptions(S3StorageOptionsSchema, input, 'S3 storage options');
+  const { client: injected, uploadState } = o;
   const client =
     injected ??
     new S3Client({
@@ -107,6 +114,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
     writeFields,
     etagIsMd5: o.serverSideEncryption?.type !== 'aws:kms',
     partChecksum: o.partChecksum ?? (o.endpoint === undefined ? 'sha256' : 'md5'),
+    logger: o.logger ?? silentLogger,
   };
   let lastPut: PutOutcome | undefined;
 

@@ -1,5 +1,7 @@
 import type { Annotation, Asset } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
+import { z } from 'zod';
+import { parseOptions } from '../support/index.js';
 import type { AuditEvent, AuditHead } from './audit.js';
 import { GENESIS_HASH } from './audit.js';
 import {
@@ -338,10 +340,12 @@ function intersect(groups: Set<string>[][]): Set<string> {
 }
 
 /** Options for {@link createMemoryCatalogStore}. */
-export interface MemoryCatalogStoreOptions {
+export const MemoryCatalogStoreOptionsSchema = z.strictObject({
   /** Name for logs; default `memory`. */
-  readonly name?: string;
-}
+  name: z.string().min(1).max(200).optional(),
+});
+/** Options for {@link createMemoryCatalogStore}. */
+export type MemoryCatalogStoreOptions = z.input<typeof MemoryCatalogStoreOptionsSchema>;
 
 /**
  * The in-memory catalog store: complete, indexed, transactional within one process, and gone when
@@ -352,7 +356,8 @@ export interface MemoryCatalogStoreOptions {
  * a global list ordered by media time (re-sorted lazily after writes). Memory is proportional to
  * the records held.
  */
-export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}): CatalogStore {
+export function createMemoryCatalogStore(input: MemoryCatalogStoreOptions = {}): CatalogStore {
+  const options = parseOptions(MemoryCatalogStoreOptionsSchema, input, 'Memory catalog store options');
   const state = new MemoryState();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -371,8 +376,8 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
     transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
         if (closed)
-          throw new FramewiseError('INVALID_CONFIG', `Catalog store "${options.name ?? 'memory'}" is closed`, {
-            details: {},
+          throw new FramewiseError('CONFLICT', `Catalog store "${options.name ?? 'memory'}" is closed`, {
+            details: { store: options.name ?? 'memory' },
           });
         const tx = new MemoryTx(state);
         const result = await fn(tx);

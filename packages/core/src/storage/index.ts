@@ -14,11 +14,12 @@ export {
   xxh64Hex,
 } from './digest.js';
 export { normalizeKey, normalizePrefix } from './keys.js';
-export { createMemoryStorage } from './memory-driver.js';
+export { createMemoryStorage, type MemoryStorageOptions, MemoryStorageOptionsSchema } from './memory-driver.js';
 export {
   createObjectStorage,
   ObjectStorage,
   type ObjectStorageOptions,
+  ObjectStorageOptionsSchema,
   type PutOptions,
   type PutResult,
   type PutSource,

@@ -9,4 +9,5 @@ export {
   type TraceSpan,
   withSpan,
 } from './observability.js';
+export { ClockSchema, LoggerSchema, TracerSchema } from './option-schemas.js';
 export { formatPath, invalid, parseInput, parseOptions } from './validation.js';
