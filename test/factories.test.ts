@@ -25,7 +25,12 @@ const NO_OPTIONS: Readonly<Record<string, string>> = {
  * BullMQ backend and the distributor are split there). Checked as soon as they conform; remove an
  * entry once its branch is merged.
  */
-const CONVERTED_ELSEWHERE = new Set(['createScheduler', 'createInProcessBackend', 'createBullmqBackend', 'createDistributor']);
+const CONVERTED_ELSEWHERE = new Set([
+  'createScheduler',
+  'createInProcessBackend',
+  'createBullmqBackend',
+  'createDistributor',
+]);
 
 /** How to call a factory whose options are not its first argument. */
 const CALL: Readonly<Record<string, (factory: (...args: unknown[]) => unknown, options: unknown) => unknown>> = {

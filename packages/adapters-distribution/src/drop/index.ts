@@ -1,7 +1,7 @@
 export {
   createDropFolderAdapter,
-  type DropFolderOptions,
   DropFolderAdapterOptionsSchema,
+  type DropFolderOptions,
   DropFolderOptionsSchema,
   transportOutcome,
 } from './adapter.js';

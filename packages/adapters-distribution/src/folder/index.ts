@@ -15,8 +15,8 @@ import { localTransport } from './transport.js';
 export {
   checkRelativePath,
   createDropFolderAdapter,
-  type DropFolderOptions,
   DropFolderAdapterOptionsSchema,
+  type DropFolderOptions,
   DropFolderOptionsSchema,
   type DropTransport,
   extensionOf,

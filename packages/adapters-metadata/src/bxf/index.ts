@@ -7,9 +7,9 @@
  */
 export { collect, writeDocumentFile } from '../xml/document.js';
 export {
+  BxfContentExporterOptionsSchema,
   type BxfContentInput,
   type BxfExporterOptions,
-  BxfContentExporterOptionsSchema,
   BxfExporterOptionsSchema,
   BxfScheduleExporterOptionsSchema,
   type BxfScheduleInput,

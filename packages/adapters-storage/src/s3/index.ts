@@ -21,8 +21,8 @@ import {
   FramewiseError,
   type ObjectInfo,
   parseOptions,
-  silentLogger,
   type StorageDriver,
+  silentLogger,
 } from '@framewise/core';
 import { copyObject } from './copy-object.js';
 import { s3Error } from './errors.js';

@@ -28,8 +28,7 @@ export function schemaIdentifier(schema: string): string {
 export function closable(driver: SqlDriver, what: string): SqlDriver {
   let closed: Promise<void> | undefined;
   const check = () => {
-    if (closed !== undefined)
-      throw new FramewiseError('CONFLICT', `${what} is closed`, { details: { store: what } });
+    if (closed !== undefined) throw new FramewiseError('CONFLICT', `${what} is closed`, { details: { store: what } });
   };
   return {
     query: async (text, params) => {

@@ -1,7 +1,15 @@
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { ObjectStorage } from '../storage/index.js';
-import { type Clock, type Logger, parseInput, silentLogger, systemClock, type Tracer, withSpan } from '../support/index.js';
+import {
+  type Clock,
+  type Logger,
+  parseInput,
+  silentLogger,
+  systemClock,
+  type Tracer,
+  withSpan,
+} from '../support/index.js';
 import { type FileCopy, type FileCopyInput, FileCopySchema, type FileIdentity } from './file-copy.js';
 
 /** One copy to audit: the copy, what its file must be, and the asset it belongs to (for the audit trail). */
@@ -131,8 +139,11 @@ export function runFixityAudit(
   storages: (locationId: string) => ObjectStorage | undefined,
   options: FixityAuditOptions,
 ): Promise<FixityAuditReport> {
-  return withSpan(options.tracer, 'framewise.archive.fixity-audit', { 'framewise.archive.copies': targets.length }, () =>
-    audit(targets, storages, options),
+  return withSpan(
+    options.tracer,
+    'framewise.archive.fixity-audit',
+    { 'framewise.archive.copies': targets.length },
+    () => audit(targets, storages, options),
   );
 }
 

@@ -172,7 +172,8 @@ export async function executeReconcileAction(
     },
   );
   const logger = options.logger ?? silentLogger;
-  const where = 'to' in action ? { from: action.from.locationId, to: action.to.locationId } : { at: action.at.locationId };
+  const where =
+    'to' in action ? { from: action.from.locationId, to: action.to.locationId } : { at: action.at.locationId };
   const fields = {
     kind: action.kind,
     assetId: action.assetId,

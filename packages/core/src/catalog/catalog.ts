@@ -310,7 +310,10 @@ export class Catalog {
           return withSpan(
             tracer,
             `framewise.catalog.${name}`,
-            { 'framewise.catalog.store': this.#ctx.store.name, 'framewise.actor': typeof actor === 'string' ? actor : undefined },
+            {
+              'framewise.catalog.store': this.#ctx.store.name,
+              'framewise.actor': typeof actor === 'string' ? actor : undefined,
+            },
             run,
           );
         },

@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import type { Annotation, Asset } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
-import { z } from 'zod';
 import { parseOptions } from '../support/index.js';
 import type { AuditEvent, AuditHead } from './audit.js';
 import { GENESIS_HASH } from './audit.js';

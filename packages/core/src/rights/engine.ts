@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { FramewiseError } from '../errors/index.js';
 import { z } from 'zod';
+import { FramewiseError } from '../errors/index.js';
 import { parseInput, parseOptions } from '../support/index.js';
 import {
   ABSOLUTE,

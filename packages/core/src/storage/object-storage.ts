@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { z } from 'zod';
+import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import {
   type Logger,
   LoggerSchema,
@@ -127,7 +127,12 @@ export class ObjectStorage {
   }
 
   /** Run a transfer in a span, logging its start and finish at debug. */
-  async #transfer<T>(operation: string, key: string, fields: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  async #transfer<T>(
+    operation: string,
+    key: string,
+    fields: Record<string, string>,
+    run: () => Promise<T>,
+  ): Promise<T> {
     this.#checkOpen(operation, key);
     const storage = this.driver.name;
     this.#logger.debug({ storage, operation, key, ...fields }, `framewise storage: ${operation} started`);

@@ -6,7 +6,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The `clock` option every factory takes: anything with `now()` returning epoch milliseconds. */
 export const ClockSchema = z.custom<Clock>(
-  (v) => isObject(v) && typeof v['now'] === 'function',
+  (v) => isObject(v) && typeof v.now === 'function',
   'must be a Clock (an object with now() returning epoch milliseconds)',
 );
 
@@ -18,6 +18,6 @@ export const LoggerSchema = z.custom<Logger>(
 
 /** The `tracer` option: an OpenTelemetry `Tracer` or anything with its `startActiveSpan`. */
 export const TracerSchema = z.custom<Tracer>(
-  (v) => isObject(v) && typeof v['startActiveSpan'] === 'function',
+  (v) => isObject(v) && typeof v.startActiveSpan === 'function',
   'must be a Tracer (OpenTelemetry-compatible startActiveSpan)',
 );
