@@ -369,16 +369,17 @@ export function createMemoryCatalogStore(input: MemoryCatalogStoreOptions = {}):
     return { items: page, next: encodeCursor(cursorOf(page[page.length - 1] as T)) };
   };
 
-  return {
+  const closedError = () =>
+    new FramewiseError('CONFLICT', `Catalog store "${options.name ?? 'memory'}" is closed`, {
+      details: { store: options.name ?? 'memory' },
+    });
+  const store: CatalogStore = {
     name: options.name ?? 'memory',
     capabilities: { durable: false, multiProcess: false },
 
     transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
-        if (closed)
-          throw new FramewiseError('CONFLICT', `Catalog store "${options.name ?? 'memory'}" is closed`, {
-            details: { store: options.name ?? 'memory' },
-          });
+        if (closed) throw closedError();
         const tx = new MemoryTx(state);
         const result = await fn(tx);
         tx.commit();
@@ -513,6 +514,14 @@ export function createMemoryCatalogStore(input: MemoryCatalogStoreOptions = {}):
       await queue;
     },
   };
+  // Reads refuse once closed too: one answer, CONFLICT, for every use of a closed store.
+  const methods = store as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(methods)) {
+    if (key === 'close' || key === 'transaction' || typeof value !== 'function') continue;
+    const read = value as (...args: unknown[]) => Promise<unknown>;
+    methods[key] = (...args: unknown[]) => (closed ? Promise.reject(closedError()) : read.apply(store, args));
+  }
+  return store;
 }
 
 function lowerBound(list: readonly AnnotationEntry[], startUs: number): number {
