@@ -1,3 +1,7 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'repo', include: ['*.test.ts'] } });
+export default defineProject({
+  resolve: { conditions: ['@framewise/source'] },
+  ssr: { resolve: { conditions: ['@framewise/source'] } },
+  test: { name: 'repo', include: ['*.test.ts'] },
+});

@@ -95,16 +95,16 @@ export async function runArchiveStep(
   record: { readonly catalog: Catalog; readonly versionId: string },
 ): Promise<void> {
   heading('Archive: placement rules prove 3-2-1 (or list each violation)');
-  const checker = createPlacementChecker(
-    {
+  const checker = createPlacementChecker({
+    policy: {
       primarySite: 'studio',
       rules: [
         threeTwoOne({ files: ['master'], maxVerificationAgeDays: 90 }),
         { name: 'renditions', files: ['rendition:*'], minCopies: 2 },
       ],
     },
-    LOCATIONS,
-  );
+    locations: LOCATIONS,
+  });
   const asset = { id: assetId, project: 'drama', kind: 'episode' as const, genres: ['drama'] };
   const files = stored.map(({ fileKey, sizeBytes, sha256 }) => ({ fileKey, sizeBytes, sha256 }));
   const copies: FileCopyInput[] = stored.map((f) => ({

@@ -65,7 +65,13 @@ describe('folder endpoint', () => {
 
   it('resumes an interrupted upload from the size on disk, without resending what is there', async () => {
     const root = newRoot();
-    const adapter = createFolderEndpoint({ root });
+    const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const at =
+      (level: string) =>
+      (fields: Record<string, unknown>, message: string): void =>
+        void logged.push({ level, fields, message });
+    const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const adapter = createFolderEndpoint({ root, logger });
     const body = randomBytes(1024 * 1024);
     const c = testDistributionContext();
     const starts: number[] = [];
@@ -90,6 +96,14 @@ describe('folder endpoint', () => {
     expect(second).toMatchObject({ kind: 'success' });
     expect(starts).toEqual([0, 300 * 1024]);
     expect(readFileSync(join(root, 'lt-101', 'v1', 'main.mp4')).equals(body)).toBe(true);
+    // The resume is logged at info with where it picks up; the first attempt only at debug.
+    expect(logged.filter((l) => l.level === 'info')).toEqual([
+      {
+        level: 'info',
+        fields: { transport: 'folder', path: 'lt-101/v1/main.mp4', sizeBytes: body.length, offset: 300 * 1024 },
+        message: 'framewise folder: resuming upload',
+      },
+    ]);
   });
 
   it('delivers a new revision in its own folder and removes the old one once it is complete', async () => {

@@ -37,7 +37,7 @@ function options(extra: Partial<YouTubeEndpointOptions> = {}) {
       tokenUrl: server.tokenUrl,
       chunkBytes: 4 * UPLOAD_UNIT,
       resumeDelayMs: 5,
-      now: () => clock,
+      clock: { now: () => clock },
       ...extra,
     } satisfies YouTubeEndpointOptions,
   };

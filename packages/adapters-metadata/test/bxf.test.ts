@@ -7,7 +7,10 @@ import { parseXml, type XmlElement } from '../src/xml/parser.js';
 import { RATES, text } from './arbitraries.js';
 import { richDescription } from './fixtures.js';
 
-const fixed = { now: () => new Date('2026-11-21T09:30:00Z'), newId: () => '7c0e8a52-3d4b-4f6e-9a1c-2b3d4e5f6a70' };
+const fixed = {
+  clock: { now: () => Date.parse('2026-11-21T09:30:00Z') },
+  newId: () => '7c0e8a52-3d4b-4f6e-9a1c-2b3d4e5f6a70',
+};
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 function find(el: XmlElement, path: string[]): XmlElement[] {

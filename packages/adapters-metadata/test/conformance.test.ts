@@ -11,7 +11,7 @@ import { createEbuCoreExporter, createEbuCoreImporter, EBUCORE_VERSIONS } from '
 import { canonical } from './arbitraries.js';
 import { richDescription } from './fixtures.js';
 
-const now = () => new Date('2026-11-21T09:30:00Z');
+const clock = { now: () => Date.parse('2026-11-21T09:30:00Z') };
 const newId = () => '7c0e8a52-3d4b-4f6e-9a1c-2b3d4e5f6a70';
 const errors = async (xml: string, schema: Parameters<typeof validateXml>[1]) =>
   (await validateXml(xml, schema)).errors;
@@ -37,7 +37,7 @@ function withBell() {
 
 for (const version of EBUCORE_VERSIONS) {
   interchangeConformance(`EBUCore ${version}`, {
-    exporter: () => createEbuCoreExporter({ version, now }),
+    exporter: () => createEbuCoreExporter({ version, clock }),
     samples: [minimal(), richDescription()],
     withControlCharacter: { input: withBell(), field: 'asset.keywords[1]' },
     validate: (xml) => errors(xml, `ebucore-${version}`),
@@ -65,7 +65,7 @@ const event = {
 
 for (const version of BXF_VERSIONS) {
   interchangeConformance<BxfContentInput>(`BXF ${version} content`, {
-    exporter: () => createBxfContentExporter({ version, now, newId }),
+    exporter: () => createBxfContentExporter({ version, clock, newId }),
     samples: [
       { description: minimal(), path: 'file:///playout/a1.mxf' },
       {
@@ -87,7 +87,7 @@ for (const version of BXF_VERSIONS) {
     validate: (xml) => errors(xml, `bxf-${version}`),
   });
   interchangeConformance<BxfScheduleInput>(`BXF ${version} schedule`, {
-    exporter: () => createBxfScheduleExporter({ version, now, newId }),
+    exporter: () => createBxfScheduleExporter({ version, clock, newId }),
     samples: [
       { schedule, events: [] },
       {

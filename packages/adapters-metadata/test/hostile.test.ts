@@ -6,7 +6,7 @@ import { parseXml } from '../src/xml/parser.js';
 import { richDescription } from './fixtures.js';
 
 const EBU = 'xmlns:ebucore="urn:ebu:metadata-schema:ebucore" xmlns:dc="http://purl.org/dc/elements/1.1/"';
-const valid = await createEbuCoreExporter({ now: () => new Date(0) }).write(richDescription());
+const valid = await createEbuCoreExporter({ clock: { now: () => 0 } }).write(richDescription());
 
 function rejects(input: string | Uint8Array, pattern: RegExp, code = 'INVALID_INPUT'): void {
   let error: unknown;

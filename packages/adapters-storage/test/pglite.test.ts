@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createCatalog } from '@framewise/core';
 import { catalogStoreConformance } from '@framewise/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createPGliteCatalogStore } from '../src/pglite/index.js';
+import { createPGliteCatalogStore, createPGliteDistributionStore } from '../src/pglite/index.js';
 import { sqlTamperHooks } from './tamper.js';
 
 let db: PGlite | undefined;
@@ -41,5 +41,26 @@ describe('PGlite catalog store', () => {
     expect((await catalog.verifyAuditTrail({ id: 'a', global: 'auditor' })).ok).toBe(true);
     await second.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses work once closed with CONFLICT (the resource is closed), and closes once', async () => {
+    const own = await PGlite.create();
+    const catalogStore = createPGliteCatalogStore({ db: own });
+    const records = createPGliteDistributionStore({ db: own });
+    expect((await catalogStore.auditHead()).seq).toBe(0);
+    await catalogStore.close();
+    await catalogStore.close();
+    await records.close();
+    await expect(catalogStore.auditHead()).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'Catalog store "pglite" is closed',
+    });
+    await expect(records.get('x@y')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'Distribution store "pglite" is closed',
+    });
+    // The injected database is the host's: still open.
+    expect(own.closed).toBe(false);
+    await own.close();
   });
 });

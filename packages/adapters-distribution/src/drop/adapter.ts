@@ -6,14 +6,16 @@ import {
   type DistributionOutcome,
   FramewiseError,
   isFramewiseError,
+  LoggerSchema,
   parseOptions,
+  silentLogger,
 } from '@framewise/core';
 import { z } from 'zod';
 import { checkRelativePath, checkTemplate, extensionOf, fillTemplate } from './naming.js';
 import type { DropTransport } from './transport.js';
 
 /** How a drop folder lays out a delivery. */
-export const DropFolderOptionsSchema = z.object({
+export const DropFolderOptionsSchema = z.strictObject({
   /**
    * Folder of one delivery, relative to the drop folder's root. Tokens: `{assetId}`,
    * `{versionId}`, `{revision}`, `{field:NAME}` (an endpoint field, e.g. a house number).
@@ -27,9 +29,13 @@ export const DropFolderOptionsSchema = z.object({
   marker: z.union([z.string().min(1).max(300), z.literal(false)]).default('READY'),
   /** Keep earlier revisions when a new one is complete (default: remove them). */
   keepRevisions: z.boolean().default(false),
+  /** Where uploads are logged: a resumed file at info, each file sent at debug (default: nowhere). */
+  logger: LoggerSchema.optional(),
 });
 /** How a drop folder lays out a delivery. */
 export type DropFolderOptions = z.input<typeof DropFolderOptionsSchema>;
+/** Options of {@link createDropFolderAdapter}: the layout (and the logger) of {@link DropFolderOptionsSchema}. */
+export const DropFolderAdapterOptionsSchema = DropFolderOptionsSchema;
 
 const PACKAGE = 'package:';
 const RETRYABLE = new Set([
@@ -71,7 +77,8 @@ export function createDropFolderAdapter(
   transport: DropTransport,
   options: DropFolderOptions = {},
 ): DistributionAdapter {
-  const o = parseOptions(DropFolderOptionsSchema, options, 'Drop folder options');
+  const o = parseOptions(DropFolderAdapterOptionsSchema, options, 'Drop folder options');
+  const logger = o.logger ?? silentLogger;
   for (const template of [o.packagePath, o.fileName, o.sidecar, o.marker])
     if (template !== false) checkTemplate(template);
   const revisionsOf = (ctx: DistributionContext) =>
@@ -85,6 +92,10 @@ export function createDropFolderAdapter(
     if ((await transport.size(path)) === file.sizeBytes) return; // complete already (a resumed delivery)
     let offset = (await transport.size(temp)) ?? 0;
     if (offset > file.sizeBytes) offset = 0;
+    const fields = { transport: transport.name, path, sizeBytes: file.sizeBytes };
+    if (offset > 0 && offset < file.sizeBytes)
+      logger.info({ ...fields, offset }, `framewise ${transport.name}: resuming upload`);
+    else logger.debug(fields, `framewise ${transport.name}: uploading`);
     if (offset < file.sizeBytes || file.sizeBytes === 0) await transport.write(temp, await file.open(offset), offset);
     const written = await transport.size(temp);
     if (written !== file.sizeBytes)

@@ -1,5 +1,6 @@
 export {
   createDropFolderAdapter,
+  DropFolderAdapterOptionsSchema,
   type DropFolderOptions,
   DropFolderOptionsSchema,
   transportOutcome,

@@ -15,6 +15,7 @@ import { localTransport } from './transport.js';
 export {
   checkRelativePath,
   createDropFolderAdapter,
+  DropFolderAdapterOptionsSchema,
   type DropFolderOptions,
   DropFolderOptionsSchema,
   type DropTransport,

@@ -42,6 +42,13 @@ export type FtpEndpointOptions = z.input<typeof FtpEndpointOptionsSchema>;
  */
 export function createFtpEndpoint(options: FtpEndpointOptions): DistributionAdapter {
   const o = parseOptions(FtpEndpointOptionsSchema, options, 'FTP endpoint options');
-  const { packagePath, fileName, sidecar, marker, keepRevisions, ...connection } = o;
-  return createDropFolderAdapter(ftpTransport(connection), { packagePath, fileName, sidecar, marker, keepRevisions });
+  const { packagePath, fileName, sidecar, marker, keepRevisions, logger, ...connection } = o;
+  return createDropFolderAdapter(ftpTransport(connection), {
+    packagePath,
+    fileName,
+    sidecar,
+    marker,
+    keepRevisions,
+    ...(logger === undefined ? {} : { logger }),
+  });
 }

@@ -60,6 +60,13 @@ export type SftpEndpointOptions = z.input<typeof SftpEndpointOptionsSchema>;
  */
 export function createSftpEndpoint(options: SftpEndpointOptions): DistributionAdapter {
   const o = parseOptions(SftpEndpointOptionsSchema, options, 'SFTP endpoint options');
-  const { packagePath, fileName, sidecar, marker, keepRevisions, ...connection } = o;
-  return createDropFolderAdapter(sftpTransport(connection), { packagePath, fileName, sidecar, marker, keepRevisions });
+  const { packagePath, fileName, sidecar, marker, keepRevisions, logger, ...connection } = o;
+  return createDropFolderAdapter(sftpTransport(connection), {
+    packagePath,
+    fileName,
+    sidecar,
+    marker,
+    keepRevisions,
+    ...(logger === undefined ? {} : { logger }),
+  });
 }

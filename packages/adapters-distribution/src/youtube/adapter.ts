@@ -5,6 +5,7 @@ import type {
   DistributionAdapter,
   DistributionContext,
   DistributionOutcome,
+  Logger,
 } from '@framewise/core';
 import { ConnectionLost, YouTubeApi } from './api.js';
 import { deleteCaption, putCaption, setThumbnail } from './extras.js';
@@ -18,7 +19,7 @@ import {
   YouTubeFieldsSchema,
 } from './fields.js';
 import { AccessTokens, type YouTubeTokenStore } from './tokens.js';
-import { confirmedOffset, resumableUpload, sessionIn, type VideoResource } from './upload.js';
+import { confirmedOffset, resumableUpload, savedSession, sessionIn, type VideoResource } from './upload.js';
 
 /** The adapter's settings, parsed (see `YouTubeEndpointOptions`). */
 export interface YouTubeSettings {
@@ -36,6 +37,7 @@ export interface YouTubeSettings {
   readonly chunkTimeoutMs: number;
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  readonly logger?: Logger | undefined;
 }
 
 /** Fields of the video Framewise changes when a package field of that name changes. */
@@ -92,6 +94,12 @@ export class YouTubeAdapter implements DistributionAdapter {
       let videoId = ctx.remoteId;
       let video: VideoResource | undefined;
       if (videoId === undefined) {
+        const saved = savedSession(ctx.progress, media);
+        if (saved !== undefined)
+          this.s.logger?.info(
+            { endpoint: 'youtube', assetId: pkg.assetId, file: media.name, sizeBytes: saved.sizeBytes },
+            'framewise youtube: resuming upload session',
+          );
         video = await resumableUpload(this.#api, media, videoResource(fields, this.s, pkg.publishAt), ctx, {
           chunkBytes: this.s.chunkBytes,
           maxInterruptions: this.s.maxInterruptions,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type DistributionAdapter, parseOptions } from '@framewise/core';
+import { ClockSchema, type DistributionAdapter, LoggerSchema, parseOptions, systemClock } from '@framewise/core';
 import { z } from 'zod';
 import { YouTubeAdapter } from './adapter.js';
 import type { YouTubeTokenStore } from './tokens.js';
@@ -21,7 +21,7 @@ export { UPLOAD_CHUNK_UNIT, type UploadSession } from './upload.js';
 const isFunction = (v: unknown) => typeof v === 'function';
 
 /** Options of {@link createYouTubeEndpoint}. */
-export const YouTubeEndpointOptionsSchema = z.object({
+export const YouTubeEndpointOptionsSchema = z.strictObject({
   /** The OAuth client of your Google Cloud project. */
   clientId: z.string().min(1).max(300),
   clientSecret: z.string().min(1).max(300),
@@ -57,8 +57,10 @@ export const YouTubeEndpointOptionsSchema = z.object({
   chunkTimeoutMs: z.number().int().positive().default(600_000),
   /** A fetch implementation (default the global one). */
   fetch: z.custom<typeof fetch>(isFunction, 'must be a fetch function').optional(),
-  /** The clock (default `Date.now`), for token expiry and quota resets. */
-  now: z.custom<() => number>(isFunction, 'must be a function returning epoch milliseconds').optional(),
+  /** The clock (default: the system clock), for token expiry and quota resets. */
+  clock: ClockSchema.optional(),
+  /** Where resumed uploads are logged (info); default: nowhere. */
+  logger: LoggerSchema.optional(),
 });
 /** Options of {@link createYouTubeEndpoint}. */
 export type YouTubeEndpointOptions = z.input<typeof YouTubeEndpointOptionsSchema>;
@@ -78,9 +80,10 @@ export type YouTubeEndpointOptions = z.input<typeof YouTubeEndpointOptionsSchema
  */
 export function createYouTubeEndpoint(options: YouTubeEndpointOptions): DistributionAdapter {
   const o = parseOptions(YouTubeEndpointOptionsSchema, options, 'YouTube endpoint options');
+  const { clock = systemClock, ...rest } = o;
   return new YouTubeAdapter({
-    ...o,
+    ...rest,
     fetch: o.fetch ?? globalThis.fetch,
-    now: o.now ?? Date.now,
+    now: () => clock.now(),
   });
 }

@@ -7,6 +7,7 @@ import {
   PlayoutScheduleSchema,
   parseInput,
   parseOptions,
+  systemClock,
 } from '@framewise/core';
 import { z } from 'zod';
 import { assertXmlSafe, assertXmlText } from '../xml/chars.js';
@@ -18,7 +19,7 @@ import { scheduleChunks } from './schedule.js';
 
 const party = z.string().trim().min(1).max(200);
 /** Options of the BXF exporters. */
-export const BxfExporterOptionsSchema = z.object({
+export const BxfExporterOptionsSchema = z.strictObject({
   /** BXF release by namespace year: `2008` (1.0), `2017` (5.0) or `2022` (8.0, default). */
   version: z.enum(BXF_VERSIONS as [BxfVersion, ...BxfVersion[]]).default('2022'),
   /** Sending system (BxfMessage `origin`). */
@@ -43,6 +44,10 @@ export const BxfExporterOptionsSchema = z.object({
 });
 /** Options of the BXF exporters. */
 export type BxfExporterOptions = z.input<typeof BxfExporterOptionsSchema>;
+/** Options of {@link createBxfContentExporter} (those of every BXF exporter). */
+export const BxfContentExporterOptionsSchema = BxfExporterOptionsSchema;
+/** Options of {@link createBxfScheduleExporter} (those of every BXF exporter). */
+export const BxfScheduleExporterOptionsSchema = BxfExporterOptionsSchema;
 
 /** Input of the BXF content exporter: one programme and where playout finds its file. */
 export interface BxfContentInput {
@@ -59,10 +64,11 @@ export interface BxfScheduleInput {
   readonly events: Iterable<PlayoutEventInput> | AsyncIterable<PlayoutEventInput>;
 }
 
-function settings(options: BxfExporterOptions) {
-  const o = parseOptions(BxfExporterOptionsSchema, options, 'BXF exporter options');
+function settings(schema: typeof BxfExporterOptionsSchema, options: BxfExporterOptions) {
+  const o = parseOptions(schema, options, 'BXF exporter options');
   assertXmlSafe({ origin: o.origin, userName: o.userName, destination: o.destination }, 'options');
-  return { ...o, now: o.now ?? (() => new Date()), newId: o.newId ?? (() => crypto.randomUUID()) };
+  const clock = o.clock ?? systemClock;
+  return { ...o, now: () => new Date(clock.now()), newId: o.newId ?? (() => crypto.randomUUID()) };
 }
 
 /**
@@ -74,7 +80,7 @@ function settings(options: BxfExporterOptions) {
  * the release cannot express (above 30 fps in BXF 2008).
  */
 export function createBxfContentExporter(options: BxfExporterOptions = {}): MetadataExporter<BxfContentInput> {
-  const o = settings(options);
+  const o = settings(BxfContentExporterOptionsSchema, options);
   const exporter: MetadataExporter<BxfContentInput> = {
     format: `bxf-${o.version}-content`,
     mediaType: 'application/xml',
@@ -101,7 +107,7 @@ export function createBxfContentExporter(options: BxfExporterOptions = {}): Meta
  * and written as they come, so a schedule of 10 000 events streams in bounded memory.
  */
 export function createBxfScheduleExporter(options: BxfExporterOptions = {}): MetadataExporter<BxfScheduleInput> {
-  const o = settings(options);
+  const o = settings(BxfScheduleExporterOptionsSchema, options);
   const exporter: MetadataExporter<BxfScheduleInput> = {
     format: `bxf-${o.version}-schedule`,
     mediaType: 'application/xml',

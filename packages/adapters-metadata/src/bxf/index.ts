@@ -7,9 +7,11 @@
  */
 export { collect, writeDocumentFile } from '../xml/document.js';
 export {
+  BxfContentExporterOptionsSchema,
   type BxfContentInput,
   type BxfExporterOptions,
   BxfExporterOptionsSchema,
+  BxfScheduleExporterOptionsSchema,
   type BxfScheduleInput,
   createBxfContentExporter,
   createBxfScheduleExporter,

@@ -4,6 +4,7 @@ import {
   type MetadataExporter,
   parseInput,
   parseOptions,
+  systemClock,
 } from '@framewise/core';
 import { z } from 'zod';
 import { assertXmlSafe } from '../xml/chars.js';
@@ -13,7 +14,7 @@ import { EBUCORE_VERSIONS, type EbuCoreVersion } from './names.js';
 import { ebuCoreChunks } from './write.js';
 
 /** Options of {@link createEbuCoreExporter}. */
-export const EbuCoreExporterOptionsSchema = z.object({
+export const EbuCoreExporterOptionsSchema = z.strictObject({
   /** Schema version written: `1.10` (default) or `1.8`. */
   version: z.enum(EBUCORE_VERSIONS as [EbuCoreVersion, ...EbuCoreVersion[]]).default('1.10'),
   ...documentOptionsShape,
@@ -34,7 +35,8 @@ export type EbuCoreExporterOptions = z.input<typeof EbuCoreExporterOptionsSchema
  */
 export function createEbuCoreExporter(options: EbuCoreExporterOptions = {}): MetadataExporter<AssetDescriptionInput> {
   const o = parseOptions(EbuCoreExporterOptionsSchema, options, 'EBUCore exporter options');
-  const now = o.now ?? (() => new Date());
+  const clock = o.clock ?? systemClock;
+  const now = () => new Date(clock.now());
   const exporter: MetadataExporter<AssetDescriptionInput> = {
     format: `ebucore-${o.version}`,
     mediaType: 'application/xml',

@@ -1,15 +1,29 @@
-import type { AssetDescription, MetadataImporter } from '@framewise/core';
+import { type AssetDescription, type MetadataImporter, parseOptions } from '@framewise/core';
+import { z } from 'zod';
 import { type EbuCoreReadOptions, readEbuCore } from './read.js';
+
+/** Options of {@link createEbuCoreImporter}: ids for documents that carry no Framewise ids. */
+export const EbuCoreImporterOptionsSchema = z.strictObject({
+  /** Asset id to use when a document carries none (a third party's document). */
+  assetId: z.string().min(1).max(200).optional(),
+  /** Version id to use when a document carries none. */
+  versionId: z.string().min(1).max(200).optional(),
+});
+/** Options of {@link createEbuCoreImporter}. */
+export type EbuCoreImporterOptions = z.input<typeof EbuCoreImporterOptionsSchema>;
 
 /**
  * The EBUCore importer as a {@link MetadataImporter}: {@link readEbuCore} with fixed defaults for
  * documents that carry no Framewise ids.
  */
-export function createEbuCoreImporter(
-  defaults: Pick<EbuCoreReadOptions, 'assetId' | 'versionId'> = {},
-): MetadataImporter<AssetDescription> {
+export function createEbuCoreImporter(options: EbuCoreImporterOptions = {}): MetadataImporter<AssetDescription> {
+  const { assetId, versionId } = parseOptions(EbuCoreImporterOptionsSchema, options, 'EBUCore importer options');
+  const defaults: EbuCoreReadOptions = {
+    ...(assetId === undefined ? {} : { assetId }),
+    ...(versionId === undefined ? {} : { versionId }),
+  };
   return {
     format: 'ebucore',
-    read: (document, options) => readEbuCore(document, { ...defaults, ...options }),
+    read: (document, readOptions) => readEbuCore(document, { ...defaults, ...readOptions }),
   };
 }

@@ -7,7 +7,7 @@
  */
 export { collect, writeDocumentFile } from '../xml/document.js';
 export { createEbuCoreExporter, type EbuCoreExporterOptions, EbuCoreExporterOptionsSchema } from './export.js';
-export { createEbuCoreImporter } from './import.js';
+export { createEbuCoreImporter, type EbuCoreImporterOptions, EbuCoreImporterOptionsSchema } from './import.js';
 export { DC_NS, EBUCORE_NS, EBUCORE_VERSIONS, type EbuCoreVersion } from './names.js';
 export { type EbuCoreReadOptions, readEbuCore, readEbuCoreTechnical } from './read.js';
 export type { EbuCoreTechnical } from './technical.js';

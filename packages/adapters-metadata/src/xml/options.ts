@@ -1,3 +1,4 @@
+import { ClockSchema } from '@framewise/core';
 import { z } from 'zod';
 
 /** Options every document exporter takes: the streamed chunk size and the clock. */
@@ -9,5 +10,5 @@ export const documentOptionsShape = {
     .min(1024)
     .default(64 * 1024),
   /** Clock for the document's time stamps (default: the system clock). */
-  now: z.custom<() => Date>((v) => typeof v === 'function').optional(),
+  clock: ClockSchema.optional(),
 };

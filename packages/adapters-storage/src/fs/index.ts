@@ -20,7 +20,7 @@ import {
 import { z } from 'zod';
 
 /** Options for {@link createFsStorage}. */
-export const FsStorageOptionsSchema = z.object({
+export const FsStorageOptionsSchema = z.strictObject({
   /** Directory holding the objects; created if missing. Keys are paths under it. */
   root: z.string().min(1),
   /** fsync files and directories so a completed put survives a power loss; default true. */

@@ -33,7 +33,7 @@ function isPGlite(v: unknown): v is PGlite {
 
 /** Options for {@link createPGliteCatalogStore}. */
 export const PGliteCatalogStoreOptionsSchema = z
-  .object({
+  .strictObject({
     /** Directory that holds the database; created if missing. Omit for a database in memory. */
     dataDir: z.string().min(1).optional(),
     /** Or an open PGlite instance (the host keeps ownership: `close()` does not close it). */
@@ -115,6 +115,8 @@ function driverFor(o: z.output<typeof PGliteCatalogStoreOptionsSchema>): SqlDriv
 }
 
 /** Options for {@link createPGliteDistributionStore}: the same as the catalog store's. */
+export const PGliteDistributionStoreOptionsSchema = PGliteCatalogStoreOptionsSchema;
+/** Options for {@link createPGliteDistributionStore}. */
 export type PGliteDistributionStoreOptions = PGliteCatalogStoreOptions;
 
 /**
@@ -129,7 +131,7 @@ export type PGliteDistributionStoreOptions = PGliteCatalogStoreOptions;
  * ```
  */
 export function createPGliteDistributionStore(options: PGliteDistributionStoreOptions = {}): ClosableDistributionStore {
-  const o = parseOptions(PGliteCatalogStoreOptionsSchema, options, 'PGlite distribution store options');
+  const o = parseOptions(PGliteDistributionStoreOptionsSchema, options, 'PGlite distribution store options');
   return createSqlDistributionStore({
     name: 'pglite',
     driver: driverFor(o),

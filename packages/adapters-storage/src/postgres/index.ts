@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CatalogStore, type Logger, parseOptions, silentLogger } from '@framewise/core';
+import { type CatalogStore, LoggerSchema, parseOptions, silentLogger } from '@framewise/core';
 import type pg from 'pg';
 import { z } from 'zod';
 import { loadPg } from '../peers.js';
@@ -30,7 +30,7 @@ function isPool(v: unknown): v is pg.Pool {
 
 /** Options for {@link createPostgresCatalogStore}. */
 export const PostgresCatalogStoreOptionsSchema = z
-  .object({
+  .strictObject({
     /** An existing pool (the host keeps ownership: `close()` does not end it). */
     pool: z.custom<pg.Pool>(isPool, { message: 'must be a pg.Pool' }).optional(),
     /** Or a connection string; the store then owns its pool. */
@@ -45,9 +45,7 @@ export const PostgresCatalogStoreOptionsSchema = z
     /** Apply pending migrations on first use; default true. */
     migrate: z.boolean().default(true),
     /** Where connection errors of idle pooled clients are reported (they never crash the process). */
-    logger: z
-      .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function')
-      .optional(),
+    logger: LoggerSchema.optional(),
   })
   .refine((o) => (o.pool === undefined) !== (o.connectionString === undefined), {
     message: 'give exactly one of pool or connectionString',
@@ -135,6 +133,8 @@ function driverFor(o: z.output<typeof PostgresCatalogStoreOptionsSchema>): SqlDr
 }
 
 /** Options for {@link createPostgresDistributionStore}: the same as the catalog store's. */
+export const PostgresDistributionStoreOptionsSchema = PostgresCatalogStoreOptionsSchema;
+/** Options for {@link createPostgresDistributionStore}. */
 export type PostgresDistributionStoreOptions = PostgresCatalogStoreOptions;
 
 /**
@@ -149,7 +149,7 @@ export type PostgresDistributionStoreOptions = PostgresCatalogStoreOptions;
  * ```
  */
 export function createPostgresDistributionStore(options: PostgresDistributionStoreOptions): ClosableDistributionStore {
-  const o = parseOptions(PostgresCatalogStoreOptionsSchema, options, 'PostgreSQL distribution store options');
+  const o = parseOptions(PostgresDistributionStoreOptionsSchema, options, 'PostgreSQL distribution store options');
   return createSqlDistributionStore({
     name: 'postgres',
     driver: driverFor(o),

@@ -5,7 +5,14 @@
  */
 import type { Readable } from 'node:stream';
 import type { StorageClass } from '@aws-sdk/client-s3';
-import { type ByteRange, FramewiseError, type ObjectInfo, parseOptions, type StorageDriver } from '@framewise/core';
+import {
+  type ByteRange,
+  FramewiseError,
+  type ObjectInfo,
+  parseOptions,
+  type StorageDriver,
+  silentLogger,
+} from '@framewise/core';
 import { loadS3Client, loadS3Presigner } from '../peers.js';
 import { copyObject } from './copy-object.js';
 import { s3Error } from './errors.js';
@@ -61,8 +68,8 @@ const RESTORE = /ongoing-request="(true|false)"(?:,\s*expiry-date="([^"]+)")?/;
  * naming the package to install. An injected `client` needs them too (for the command classes).
  */
 export function createS3Storage(input: S3StorageOptions): S3Storage {
-  const { client: injected, uploadState, ...rest } = input;
-  const o = parseOptions(S3StorageOptionsSchema, rest, 'S3 storage options');
+  const o = parseOptions(S3StorageOptionsSchema, input, 'S3 storage options');
+  const { client: injected, uploadState } = o;
   const full = (key: string) => `${o.prefix}${key}`;
   const writeFields: Record<string, unknown> = {
     ...(o.storageClass === 'STANDARD' ? {} : { StorageClass: o.storageClass }),
@@ -108,6 +115,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       writeFields,
       etagIsMd5,
       partChecksum: o.partChecksum ?? (o.endpoint === undefined ? 'sha256' : 'md5'),
+      logger: o.logger ?? silentLogger,
     };
     return ready;
   };

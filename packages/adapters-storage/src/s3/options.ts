@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { LoggerSchema } from '@framewise/core';
 import { z } from 'zod';
 import type { UploadStateStore } from './upload-state.js';
 
@@ -17,7 +18,7 @@ export type S3StorageClass = z.output<typeof S3StorageClassSchema>;
 const MiB = 1024 * 1024;
 
 /** Options for {@link createS3Storage}. */
-export const S3StorageOptionsSchema = z.object({
+export const S3StorageOptionsSchema = z.strictObject({
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
   /** Key prefix inside the bucket (`media/`), so several storages can share one. */
   prefix: z
@@ -59,11 +60,25 @@ export const S3StorageOptionsSchema = z.object({
       z.object({ type: z.literal('aws:kms'), kmsKeyId: z.string().min(1).optional() }),
     ])
     .optional(),
+  /** An S3 client of the host's (its credentials, retries, proxies); otherwise one is made from the options. */
+  client: z
+    .custom<S3Client>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as S3Client).send === 'function',
+      'must be an S3Client',
+    )
+    .optional(),
+  /** Where multipart upload state is kept so an interrupted upload resumes (default: in memory). */
+  uploadState: z
+    .custom<UploadStateStore>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        ['get', 'put', 'delete'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+      'must be an UploadStateStore (get, put, delete)',
+    )
+    .optional(),
+  /** Where resumed uploads are logged (info); default: nowhere. */
+  logger: LoggerSchema.optional(),
 });
 /** Options for {@link createS3Storage}. */
-export type S3StorageOptions = z.input<typeof S3StorageOptionsSchema> & {
-  /** An S3 client of the host's (its credentials, retries, proxies); otherwise one is made from the options. */
-  readonly client?: S3Client;
-  /** Where multipart upload state is kept so an interrupted upload resumes (default: in memory). */
-  readonly uploadState?: UploadStateStore;
-};
+export type S3StorageOptions = z.input<typeof S3StorageOptionsSchema>;

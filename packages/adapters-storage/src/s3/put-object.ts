@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError, type Logger } from '@framewise/core';
 import { s3Error } from './errors.js';
 import type { UploadedPart, UploadStateStore } from './upload-state.js';
 
@@ -26,6 +26,8 @@ export interface PutContext {
   readonly etagIsMd5: boolean;
   /** How each part is checked: Content-MD5 and its ETag, or SHA-256 checksums ({@link PartChecksum}). */
   readonly partChecksum: PartChecksum;
+  /** Where a resumed upload is logged (info). */
+  readonly logger: Logger;
 }
 
 /**
@@ -290,6 +292,11 @@ export async function putObject(
     await ctx.state.delete(id);
     state = undefined;
   }
+  if (state !== undefined)
+    ctx.logger.info(
+      { bucket: ctx.bucket, key, partsStored: Object.keys(state.parts).length, partSizeBytes: state.partSizeBytes },
+      'framewise s3: resuming multipart upload',
+    );
   let uploadId = state?.uploadId;
   if (uploadId === undefined) {
     const cancelled = () => new FramewiseError('CANCELLED', `S3 upload of "${key}" cancelled`, { details: { key } });

@@ -1,3 +1,5 @@
+import { FramewiseError } from '@framewise/core';
+
 /** The few SQL operations the catalog store needs, implemented over `pg` and PGlite alike. */
 export interface SqlQueryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
@@ -17,4 +19,29 @@ export function schemaIdentifier(schema: string): string {
     throw new Error(`schema ${JSON.stringify(schema)} must be a lower-case SQL identifier`);
   }
   return `"${schema}"`;
+}
+
+/**
+ * The driver, refusing work once closed: `CONFLICT` (the resource is closed) instead of whatever
+ * an ended pool or closed database would throw. Closing twice closes once.
+ */
+export function closable(driver: SqlDriver, what: string): SqlDriver {
+  let closed: Promise<void> | undefined;
+  const check = () => {
+    if (closed !== undefined) throw new FramewiseError('CONFLICT', `${what} is closed`, { details: { store: what } });
+  };
+  return {
+    query: async (text, params) => {
+      check();
+      return driver.query(text, params);
+    },
+    transaction: async (fn) => {
+      check();
+      return driver.transaction(fn);
+    },
+    close: () => {
+      closed ??= driver.close();
+      return closed;
+    },
+  };
 }

@@ -21,7 +21,7 @@ import {
   type Page,
   type RecommendationSearch,
 } from '@framewise/core';
-import type { SqlDriver, SqlQueryable } from './driver.js';
+import { closable, type SqlDriver, type SqlQueryable } from './driver.js';
 import { migrate } from './migrations.js';
 import { annotationParams, assetParams, entityParams, json } from './rows.js';
 import { annotationQuery, assetQuery, recommendQuery } from './search-sql.js';
@@ -211,7 +211,7 @@ export interface SqlCatalogStoreOptions {
 
 /** A catalog store over any {@link SqlDriver}: the shared core of the PostgreSQL and PGlite stores. */
 export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogStore {
-  const raw = options.driver;
+  const raw = closable(options.driver, `Catalog store "${options.name}"`);
   const s = options.schema;
   const wrap = <T>(run: () => Promise<T>): Promise<T> =>
     run().catch((error: unknown) => Promise.reject(translateSqlError(error, options.name)));

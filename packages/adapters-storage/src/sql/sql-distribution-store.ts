@@ -4,7 +4,7 @@ import {
   type DistributionRecordStore,
   FramewiseError,
 } from '@framewise/core';
-import type { SqlDriver } from './driver.js';
+import { closable, type SqlDriver } from './driver.js';
 import { type Migration, migrate } from './migrations.js';
 import { translateSqlError } from './sql-catalog-store.js';
 
@@ -55,7 +55,8 @@ export interface ClosableDistributionStore extends DistributionRecordStore {
  * (`UPDATE … WHERE revision = $n` / `INSERT … ON CONFLICT DO NOTHING`), so distributors in several
  * processes never both act on one record.
  */
-export function createSqlDistributionStore(o: SqlDistributionStoreOptions): ClosableDistributionStore {
+export function createSqlDistributionStore(options: SqlDistributionStoreOptions): ClosableDistributionStore {
+  const o = { ...options, driver: closable(options.driver, `Distribution store "${options.name}"`) };
   const table = `${o.schema}.fw_distribution_records`;
   let ready: Promise<unknown> | undefined;
   const init = () => {

@@ -98,6 +98,25 @@ describe('checkPlacement', () => {
     ]);
   });
 
+  it('takes one options object with a clock that dates checks given no instant', () => {
+    let ms = Date.parse('2026-09-15T00:00:00Z');
+    const timed = createPlacementChecker({
+      policy: { primarySite: 'studio', rules: [threeTwoOne({ maxVerificationAgeDays: 30 })] },
+      locations,
+      clock: { now: () => ms },
+    });
+    const copies = [copy('studio-disk'), copy('studio-s3'), copy('vault-tape', { verifiedAt: '2026-09-01T00:00:00Z' })];
+    expect(timed.check({ asset, files, copies })).toMatchObject({
+      compliant: true,
+      checkedAt: '2026-09-15T00:00:00.000Z',
+    });
+    ms = now.getTime();
+    expect(timed.check({ asset, files, copies }).violations.map((v) => v.kind)).toEqual(['copies', 'offsite']);
+    expect(() =>
+      createPlacementChecker({ policy: { primarySite: 's', rules: [] }, locations, clok: {} } as never),
+    ).toThrow(/Unrecognized key: "clok"/);
+  });
+
   it('applies the fixity coverage target: stale verifications do not count', () => {
     const strict = createPlacementChecker(
       { primarySite: 'studio', rules: [threeTwoOne({ maxVerificationAgeDays: 30 })] },

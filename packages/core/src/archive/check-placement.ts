@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Asset } from '../assets/asset.js';
 import { FramewiseError } from '../errors/index.js';
-import { parseInput, parseOptions } from '../support/index.js';
+import { type Clock, ClockSchema, parseInput, parseOptions, systemClock } from '../support/index.js';
 import { type AssessedCopy, assessCopy } from './assess-copy.js';
 import {
   type FileCopy,
@@ -86,30 +86,59 @@ export interface PlacementSubject {
 export interface PlacementChecker {
   readonly policy: PlacementPolicy;
   readonly locations: ReadonlyMap<string, StorageLocation>;
-  /** Prove the policy for one asset, or list each violation. `now` defaults to the current time. */
+  /** Prove the policy for one asset, or list each violation. `now` defaults to the checker's clock. */
   check(subject: PlacementSubject, now?: Date): PlacementReport;
   /** The rules that cover one file of an asset (in scope for the asset, matching the file key). */
   rulesFor(asset: PlacementSubject['asset'], fileKey: string): PlacementRule[];
 }
+
+/** Options of {@link createPlacementChecker}. */
+export const PlacementCheckerOptionsSchema = z.strictObject({
+  /** The placement policy: the primary site and the rules. */
+  policy: PlacementPolicySchema,
+  /** Every storage location copies may be in. */
+  locations: z.array(StorageLocationSchema).min(1).max(1000),
+  /** The time source `check` measures verification ages from when it is given no `now` (default: the system clock). */
+  clock: ClockSchema.optional(),
+});
+/** Options of {@link createPlacementChecker}. */
+export type PlacementCheckerOptions = z.input<typeof PlacementCheckerOptionsSchema>;
 
 /**
  * A placement checker for a policy over declared locations. Rules naming undeclared locations,
  * and duplicate location ids, are refused with `INVALID_CONFIG`.
  *
  * @example
- *   const checker = createPlacementChecker(
- *     { primarySite: 'studio', rules: [threeTwoOne()] },
- *     [studioDisk, studioObject, vaultTape],
- *   );
+ *   const checker = createPlacementChecker({
+ *     policy: { primarySite: 'studio', rules: [threeTwoOne()] },
+ *     locations: [studioDisk, studioObject, vaultTape],
+ *   });
  *   const report = checker.check({ asset, files, copies });
  *   if (!report.compliant) for (const v of report.violations) console.log(v.message);
  */
+export function createPlacementChecker(options: PlacementCheckerOptions): PlacementChecker;
+/**
+ * @deprecated Pass one options object: `createPlacementChecker({ policy, locations })`.
+ */
 export function createPlacementChecker(
-  policyInput: PlacementPolicyInput,
-  locationInputs: readonly StorageLocationInput[],
+  policy: PlacementPolicyInput,
+  locations: readonly StorageLocationInput[],
+): PlacementChecker;
+export function createPlacementChecker(
+  first: PlacementCheckerOptions | PlacementPolicyInput,
+  locationInputs?: readonly StorageLocationInput[],
 ): PlacementChecker {
-  const policy = parseOptions(PlacementPolicySchema, policyInput, 'Placement policy');
-  const list = parseOptions(z.array(StorageLocationSchema).min(1).max(1000), locationInputs, 'Storage locations');
+  let policy: PlacementPolicy;
+  let list: StorageLocation[];
+  let clock: Clock = systemClock;
+  if (locationInputs === undefined) {
+    const o = parseOptions(PlacementCheckerOptionsSchema, first, 'Placement checker options');
+    ({ policy, locations: list } = o);
+    clock = o.clock ?? systemClock;
+  } else {
+    policy = parseOptions(PlacementPolicySchema, first, 'Placement policy');
+    list = parseOptions(z.array(StorageLocationSchema).min(1).max(1000), locationInputs, 'Storage locations');
+  }
   const locations = new Map<string, StorageLocation>();
   for (const location of list) {
     if (locations.has(location.id))
@@ -127,7 +156,7 @@ export function createPlacementChecker(
   return {
     policy,
     locations,
-    check: (subject, now = new Date()) => checkSubject(policy, locations, subject, now),
+    check: (subject, now = new Date(clock.now())) => checkSubject(policy, locations, subject, now),
     rulesFor: (asset, fileKey) => policy.rules.filter((r) => inScope(r, asset) && covers(r, fileKey)),
   };
 }

@@ -110,6 +110,41 @@ describe('runFixityAudit', () => {
     expect(sha256(await disk.read('proxy.mxf'))).toBe(lib.identities.get('proxy')?.sha256);
   });
 
+  it('logs each result (findings at warn) and the run, dated by the clock', async () => {
+    const lib = await library([40]);
+    await lib.stores.get('object')?.delete('proxy.mxf');
+    const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const at =
+      (level: string) =>
+      (fields: Record<string, unknown>, message: string): void =>
+        void logged.push({ level, fields, message });
+    const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const report = await runFixityAudit(lib.targets(), lib.storages, {
+      coverageDays: 30,
+      clock: { now: () => lib.now.getTime() },
+      logger,
+    });
+    expect(report.checked[0]?.copy.checkedAt).toBe(lib.now.toISOString());
+    expect(logged.filter((l) => l.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        fields: {
+          outcome: 'missing',
+          fileKey: 'proxy',
+          locationId: 'object',
+          key: 'proxy.mxf',
+          assetId: 'low-tide-101',
+        },
+        message: 'framewise fixity: copy missing',
+      },
+    ]);
+    expect(logged.filter((l) => l.message === 'framewise fixity: copy verified')).toHaveLength(5);
+    expect(logged.at(-1)).toMatchObject({
+      level: 'info',
+      fields: { checked: 6, findings: 1, remaining: 0, copies: 6, withinWindow: 6, coverageDays: 30 },
+    });
+  });
+
   it('resumes: an interrupted run keeps what it checked, and the next run checks the rest', async () => {
     const lib = await library([50]);
     const state = new Map(lib.copies.map((c) => [`${c.fileKey}@${c.locationId}`, c]));

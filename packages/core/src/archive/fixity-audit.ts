@@ -1,7 +1,15 @@
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { ObjectStorage } from '../storage/index.js';
-import { parseInput } from '../support/index.js';
+import {
+  type Clock,
+  type Logger,
+  parseInput,
+  silentLogger,
+  systemClock,
+  type Tracer,
+  withSpan,
+} from '../support/index.js';
 import { type FileCopy, type FileCopyInput, FileCopySchema, type FileIdentity } from './file-copy.js';
 
 /** One copy to audit: the copy, what its file must be, and the asset it belongs to (for the audit trail). */
@@ -32,7 +40,14 @@ export interface FixityResult {
 export interface FixityAuditOptions {
   /** Every copy must be checked within this many days: the coverage target. */
   readonly coverageDays: number;
+  /** The instant of this run (default: the clock's now). */
   readonly now?: Date;
+  /** The time source when no `now` is given (default: the system clock). */
+  readonly clock?: Clock;
+  /** Where each result (info; corrupt and missing copies at warn) and the run's coverage (info) are logged. */
+  readonly logger?: Logger;
+  /** An OpenTelemetry tracer: the run becomes a span `framewise.archive.fixity-audit`. */
+  readonly tracer?: Tracer;
   /** Most bytes one run reads (the oldest-checked copies first); the rest stays due. */
   readonly maxBytes?: number;
   /** Most copies one run checks. */
@@ -119,11 +134,25 @@ async function checkCopy(
  * @throws `INVALID_INPUT` for a bad copy or option; `CANCELLED` when aborted (results reported so far
  * through `onChecked` stand).
  */
-export async function runFixityAudit(
+export function runFixityAudit(
   targets: readonly FixityTarget[],
   storages: (locationId: string) => ObjectStorage | undefined,
   options: FixityAuditOptions,
 ): Promise<FixityAuditReport> {
+  return withSpan(
+    options.tracer,
+    'framewise.archive.fixity-audit',
+    { 'framewise.archive.copies': targets.length },
+    () => audit(targets, storages, options),
+  );
+}
+
+async function audit(
+  targets: readonly FixityTarget[],
+  storages: (locationId: string) => ObjectStorage | undefined,
+  options: FixityAuditOptions,
+): Promise<FixityAuditReport> {
+  const logger = options.logger ?? silentLogger;
   if (!(options.coverageDays > 0))
     throw new FramewiseError(
       'INVALID_INPUT',
@@ -132,7 +161,7 @@ export async function runFixityAudit(
         details: { coverageDays: options.coverageDays },
       },
     );
-  const now = options.now ?? new Date();
+  const now = options.now ?? new Date((options.clock ?? systemClock).now());
   const nowIso = now.toISOString();
   const parsed = targets.map((t, i) => ({
     target: t,
@@ -156,6 +185,17 @@ export async function runFixityAudit(
       const entry = picked[next++] as (typeof picked)[number];
       const result = await checkCopy(entry.target, entry.copy, storages(entry.copy.locationId), nowIso, options.signal);
       results.set(entry.target, result);
+      const fields = {
+        outcome: result.outcome,
+        fileKey: result.copy.fileKey,
+        locationId: result.copy.locationId,
+        key: result.copy.key,
+        ...(result.assetId ? { assetId: result.assetId } : {}),
+        ...(result.error ? { code: result.error.code, error: result.error.message } : {}),
+      };
+      if (result.outcome === 'corrupt' || result.outcome === 'missing')
+        logger.warn(fields, `framewise fixity: copy ${result.outcome}`);
+      else logger.info(fields, `framewise fixity: copy ${result.outcome}`);
       if ((result.outcome === 'corrupt' || result.outcome === 'missing') && options.record && result.assetId)
         await options.record.catalog.recordEvent(options.record.actor, {
           assetId: result.assetId,
@@ -178,6 +218,17 @@ export async function runFixityAudit(
   const windowStart = now.getTime() - options.coverageDays * 86_400_000;
   const withinWindow = after.filter((c) => c.checkedAt !== undefined && Date.parse(c.checkedAt) >= windowStart).length;
   const oldest = fixityOrder(after)[0];
+  logger.info(
+    {
+      checked: checked.length,
+      findings: checked.filter((r) => r.outcome === 'corrupt' || r.outcome === 'missing').length,
+      remaining: parsed.length - picked.length,
+      copies: after.length,
+      withinWindow,
+      coverageDays: options.coverageDays,
+    },
+    'framewise fixity: audit run finished',
+  );
   return {
     checked,
     remaining: parsed.length - picked.length,
@@ -194,7 +245,10 @@ export async function runFixityAudit(
 
 /** Options of {@link repairCopy}. */
 export interface RepairOptions {
+  /** The instant the repair is recorded at (default: the clock's now). */
   readonly now?: Date;
+  /** The time source when no `now` is given (default: the system clock). */
+  readonly clock?: Clock;
   readonly signal?: AbortSignal;
   /** Record the repair as a `fixity.repair` audit event on this asset. */
   readonly record?: { readonly catalog: Catalog; readonly actor: PrincipalInput; readonly assetId: string };
@@ -255,7 +309,7 @@ export async function repairCopy(
         details: { locationId: to.locationId, key: to.key },
       },
     );
-  const nowIso = (options.now ?? new Date()).toISOString();
+  const nowIso = (options.now ?? new Date((options.clock ?? systemClock).now())).toISOString();
   const repaired: FileCopy = {
     ...to,
     sha256: readBack.sha256,

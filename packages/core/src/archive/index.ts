@@ -10,6 +10,8 @@ export {
   createPlacementChecker,
   type FilePlacement,
   type PlacementChecker,
+  type PlacementCheckerOptions,
+  PlacementCheckerOptionsSchema,
   type PlacementReport,
   type PlacementSubject,
   type PlacementViolation,

@@ -2,6 +2,7 @@ import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { JobDefinitions } from '../scheduler/index.js';
 import type { ObjectStorage } from '../storage/index.js';
+import { type Clock, type Logger, silentLogger, systemClock, type Tracer, withSpan } from '../support/index.js';
 import type { FileCopy, FileCopyInput } from './file-copy.js';
 import { repairCopy } from './fixity-audit.js';
 import { type ReconcileAction, ReconcileActionSchema, type ReconcilePlan } from './plan-reconcile.js';
@@ -19,7 +20,14 @@ export interface ReconcileOutcome {
 /** Options of {@link executeReconcileAction} and {@link executeReconcilePlan}. */
 export interface ReconcileRunOptions {
   readonly signal?: AbortSignal;
+  /** The instant the actions are recorded at (default: the clock's now). */
   readonly now?: Date;
+  /** The time source when no `now` is given (default: the system clock). */
+  readonly clock?: Clock;
+  /** Where each action's outcome is logged: done at info, refused and failed at warn (default: nowhere). */
+  readonly logger?: Logger;
+  /** An OpenTelemetry tracer: each action becomes a span `framewise.archive.<kind>`. */
+  readonly tracer?: Tracer;
   /** Record each action as an `archive.copy` / `.move` / `.repair` / `.verify` / `.delete` audit event. */
   readonly record?: { readonly catalog: Catalog; readonly actor: PrincipalInput };
 }
@@ -39,7 +47,8 @@ async function run(
   storages: StorageResolver,
   options: ReconcileRunOptions,
 ): Promise<FileCopy | undefined> {
-  const nowIso = (options.now ?? new Date()).toISOString();
+  const now = options.now ?? new Date((options.clock ?? systemClock).now());
+  const nowIso = now.toISOString();
   const identity = { fileKey: action.fileKey, sizeBytes: action.sizeBytes, sha256: action.sha256 };
   const copyAt = (locationId: string, key: string, status: FileCopy['status']): FileCopy => ({
     fileKey: action.fileKey,
@@ -103,7 +112,7 @@ async function run(
         copyAt(action.from.locationId, action.from.key, 'verified'),
         identity,
         storages,
-        { ...(options.signal ? { signal: options.signal } : {}), ...(options.now ? { now: options.now } : {}) },
+        { ...(options.signal ? { signal: options.signal } : {}), now },
       );
     case 'verify': {
       const digest = await storageOf(storages, action.at.locationId).digest(action.at.key, options.signal);
@@ -151,6 +160,38 @@ export async function executeReconcileAction(
   action: ReconcileAction,
   storages: StorageResolver,
   options: ReconcileRunOptions = {},
+): Promise<ReconcileOutcome> {
+  const outcome = await withSpan(
+    options.tracer,
+    `framewise.archive.${action.kind}`,
+    { 'framewise.asset.id': action.assetId, 'framewise.archive.file': action.fileKey },
+    async (span) => {
+      const result = await attempt(action, storages, options);
+      span?.setAttribute('framewise.archive.outcome', result.outcome);
+      return result;
+    },
+  );
+  const logger = options.logger ?? silentLogger;
+  const where =
+    'to' in action ? { from: action.from.locationId, to: action.to.locationId } : { at: action.at.locationId };
+  const fields = {
+    kind: action.kind,
+    assetId: action.assetId,
+    fileKey: action.fileKey,
+    ...where,
+    reason: action.reason,
+    outcome: outcome.outcome,
+    ...(outcome.error ? { code: outcome.error.code, error: outcome.error.message } : {}),
+  };
+  if (outcome.outcome === 'done') logger.info(fields, `framewise archive: ${action.kind} done`);
+  else logger.warn(fields, `framewise archive: ${action.kind} ${outcome.outcome}`);
+  return outcome;
+}
+
+async function attempt(
+  action: ReconcileAction,
+  storages: StorageResolver,
+  options: ReconcileRunOptions,
 ): Promise<ReconcileOutcome> {
   try {
     const copy = await run(action, storages, options);

@@ -13,7 +13,16 @@ import type {
   VersionInput,
   VersionRelation,
 } from '../assets/index.js';
-import { type Clock, type Logger, parseInput, parseOptions, silentLogger, systemClock } from '../support/index.js';
+import {
+  ClockSchema,
+  LoggerSchema,
+  parseInput,
+  parseOptions,
+  silentLogger,
+  systemClock,
+  TracerSchema,
+  withSpan,
+} from '../support/index.js';
 import { type Principal, type PrincipalInput, PrincipalSchema } from './access.js';
 import * as annotations from './annotation-ops.js';
 import type { UpdateAssetOptions } from './asset-ops.js';
@@ -31,7 +40,7 @@ import type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './versio
 import * as versions from './version-ops.js';
 
 /** Options for {@link createCatalog}. */
-export const CatalogOptionsSchema = z.object({
+export const CatalogOptionsSchema = z.strictObject({
   /** Where records live: `createMemoryCatalogStore()`, or a PostgreSQL or PGlite store. */
   store: z.custom<CatalogStore>(
     (v) => typeof v === 'object' && v !== null && typeof (v as CatalogStore).transaction === 'function',
@@ -39,12 +48,12 @@ export const CatalogOptionsSchema = z.object({
       message: 'must be a CatalogStore',
     },
   ),
-  clock: z
-    .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
-    .optional(),
-  logger: z
-    .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).info === 'function')
-    .optional(),
+  /** The time source for audit instants and leases (default: the system clock). */
+  clock: ClockSchema.optional(),
+  /** Where the catalog logs (default: nowhere). */
+  logger: LoggerSchema.optional(),
+  /** An OpenTelemetry tracer: each catalog operation becomes a span `framewise.catalog.<operation>`. */
+  tracer: TracerSchema.optional(),
   /**
    * Key for HMAC-SHA-256 audit hashes. With it, someone who can write to the database but does not
    * hold the key cannot forge a consistent chain. Keep it out of the database.
@@ -284,6 +293,33 @@ export class Catalog {
   auditHead(actor: PrincipalInput): Promise<AuditHead> {
     return audit.auditHead(this.#ctx, principal(actor));
   }
+
+  // With a tracer, every operation above runs in a span `framewise.catalog.<operation>`.
+  static {
+    for (const name of Object.getOwnPropertyNames(Catalog.prototype)) {
+      const operation = Object.getOwnPropertyDescriptor(Catalog.prototype, name)?.value as unknown;
+      if (name === 'constructor' || typeof operation !== 'function') continue;
+      Object.defineProperty(Catalog.prototype, name, {
+        configurable: true,
+        writable: true,
+        value: function traced(this: Catalog, ...args: unknown[]): Promise<unknown> {
+          const run = () => (operation as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+          const tracer = this.#ctx.tracer;
+          if (tracer === undefined) return run();
+          const actor = (args[0] as { id?: unknown } | undefined)?.id;
+          return withSpan(
+            tracer,
+            `framewise.catalog.${name}`,
+            {
+              'framewise.catalog.store': this.#ctx.store.name,
+              'framewise.actor': typeof actor === 'string' ? actor : undefined,
+            },
+            run,
+          );
+        },
+      });
+    }
+  }
 }
 
 function principal(input: PrincipalInput): Principal {
@@ -297,6 +333,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
     store: o.store,
     clock: o.clock ?? systemClock,
     logger: o.logger ?? silentLogger,
+    tracer: o.tracer,
     auditKey: o.auditKey,
     defaultLeaseMs: o.defaultLeaseMs,
   });

@@ -1,6 +1,6 @@
 import type { Asset, Version } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
-import { type Clock, type Logger, newId } from '../support/index.js';
+import { type Clock, type Logger, newId, type Tracer } from '../support/index.js';
 import { can, denied, type Permission, type Principal } from './access.js';
 import { type AuditChange, type AuditEvent, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
 import type { CatalogReader, CatalogStore, CatalogTx, Lease } from './port.js';
@@ -10,6 +10,7 @@ export interface CatalogContext {
   readonly store: CatalogStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly tracer: Tracer | undefined;
   readonly auditKey: string | Uint8Array | undefined;
   readonly defaultLeaseMs: number;
 }

@@ -41,7 +41,11 @@ export {
   compareRecommendations,
   recommendationScore,
 } from './match.js';
-export { createMemoryCatalogStore, type MemoryCatalogStoreOptions } from './memory-store.js';
+export {
+  createMemoryCatalogStore,
+  type MemoryCatalogStoreOptions,
+  MemoryCatalogStoreOptionsSchema,
+} from './memory-store.js';
 export type {
   AnnotationIndex,
   AssetIndex,

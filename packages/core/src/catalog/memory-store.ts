@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { Annotation, Asset } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
+import { parseOptions } from '../support/index.js';
 import type { AuditEvent, AuditHead } from './audit.js';
 import { GENESIS_HASH } from './audit.js';
 import {
@@ -338,10 +340,12 @@ function intersect(groups: Set<string>[][]): Set<string> {
 }
 
 /** Options for {@link createMemoryCatalogStore}. */
-export interface MemoryCatalogStoreOptions {
+export const MemoryCatalogStoreOptionsSchema = z.strictObject({
   /** Name for logs; default `memory`. */
-  readonly name?: string;
-}
+  name: z.string().min(1).max(200).optional(),
+});
+/** Options for {@link createMemoryCatalogStore}. */
+export type MemoryCatalogStoreOptions = z.input<typeof MemoryCatalogStoreOptionsSchema>;
 
 /**
  * The in-memory catalog store: complete, indexed, transactional within one process, and gone when
@@ -352,7 +356,8 @@ export interface MemoryCatalogStoreOptions {
  * a global list ordered by media time (re-sorted lazily after writes). Memory is proportional to
  * the records held.
  */
-export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}): CatalogStore {
+export function createMemoryCatalogStore(input: MemoryCatalogStoreOptions = {}): CatalogStore {
+  const options = parseOptions(MemoryCatalogStoreOptionsSchema, input, 'Memory catalog store options');
   const state = new MemoryState();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -364,16 +369,17 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
     return { items: page, next: encodeCursor(cursorOf(page[page.length - 1] as T)) };
   };
 
-  return {
+  const closedError = () =>
+    new FramewiseError('CONFLICT', `Catalog store "${options.name ?? 'memory'}" is closed`, {
+      details: { store: options.name ?? 'memory' },
+    });
+  const store: CatalogStore = {
     name: options.name ?? 'memory',
     capabilities: { durable: false, multiProcess: false },
 
     transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
-        if (closed)
-          throw new FramewiseError('INVALID_CONFIG', `Catalog store "${options.name ?? 'memory'}" is closed`, {
-            details: {},
-          });
+        if (closed) throw closedError();
         const tx = new MemoryTx(state);
         const result = await fn(tx);
         tx.commit();
@@ -508,6 +514,14 @@ export function createMemoryCatalogStore(options: MemoryCatalogStoreOptions = {}
       await queue;
     },
   };
+  // Reads refuse once closed too: one answer, CONFLICT, for every use of a closed store.
+  const methods = store as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(methods)) {
+    if (key === 'close' || key === 'transaction' || typeof value !== 'function') continue;
+    const read = value as (...args: unknown[]) => Promise<unknown>;
+    methods[key] = (...args: unknown[]) => (closed ? Promise.reject(closedError()) : read.apply(store, args));
+  }
+  return store;
 }
 
 function lowerBound(list: readonly AnnotationEntry[], startUs: number): number {

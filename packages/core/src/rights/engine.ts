@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { FramewiseError } from '../errors/index.js';
-import { parseInput } from '../support/index.js';
+import { parseInput, parseOptions } from '../support/index.js';
 import {
   ABSOLUTE,
   type AssetRights,
@@ -81,10 +82,17 @@ export interface Transition {
 }
 
 /** Options for {@link createRightsEngine}. */
-export interface RightsEngineOptions {
+export const RightsEngineOptionsSchema = z.strictObject({
   /** The usage ledger run limits are counted in. */
-  readonly ledger?: UsageLedger;
-}
+  ledger: z
+    .custom<UsageLedger>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as UsageLedger).append === 'function',
+      'must be a UsageLedger',
+    )
+    .optional(),
+});
+/** Options of {@link createRightsEngine}. */
+export type RightsEngineOptions = z.input<typeof RightsEngineOptionsSchema>;
 
 /**
  * The rights and availability engine: answers "may this version of this title go to this
@@ -505,7 +513,8 @@ function elementConflicts(
  * Build a rights engine from a rights document (the documented JSON format), validated with zod:
  * errors name the deal, grant and field.
  */
-export function createRightsEngine(document: RightsDocumentInput, options: RightsEngineOptions = {}): RightsEngine {
+export function createRightsEngine(document: RightsDocumentInput, input: RightsEngineOptions = {}): RightsEngine {
+  const options = parseOptions(RightsEngineOptionsSchema, input, 'Rights engine options');
   const doc = parseInput(RightsDocumentSchema, document, 'Rights document');
   for (const [code, zone] of Object.entries(doc.territoryZones)) {
     if (territoryIndex(code) < 0)

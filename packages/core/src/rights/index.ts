@@ -15,6 +15,7 @@ export {
   instantMs,
   RightsEngine,
   type RightsEngineOptions,
+  RightsEngineOptionsSchema,
   type Transition,
   type TransitionTarget,
 } from './engine.js';

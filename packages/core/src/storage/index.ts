@@ -15,11 +15,12 @@ export {
 } from './digest.js';
 export { type FileDigests, hashFile } from './hash-file.js';
 export { normalizeKey, normalizePrefix } from './keys.js';
-export { createMemoryStorage } from './memory-driver.js';
+export { createMemoryStorage, type MemoryStorageOptions, MemoryStorageOptionsSchema } from './memory-driver.js';
 export {
   createObjectStorage,
   ObjectStorage,
   type ObjectStorageOptions,
+  ObjectStorageOptionsSchema,
   type PutOptions,
   type PutResult,
   type PutSource,

@@ -1,6 +1,16 @@
 import { Readable } from 'node:stream';
+import { z } from 'zod';
 import { FramewiseError } from '../errors/index.js';
+import { parseOptions } from '../support/index.js';
 import type { ByteRange, DriverPutOptions, ObjectInfo, StorageDriver } from './port.js';
+
+/** Options of {@link createMemoryStorage}. */
+export const MemoryStorageOptionsSchema = z.strictObject({
+  /** Storage classes objects may have (new ones get the first); none by default. */
+  storageClasses: z.array(z.string().min(1).max(100)).max(50).readonly().optional(),
+});
+/** Options of {@link createMemoryStorage}. */
+export type MemoryStorageOptions = z.input<typeof MemoryStorageOptionsSchema>;
 
 /**
  * A storage driver that keeps objects in memory: for tests and embedded use. Puts are atomic (the
@@ -8,8 +18,8 @@ import type { ByteRange, DriverPutOptions, ObjectInfo, StorageDriver } from './p
  * `storageClasses`, objects carry a storage class (new ones get the first) that
  * `setStorageClass` changes in place, as an object store's tiers do.
  */
-export function createMemoryStorage(options: { readonly storageClasses?: readonly string[] } = {}): StorageDriver {
-  const classes = options.storageClasses ?? [];
+export function createMemoryStorage(options: MemoryStorageOptions = {}): StorageDriver {
+  const classes = parseOptions(MemoryStorageOptionsSchema, options, 'Memory storage options').storageClasses ?? [];
   const objects = new Map<string, { data: Buffer; info: ObjectInfo }>();
   return {
     name: 'memory',

@@ -70,6 +70,39 @@ describe('ObjectStorage', () => {
   });
 });
 
+describe('ObjectStorage options and lifecycle', () => {
+  it('refuses unknown and ill-typed options with INVALID_CONFIG naming them', () => {
+    expect(() => createObjectStorage(createMemoryStorage(), { atempts: 3 } as never)).toThrow(
+      /Unrecognized key: "atempts"/,
+    );
+    expect(() => createObjectStorage(createMemoryStorage(), { attempts: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining('attempts') }),
+    );
+  });
+
+  it('refuses work once closed with CONFLICT (the resource is closed), and closes the driver once', async () => {
+    let closes = 0;
+    const driver = createMemoryStorage();
+    const storage = createObjectStorage({ ...driver, close: async () => void closes++ });
+    await storage.put('a', new Uint8Array([1]));
+    await storage.close();
+    await storage.close();
+    expect(closes).toBe(1);
+    for (const attempt of [
+      () => storage.put('a', new Uint8Array([1])),
+      () => storage.get('a'),
+      () => storage.head('a'),
+      () => storage.copy('a', 'b'),
+      () => storage.delete('a'),
+      () => storage.listPage(''),
+    ])
+      await expect(attempt()).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining('is closed'),
+      });
+  });
+});
+
 describe('ObjectStorage with XXH64', () => {
   it('records XXH64 beside SHA-256 and MD5, small content inline and large in the worker, and reads it back for fixity', async () => {
     const storage = createObjectStorage(createMemoryStorage(), { xxh64: true });

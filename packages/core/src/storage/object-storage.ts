@@ -2,8 +2,18 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
-import { type Logger, silentLogger, TypedEvents } from '../support/index.js';
+import {
+  type Logger,
+  LoggerSchema,
+  parseOptions,
+  silentLogger,
+  type Tracer,
+  TracerSchema,
+  TypedEvents,
+  withSpan,
+} from '../support/index.js';
 import { DigestStream, type Digests, HashWorker, loadXxh64 } from './digest.js';
 import { normalizeKey, normalizePrefix } from './keys.js';
 import type { ByteRange, ObjectInfo, StorageDriver } from './port.js';
@@ -42,18 +52,23 @@ export interface StorageEvents {
 }
 
 /** Options of {@link createObjectStorage}. */
-export interface ObjectStorageOptions {
-  readonly logger?: Logger;
+export const ObjectStorageOptionsSchema = z.strictObject({
+  /** Where transfers are logged: start and finish at debug, retries at warn (default: nowhere). */
+  logger: LoggerSchema.optional(),
+  /** An OpenTelemetry tracer: `put`, `get` and `copy` become spans `framewise.storage.<operation>`. */
+  tracer: TracerSchema.optional(),
   /** Attempts for operations that fail with `TRANSIENT` (default 3). */
-  readonly attempts?: number;
+  attempts: z.number().int().min(1).max(100).optional(),
   /** First backoff in ms, doubled each attempt with jitter (default 200). */
-  readonly backoffMs?: number;
+  backoffMs: z.number().min(0).max(3_600_000).optional(),
   /**
    * Also compute XXH64 of everything stored and read for fixity (in the same pass; several GB/s,
    * WebAssembly): a fast digest for frequent audits beside SHA-256. Default false.
    */
-  readonly xxh64?: boolean;
-}
+  xxh64: z.boolean().optional(),
+});
+/** Options of {@link createObjectStorage}. */
+export type ObjectStorageOptions = z.input<typeof ObjectStorageOptionsSchema>;
 
 /** Transfers at least this large hash in a worker thread beside the transfer (smaller ones inline). */
 const WORKER_HASHING_BYTES = 8 * 1024 * 1024;
@@ -77,6 +92,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class ObjectStorage {
   readonly driver: StorageDriver;
   readonly #logger: Logger;
+  readonly #tracer: Tracer | undefined;
+  #closed = false;
   readonly #attempts: number;
   readonly #backoffMs: number;
   readonly #events = new TypedEvents<StorageEvents>();
@@ -87,6 +104,7 @@ export class ObjectStorage {
   constructor(driver: StorageDriver, options: ObjectStorageOptions) {
     this.driver = driver;
     this.#logger = options.logger ?? silentLogger;
+    this.#tracer = options.tracer;
     this.#attempts = Math.max(1, options.attempts ?? 3);
     this.#backoffMs = options.backoffMs ?? 200;
     this.#xxh64 = options.xxh64 === true;
@@ -96,6 +114,40 @@ export class ObjectStorage {
   async #xxh64For(worker: HashWorker | undefined) {
     if (!this.#xxh64) return undefined;
     return worker === undefined ? await loadXxh64() : (true as const);
+  }
+
+  /** Refuse work once closed: `CONFLICT`, the resource is closed. */
+  #checkOpen(operation: string, key: string): void {
+    if (this.#closed)
+      throw new FramewiseError(
+        'CONFLICT',
+        `Storage "${this.driver.name}" is closed: cannot ${operation} ${JSON.stringify(key)}`,
+        { details: { storage: this.driver.name, operation, key } },
+      );
+  }
+
+  /** Run a transfer in a span, logging its start and finish at debug. */
+  async #transfer<T>(
+    operation: string,
+    key: string,
+    fields: Record<string, string>,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    this.#checkOpen(operation, key);
+    const storage = this.driver.name;
+    this.#logger.debug({ storage, operation, key, ...fields }, `framewise storage: ${operation} started`);
+    const result = await withSpan(
+      this.#tracer,
+      `framewise.storage.${operation}`,
+      { 'framewise.storage': storage, 'framewise.storage.key': key, ...fields },
+      run,
+    );
+    const size = (result as { sizeBytes?: unknown } | undefined)?.sizeBytes;
+    this.#logger.debug(
+      { storage, operation, key, ...fields, ...(typeof size === 'number' ? { sizeBytes: size } : {}) },
+      `framewise storage: ${operation} finished`,
+    );
+    return result;
   }
 
   /** The driver's capabilities. */
@@ -142,6 +194,10 @@ export class ObjectStorage {
    */
   async put(key: string, source: PutSource, options: PutOptions = {}): Promise<PutResult> {
     const k = normalizeKey(key);
+    return this.#transfer('put', k, {}, () => this.#put(k, source, options));
+  }
+
+  async #put(k: string, source: PutSource, options: PutOptions): Promise<PutResult> {
     const rereadable = !(source instanceof Readable);
     const open = (): Readable =>
       source instanceof Readable
@@ -250,7 +306,10 @@ export class ObjectStorage {
         { details: { key: k, range } },
       );
     }
-    return this.#retry('get', k, () => this.driver.get(k, options), true, options.signal);
+    const fields: Record<string, string> = range === undefined ? {} : { range: `${range.start}-${range.end}` };
+    return this.#transfer('get', k, fields, () =>
+      this.#retry('get', k, () => this.driver.get(k, options), true, options.signal),
+    );
   }
 
   /** The whole object as bytes, refusing objects larger than `maxBytes` (default 64 MiB). */
@@ -272,6 +331,7 @@ export class ObjectStorage {
   /** What is stored at a key, or undefined. */
   async head(key: string): Promise<ObjectInfo | undefined> {
     const k = normalizeKey(key);
+    this.#checkOpen('head', k);
     return this.#retry('head', k, () => this.driver.head(k));
   }
 
@@ -284,6 +344,7 @@ export class ObjectStorage {
     const limit = options.limit ?? 1000;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000)
       throw new FramewiseError('INVALID_INPUT', `List limit ${limit} must be 1-10000`, { details: { limit } });
+    this.#checkOpen('list', p);
     return this.#retry('list', p, () =>
       this.driver.list(p, { limit, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) }),
     );
@@ -302,6 +363,7 @@ export class ObjectStorage {
   /** Delete an object; true when it existed. */
   async delete(key: string): Promise<boolean> {
     const k = normalizeKey(key);
+    this.#checkOpen('delete', k);
     const existed = await this.#retry('delete', k, () => this.driver.delete(k));
     if (existed) this.#events.emit('deleted', { key: k });
     return existed;
@@ -311,7 +373,7 @@ export class ObjectStorage {
   async copy(from: string, to: string): Promise<void> {
     const f = normalizeKey(from);
     const t = normalizeKey(to);
-    await this.#retry('copy', f, () => this.driver.copy(f, t));
+    await this.#transfer('copy', f, { to: t }, () => this.#retry('copy', f, () => this.driver.copy(f, t)));
     this.#events.emit('copied', { from: f, to: t });
   }
 
@@ -324,6 +386,7 @@ export class ObjectStorage {
    */
   async setStorageClass(key: string, storageClass: string): Promise<void> {
     const k = normalizeKey(key);
+    this.#checkOpen('setStorageClass', k);
     const set = this.driver.setStorageClass;
     if (!this.driver.capabilities.storageClasses || set === undefined)
       throw new FramewiseError(
@@ -343,14 +406,23 @@ export class ObjectStorage {
     return digest.digests;
   }
 
-  /** Close the driver (and the hashing worker, if one was started). */
+  /**
+   * Close the driver (and the hashing worker, if one was started). Afterwards every operation
+   * throws `CONFLICT` (the resource is closed); closing again does nothing.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     await this.#hasher.close();
     await this.driver.close();
   }
 }
 
-/** Wrap a storage driver in the host object. No I/O happens here. */
+/**
+ * Wrap a storage driver in the host object. No I/O happens here.
+ *
+ * @throws `INVALID_CONFIG` naming the offending option.
+ */
 export function createObjectStorage(driver: StorageDriver, options: ObjectStorageOptions = {}): ObjectStorage {
-  return new ObjectStorage(driver, options);
+  return new ObjectStorage(driver, parseOptions(ObjectStorageOptionsSchema, options, 'Object storage options'));
 }

@@ -9,4 +9,5 @@ export {
   withSpan,
 } from './observability.js';
 export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
+export { ClockSchema, LoggerSchema, TracerSchema } from './option-schemas.js';
 export { formatPath, invalid, parseInput, parseOptions } from './validation.js';

@@ -1,7 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { promisify } from 'node:util';
-import { FramewiseError } from '../../errors/index.js';
+import { FramewiseError, isFramewiseError } from '../../errors/index.js';
+import { type Logger, silentLogger, type Tracer, withSpan } from '../../support/index.js';
 import { type FfmpegProgress, ProgressParser } from './progress.js';
 
 /** Where the ffmpeg tools are. */
@@ -10,6 +12,10 @@ export interface FfmpegTools {
   readonly ffmpegPath?: string;
   /** Path of `ffprobe`; default `ffprobe` on PATH. */
   readonly ffprobePath?: string;
+  /** Where each ffmpeg run is logged: start and finish (with its duration) at debug, failures at warn. */
+  readonly logger?: Logger;
+  /** An OpenTelemetry tracer: each ffmpeg run becomes a span `framewise.ffmpeg` (the tool, the label and the duration; never the argv). */
+  readonly tracer?: Tracer;
 }
 
 /** Options for {@link runFfmpeg}. */
@@ -75,6 +81,35 @@ export async function ffmpegVersion(path = 'ffmpeg'): Promise<{ major: number; m
  * with ffmpeg's last error line); `INVALID_CONFIG` when ffmpeg cannot be started.
  */
 export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {}): Promise<void> {
+  // Logged and traced: the tool's name and the run's label, never the argv (it may hold URLs with credentials).
+  const fields = { tool: basename(options.ffmpegPath ?? 'ffmpeg'), label: options.label ?? 'ffmpeg' };
+  const logger = options.logger ?? silentLogger;
+  return withSpan(
+    options.tracer,
+    'framewise.ffmpeg',
+    { 'framewise.ffmpeg.tool': fields.tool, 'framewise.ffmpeg.label': fields.label },
+    async (span) => {
+      const started = performance.now();
+      const durationMs = () => Math.round(performance.now() - started);
+      logger.debug(fields, 'framewise ffmpeg: run started');
+      try {
+        await spawnFfmpeg(args, options);
+      } catch (error) {
+        span?.setAttribute('framewise.ffmpeg.duration_ms', durationMs());
+        if (!isFramewiseError(error, 'CANCELLED'))
+          logger.warn(
+            { ...fields, durationMs: durationMs(), code: isFramewiseError(error) ? error.code : 'INTERNAL' },
+            'framewise ffmpeg: run failed',
+          );
+        throw error;
+      }
+      span?.setAttribute('framewise.ffmpeg.duration_ms', durationMs());
+      logger.debug({ ...fields, durationMs: durationMs() }, 'framewise ffmpeg: run finished');
+    },
+  );
+}
+
+function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promise<void> {
   const path = options.ffmpegPath ?? 'ffmpeg';
   const argv = ['-hide_banner', '-nostdin', '-nostats', '-progress', 'pipe:1', '-stats_period', '0.5', ...args];
   const label = options.label ?? 'ffmpeg';

@@ -240,6 +240,8 @@ export async function runLadder(
   const tools = {
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
     ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
   };
   await runFfmpeg(argv, {
     ...tools,
