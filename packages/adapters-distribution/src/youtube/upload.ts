@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DeliveryFile, DistributionContext } from '@framewise/core';
+import { backoffMs, type DeliveryFile, type DistributionContext } from '@framewise/core';
 import { ConnectionLost, type YouTubeApi } from './api.js';
 import { Failure } from './failure.js';
 
@@ -93,7 +93,8 @@ export async function resumableUpload(
         throw error instanceof Failure
           ? error
           : Failure.retry(0, `${error.message}; the upload resumes on the next attempt`);
-      await delay(o.resumeDelayMs * 2 ** (interruptions - 1), o.signal);
+      const asked = error instanceof Failure && error.outcome.kind === 'retry' ? error.outcome.afterMs : undefined;
+      await delay(backoffMs(interruptions, { baseMs: o.resumeDelayMs, jitter: 'none' }, asked), o.signal);
       offset = undefined;
     }
   }

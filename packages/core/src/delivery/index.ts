@@ -14,6 +14,7 @@ export {
   type SweepAction,
   type SweepReport,
 } from './distributor.js';
+export { type DistributionFailureOutcome, outcomeOf, outcomeOfHttp, parseRetryAfter } from './outcome.js';
 export {
   buildPackage,
   type DeliverySource,

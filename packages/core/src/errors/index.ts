@@ -7,3 +7,11 @@ export {
   type FramewiseErrorOptions,
   isFramewiseError,
 } from './framewise-error.js';
+export {
+  type BackoffPolicy,
+  backoffMs,
+  isRetryable,
+  RETRYABLE_CODES,
+  retryAfterOf,
+  TRANSIENT_SYSTEM_CODES,
+} from './retry.js';

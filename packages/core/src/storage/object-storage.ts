@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { backoffMs, FramewiseError, isFramewiseError, isRetryable } from '../errors/index.js';
 import { type Logger, silentLogger, TypedEvents } from '../support/index.js';
 import { DigestStream, type Digests, HashWorker, loadXxh64 } from './digest.js';
 import { normalizeKey, normalizePrefix } from './keys.js';
@@ -44,9 +44,15 @@ export interface StorageEvents {
 /** Options of {@link createObjectStorage}. */
 export interface ObjectStorageOptions {
   readonly logger?: Logger;
-  /** Attempts for operations that fail with `TRANSIENT` (default 3). */
+  /**
+   * Attempts for operations that fail retryably (default 3): `TRANSIENT`, `RATE_LIMITED` and
+   * `TIMEOUT`, the one retry rule of `isRetryable`.
+   */
   readonly attempts?: number;
-  /** First backoff in ms, doubled each attempt with jitter (default 200). */
+  /**
+   * First backoff in ms, doubled each attempt, between half and all of it (`backoffMs` with equal
+   * jitter), never shorter than the driver's `retryAfterMs` (default 200).
+   */
   readonly backoffMs?: number;
   /**
    * Also compute XXH64 of everything stored and read for fixity (in the same pass; several GB/s,
@@ -126,11 +132,10 @@ export class ObjectStorage {
               `Storage "${this.driver.name}" ${operation} of ${JSON.stringify(key)}: ${(raw as Error)?.message ?? String(raw)}`,
               { cause: raw },
             );
-        if (!retryable || error.code !== 'TRANSIENT' || attempt >= this.#attempts || signal?.aborted) throw error;
+        if (!retryable || !isRetryable(error) || attempt >= this.#attempts || signal?.aborted) throw error;
         this.#events.emit('retry', { operation, key, attempt, error });
         this.#logger.warn({ operation, key, attempt, message: error.message }, 'framewise storage: retrying');
-        const base = error.retryAfterMs ?? this.#backoffMs * 2 ** (attempt - 1);
-        await sleep(base / 2 + Math.random() * base, signal);
+        await sleep(backoffMs(attempt, { baseMs: this.#backoffMs, jitter: 'equal' }, error.retryAfterMs), signal);
       }
     }
   }
