@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isFramewiseError } from '../errors/index.js';
 import type { LogFields, Logger, Tracer, TraceSpan } from '../support/index.js';
-import { MemoryEndpoint } from '../testing/memory-endpoint.js';
+import { filelessDeliverySubject, filelessEndpoint, MemoryEndpoint } from '../testing/memory-endpoint.js';
 import { createEndpointSlots } from './endpoint-slots.js';
-import {
-  createDistributor,
-  createMemoryDistributionStore,
-  type DeliverySubject,
-  Distributor,
-  type DistributorEvents,
-} from './index.js';
+import { createDistributor, createMemoryDistributionStore, Distributor, type DistributorEvents } from './index.js';
 
-const subject = (assetId: string) =>
-  ({
-    asset: { id: assetId, titles: [{ language: 'en', value: assetId, kind: 'main' }], synopses: [], custom: {} },
-    version: { id: `${assetId}-v`, name: 'master' },
-    renditions: [],
-    related: [],
-    captions: [],
-    open: async () => {
-      throw new Error('no files');
-    },
-  }) as unknown as DeliverySubject;
+const subject = filelessDeliverySubject;
 
 function setup() {
   let now = Date.parse('2027-05-01T10:00:00Z');
@@ -52,20 +36,7 @@ function setup() {
   const distributor = createDistributor({
     store: createMemoryDistributionStore(),
     source: { load: async (assetId) => subject(assetId) },
-    endpoints: [
-      {
-        id: 'partner',
-        profile: {
-          id: 'partner',
-          name: 'Partner',
-          rights: { channel: 'svod', territories: ['GB'] },
-          automation: { submit: 'automatic' },
-        },
-        adapter,
-        fields: (s: DeliverySubject) => ({ title: s.asset.id }),
-        files: () => [],
-      },
-    ],
+    endpoints: [filelessEndpoint('partner', adapter)],
     clock: { now: () => now },
     logger,
     tracer,
