@@ -14,4 +14,5 @@ export {
   RETRYABLE_CODES,
   retryAfterOf,
   TRANSIENT_SYSTEM_CODES,
+  waitToRetry,
 } from './retry.js';

@@ -4,9 +4,11 @@ import {
   backoffMs,
   FRAMEWISE_ERROR_CODES,
   FramewiseError,
+  isFramewiseError,
   isRetryable,
   RETRYABLE_CODES,
   retryAfterOf,
+  waitToRetry,
 } from './index.js';
 
 describe('isRetryable', () => {
@@ -69,5 +71,20 @@ describe('backoffMs', () => {
         },
       ),
     );
+  });
+});
+
+describe('waitToRetry', () => {
+  it('waits, or stops with CANCELLED when aborted before or while waiting', async () => {
+    await waitToRetry(1);
+    const before = new AbortController();
+    before.abort();
+    await expect(waitToRetry(60_000, before.signal)).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'CANCELLED'),
+    );
+    const during = new AbortController();
+    const waiting = waitToRetry(60_000, during.signal);
+    during.abort();
+    await expect(waiting).rejects.toSatisfy((e: unknown) => isFramewiseError(e, 'CANCELLED'));
   });
 });

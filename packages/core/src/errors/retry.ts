@@ -4,7 +4,7 @@
  * distribution adapters all decide through these functions; only their policies (base, cap,
  * jitter, attempts) differ.
  */
-import { type FramewiseErrorCode, isFramewiseError } from './framewise-error.js';
+import { FramewiseError, type FramewiseErrorCode, isFramewiseError } from './framewise-error.js';
 
 /**
  * The error codes a retry may cure: `TRANSIENT`, `RATE_LIMITED` and `TIMEOUT`. Everything else
@@ -115,4 +115,25 @@ export function backoffMs(
     jitter === 'none' ? capped : jitter === 'equal' ? capped / 2 + random() * (capped / 2) : random() * capped;
   const asked = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
   return Math.max(Math.round(delay), Math.ceil(asked));
+}
+
+/**
+ * Wait `ms` before a retry, or stop at once when `signal` aborts.
+ *
+ * @throws `CANCELLED` when `signal` is aborted (before or while waiting).
+ */
+export function waitToRetry(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => new FramewiseError('CANCELLED', `Cancelled while waiting ${Math.round(ms)} ms to retry`);
+    if (signal?.aborted === true) return reject(cancelled());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { backoffMs, FramewiseError, isFramewiseError, isRetryable } from '../errors/index.js';
+import { backoffMs, FramewiseError, isFramewiseError, isRetryable, waitToRetry } from '../errors/index.js';
 import { type Logger, silentLogger, TypedEvents } from '../support/index.js';
 import { DigestStream, type Digests, HashWorker, loadXxh64 } from './digest.js';
 import { normalizeKey, normalizePrefix } from './keys.js';
@@ -63,15 +63,6 @@ export interface ObjectStorageOptions {
 
 /** Transfers at least this large hash in a worker thread beside the transfer (smaller ones inline). */
 const WORKER_HASHING_BYTES = 8 * 1024 * 1024;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new FramewiseError('CANCELLED', 'Cancelled while waiting to retry', { details: {} }));
-    });
-  });
 
 /**
  * Object storage: the host object around a {@link StorageDriver}. Keys are validated and
@@ -135,7 +126,7 @@ export class ObjectStorage {
         if (!retryable || !isRetryable(error) || attempt >= this.#attempts || signal?.aborted) throw error;
         this.#events.emit('retry', { operation, key, attempt, error });
         this.#logger.warn({ operation, key, attempt, message: error.message }, 'framewise storage: retrying');
-        await sleep(backoffMs(attempt, { baseMs: this.#backoffMs, jitter: 'equal' }, error.retryAfterMs), signal);
+        await waitToRetry(backoffMs(attempt, { baseMs: this.#backoffMs, jitter: 'equal' }, error.retryAfterMs), signal);
       }
     }
   }
