@@ -8,6 +8,7 @@ import {
   systemClock,
   TypedEvents,
 } from '../support/index.js';
+import { announce, auditCall, type DistributorEvents } from './distribution-events.js';
 import {
   type DistributorOptions,
   DistributorOptionsSchema,
@@ -16,7 +17,7 @@ import {
 import { createEndpointSlots } from './endpoint-slots.js';
 import { gateOf, submissionWindow } from './gate.js';
 import type { DeliverySubject, DistributionEndpoint } from './package.js';
-import type { DistributionContext, DistributionOutcome } from './port.js';
+import type { DistributionContext } from './port.js';
 import { type DeliveryProfile, DeliveryProfileSchema } from './profile.js';
 import { type DistributionRecord, type DistributionState, distributionRecordId } from './record.js';
 import { RecordWriter } from './record-writer.js';
@@ -24,15 +25,14 @@ import { callEndpoint } from './remote-call.js';
 import {
   CLAIMED_STATE_OF,
   type DistributionAction,
-  ERROR_STATES,
-  EXPOSED_STATES,
   LIVE_STATES,
   NO_UPDATE_STATES,
   RESUBMITTABLE_STATES,
 } from './states.js';
-import { applyOutcome, decide, GATE_TAKEDOWN_REASONS } from './transitions.js';
+import { applyOutcome, decide, enqueued, nextWake } from './transitions.js';
 import { type DeliveryValidation, validateDelivery } from './validate.js';
 
+export type { DistributionEvent, DistributorEvents } from './distribution-events.js';
 export { type DistributorOptions, DistributorOptionsSchema } from './distributor-options.js';
 
 /** One thing a sweep did. */
@@ -59,32 +59,6 @@ export interface DistributionSubmitOptions {
   readonly versionId: string;
   /** A window set by hand instead of the rights windows. */
   readonly window?: { readonly sunrise?: string; readonly sunset?: string };
-}
-
-/** What every distributor event carries: the record as written, and the state it came from. */
-export interface DistributionEvent {
-  readonly record: DistributionRecord;
-  /** The record's state before the step (before a call claimed it). */
-  readonly from: DistributionState;
-}
-
-/** Events of a {@link Distributor}; listen with {@link Distributor.on}. */
-export interface DistributorEvents {
-  /** An endpoint accepted a submission (live, processing or scheduled there). */
-  submitted: DistributionEvent;
-  /** Content became live at an endpoint (after a submission, or once processing finished). */
-  live: DistributionEvent;
-  /** Content was taken down (deleted or unpublished; confirmed where the endpoint can). */
-  removed: DistributionEvent & { readonly reason?: string };
-  /** A call failed permanently or needs credentials: the record is in an error state. */
-  failed: DistributionEvent & { readonly error: { readonly code: string; readonly message: string } };
-  /** Work is parked until a time (a quota reset). */
-  parked: DistributionEvent & { readonly until: string };
-  /**
-   * A takedown owed because the window closed or the rights lapsed has not happened yet (the
-   * removal is retrying, parked or failed): content may be live where it must not be.
-   */
-  'takedown-overdue': DistributionEvent & { readonly reason: string; readonly outcome: DistributionOutcome['kind'] };
 }
 
 /**
@@ -218,39 +192,8 @@ export class Distributor {
     const existing = await this.#o.store.get(id);
     if (existing !== undefined && !RESUBMITTABLE_STATES.has(existing.state)) return existing;
     const window = submissionWindow(options.window, this.#o.rights, assetId, options.versionId, profile, now);
-    const sunrise = window.sunrise === undefined ? now : Math.max(now, Date.parse(window.sunrise));
-    const base: DistributionRecord = existing ?? {
-      id,
-      assetId,
-      endpointId,
-      versionId: options.versionId,
-      state: 'pending',
-      revision: 0,
-      origin,
-      changes: 0,
-      appliedChanges: 0,
-      approvedChanges: 0,
-      removalOwed: false,
-      window: { source: 'none' },
-      remoteFiles: {},
-      attempts: 0,
-      history: [],
-      createdAt: this.#iso(now),
-      updatedAt: this.#iso(now),
-    };
-    const next: DistributionRecord = {
-      ...base,
-      versionId: options.versionId,
-      origin,
-      window,
-      removalOwed: false,
-      attempts: 0,
-      nextAttemptAt: this.#iso(sunrise),
-    };
-    delete (next as { lastError?: unknown }).lastError;
-    delete (next as { removalReason?: unknown }).removalReason;
-    const event = origin === 'manual' ? 'submit' : 'ready';
-    return this.#writer.write(existing, next, sunrise > now ? 'pending' : 'queued', event);
+    const t = enqueued(existing, { id, assetId, endpointId, versionId: options.versionId, origin, window, now });
+    return this.#writer.write(existing, t.next, t.state, t.event);
   }
 
   /**
@@ -349,12 +292,8 @@ export class Distributor {
       }
       // Read the record again only when the step wrote it (most records in a sweep are untouched).
       const fresh = this.#writer.forget(record.id) ? ((await this.#o.store.get(record.id)) ?? record) : record;
-      for (const t of [
-        fresh.nextAttemptAt,
-        fresh.parkedUntil,
-        EXPOSED_STATES.has(fresh.state) ? fresh.window.sunset : undefined,
-      ])
-        if (t !== undefined) wake = Math.min(wake, Date.parse(t));
+      const due = nextWake(fresh);
+      if (due !== undefined) wake = Math.min(wake, due);
     };
     const worker = async () => {
       while (next < records.length) {
@@ -464,8 +403,8 @@ export class Distributor {
         confirmsRemoval: endpoint.adapter.capabilities.confirmsRemoval,
       }),
     );
-    this.#emit(r, action, from, outcome);
-    await this.#audit(r, action, outcome);
+    announce(this.#events, this.#log, { record: r, from, action, outcome });
+    if (this.#o.audit !== undefined) await auditCall(this.#o.audit, this.#log, r, action, outcome);
     return {
       recordId: r.id,
       action,
@@ -475,49 +414,6 @@ export class Distributor {
         ? {}
         : { note: 'reason' in outcome ? outcome.reason : 'message' in outcome ? outcome.message : undefined }),
     } as SweepAction;
-  }
-
-  /** The typed events of a call's result. */
-  #emit(r: DistributionRecord, action: DistributionAction, from: DistributionState, outcome: DistributionOutcome) {
-    const base = { record: r, from };
-    if (action === 'submit' && outcome.kind === 'success') this.#events.emit('submitted', base);
-    if (r.state === 'live' && from !== 'live') this.#events.emit('live', base);
-    if (r.state === 'removed' && from !== 'removed')
-      this.#events.emit('removed', { ...base, ...(r.removalReason === undefined ? {} : { reason: r.removalReason }) });
-    if (r.state === 'parked' && r.parkedUntil !== undefined)
-      this.#events.emit('parked', { ...base, until: r.parkedUntil });
-    if (ERROR_STATES.has(r.state) && r.lastError !== undefined) {
-      this.#log.warn({ record: r.id, endpoint: r.endpointId, error: r.lastError }, `distribution: ${action} failed`);
-      this.#events.emit('failed', { ...base, error: r.lastError });
-    }
-    const gateTakedown = r.removalReason !== undefined && GATE_TAKEDOWN_REASONS.has(r.removalReason);
-    if (r.removalOwed && gateTakedown && outcome.kind !== 'success' && (action === 'remove' || from === 'removing')) {
-      this.#log.warn(
-        { record: r.id, endpoint: r.endpointId, reason: r.removalReason, outcome: outcome.kind },
-        'distribution: takedown overdue',
-      );
-      this.#events.emit('takedown-overdue', { ...base, reason: r.removalReason as string, outcome: outcome.kind });
-    }
-  }
-
-  async #audit(r: DistributionRecord, action: string, outcome: DistributionOutcome): Promise<void> {
-    if (this.#o.audit === undefined || (action === 'poll' && outcome.kind !== 'success')) return;
-    try {
-      await this.#o.audit.catalog.recordEvent(this.#o.audit.actor, {
-        assetId: r.assetId,
-        action: `distribution.${action}`,
-        details: {
-          endpointId: r.endpointId,
-          state: r.state,
-          outcome: outcome.kind,
-          ...(r.remoteId === undefined ? {} : { remoteId: r.remoteId }),
-          ...(r.removalReason === undefined || action !== 'remove' ? {} : { reason: r.removalReason }),
-          ...(r.lastError === undefined ? {} : { error: r.lastError.message.slice(0, 500) }),
-        },
-      });
-    } catch (error) {
-      this.#log.warn({ record: r.id, error: String(error) }, 'distribution audit event not recorded');
-    }
   }
 
   /** Release every endpoint adapter. */

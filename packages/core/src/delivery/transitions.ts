@@ -12,6 +12,7 @@ import { type DistributionRecord, type DistributionState, redact } from './recor
 import {
   type DistributionAction,
   ERROR_STATE_OF,
+  EXPOSED_STATES,
   NOTHING_TO_REMOVE_STATES,
   RESUMED_ACTION_OF,
   TAKEDOWN_STATES,
@@ -106,6 +107,68 @@ export function decide(
     default:
       return { kind: 'idle' };
   }
+}
+
+/** A submission's record: which asset, version and endpoint, how it came, its window, and when. */
+export interface EnqueueInput {
+  readonly id: string;
+  readonly assetId: string;
+  readonly endpointId: string;
+  readonly versionId: string;
+  readonly origin: 'automatic' | 'manual';
+  readonly window: DistributionRecord['window'];
+  readonly now: number;
+}
+
+/**
+ * A submission (`ready` or `submit`) of a new record, or over one in a state that starts over
+ * (`removed`, `error-submit`, `pending`): due at its window's sunrise (`pending` until then) or now
+ * (`queued`), with attempts, removal and the last error cleared.
+ */
+export function enqueued(existing: DistributionRecord | undefined, input: EnqueueInput): DistributionTransition {
+  const { now, origin, versionId } = input;
+  const sunrise = input.window.sunrise === undefined ? now : Math.max(now, Date.parse(input.window.sunrise));
+  const base: DistributionRecord = existing ?? {
+    id: input.id,
+    assetId: input.assetId,
+    endpointId: input.endpointId,
+    versionId,
+    state: 'pending',
+    revision: 0,
+    origin,
+    changes: 0,
+    appliedChanges: 0,
+    approvedChanges: 0,
+    removalOwed: false,
+    window: { source: 'none' },
+    remoteFiles: {},
+    attempts: 0,
+    history: [],
+    createdAt: iso(now),
+    updatedAt: iso(now),
+  };
+  const next: DistributionRecord = {
+    ...base,
+    versionId,
+    origin,
+    window: input.window,
+    removalOwed: false,
+    attempts: 0,
+    nextAttemptAt: iso(sunrise),
+    lastError: undefined,
+    removalReason: undefined,
+  };
+  return { next, state: sunrise > now ? 'pending' : 'queued', event: origin === 'manual' ? 'submit' : 'ready' };
+}
+
+/**
+ * The earliest instant (epoch ms) a record needs a sweep: its next attempt, the end of its
+ * parking, or — while the content is exposed — its window's sunset. Undefined when nothing is due.
+ */
+export function nextWake(record: DistributionRecord): number | undefined {
+  const sunset = EXPOSED_STATES.has(record.state) ? record.window.sunset : undefined;
+  const times = [record.nextAttemptAt, record.parkedUntil, sunset].filter((t) => t !== undefined);
+  return times.length === 0 ? undefined : Math.min(...times.map((t) => Date.parse(t)));
 }
 
 /** What {@link applyOutcome} needs besides the record. */
