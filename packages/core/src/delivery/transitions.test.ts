@@ -11,7 +11,14 @@ import {
   TAKEDOWN_STATES,
   UNSENT_STATES,
 } from './states.js';
-import { applyOutcome, type DistributionDecision, decide, type OutcomeInput } from './transitions.js';
+import {
+  applyOutcome,
+  type DistributionDecision,
+  decide,
+  enqueued,
+  nextWake,
+  type OutcomeInput,
+} from './transitions.js';
 
 const NOW = Date.parse('2027-03-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -268,6 +275,48 @@ describe('applyOutcome (property)', () => {
         if (extra > 0) expect(t.next.nextAttemptAt).toBe(iso(NOW));
         else expect(t.next.nextAttemptAt).toBeUndefined();
       }),
+    );
+  });
+});
+
+describe('enqueued and nextWake', () => {
+  const window = { sunrise: iso(NOW + HOUR), sunset: iso(NOW + 5 * HOUR), source: 'manual' as const };
+  const input = { id: 'a1@e1', assetId: 'a1', endpointId: 'e1', versionId: 'v2', origin: 'manual' as const, now: NOW };
+
+  it('queues a new submission now, or holds it pending until sunrise; starting over clears the past', () => {
+    expect(enqueued(undefined, { ...input, window: { source: 'none' } })).toMatchObject({
+      state: 'queued',
+      event: 'submit',
+      next: { nextAttemptAt: iso(NOW), attempts: 0, revision: 0 },
+    });
+    fc.assert(
+      fc.property(record, (r) => {
+        const t = enqueued({ ...r, lastError: { code: 'AUTH', message: 'x' } }, { ...input, window });
+        expect(t.state).toBe('pending');
+        expect(t.next).toMatchObject({
+          versionId: 'v2',
+          nextAttemptAt: window.sunrise,
+          removalOwed: false,
+          attempts: 0,
+        });
+        expect(t.next.lastError).toBeUndefined();
+        expect(t.next.history).toBe(r.history);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('wakes at the earliest of the next attempt, the end of parking, and the sunset of exposed content', () => {
+    fc.assert(
+      fc.property(record, (r) => {
+        const wake = nextWake(r);
+        const exposed = ['live', 'processing', 'updating', 'submitting'].includes(r.state);
+        const times = [r.nextAttemptAt, r.parkedUntil, exposed ? r.window.sunset : undefined]
+          .filter((t): t is string => t !== undefined)
+          .map(Date.parse);
+        expect(wake).toBe(times.length === 0 ? undefined : Math.min(...times));
+      }),
+      { numRuns: 500 },
     );
   });
 });
