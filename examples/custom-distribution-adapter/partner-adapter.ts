@@ -9,15 +9,18 @@
  *
  * It implements the `DistributionAdapter` port from `@framewise/core` and passes
  * `distributionAdapterConformance` (see ../test/custom-distribution-adapter.test.ts). Outcomes are
- * values: 429 and 5xx are retryable (honouring Retry-After), 401/403 need credentials, other 4xx
- * fail; a connection refused is retryable.
+ * values, sorted by the core's one rule: `outcomeOfHttp` for statuses (429 and 5xx retryable,
+ * honouring Retry-After; 401 needs credentials; other 4xx fail typed) and `outcomeOf` for thrown
+ * errors (a connection refused or reset is retryable).
  */
-import type {
-  DeliveryChanges,
-  DeliveryPackage,
-  DistributionAdapter,
-  DistributionContext,
-  DistributionOutcome,
+import {
+  type DeliveryChanges,
+  type DeliveryPackage,
+  type DistributionAdapter,
+  type DistributionContext,
+  type DistributionOutcome,
+  outcomeOf,
+  outcomeOfHttp,
 } from '@framewise/core';
 
 /** Where the partner's API is, and the token it wants. */
@@ -31,14 +34,6 @@ export function createPartnerAdapter(options: PartnerOptions): DistributionAdapt
   const url = (path: string) => new URL(path, options.baseUrl).toString();
   const headers = { authorization: `Bearer ${options.token}` };
 
-  /** Turn an HTTP response (or a network error) into an outcome, or undefined when it succeeded. */
-  const outcomeOf = (status: number, retryAfter: string | null, what: string): DistributionOutcome | undefined => {
-    if (status < 300) return undefined;
-    if (status === 429 || status >= 500)
-      return { kind: 'retry', afterMs: Number(retryAfter ?? 5) * 1000, reason: `${what}: HTTP ${status}` };
-    if (status === 401 || status === 403) return { kind: 'auth-required', reason: `${what}: HTTP ${status}` };
-    return { kind: 'failed', code: status === 404 ? 'NOT_FOUND' : 'INVALID_INPUT', message: `${what}: HTTP ${status}` };
-  };
   const call = async (method: string, path: string, body?: string | Blob, type?: string) => {
     try {
       const response = await fetch(url(path), {
@@ -48,14 +43,16 @@ export function createPartnerAdapter(options: PartnerOptions): DistributionAdapt
       } as RequestInit);
       await response.arrayBuffer();
       return {
-        outcome: outcomeOf(response.status, response.headers.get('retry-after'), `${method} ${path}`),
+        outcome: outcomeOfHttp(
+          response.status,
+          response.headers.get('retry-after'),
+          `${method} ${path}: HTTP ${response.status}`,
+        ),
         status: response.status,
       };
     } catch (error) {
-      return {
-        outcome: { kind: 'retry', afterMs: 5_000, reason: `${method} ${path}: ${(error as Error).message}` } as const,
-        status: 0,
-      };
+      // A connection refused or reset is retryable; anything else is a bug to look at.
+      return { outcome: outcomeOf(error, `${method} ${path}`), status: 0 };
     }
   };
   const sendFiles = async (pkg: DeliveryPackage, names: readonly string[], id: string) => {

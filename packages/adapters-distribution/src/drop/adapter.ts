@@ -5,8 +5,8 @@ import {
   type DistributionContext,
   type DistributionOutcome,
   FramewiseError,
-  isFramewiseError,
   LoggerSchema,
+  outcomeOf,
   parseOptions,
   silentLogger,
 } from '@framewise/core';
@@ -38,31 +38,13 @@ export type DropFolderOptions = z.input<typeof DropFolderOptionsSchema>;
 export const DropFolderAdapterOptionsSchema = DropFolderOptionsSchema;
 
 const PACKAGE = 'package:';
-const RETRYABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
 
-/** Turn what a transport threw into an outcome value. */
+/**
+ * Turn what a transport threw into an outcome value: the one rule of `outcomeOf` (retryable codes
+ * and network errors retry, refused credentials or permissions ask for them, the rest fail typed).
+ */
 export function transportOutcome(error: unknown, what: string): DistributionOutcome {
-  if (isFramewiseError(error)) {
-    if (error.code === 'TRANSIENT' || error.code === 'TIMEOUT' || error.code === 'RATE_LIMITED')
-      return { kind: 'retry', afterMs: error.retryAfterMs ?? 5_000, reason: `${what}: ${error.message}` };
-    if (error.code === 'AUTH') return { kind: 'auth-required', reason: `${what}: ${error.message}` };
-    return { kind: 'failed', code: error.code, message: `${what}: ${error.message}` };
-  }
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code === 'string' && RETRYABLE.has(code))
-    return { kind: 'retry', afterMs: 5_000, reason: `${what}: ${message}` };
-  if (code === 530 || code === 'EACCES' || code === 'EPERM')
-    return { kind: 'auth-required', reason: `${what}: ${message}` };
-  return { kind: 'retry', afterMs: 5_000, reason: `${what}: ${message}` };
+  return outcomeOf(error, what);
 }
 
 /**

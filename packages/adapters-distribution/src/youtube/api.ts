@@ -1,6 +1,6 @@
-import { ZoneClock } from '@framewise/core';
+import { outcomeOfHttp, parseRetryAfter, ZoneClock } from '@framewise/core';
 import { Failure } from './failure.js';
-import { type AccessTokens, retryAfterMs } from './tokens.js';
+import type { AccessTokens } from './tokens.js';
 
 /** What {@link YouTubeApi} needs. */
 export interface YouTubeApiOptions {
@@ -120,15 +120,14 @@ export class YouTubeApi {
       return Failure.parked(nextQuotaReset(now), `${said} (the daily quota resets at midnight Pacific Time)`);
     if (reason === 'uploadLimitExceeded')
       return Failure.parked(now + DAY_MS, `${said} (the channel's upload limit is counted over 24 hours)`);
-    const wait = retryAfterMs(response.headers.get('retry-after'), now);
-    if (status === 429 || status >= 500 || reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded')
-      return Failure.retry(wait, said);
+    const retryAfter = response.headers.get('retry-after');
+    // Rate limits come as 403 with a reason; everything else follows the one HTTP rule.
+    if (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded')
+      return Failure.retry(parseRetryAfter(retryAfter, now), said);
     if (status === 401) return Failure.auth(`${said}: the channel owner must grant access again`);
-    if (status === 403) return Failure.failed('FORBIDDEN', said);
-    if (status === 404) return Failure.failed('NOT_FOUND', said);
-    if (status === 409) return Failure.failed('CONFLICT', said);
-    if (status >= 300 && status < 400) return Failure.retry(wait, `${said} (an unexpected redirect)`);
-    return Failure.failed('INVALID_INPUT', said);
+    return new Failure(
+      outcomeOfHttp(status, retryAfter, said, now) ?? { kind: 'failed', code: 'INTERNAL', message: said },
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { outcomeOfHttp } from '@framewise/core';
 import { Failure } from './failure.js';
 
 /** What the host keeps for one YouTube channel's OAuth 2.0 grant. */
@@ -119,11 +120,13 @@ export class AccessTokens {
       throw Failure.retry(0, `the OAuth token endpoint could not be reached: ${(error as Error).message}`);
     }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (response.status >= 500 || response.status === 429)
-      throw Failure.retry(
-        retryAfterMs(response.headers.get('retry-after'), this.o.now()),
-        `the OAuth token endpoint answered ${response.status}`,
-      );
+    const refused = outcomeOfHttp(
+      response.status,
+      response.headers.get('retry-after'),
+      `the OAuth token endpoint answered ${response.status}`,
+      this.o.now(),
+    );
+    if (refused?.kind === 'retry') throw new Failure(refused);
     if (!response.ok || typeof body.access_token !== 'string')
       throw Failure.auth(
         `the OAuth token endpoint refused the refresh token (${response.status} ${String(body.error ?? '')}${
@@ -140,13 +143,4 @@ export class AccessTokens {
     this.#cached = { token: body.access_token, expiresAt };
     return body.access_token;
   }
-}
-
-/** Milliseconds a `Retry-After` header asks for (seconds or an HTTP date), 0 when absent. */
-export function retryAfterMs(header: string | null, now: number): number {
-  if (header === null || header.trim() === '') return 0;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 0 : Math.max(0, at - now);
 }

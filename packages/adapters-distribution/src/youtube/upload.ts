@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DeliveryFile, DistributionContext } from '@framewise/core';
+import { backoffMs, type DeliveryFile, type DistributionContext, waitToRetry } from '@framewise/core';
 import { ConnectionLost, type YouTubeApi } from './api.js';
 import { Failure } from './failure.js';
 
@@ -93,7 +93,12 @@ export async function resumableUpload(
         throw error instanceof Failure
           ? error
           : Failure.retry(0, `${error.message}; the upload resumes on the next attempt`);
-      await delay(o.resumeDelayMs * 2 ** (interruptions - 1), o.signal);
+      const asked = error instanceof Failure && error.outcome.kind === 'retry' ? error.outcome.afterMs : undefined;
+      await waitToRetry(backoffMs(interruptions, { baseMs: o.resumeDelayMs, jitter: 'none' }, asked), o.signal).catch(
+        () => {
+          throw Failure.failed('CANCELLED', 'YouTube upload cancelled');
+        },
+      );
       offset = undefined;
     }
   }
@@ -241,19 +246,4 @@ class ChunkReader {
   close(): void {
     this.stream.destroy();
   }
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) return reject(Failure.failed('CANCELLED', 'YouTube upload cancelled'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(Failure.failed('CANCELLED', 'YouTube upload cancelled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

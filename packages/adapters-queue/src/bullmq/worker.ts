@@ -2,11 +2,11 @@ import { availableParallelism, hostname } from 'node:os';
 import {
   asFramewiseError,
   FramewiseError,
+  isRetryable,
   type JobContext,
   type JobDefinitions,
   type Logger,
   parseInput,
-  RETRYABLE_CODES,
   retryDelayMs,
   silentLogger,
 } from '@framewise/core';
@@ -74,7 +74,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     client.on('error', (error: Error) => logger.warn({ error: error.message }, 'framewise bullmq worker: redis error'));
 
   const fail = (error: FramewiseError): Error =>
-    RETRYABLE_CODES.has(error.code)
+    isRetryable(error)
       ? Object.assign(new Error(encodeError(error)), { retryAfterMs: error.retryAfterMs })
       : new UnrecoverableError(encodeError(error));
 

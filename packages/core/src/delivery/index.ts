@@ -8,12 +8,17 @@
  */
 export {
   createDistributor,
+  type DistributionEvent,
   type DistributionSubmitOptions,
   Distributor,
+  type DistributorEvents,
   type DistributorOptions,
+  DistributorOptionsSchema,
   type SweepAction,
   type SweepReport,
 } from './distributor.js';
+export { type DistributionGate, windowOpen } from './gate.js';
+export { type DistributionFailureOutcome, outcomeOf, outcomeOfHttp, parseRetryAfter } from './outcome.js';
 export {
   buildPackage,
   type DeliverySource,
@@ -68,5 +73,28 @@ export {
   type DistributionRecordStore,
 } from './record-store.js';
 export { catalogDeliverySource } from './source.js';
+export {
+  CLAIMED_STATE_OF,
+  type DistributionAction,
+  ERROR_STATE_OF,
+  ERROR_STATES,
+  EXPOSED_STATES,
+  IN_FLIGHT_STATES,
+  LIVE_STATES,
+  NO_UPDATE_STATES,
+  NOTHING_TO_REMOVE_STATES,
+  RESUBMITTABLE_STATES,
+  RESUMED_ACTION_OF,
+  TAKEDOWN_STATES,
+  UNSENT_STATES,
+} from './states.js';
+export {
+  applyOutcome,
+  type DistributionDecision,
+  type DistributionTransition,
+  decide,
+  GATE_TAKEDOWN_REASONS,
+  type OutcomeInput,
+} from './transitions.js';
 export { type DeliveryCandidate, type DeliveryValidation, matchesRendition, validateDelivery } from './validate.js';
 export { rightsCover, rightsWindow } from './window.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { filelessDeliverySubject, filelessEndpoint } from '../testing/memory-endpoint.js';
 import type { DistributionAdapter, DistributionOutcome } from './index.js';
-import { createDistributor, createMemoryDistributionStore, type DeliverySubject } from './index.js';
+import { createDistributor, createMemoryDistributionStore } from './index.js';
 
 /** An adapter that takes a while per call and remembers how many calls overlapped. */
 function slowAdapter() {
@@ -34,31 +35,8 @@ function slowAdapter() {
   return { adapter, seen };
 }
 
-const subject = (assetId: string) =>
-  ({
-    asset: { id: assetId, titles: [{ language: 'en', value: assetId, kind: 'main' }], synopses: [], custom: {} },
-    version: { id: `${assetId}-v`, name: 'master' },
-    renditions: [],
-    related: [],
-    captions: [],
-    open: async () => {
-      throw new Error('no files');
-    },
-  }) as unknown as DeliverySubject;
-
-const endpoint = (id: string, adapter: DistributionAdapter, maxConcurrent?: number) => ({
-  id,
-  profile: {
-    id,
-    name: id,
-    rights: { channel: 'svod' as const, territories: ['GB'] },
-    automation: { submit: 'automatic' as const },
-  },
-  adapter,
-  fields: (s: DeliverySubject) => ({ title: s.asset.id }),
-  files: () => [],
-  ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
-});
+const subject = filelessDeliverySubject;
+const endpoint = filelessEndpoint;
 
 describe('distributor sweep concurrency', () => {
   it('handles records in parallel, holding each endpoint to its maxConcurrent remote calls', async () => {

@@ -7,3 +7,12 @@ export {
   type FramewiseErrorOptions,
   isFramewiseError,
 } from './framewise-error.js';
+export {
+  type BackoffPolicy,
+  backoffMs,
+  isRetryable,
+  RETRYABLE_CODES,
+  retryAfterOf,
+  TRANSIENT_SYSTEM_CODES,
+  waitToRetry,
+} from './retry.js';

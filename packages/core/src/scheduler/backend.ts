@@ -1,4 +1,4 @@
-import { FramewiseError } from '../errors/index.js';
+import { backoffMs, FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import type { JobRecord, JobState, PriorityClass, SubmitOptions } from './model.js';
 import { SubmitOptionsSchema } from './model.js';
@@ -153,12 +153,13 @@ export function prepareJob(
   };
 }
 
-/** Failure codes a backend retries (with backoff); everything else fails at once. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['TRANSIENT', 'RATE_LIMITED', 'TIMEOUT']);
+/** Failure codes a backend retries (with backoff); everything else fails at once (see `isRetryable`). */
+export { RETRYABLE_CODES } from '../errors/index.js';
 
 /**
- * The delay before retry `attempt` (1 = the first retry) of a transient failure: the remote's
- * `retryAfterMs` when it gave one, else exponential backoff with full jitter, capped.
+ * The delay before retry `attempt` (1 = the first retry) of a job kind: the one backoff rule
+ * (`backoffMs`) with the definition's `retry.baseMs` (default 1 s) and `retry.maxMs` (default 60 s)
+ * and full jitter, never shorter than the remote's `retryAfterMs` when it gave one.
  */
 export function retryDelayMs(
   attempt: number,
@@ -166,8 +167,5 @@ export function retryDelayMs(
   retryAfterMs: number | undefined,
   random: () => number = Math.random,
 ): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
-  const base = retry?.baseMs ?? 1_000;
-  const cap = retry?.maxMs ?? 60_000;
-  return random() * Math.min(cap, base * 2 ** (attempt - 1));
+  return backoffMs(attempt, { baseMs: retry?.baseMs ?? 1_000, maxMs: retry?.maxMs ?? 60_000 }, retryAfterMs, random);
 }

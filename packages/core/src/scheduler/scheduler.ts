@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import PQueue, { type QueueAddOptions } from 'p-queue';
 import type { z } from 'zod';
-import { asFramewiseError, FramewiseError } from '../errors/index.js';
+import { asFramewiseError, FramewiseError, isRetryable } from '../errors/index.js';
 import { type Clock, type Logger, newId, silentLogger, systemClock, TypedEvents } from '../support/index.js';
-import { prepareJob, RETRYABLE_CODES, retryDelayMs } from './backend.js';
+import { prepareJob, retryDelayMs } from './backend.js';
 import { type Entry, Lanes, type ScoringOptions } from './lanes.js';
 import type { JobRecord, JobState, SubmitOptions } from './model.js';
 
@@ -347,7 +347,7 @@ export class Scheduler {
           })
         : asFramewiseError(raw, `Job "${record.id}" (${record.kind})`, { id: record.id });
       record.error = { code: error.code, message: error.message };
-      if (RETRYABLE_CODES.has(error.code) && record.attempts < record.maxAttempts && !this.#draining) {
+      if (isRetryable(error) && record.attempts < record.maxAttempts && !this.#draining) {
         const delay = retryDelayMs(record.attempts, job.definition.retry, error.retryAfterMs);
         record.nextRunAt = this.#clock.now() + delay;
         this.#setState(job, 'retrying');

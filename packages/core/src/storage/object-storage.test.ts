@@ -16,8 +16,11 @@ import type { StorageDriver } from './port.js';
 
 objectStorageConformance('memory', { create: () => createMemoryStorage(), largeBytes: 8 * 1024 * 1024 });
 
-/** The memory driver, failing its first `failures` puts with TRANSIENT (a real driver's network blip). */
-function flaky(failures: number): StorageDriver & { attempts: number } {
+/** The memory driver, failing its first `failures` puts with `code` (a real driver's network blip). */
+function flaky(
+  failures: number,
+  code: 'TRANSIENT' | 'TIMEOUT' | 'RATE_LIMITED' | 'INTEGRITY' = 'TRANSIENT',
+): StorageDriver & { attempts: number } {
   const inner = createMemoryStorage();
   const driver = {
     ...inner,
@@ -26,7 +29,7 @@ function flaky(failures: number): StorageDriver & { attempts: number } {
       driver.attempts++;
       if (driver.attempts <= failures) {
         body.resume();
-        throw new FramewiseError('TRANSIENT', 'connection reset', { details: {} });
+        throw new FramewiseError(code, 'connection reset', { details: {} });
       }
       return inner.put(key, body, options);
     },
@@ -44,6 +47,19 @@ describe('ObjectStorage', () => {
     expect(stored.sizeBytes).toBe(5);
     expect(driver.attempts).toBe(3);
     expect(retries).toEqual([1, 2]);
+  });
+
+  it('retries what the one retry rule retries (TIMEOUT, RATE_LIMITED), and nothing else', async () => {
+    for (const code of ['TIMEOUT', 'RATE_LIMITED'] as const) {
+      const driver = flaky(1, code);
+      await createObjectStorage(driver, { backoffMs: 1 }).put('r.txt', Buffer.from('x'));
+      expect(driver.attempts).toBe(2);
+    }
+    const corrupt = flaky(1, 'INTEGRITY');
+    await expect(createObjectStorage(corrupt, { backoffMs: 1 }).put('i.txt', Buffer.from('x'))).rejects.toSatisfy(
+      (e: unknown) => isFramewiseError(e, 'INTEGRITY'),
+    );
+    expect(corrupt.attempts).toBe(1);
   });
 
   it('does not retry a one-shot stream, and gives up after its attempts', async () => {

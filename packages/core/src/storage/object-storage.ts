@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { FramewiseError, isFramewiseError } from '../errors/index.js';
+import { backoffMs, FramewiseError, isFramewiseError, isRetryable, waitToRetry } from '../errors/index.js';
 import {
   type Logger,
   LoggerSchema,
@@ -57,9 +57,15 @@ export const ObjectStorageOptionsSchema = z.strictObject({
   logger: LoggerSchema.optional(),
   /** An OpenTelemetry tracer: `put`, `get` and `copy` become spans `framewise.storage.<operation>`. */
   tracer: TracerSchema.optional(),
-  /** Attempts for operations that fail with `TRANSIENT` (default 3). */
+  /**
+   * Attempts for operations that fail retryably (default 3): `TRANSIENT`, `RATE_LIMITED` and
+   * `TIMEOUT`, the one retry rule of `isRetryable`.
+   */
   attempts: z.number().int().min(1).max(100).optional(),
-  /** First backoff in ms, doubled each attempt with jitter (default 200). */
+  /**
+   * First backoff in ms, doubled each attempt, between half and all of it (`backoffMs` with equal
+   * jitter), never shorter than the driver's `retryAfterMs` (default 200).
+   */
   backoffMs: z.number().min(0).max(3_600_000).optional(),
   /**
    * Also compute XXH64 of everything stored and read for fixity (in the same pass; several GB/s,
@@ -72,15 +78,6 @@ export type ObjectStorageOptions = z.input<typeof ObjectStorageOptionsSchema>;
 
 /** Transfers at least this large hash in a worker thread beside the transfer (smaller ones inline). */
 const WORKER_HASHING_BYTES = 8 * 1024 * 1024;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new FramewiseError('CANCELLED', 'Cancelled while waiting to retry', { details: {} }));
-    });
-  });
 
 /**
  * Object storage: the host object around a {@link StorageDriver}. Keys are validated and
@@ -178,11 +175,10 @@ export class ObjectStorage {
               `Storage "${this.driver.name}" ${operation} of ${JSON.stringify(key)}: ${(raw as Error)?.message ?? String(raw)}`,
               { cause: raw },
             );
-        if (!retryable || error.code !== 'TRANSIENT' || attempt >= this.#attempts || signal?.aborted) throw error;
+        if (!retryable || !isRetryable(error) || attempt >= this.#attempts || signal?.aborted) throw error;
         this.#events.emit('retry', { operation, key, attempt, error });
         this.#logger.warn({ operation, key, attempt, message: error.message }, 'framewise storage: retrying');
-        const base = error.retryAfterMs ?? this.#backoffMs * 2 ** (attempt - 1);
-        await sleep(base / 2 + Math.random() * base, signal);
+        await waitToRetry(backoffMs(attempt, { baseMs: this.#backoffMs, jitter: 'equal' }, error.retryAfterMs), signal);
       }
     }
   }

@@ -13,7 +13,12 @@ export {
 } from './distribution.js';
 export { type DistributionStoreConformanceOptions, distributionRecordStoreConformance } from './distribution-store.js';
 export { type InterchangeConformanceOptions, interchangeConformance } from './interchange.js';
-export { MemoryEndpoint, type MemoryEndpointItem } from './memory-endpoint.js';
+export {
+  filelessDeliverySubject,
+  filelessEndpoint,
+  MemoryEndpoint,
+  type MemoryEndpointItem,
+} from './memory-endpoint.js';
 export { type QueueConformanceOptions, queueBackendConformance } from './queue.js';
 export { ReferenceRights } from './rights-reference.js';
 export { objectStorageConformance, type StorageConformanceOptions } from './storage.js';

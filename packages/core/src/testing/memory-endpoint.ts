@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type {
   DeliveryChanges,
   DeliveryPackage,
+  DeliverySubject,
   DistributionAdapter,
   DistributionCapabilities,
   DistributionContext,
+  DistributionEndpoint,
   DistributionOutcome,
 } from '../index.js';
 
@@ -140,4 +142,40 @@ export class MemoryEndpoint implements DistributionAdapter {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * A {@link DeliverySubject} of an asset with no files (title = its id): for distributor tests whose
+ * endpoints take metadata only.
+ */
+export function filelessDeliverySubject(assetId: string): DeliverySubject {
+  return {
+    asset: { id: assetId, titles: [{ language: 'en', value: assetId, kind: 'main' }], synopses: [], custom: {} },
+    version: { id: `${assetId}-v`, name: 'master' },
+    renditions: [],
+    related: [],
+    captions: [],
+    open: async () => {
+      throw new Error('no files');
+    },
+  } as unknown as DeliverySubject;
+}
+
+/**
+ * An endpoint that submits automatically to `adapter` (GB, SVOD), sending the title only and no
+ * files: for distributor tests.
+ */
+export function filelessEndpoint(
+  id: string,
+  adapter: DistributionAdapter,
+  maxConcurrent?: number,
+): DistributionEndpoint {
+  return {
+    id,
+    profile: { id, name: id, rights: { channel: 'svod', territories: ['GB'] }, automation: { submit: 'automatic' } },
+    adapter,
+    fields: (s: DeliverySubject) => ({ title: s.asset.id }),
+    files: () => [],
+    ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
+  };
 }
