@@ -9,4 +9,11 @@ export {
   type TraceSpan,
   withSpan,
 } from './observability.js';
+export {
+  type AcquireSlotsOptions,
+  type ReleaseSlots,
+  type ResourceNeed,
+  ResourceSlots,
+  type ResourceSlotsOptions,
+} from './resource-slots.js';
 export { formatPath, invalid, parseInput, parseOptions } from './validation.js';
