@@ -235,5 +235,5 @@ describe('ResourceSlots', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 });
