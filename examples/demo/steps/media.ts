@@ -16,7 +16,6 @@ import {
   createObjectStorage,
   defineJobs,
   type FfmpegProgress,
-  type LadderResult,
   type ObjectStorage,
   packageLadder,
   planLadder,
@@ -147,7 +146,7 @@ export async function runMediaStep(
     if (e.id === id)
       bar({ frame: 0, fps: 0, speed: 0, outTimeUs: 0, percent: e.percent, totalSizeBytes: 0, done: e.percent >= 100 });
   });
-  const result = await queue.result<LadderResult>(id);
+  const result = await queue.result(id); // typed from the definitions: LadderResult
   stopProgress();
   const record = await queue.get(id);
   await queue.close({ drain: true });

@@ -285,7 +285,7 @@ describe('Scheduler', () => {
       [{ resources: { cpu: 0 } }, 'resources.cpu'],
       [{ historyLimit: -1 }, 'historyLimit'],
       [{ clock: { now: 5 } }, 'clock: must be a clock'],
-      [{ logger: console.log }, 'logger: must be a logger'],
+      [{ logger: () => undefined }, 'logger: must be a logger'],
       [{ tracer: {} }, 'tracer: must be a tracer'],
       [{ scoring: { agingMs: 'slow' } }, 'scoring.agingMs'],
       [{ definitions: { probe: { run: async () => 1 } } }, 'definitions.probe: must be a job definition'],
