@@ -16,7 +16,6 @@ import {
   createInProcessBackend,
   createObjectStorage,
   createPlacementChecker,
-  type FileCopy,
   type FileCopyInput,
   type FileIdentity,
   type FixityResult,
