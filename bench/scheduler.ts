@@ -16,7 +16,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createBullmqBackend } from '@framewise/adapters-queue/bullmq';
-import { createScheduler } from '@framewise/core';
+import { createScheduler, defineJobs } from '@framewise/core';
 import { startRedis, stopProcess } from '@framewise/test-support';
 import { Queue } from 'bullmq';
 import PQueue from 'p-queue';
@@ -32,10 +32,15 @@ const gc = (globalThis as { gc?: () => void }).gc;
 async function ours(): Promise<{ seconds: number; heapMb: number }> {
   gc?.();
   const heap0 = process.memoryUsage().heapUsed;
-  const scheduler = createScheduler({ resources: { cpu: 1 }, historyLimit: 1_000 });
   let release!: () => void;
-  scheduler.define('block', { handler: () => new Promise<void>((r) => (release = r)) });
-  scheduler.define('noop', { handler: async () => undefined });
+  const scheduler = createScheduler({
+    resources: { cpu: 1 },
+    historyLimit: 1_000,
+    definitions: defineJobs({
+      block: { handler: () => new Promise<void>((r) => (release = r)) },
+      noop: { handler: async () => undefined },
+    }),
+  });
   const t0 = process.hrtime.bigint();
   scheduler.submit('block', {});
   const priorities = ['critical', 'high', 'normal', 'low', 'bulk'] as const;

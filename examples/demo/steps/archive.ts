@@ -16,7 +16,6 @@ import {
   createInProcessBackend,
   createObjectStorage,
   createPlacementChecker,
-  type FileCopy,
   type FileCopyInput,
   type FileIdentity,
   type FixityResult,
@@ -141,7 +140,7 @@ export async function runArchiveStep(
   );
   const queue = createInProcessBackend({ definitions: archiveJobs(storages), resources: { io: 2 } });
   const submitted = await Promise.all(plan.actions.map((action) => queue.submit('archive', action)));
-  const made = await Promise.all(submitted.map(({ id }) => queue.result<FileCopy | null>(id)));
+  const made = await Promise.all(submitted.map(({ id }) => queue.result(id)));
   await queue.close({ drain: true });
   for (const copy of made) if (copy) copies.push(copy);
   note(`${made.length} archive jobs done: copies read back and verified on the object store and the offsite vault`);

@@ -16,7 +16,6 @@ import {
   createObjectStorage,
   defineJobs,
   type FfmpegProgress,
-  type LadderResult,
   type ObjectStorage,
   packageLadder,
   planLadder,
@@ -163,10 +162,7 @@ export async function runMediaStep(
     if (e.id === id)
       bar({ frame: 0, fps: 0, speed: 0, outTimeUs: 0, percent: e.percent, totalSizeBytes: 0, done: e.percent >= 100 });
   });
-  const { result, registered } = await queue.result<{
-    result: LadderResult;
-    registered: RegisteredLadderOutputs;
-  }>(id);
+  const { result, registered } = await queue.result(id); // typed from the definitions
   stopProgress();
   const record = await queue.get(id);
   await queue.close({ drain: true });

@@ -1,4 +1,4 @@
-import { type FramewiseError, isFramewiseError } from '@framewise/core';
+import { defineJobs, FramewiseError, isFramewiseError, type Logger, type Tracer } from '@framewise/core';
 import { type RedisServer, startRedis } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -96,7 +96,7 @@ describe('BullMQ backend', () => {
     await backend.close();
   });
 
-  it('refuses bad connection settings with typed errors naming them', async () => {
+  it('refuses bad options and connection settings with INVALID_CONFIG naming them', async () => {
     const definitions = kinds().definitions;
     for (const [options, text] of [
       [{ connection: 'http://127.0.0.1:6379' }, 'redis://'],
@@ -105,9 +105,23 @@ describe('BullMQ backend', () => {
       [{ connection: redis.url, prefix: '' }, 'prefix ""'],
     ] as const) {
       const error = await createBullmqBackend({ ...options, definitions }).catch((e: unknown) => e);
-      expect(isFramewiseError(error, 'INVALID_INPUT'), String(error)).toBe(true);
+      expect(isFramewiseError(error, 'INVALID_CONFIG'), String(error)).toBe(true);
       expect((error as Error).message).toContain(text);
     }
+    for (const [options, text] of [
+      [{ connection: 42 }, 'connection: must be a redis:// URL or ioredis options'],
+      [{ connection: redis.url, keepFinished: 0 }, 'keepFinished'],
+      [{ connection: redis.url, definitions: { work: {} } }, 'definitions.work: must be a job definition'],
+    ] as const) {
+      const error = await createBullmqBackend({ definitions, ...options } as never).catch((e: unknown) => e);
+      expect(isFramewiseError(error, 'INVALID_CONFIG'), String(error)).toBe(true);
+      expect((error as Error).message).toContain(text);
+    }
+    const workerError = await startBullmqWorker({ connection: redis.url, definitions, concurrency: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isFramewiseError(workerError, 'INVALID_CONFIG')).toBe(true);
+    expect((workerError as Error).message).toContain('BullMQ worker options is invalid: concurrency');
     // A Redis Cluster hash tag is a valid prefix.
     const backend = await createBullmqBackend({ connection: redis.url, queue: 'ids', prefix: '{fw-ids}', definitions });
     await backend.submit('work', { name: 'a' }, { id: 'job-1' });
@@ -115,5 +129,81 @@ describe('BullMQ backend', () => {
     expect(isFramewiseError(duplicate, 'CONFLICT')).toBe(true);
     expect((await backend.get('job-1'))?.input).toEqual({ name: 'a' });
     await backend.close();
+  });
+
+  it('logs worker lifecycle points (retry with its delay) and opens a span per run', async () => {
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+    const logger = Object.fromEntries(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+        level,
+        (fields: Record<string, unknown>, message: string) => lines.push({ level, message, fields }),
+      ]),
+    ) as unknown as Logger;
+    const spans: { name: string; attributes: Record<string, unknown>; status?: number }[] = [];
+    const tracer = {
+      startActiveSpan: (name: string, options: { attributes?: Record<string, unknown> }, fn: (s: never) => unknown) => {
+        const span: (typeof spans)[number] = { name, attributes: { ...options.attributes } };
+        spans.push(span);
+        return fn({
+          setAttribute: () => undefined,
+          recordException: () => undefined,
+          setStatus: (status: { code: number }) => {
+            span.status = status.code;
+          },
+          end: () => undefined,
+        } as never);
+      },
+    } as Tracer;
+    let runs = 0;
+    const definitions = defineJobs({
+      flaky: {
+        retry: { attempts: 3, baseMs: 5, maxMs: 5 },
+        handler: async () => {
+          if (++runs === 1) throw new FramewiseError('TRANSIENT', 'remote busy', { details: {} });
+          return runs;
+        },
+      },
+      broken: {
+        handler: async () => {
+          throw new FramewiseError('INTEGRITY', 'checksum mismatch', { details: {} });
+        },
+      },
+    });
+    const options = { connection: redis.url, queue: 'observed', definitions };
+    const backend = await createBullmqBackend(options);
+    const worker = await startBullmqWorker({ ...options, logger, tracer, name: 'w1' });
+    const flaky = await backend.submit('flaky', {}, { tenant: 'news' });
+    expect(await backend.result(flaky.id)).toBe(2);
+    const broken = await backend.submit('broken', {});
+    await expect(backend.result(broken.id)).rejects.toThrow(/checksum/);
+    await worker.close();
+    await backend.close();
+    const of = (id: string) => lines.filter((l) => l.fields.id === id).map((l) => `${l.level} ${l.message}`);
+    expect(of(flaky.id)).toEqual([
+      'debug framewise bullmq worker: job started',
+      'info framewise bullmq worker: retry scheduled',
+      'debug framewise bullmq worker: job started',
+      'info framewise bullmq worker: job succeeded',
+    ]);
+    expect(lines.find((l) => l.message.endsWith('retry scheduled'))?.fields).toMatchObject({
+      kind: 'flaky',
+      tenant: 'news',
+      code: 'TRANSIENT',
+      worker: 'w1',
+      delayMs: expect.any(Number),
+    });
+    expect(of(broken.id)).toEqual([
+      'debug framewise bullmq worker: job started',
+      'warn framewise bullmq worker: job failed',
+    ]);
+    expect(lines.find((l) => l.message.endsWith('job failed'))?.fields).toMatchObject({ code: 'INTEGRITY' });
+    expect(
+      spans.map((s) => [s.name, s.attributes['framewise.job.kind'], s.attributes['framewise.job.attempt'], s.status]),
+    ).toEqual([
+      ['framewise.job.run', 'flaky', 1, 2],
+      ['framewise.job.run', 'flaky', 2, 1],
+      ['framewise.job.run', 'broken', 1, 2],
+    ]);
+    expect(spans[0]?.attributes).toMatchObject({ 'framewise.job.id': flaky.id, 'framewise.job.tenant': 'news' });
   });
 });

@@ -52,7 +52,7 @@ describe('BullMQ worker fleet', () => {
   let pgUrl: string;
   let catalog: Catalog;
   let closeStore: () => Promise<void>;
-  let backend: BullmqQueueBackend;
+  let backend: BullmqQueueBackend<ReturnType<typeof fleetJobs>>;
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {

@@ -4,10 +4,15 @@ import {
   FramewiseError,
   type JobDefinitions,
   type JobFilter,
+  type JobId,
+  type JobInput,
+  type JobKind,
+  type JobOutput,
   type JobRecord,
   type JobState,
   type Logger,
   newId,
+  parseOptions,
   prepareJob,
   type QueueBackend,
   type QueueBackendEvents,
@@ -20,15 +25,44 @@ import {
 } from '@framewise/core';
 import { type ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type BullmqConnectionOptions, type ResolvedConnection, resolveConnection } from './connection.js';
+import { z } from 'zod';
+import {
+  type BullmqConnectionOptions,
+  BullmqConnectionSchema,
+  ClockSchema,
+  DefinitionSchema,
+  LoggerSchema,
+  type ResolvedConnection,
+  resolveConnection,
+} from './connection.js';
 import { decodeError } from './errors.js';
 import { DEFAULT_SCORING, priorityNow } from './priority.js';
 import { type BullmqState, type JobData, stateOf, toRecord } from './records.js';
 
-/** Options for {@link createBullmqBackend}. */
-export interface BullmqBackendOptions extends BullmqConnectionOptions {
-  /** The job definitions (validation, resources and retry policy at submission; workers run them). */
-  readonly definitions: JobDefinitions;
+/**
+ * Options of {@link createBullmqBackend}, parsed once when it is created (a bad option throws
+ * `INVALID_CONFIG` naming it). The connection's URL, queue name and prefix are checked too.
+ */
+export const BullmqBackendOptionsSchema = z.object({
+  ...BullmqConnectionSchema.shape,
+  definitions: z.record(z.string().min(1), DefinitionSchema),
+  scoring: z
+    .object({ agingMs: z.number().positive().finite(), deadlineWindowMs: z.number().positive().finite() })
+    .partial()
+    .optional(),
+  reprioritizeEveryMs: z.number().int().nonnegative().optional(),
+  keepFinished: z.number().int().positive().optional(),
+  clock: ClockSchema.optional(),
+  logger: LoggerSchema.optional(),
+});
+
+/** Options for {@link createBullmqBackend}; `D` are the definitions, which type `submit`. */
+export interface BullmqBackendOptions<D extends JobDefinitions = JobDefinitions> extends BullmqConnectionOptions {
+  /**
+   * The job definitions (validation, resources and retry policy at submission; workers run them):
+   * `submit` is typed by them.
+   */
+  readonly definitions: D;
   /** Aging and deadline scoring, as the in-process scheduler's. */
   readonly scoring?: Partial<Omit<ScoringOptions, 'fairness'>>;
   /**
@@ -64,8 +98,11 @@ return 1`;
  * become BullMQ priorities (re-evaluated every `reprioritizeEveryMs`); idempotency and dedupe keys
  * are claimed atomically in Redis, so two producers never queue the same work twice; cancellation
  * of running jobs reaches their worker over Redis pub/sub.
+ *
+ * `D` types `submit` by kind (see {@link QueueBackend}); assign it to `QueueBackend` for the
+ * untyped form.
  */
-export class BullmqQueueBackend implements QueueBackend {
+export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> implements QueueBackend<D> {
   readonly name = 'bullmq';
   readonly #conn: ResolvedConnection;
   readonly #definitions: Map<string, JobDefinitions[string]>;
@@ -84,14 +121,23 @@ export class BullmqQueueBackend implements QueueBackend {
   #timer: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
 
-  /** Use {@link createBullmqBackend}, which waits until Redis answers. */
-  constructor(options: BullmqBackendOptions) {
+  /**
+   * Use {@link createBullmqBackend}, which waits until Redis answers.
+   *
+   * @throws `INVALID_CONFIG` naming the bad option.
+   */
+  constructor(options: BullmqBackendOptions<D>) {
+    const o = parseOptions(BullmqBackendOptionsSchema, options, 'BullMQ backend options');
     this.#conn = resolveConnection(options);
     this.#definitions = new Map(Object.entries(options.definitions));
-    this.#scoring = { ...DEFAULT_SCORING, ...(options.scoring ?? {}), fairness: 0 };
-    this.#keep = options.keepFinished ?? 10_000;
-    this.#logger = options.logger ?? silentLogger;
-    this.#clock = options.clock ?? systemClock;
+    this.#scoring = {
+      agingMs: o.scoring?.agingMs ?? DEFAULT_SCORING.agingMs,
+      deadlineWindowMs: o.scoring?.deadlineWindowMs ?? DEFAULT_SCORING.deadlineWindowMs,
+      fairness: 0,
+    };
+    this.#keep = o.keepFinished ?? 10_000;
+    this.#logger = o.logger ?? silentLogger;
+    this.#clock = o.clock ?? systemClock;
     const base = { connection: this.#conn.redis as ConnectionOptions, prefix: this.#conn.prefix };
     this.#queue = new Queue(this.#conn.queue, base);
     this.#base = base;
@@ -99,7 +145,7 @@ export class BullmqQueueBackend implements QueueBackend {
     const warn = (error: Error) => this.#logger.warn({ error: error.message }, 'framewise bullmq: redis error');
     this.#queue.on('error', warn);
     this.#redis.on('error', warn);
-    const every = options.reprioritizeEveryMs ?? 30_000;
+    const every = o.reprioritizeEveryMs ?? 30_000;
     if (every > 0) {
       this.#timer = setInterval(() => {
         this.reprioritize().catch((error: Error) =>
@@ -172,7 +218,17 @@ export class BullmqQueueBackend implements QueueBackend {
     return (await this.#redis.hexists(`${this.#conn.keys}:cancelled`, id)) ? 'dead' : 'missing';
   }
 
-  async submit(kind: string, input: unknown, options: SubmitOptions = {}): Promise<SubmittedJob> {
+  /**
+   * Accept a job (see {@link QueueBackend.submit}): resolves once it is in Redis.
+   *
+   * @throws `INVALID_INPUT` for an unknown kind, bad input or options; `CONFLICT` once closed, or
+   * for an id already used.
+   */
+  async submit<K extends string>(
+    kind: K & JobKind<D>,
+    input: JobInput<D[K & keyof D]>,
+    options: SubmitOptions = {},
+  ): Promise<SubmittedJob<JobOutput<D[K & keyof D]>>> {
     if (this.#closing !== undefined)
       throw new FramewiseError(
         'CONFLICT',
@@ -246,7 +302,10 @@ export class BullmqQueueBackend implements QueueBackend {
     return tombstone === null ? undefined : (JSON.parse(tombstone) as JobRecord);
   }
 
-  result<Output = unknown>(id: string, options: { readonly signal?: AbortSignal } = {}): Promise<Output> {
+  result<Output = unknown>(
+    id: JobId<Output> | string,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<Output> {
     return new Promise<Output>((resolve, reject) => {
       let done = false;
       const finish = (settle: () => void) => {
@@ -413,9 +472,16 @@ export class BullmqQueueBackend implements QueueBackend {
   }
 }
 
-/** Connect a BullMQ queue backend and wait until Redis answers. */
-export async function createBullmqBackend(options: BullmqBackendOptions): Promise<BullmqQueueBackend> {
-  const backend = new BullmqQueueBackend(options);
+/**
+ * Connect a BullMQ queue backend and wait until Redis answers; `submit` is typed by the
+ * definitions.
+ *
+ * @throws `INVALID_CONFIG` naming the bad option.
+ */
+export async function createBullmqBackend<const D extends JobDefinitions>(
+  options: BullmqBackendOptions<D>,
+): Promise<BullmqQueueBackend<D>> {
+  const backend = new BullmqQueueBackend<D>(options);
   await backend.ready();
   return backend;
 }

@@ -1,5 +1,36 @@
-import { FramewiseError } from '@framewise/core';
+import { type AnyJobDefinition, type Clock, FramewiseError, type Logger, type Tracer } from '@framewise/core';
 import type { RedisOptions } from 'ioredis';
+import { z } from 'zod';
+
+const hasMethods =
+  (...names: string[]) =>
+  (value: unknown): boolean =>
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** The connection part of the backend's and the worker's option schemas. */
+export const BullmqConnectionSchema = z.object({
+  connection: z.union([z.string(), z.record(z.string(), z.unknown())], {
+    error: 'must be a redis:// URL or ioredis options',
+  }),
+  queue: z.string().optional(),
+  prefix: z.string().optional(),
+});
+/** A job definition: an object with a handler. */
+export const DefinitionSchema = z.custom<AnyJobDefinition>(
+  hasMethods('handler'),
+  'must be a job definition with a handler function',
+);
+/** A clock: `now()` in epoch ms. */
+export const ClockSchema = z.custom<Clock>(hasMethods('now'), 'must be a clock: an object with now()');
+/** A pino-compatible logger. */
+export const LoggerSchema = z.custom<Logger>(
+  hasMethods('debug', 'info', 'warn', 'error'),
+  'must be a logger with debug, info, warn and error methods (pino fits)',
+);
+/** An OpenTelemetry-compatible tracer. */
+export const TracerSchema = z.custom<Tracer>(hasMethods('startActiveSpan'), 'must be a tracer with startActiveSpan');
 
 /** Where the BullMQ backend and its workers meet: one Redis and one queue name. */
 export interface BullmqConnectionOptions {
@@ -31,7 +62,7 @@ const PREFIX = /^[A-Za-z0-9_{}-]{1,100}$/;
 /**
  * Resolve connection options: parse a Redis URL, check the queue name and prefix.
  *
- * @throws `INVALID_INPUT` naming the bad URL, queue or prefix.
+ * @throws `INVALID_CONFIG` naming the bad URL, queue or prefix.
  */
 export function resolveConnection(options: BullmqConnectionOptions): ResolvedConnection {
   const queue = options.queue ?? 'framewise';
@@ -41,7 +72,7 @@ export function resolveConnection(options: BullmqConnectionOptions): ResolvedCon
     ['prefix', prefix, PREFIX, 'letters, digits, "-", "_", "{" or "}"'],
   ] as const) {
     if (!rule.test(value))
-      throw new FramewiseError('INVALID_INPUT', `BullMQ ${field} ${JSON.stringify(value)} must be 1-100 ${allowed}`, {
+      throw new FramewiseError('INVALID_CONFIG', `BullMQ ${field} ${JSON.stringify(value)} must be 1-100 ${allowed}`, {
         details: { [field]: value },
       });
   }
@@ -61,11 +92,11 @@ function parseRedisUrl(url: string): RedisOptions {
   try {
     parsed = new URL(url);
   } catch {
-    throw new FramewiseError('INVALID_INPUT', `Redis URL ${JSON.stringify(url)} is not a URL`, { details: { url } });
+    throw new FramewiseError('INVALID_CONFIG', `Redis URL ${JSON.stringify(url)} is not a URL`, { details: { url } });
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
     throw new FramewiseError(
-      'INVALID_INPUT',
+      'INVALID_CONFIG',
       `Redis URL ${JSON.stringify(url)} must start with redis:// or rediss://`,
       {
         details: { url },
@@ -73,7 +104,7 @@ function parseRedisUrl(url: string): RedisOptions {
     );
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0)
-    throw new FramewiseError('INVALID_INPUT', `Redis URL ${JSON.stringify(url)} names a bad database`, {
+    throw new FramewiseError('INVALID_CONFIG', `Redis URL ${JSON.stringify(url)} names a bad database`, {
       details: { url },
     });
   return {

@@ -6,7 +6,12 @@
  *
  * @packageDocumentation
  */
-export { type BullmqBackendOptions, BullmqQueueBackend, createBullmqBackend } from './backend.js';
+export {
+  type BullmqBackendOptions,
+  BullmqBackendOptionsSchema,
+  BullmqQueueBackend,
+  createBullmqBackend,
+} from './backend.js';
 export type { BullmqConnectionOptions } from './connection.js';
 export { bullmqPriority } from './priority.js';
-export { type BullmqWorker, type BullmqWorkerOptions, startBullmqWorker } from './worker.js';
+export { type BullmqWorker, type BullmqWorkerOptions, BullmqWorkerOptionsSchema, startBullmqWorker } from './worker.js';

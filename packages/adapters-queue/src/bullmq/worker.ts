@@ -7,16 +7,44 @@ import {
   type JobDefinitions,
   type Logger,
   parseInput,
+  parseOptions,
+  ResourceSlots,
   retryDelayMs,
   silentLogger,
+  type Tracer,
+  withSpan,
 } from '@framewise/core';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type BullmqConnectionOptions, resolveConnection } from './connection.js';
-import { encodeError } from './errors.js';
+import { z } from 'zod';
+import {
+  type BullmqConnectionOptions,
+  BullmqConnectionSchema,
+  DefinitionSchema,
+  LoggerSchema,
+  resolveConnection,
+  TracerSchema,
+} from './connection.js';
+import { decodeError, encodeError } from './errors.js';
 import type { JobData } from './records.js';
 import { toRecord } from './records.js';
-import { Slots } from './slots.js';
+
+/**
+ * Options of {@link startBullmqWorker}, parsed once when it starts (a bad option throws
+ * `INVALID_CONFIG` naming it).
+ */
+export const BullmqWorkerOptionsSchema = z.object({
+  ...BullmqConnectionSchema.shape,
+  definitions: z.record(z.string().min(1), DefinitionSchema),
+  concurrency: z.number().int().positive().optional(),
+  resources: z.record(z.string().min(1), z.number().positive().finite()).optional(),
+  lockDurationMs: z.number().int().positive().optional(),
+  stalledIntervalMs: z.number().int().positive().optional(),
+  maxStalledCount: z.number().int().nonnegative().optional(),
+  name: z.string().min(1).optional(),
+  logger: LoggerSchema.optional(),
+  tracer: TracerSchema.optional(),
+});
 
 /** Options for {@link startBullmqWorker}. */
 export interface BullmqWorkerOptions extends BullmqConnectionOptions {
@@ -41,7 +69,13 @@ export interface BullmqWorkerOptions extends BullmqConnectionOptions {
   readonly maxStalledCount?: number;
   /** Name recorded on the jobs this worker processes (default `host:pid`). */
   readonly name?: string;
+  /**
+   * Lifecycle logs: job started (debug), succeeded, retry scheduled with its delay, cancelled
+   * (info), failed (warn).
+   */
   readonly logger?: Logger;
+  /** Spans around each job run (`framewise.job.run`, with kind, id, tenant and attempt). */
+  readonly tracer?: Tracer;
 }
 
 /** A running BullMQ worker. */
@@ -60,13 +94,17 @@ export interface BullmqWorker {
  * process: an AbortSignal (aborted when the job is cancelled from any producer), the attempt
  * number and progress reporting. Transient failures are retried with the definition's backoff;
  * anything else fails at once with its code.
+ *
+ * @throws `INVALID_CONFIG` naming the bad option.
  */
 export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<BullmqWorker> {
+  const o = parseOptions(BullmqWorkerOptionsSchema, options, 'BullMQ worker options');
   const conn = resolveConnection(options);
-  const logger = options.logger ?? silentLogger;
+  const logger = o.logger ?? silentLogger;
+  const tracer = o.tracer;
   const definitions = new Map(Object.entries(options.definitions));
-  const slots = new Slots({ cpu: availableParallelism(), ...(options.resources ?? {}) });
-  const name = options.name ?? `${hostname()}:${process.pid}`;
+  const slots = new ResourceSlots({ cpu: availableParallelism(), ...(o.resources ?? {}) }, { owner: 'this worker' });
+  const name = o.name ?? `${hostname()}:${process.pid}`;
   const redis = new Redis(conn.redis);
   const subscriber = new Redis(conn.redis);
   const recentCancels = new Map<string, number>();
@@ -102,11 +140,14 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       const input = definition.input
         ? parseInput(definition.input, job.data.input, `Job ${JSON.stringify(job.name)} input`)
         : job.data.input;
-      release = await slots.acquire(job.data.resources, abort);
+      release = await slots.acquire(job.data.resources, { signal: abort, subject: `Job "${id}" (${job.name})` });
       let last = -1;
+      const attempt = Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1);
+      const fields = { id, kind: job.name, tenant: job.data.tenant, attempt, worker: name };
+      logger.debug(fields, 'framewise bullmq worker: job started');
       const context: JobContext = {
         signal: abort,
-        attempt: Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1),
+        attempt,
         job: toRecord(job, 'running'),
         progress(percent) {
           const p = Math.round(Math.max(0, Math.min(100, percent)) * 10) / 10;
@@ -120,8 +161,21 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
             );
         },
       };
-      const output = await definition.handler(input, context);
+      const output = await (tracer === undefined
+        ? definition.handler(input, context)
+        : withSpan(
+            tracer,
+            'framewise.job.run',
+            {
+              'framewise.job.kind': job.name,
+              'framewise.job.id': id,
+              'framewise.job.tenant': job.data.tenant,
+              'framewise.job.attempt': attempt,
+            },
+            () => definition.handler(input, context),
+          ));
       if (abort.aborted) throw cancelled();
+      logger.info(fields, 'framewise bullmq worker: job succeeded');
       return output ?? null;
     } catch (raw) {
       if (raw instanceof UnrecoverableError) throw raw;
@@ -135,10 +189,10 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     connection: conn.redis as ConnectionOptions,
     prefix: conn.prefix,
     name,
-    concurrency: options.concurrency ?? 1,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
-    maxStalledCount: options.maxStalledCount ?? 2,
+    concurrency: o.concurrency ?? 1,
+    lockDuration: o.lockDurationMs ?? 30_000,
+    stalledInterval: o.stalledIntervalMs ?? 30_000,
+    maxStalledCount: o.maxStalledCount ?? 2,
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, error?: Error, job?: { name: string }) =>
         retryDelayMs(
@@ -149,9 +203,16 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     },
   });
   worker.on('error', (error: Error) => logger.warn({ error: error.message }, 'framewise bullmq worker: error'));
-  worker.on('failed', (job, error) =>
-    logger.info({ id: job?.id, kind: job?.name, error: error.message }, 'framewise bullmq worker: attempt failed'),
-  );
+  worker.on('failed', (job, error) => {
+    if (job === undefined) return;
+    const failure = decodeError(error.message, job.id as string);
+    const fields = { id: job.id, kind: job.name, tenant: job.data?.tenant, attempt: job.attemptsMade, worker: name };
+    // BullMQ sets finishedOn only when it gives up; otherwise the job waits `delay` ms for its retry.
+    if (job.finishedOn === undefined)
+      logger.info({ ...fields, code: failure.code, delayMs: job.delay }, 'framewise bullmq worker: retry scheduled');
+    else if (failure.code === 'CANCELLED') logger.info(fields, 'framewise bullmq worker: job cancelled');
+    else logger.warn({ ...fields, code: failure.code, error: failure.message }, 'framewise bullmq worker: job failed');
+  });
   await subscriber.subscribe(conn.cancelChannel);
   subscriber.on('message', (_channel: string, id: string) => {
     if (worker.cancelJob(id, 'cancelled')) {

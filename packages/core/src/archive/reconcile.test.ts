@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createInProcessBackend } from '../scheduler/index.js';
+import { createInProcessBackend, type QueueBackend } from '../scheduler/index.js';
 import { createMemoryStorage, createObjectStorage, type ObjectStorage } from '../storage/index.js';
 import {
   archiveJobs,
@@ -171,7 +171,9 @@ describe('executing a reconcile plan', () => {
       await queue.result((await queue.submit('archive', a)).id);
     await queue.close({ drain: true });
     expect(await map.get('cloud-us')?.head('masters/low-tide-101.mxf')).toBeUndefined();
-    const bad = await queue.submit('archive', { kind: 'delete' }).catch((e: unknown) => e);
+    // A malformed action from outside (the untyped port) is refused at run time.
+    const untyped: QueueBackend = queue;
+    const bad = await untyped.submit('archive', { kind: 'delete' }).catch((e: unknown) => e);
     expect(String(bad)).toMatch(/CONFLICT|closed|INVALID_INPUT/);
   });
 });

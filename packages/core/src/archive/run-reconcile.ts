@@ -1,6 +1,6 @@
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
-import type { JobDefinitions } from '../scheduler/index.js';
+import type { JobDefinition } from '../scheduler/index.js';
 import type { ObjectStorage } from '../storage/index.js';
 import { type Clock, type Logger, silentLogger, systemClock, type Tracer, withSpan } from '../support/index.js';
 import type { FileCopy, FileCopyInput } from './file-copy.js';
@@ -261,12 +261,13 @@ export async function executeReconcilePlan(
 /**
  * The `archive` job kind, running one reconcile action per job, for any queue backend (in
  * process or BullMQ workers): submit a plan's copies, repairs and verifications, wait for them,
- * then its deletes. A refused or failed action fails its job with the action's error code.
+ * then its deletes. A refused or failed action fails its job with the action's error code. The
+ * job's output is the copy made or checked (null for a delete).
  */
 export function archiveJobs(
   storages: StorageResolver,
   options: Omit<ReconcileRunOptions, 'signal'> = {},
-): JobDefinitions {
+): { readonly archive: JobDefinition<ReconcileAction, FileCopy | null, ReconcileAction> } {
   return {
     archive: {
       input: ReconcileActionSchema,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
-import type { JobDefinitions } from '../scheduler/index.js';
+import type { JobDefinition } from '../scheduler/index.js';
 import { OrderSpecSchema } from './order-spec.js';
 import { QcPolicySchema } from './policy.js';
 import { recordQcReport } from './record-report.js';
+import type { QcReport } from './report.js';
 import type { QcReportStore } from './report-store.js';
 import { runQc } from './run.js';
 
@@ -25,7 +26,7 @@ export type QcJobInput = z.input<typeof QcJobInputSchema>;
  */
 export function qcJobs(
   deps: { readonly catalog?: Catalog; readonly actor?: PrincipalInput; readonly store?: QcReportStore } = {},
-): JobDefinitions {
+): { readonly qc: JobDefinition<z.output<typeof QcJobInputSchema>, QcReport, QcJobInput> } {
   return {
     qc: {
       input: QcJobInputSchema,

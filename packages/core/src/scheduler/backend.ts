@@ -1,36 +1,12 @@
 import { backoffMs, FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
+import type { AnyJobDefinition, JobDefinitions, JobId, JobInput, JobKind, JobOutput } from './definitions.js';
 import type { JobRecord, JobState, PriorityClass, SubmitOptions } from './model.js';
 import { SubmitOptionsSchema } from './model.js';
-import type { JobDefinition } from './scheduler.js';
 
-/**
- * Job kinds and how they run, shared by whoever submits jobs and whoever runs them: the same
- * definitions go to the in-process backend, and to BullMQ producers and workers in other processes.
- */
-export type JobDefinitions = { readonly [kind: string]: AnyJobDefinition };
-
-/** A job definition of any input and output type. */
-// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every input type; each is checked where it is declared
-export type AnyJobDefinition = JobDefinition<any, any>;
-
-/**
- * Declare job definitions with their input and output types kept (an identity function).
- *
- * @example
- * ```ts
- * const jobs = defineJobs({
- *   probe: { input: z.object({ path: z.string() }), handler: async ({ path }) => (await probe(path)).technical },
- * });
- * ```
- */
-export function defineJobs<const D extends JobDefinitions>(definitions: D): D {
-  return definitions;
-}
-
-/** The outcome of {@link QueueBackend.submit}. */
-export interface SubmittedJob {
-  readonly id: string;
+/** The outcome of {@link QueueBackend.submit}; its id types `result(id)` with the job's output. */
+export interface SubmittedJob<Output = unknown> {
+  readonly id: JobId<Output>;
   /** True when an existing job was returned (same idempotency key, or dedupe of identical work). */
   readonly reused: boolean;
 }
@@ -60,8 +36,22 @@ export interface JobFilter {
  * job it first created, and a dedupe key the job queued, running or succeeded for the same work;
  * cancelling a queued job means it never runs, a running one has its signal aborted; failures keep
  * their Framewise error code.
+ *
+ * `D` types submission: a backend created over definitions from {@link defineJobs} only accepts
+ * their kinds, each with its input type, and its `result` resolves to the kind's output type.
+ * `QueueBackend` without a type argument (`QueueBackend<JobDefinitions>`) is the untyped form for
+ * hosts that build kinds at run time: any kind name, any input, checked at run time only. A typed
+ * backend is assignable to it:
+ *
+ * @example
+ * ```ts
+ * const queue = createInProcessBackend({ definitions: defineJobs({ probe }) });
+ * await queue.submit('probe', { path: 'a.mov' });      // kind and input checked at compile time
+ * const untyped: QueueBackend = queue;                   // kinds from configuration
+ * await untyped.submit(kindFromConfig, inputFromRequest); // checked at run time (INVALID_INPUT)
+ * ```
  */
-export interface QueueBackend {
+export interface QueueBackend<D extends JobDefinitions = JobDefinitions> {
   /** Short name, for logs. */
   readonly name: string;
   /**
@@ -69,14 +59,19 @@ export interface QueueBackend {
    *
    * @throws `INVALID_INPUT` for an unknown kind, bad input or options; `CONFLICT` after close.
    */
-  submit(kind: string, input: unknown, options?: SubmitOptions): Promise<SubmittedJob>;
+  submit<K extends string>(
+    kind: K & JobKind<D>,
+    input: JobInput<D[K & keyof D]>,
+    options?: SubmitOptions,
+  ): Promise<SubmittedJob<JobOutput<D[K & keyof D]>>>;
   /** A job's record, or undefined when unknown (or dropped from history). */
   get(id: string): Promise<Readonly<JobRecord> | undefined>;
   /**
    * Wait for a job to end: its output, or the FramewiseError it failed with (`CANCELLED` when
-   * cancelled, `NOT_FOUND` for an unknown id).
+   * cancelled, `NOT_FOUND` for an unknown id). Typed by the id `submit` returned, or by the type
+   * argument.
    */
-  result<Output = unknown>(id: string, options?: { readonly signal?: AbortSignal }): Promise<Output>;
+  result<Output = unknown>(id: JobId<Output> | string, options?: { readonly signal?: AbortSignal }): Promise<Output>;
   /** Cancel a job; true when it was queued, retrying or running. */
   cancel(id: string): Promise<boolean>;
   /** Jobs the backend knows (waiting, running and kept history), oldest first. */

@@ -1,34 +1,49 @@
 import { FramewiseError } from '../errors/index.js';
 import { TypedEvents } from '../support/index.js';
-import type { JobDefinitions, JobFilter, QueueBackend, QueueBackendEvents, SubmittedJob } from './backend.js';
+import type { JobFilter, QueueBackend, QueueBackendEvents, SubmittedJob } from './backend.js';
+import type { JobDefinitions, JobId, JobInput, JobKind, JobOutput } from './definitions.js';
 import type { JobRecord, SubmitOptions } from './model.js';
-import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import type { SchedulerOptions } from './options.js';
+import { Scheduler } from './scheduler.js';
 
-/** Options for {@link createInProcessBackend}. */
-export interface InProcessBackendOptions extends SchedulerOptions {
-  readonly definitions: JobDefinitions;
-}
+/** Options for {@link createInProcessBackend}: the scheduler's, with the definitions required. */
+export type InProcessBackendOptions<D extends JobDefinitions = JobDefinitions> = SchedulerOptions<D> & {
+  /** Job kinds and how they run (from {@link defineJobs}): `submit` is typed by them. */
+  readonly definitions: D;
+};
 
 /**
  * The default {@link QueueBackend}: a {@link Scheduler} in this process. Jobs live in memory (they
  * do not survive a restart); use a durable backend such as BullMQ for that.
  */
-export class InProcessQueueBackend implements QueueBackend {
+export class InProcessQueueBackend<D extends JobDefinitions = JobDefinitions> implements QueueBackend<D> {
   readonly name = 'in-process';
   /** The scheduler underneath, for its richer API (handles, progress iterators, stats). */
-  readonly scheduler: Scheduler;
+  readonly scheduler: Scheduler<D>;
   readonly #events = new TypedEvents<QueueBackendEvents>();
   #closed = false;
 
-  constructor(options: InProcessBackendOptions) {
-    const { definitions, ...schedulerOptions } = options;
-    this.scheduler = new Scheduler(schedulerOptions);
-    for (const [kind, definition] of Object.entries(definitions)) this.scheduler.define(kind, definition);
+  /**
+   * Use {@link createInProcessBackend}.
+   *
+   * @throws `INVALID_CONFIG` naming the bad option.
+   */
+  constructor(options: InProcessBackendOptions<D>) {
+    this.scheduler = new Scheduler<D>(options);
     this.scheduler.on('state', ({ job }) => this.#events.emit('state', { id: job.id, state: job.state }));
     this.scheduler.on('progress', ({ job, percent }) => this.#events.emit('progress', { id: job.id, percent }));
   }
 
-  async submit(kind: string, input: unknown, options: SubmitOptions = {}): Promise<SubmittedJob> {
+  /**
+   * Accept a job (see {@link QueueBackend.submit}).
+   *
+   * @throws `INVALID_INPUT` for an unknown kind, bad input or options; `CONFLICT` once closed.
+   */
+  async submit<K extends string>(
+    kind: K & JobKind<D>,
+    input: JobInput<D[K & keyof D]>,
+    options: SubmitOptions = {},
+  ): Promise<SubmittedJob<JobOutput<D[K & keyof D]>>> {
     if (this.#closed)
       throw new FramewiseError(
         'CONFLICT',
@@ -46,7 +61,10 @@ export class InProcessQueueBackend implements QueueBackend {
     return record === undefined ? undefined : { ...record };
   }
 
-  result<Output = unknown>(id: string, options: { readonly signal?: AbortSignal } = {}): Promise<Output> {
+  result<Output = unknown>(
+    id: JobId<Output> | string,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<Output> {
     const handle = this.scheduler.handle<Output>(id);
     if (handle === undefined)
       return Promise.reject(new FramewiseError('NOT_FOUND', `Job "${id}" is not known`, { details: { id } }));
@@ -79,7 +97,13 @@ export class InProcessQueueBackend implements QueueBackend {
   }
 }
 
-/** Create the in-process queue backend over the given job definitions. */
-export function createInProcessBackend(options: InProcessBackendOptions): InProcessQueueBackend {
-  return new InProcessQueueBackend(options);
+/**
+ * Create the in-process queue backend over the given job definitions; `submit` is typed by them.
+ *
+ * @throws `INVALID_CONFIG` naming the bad option.
+ */
+export function createInProcessBackend<const D extends JobDefinitions>(
+  options: InProcessBackendOptions<D>,
+): InProcessQueueBackend<D> {
+  return new InProcessQueueBackend<D>(options);
 }

@@ -6,9 +6,6 @@
  * @module
  */
 export {
-  type AnyJobDefinition,
-  defineJobs,
-  type JobDefinitions,
   type JobFilter,
   type PreparedJob,
   prepareJob,
@@ -18,6 +15,17 @@ export {
   retryDelayMs,
   type SubmittedJob,
 } from './backend.js';
+export {
+  type AnyJobDefinition,
+  defineJobs,
+  type JobContext,
+  type JobDefinition,
+  type JobDefinitions,
+  type JobId,
+  type JobInput,
+  type JobKind,
+  type JobOutput,
+} from './definitions.js';
 export { createInProcessBackend, type InProcessBackendOptions, InProcessQueueBackend } from './in-process-backend.js';
 export { CLASS_SCORE, type ScoringOptions, score } from './lanes.js';
 export {
@@ -29,12 +37,5 @@ export {
   type SubmitOptions,
   SubmitOptionsSchema,
 } from './model.js';
-export {
-  createScheduler,
-  type JobContext,
-  type JobDefinition,
-  type JobHandle,
-  Scheduler,
-  type SchedulerEvents,
-  type SchedulerOptions,
-} from './scheduler.js';
+export { type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
+export { createScheduler, type JobHandle, Scheduler, type SchedulerEvents } from './scheduler.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
-import type { Clock } from '../support/index.js';
+import type { Clock, Logger, Tracer } from '../support/index.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 
 class TestClock implements Clock {
@@ -270,11 +270,120 @@ describe('Scheduler', () => {
     for (let n = 0; n < 3; n++) scheduler.submit('work', { n });
     await scheduler.drain();
     expect(done).toEqual([0, 1, 2]);
-    expect(() => scheduler.submit('work', { n: 9 })).toThrow(/draining/);
+    expect(() => scheduler.submit('work', { n: 9 })).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/closed/) }),
+    );
     const other = createScheduler({ resources: { cpu: 1 } });
     other.define('work', { handler: async () => tick() });
     const jobs = [0, 1, 2].map(() => other.submit('work', {}));
     await other.drain({ cancelQueued: true });
     expect(jobs.map((j) => j.get().state)).toEqual(['succeeded', 'cancelled', 'cancelled']);
+  });
+
+  it('parses its options once, naming a bad one (INVALID_CONFIG)', () => {
+    for (const [options, text] of [
+      [{ resources: { cpu: 0 } }, 'resources.cpu'],
+      [{ historyLimit: -1 }, 'historyLimit'],
+      [{ clock: { now: 5 } }, 'clock: must be a clock'],
+      [{ logger: () => undefined }, 'logger: must be a logger'],
+      [{ tracer: {} }, 'tracer: must be a tracer'],
+      [{ scoring: { agingMs: 'slow' } }, 'scoring.agingMs'],
+      [{ definitions: { probe: { run: async () => 1 } } }, 'definitions.probe: must be a job definition'],
+    ] as const) {
+      expect(() => createScheduler(options as never), text).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining(text) }),
+      );
+    }
+  });
+
+  it('logs lifecycle points through the injected logger and opens a span per run', async () => {
+    const clock = new TestClock();
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+    const logger = Object.fromEntries(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+        level,
+        (fields: Record<string, unknown>, message: string) => lines.push({ level, message, fields }),
+      ]),
+    ) as unknown as Logger;
+    const spans: { name: string; attributes: Record<string, unknown>; status?: number; ended: boolean }[] = [];
+    const tracer: Tracer = {
+      startActiveSpan: ((
+        name: string,
+        options: { attributes?: Record<string, unknown> },
+        fn: (s: never) => unknown,
+      ) => {
+        const span = { name, attributes: { ...options.attributes }, ended: false } as (typeof spans)[number];
+        spans.push(span);
+        return fn({
+          setAttribute: () => undefined,
+          recordException: () => undefined,
+          setStatus: (s: { code: number }) => {
+            span.status = s.code;
+          },
+          end: () => {
+            span.ended = true;
+          },
+        } as never);
+      }) as Tracer['startActiveSpan'],
+    };
+    let calls = 0;
+    const scheduler = createScheduler({
+      clock,
+      logger,
+      tracer,
+      definitions: {
+        flaky: {
+          retry: { attempts: 2, baseMs: 1, maxMs: 1 },
+          handler: async () => {
+            if (++calls === 1) throw new FramewiseError('TRANSIENT', 'reset', { details: {} });
+            return 'ok';
+          },
+        },
+        broken: {
+          handler: async () => {
+            throw new FramewiseError('INTEGRITY', 'checksum mismatch', { details: {} });
+          },
+        },
+      },
+    });
+    const flaky = scheduler.submit('flaky', {}, { tenant: 'drama' });
+    expect(await flaky.result).toBe('ok');
+    await expect(scheduler.submit('broken', {}).result).rejects.toThrow(/checksum/);
+    await scheduler.drain();
+    const of = (id: string) => lines.filter((l) => l.fields.id === id).map((l) => `${l.level} ${l.message}`);
+    expect(of(flaky.id)).toEqual([
+      'debug framewise scheduler: job queued',
+      'debug framewise scheduler: job started',
+      'info framewise scheduler: retry scheduled',
+      'debug framewise scheduler: job queued',
+      'debug framewise scheduler: job started',
+      'info framewise scheduler: job succeeded',
+    ]);
+    expect(lines.find((l) => l.message.endsWith('retry scheduled'))?.fields).toMatchObject({
+      id: flaky.id,
+      kind: 'flaky',
+      tenant: 'drama',
+      attempt: 1,
+      code: 'TRANSIENT',
+      delayMs: expect.any(Number),
+    });
+    expect(lines.find((l) => l.message.endsWith('job failed'))?.fields).toMatchObject({
+      kind: 'broken',
+      code: 'INTEGRITY',
+    });
+    expect(
+      spans.map((s) => [
+        s.name,
+        s.attributes['framewise.job.kind'],
+        s.attributes['framewise.job.attempt'],
+        s.status,
+        s.ended,
+      ]),
+    ).toEqual([
+      ['framewise.job.run', 'flaky', 1, 2, true],
+      ['framewise.job.run', 'flaky', 2, 1, true],
+      ['framewise.job.run', 'broken', 1, 2, true],
+    ]);
+    expect(spans[0]?.attributes).toMatchObject({ 'framewise.job.id': flaky.id, 'framewise.job.tenant': 'drama' });
   });
 });

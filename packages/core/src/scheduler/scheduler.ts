@@ -1,33 +1,24 @@
 import { availableParallelism } from 'node:os';
 import PQueue, { type QueueAddOptions } from 'p-queue';
-import type { z } from 'zod';
 import { asFramewiseError, FramewiseError, isRetryable } from '../errors/index.js';
-import { type Clock, type Logger, newId, silentLogger, systemClock, TypedEvents } from '../support/index.js';
+import {
+  type Clock,
+  type Logger,
+  newId,
+  parseOptions,
+  type ReleaseSlots,
+  ResourceSlots,
+  silentLogger,
+  systemClock,
+  type Tracer,
+  TypedEvents,
+  withSpan,
+} from '../support/index.js';
 import { prepareJob, retryDelayMs } from './backend.js';
+import type { JobContext, JobDefinition, JobDefinitions, JobId, JobInput, JobKind, JobOutput } from './definitions.js';
 import { type Entry, Lanes, type ScoringOptions } from './lanes.js';
 import type { JobRecord, JobState, SubmitOptions } from './model.js';
-
-/** What a job handler receives besides its input. */
-export interface JobContext {
-  /** Aborted when the job is cancelled or the scheduler is shut down hard. */
-  readonly signal: AbortSignal;
-  /** 1 for the first run, 2 for the first retry, … */
-  readonly attempt: number;
-  readonly job: Readonly<JobRecord>;
-  /** Report progress, 0-100. */
-  progress(percent: number): void;
-}
-
-/** How a kind of job runs. */
-export interface JobDefinition<Input, Output> {
-  readonly handler: (input: Input, context: JobContext) => Promise<Output>;
-  /** Validates inputs at submission (errors name the field). */
-  readonly input?: z.ZodType<Input>;
-  /** Resources a job holds while running; default `{ cpu: 1 }`. */
-  readonly resources?: Readonly<Record<string, number>> | ((input: Input) => Readonly<Record<string, number>>);
-  /** Retries of transient failures (TRANSIENT, RATE_LIMITED, TIMEOUT): attempts in all (default 3), backoff base and cap in ms. */
-  readonly retry?: { readonly attempts?: number; readonly baseMs?: number; readonly maxMs?: number };
-}
+import { type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
 
 /** A submitted job. */
 export interface JobHandle<Output> {
@@ -50,17 +41,6 @@ export interface SchedulerEvents {
   progress: { readonly job: Readonly<JobRecord>; readonly percent: number };
 }
 
-/** Options for {@link createScheduler}. */
-export interface SchedulerOptions {
-  /** Capacities of the resources jobs hold, e.g. `{ cpu: 8, 'endpoint:youtube': 2 }`. `cpu` defaults to the host's parallelism; resources not listed are unlimited. */
-  readonly resources?: Readonly<Record<string, number>>;
-  readonly scoring?: Partial<ScoringOptions>;
-  readonly clock?: Clock;
-  readonly logger?: Logger;
-  /** Finished jobs kept for history queries (default 10 000; oldest dropped first). */
-  readonly historyLimit?: number;
-}
-
 interface Internal {
   record: JobRecord;
   definition: JobDefinition<unknown, unknown>;
@@ -74,6 +54,8 @@ interface Internal {
   };
   /** Created when the job starts (queued jobs are cancelled without one). */
   controller?: AbortController;
+  /** Gives back the resources it holds while running. */
+  release?: ReleaseSlots | undefined;
   timer?: ReturnType<typeof setTimeout>;
   /** Created on first use: most jobs are never iterated. */
   waiters?: Set<(done: boolean) => void>;
@@ -89,8 +71,12 @@ const FINISHED = new Set<JobState>(['succeeded', 'failed', 'cancelled']);
  * between tenants, retries with exponential backoff and jitter for transient failures only,
  * cancellation, idempotency keys and dedupe of identical work, typed events and progress, history,
  * and a graceful drain.
+ *
+ * `D` types `submit` (kinds, inputs and outputs) when the scheduler is created over definitions
+ * (`createScheduler({ definitions: defineJobs({...}) })`); without them it is the untyped
+ * `Scheduler<JobDefinitions>` for kinds added with {@link Scheduler.define} or built at run time.
  */
-export class Scheduler {
+export class Scheduler<D extends JobDefinitions = JobDefinitions> {
   readonly #definitions = new Map<string, JobDefinition<unknown, unknown>>();
   readonly #jobs = new Map<string, Internal>();
   readonly #byIdempotency = new Map<string, string>();
@@ -98,13 +84,15 @@ export class Scheduler {
   #finished: string[] = [];
   #finishedHead = 0;
   readonly #capacity: Record<string, number>;
-  readonly #inUse = new Map<string, number>();
+  readonly #slots: ResourceSlots;
   readonly #runningByTenant = new Map<string, number>();
   readonly #lanes = new Lanes();
   readonly #queue: PQueue<LaneQueue, QueueAddOptions & { job?: JobRecord }>;
   readonly #scoring: ScoringOptions;
   readonly #clock: Clock;
-  readonly #logger: Logger;
+  /** Undefined when silent: no log fields are built. */
+  readonly #logger: Logger | undefined;
+  readonly #tracer: Tracer | undefined;
   readonly #historyLimit: number;
   readonly #events = new TypedEvents<SchedulerEvents>();
   #draining = false;
@@ -112,12 +100,24 @@ export class Scheduler {
   #open = 0;
   readonly #idleWaiters = new Set<() => void>();
 
-  constructor(options: SchedulerOptions = {}) {
-    this.#capacity = { cpu: availableParallelism(), ...(options.resources ?? {}) };
-    this.#scoring = { agingMs: 6_000, deadlineWindowMs: 3_600_000, fairness: 25, ...(options.scoring ?? {}) };
-    this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? silentLogger;
-    this.#historyLimit = options.historyLimit ?? 10_000;
+  /**
+   * Use {@link createScheduler}.
+   *
+   * @throws `INVALID_CONFIG` naming the bad option.
+   */
+  constructor(options: SchedulerOptions<D> = {}) {
+    const o = parseOptions(SchedulerOptionsSchema, options, 'Scheduler options');
+    this.#capacity = { cpu: availableParallelism(), ...(o.resources ?? {}) };
+    this.#slots = new ResourceSlots(this.#capacity, { owner: 'the scheduler' });
+    this.#scoring = {
+      agingMs: o.scoring?.agingMs ?? 6_000,
+      deadlineWindowMs: o.scoring?.deadlineWindowMs ?? 3_600_000,
+      fairness: o.scoring?.fairness ?? 25,
+    };
+    this.#clock = o.clock ?? systemClock;
+    this.#logger = o.logger === undefined || o.logger === silentLogger ? undefined : o.logger;
+    this.#tracer = o.tracer;
+    this.#historyLimit = o.historyLimit ?? 10_000;
     const scheduler = this;
     class Queue implements LaneQueue {
       /**
@@ -140,7 +140,7 @@ export class Scheduler {
           scheduler.#scoring,
         );
         if (entry === undefined) return undefined;
-        scheduler.#reserve(entry.job);
+        scheduler.#reserve(scheduler.#jobs.get(entry.job.id) as Internal);
         return entry.run;
       }
       filter(): (() => Promise<unknown>)[] {
@@ -149,9 +149,16 @@ export class Scheduler {
       setPriority(): void {}
     }
     this.#queue = new PQueue({ concurrency: Number.POSITIVE_INFINITY, queueClass: Queue });
+    for (const [kind, definition] of Object.entries(o.definitions ?? {})) this.define(kind, definition);
   }
 
-  /** Define how jobs of a kind run. */
+  /**
+   * Define how jobs of a kind run. Kinds defined this way are submitted through the untyped
+   * scheduler (`Scheduler<JobDefinitions>`); pass `definitions` to {@link createScheduler} to have
+   * `submit` typed.
+   *
+   * @throws `CONFLICT` when the kind is already defined.
+   */
   define<Input, Output>(kind: string, definition: JobDefinition<Input, Output>): this {
     if (this.#definitions.has(kind))
       throw new FramewiseError('CONFLICT', `Job kind "${kind}" is already defined`, { details: { kind } });
@@ -167,27 +174,51 @@ export class Scheduler {
   #setState(job: Internal, state: JobState): void {
     const from = job.record.state;
     job.record.state = state;
+    if (this.#logger !== undefined) this.#log(this.#logger, job.record, from);
     this.#events.emit('state', { job: job.record, from });
   }
 
+  /** One log line per lifecycle point. */
+  #log(logger: Logger, record: JobRecord, from: JobState | 'new'): void {
+    const fields = { id: record.id, kind: record.kind, tenant: record.tenant, attempt: record.attempts };
+    const state = record.state;
+    if (state === 'running') logger.debug(fields, 'framewise scheduler: job started');
+    else if (state === 'succeeded')
+      logger.info(
+        { ...fields, durationMs: (record.finishedAt ?? 0) - (record.startedAt ?? 0) },
+        'framewise scheduler: job succeeded',
+      );
+    else if (state === 'retrying')
+      logger.info(
+        { ...fields, code: record.error?.code, delayMs: (record.nextRunAt ?? 0) - this.#clock.now() },
+        'framewise scheduler: retry scheduled',
+      );
+    else if (state === 'failed')
+      logger.warn(
+        { ...fields, code: record.error?.code, error: record.error?.message },
+        'framewise scheduler: job failed',
+      );
+    else if (state === 'cancelled') logger.info({ ...fields, from }, 'framewise scheduler: job cancelled');
+    else logger.debug({ ...fields, priority: record.priority }, 'framewise scheduler: job queued');
+  }
+
   #fits(job: JobRecord): boolean {
-    for (const [resource, amount] of Object.entries(job.resources)) {
-      const capacity = this.#capacity[resource];
-      if (capacity !== undefined && (this.#inUse.get(resource) ?? 0) + amount > capacity) return false;
-    }
-    return true;
+    return this.#slots.canAcquire(job.resources);
   }
 
-  #reserve(job: JobRecord): void {
-    for (const [resource, amount] of Object.entries(job.resources))
-      this.#inUse.set(resource, (this.#inUse.get(resource) ?? 0) + amount);
-    this.#runningByTenant.set(job.tenant, (this.#runningByTenant.get(job.tenant) ?? 0) + 1);
+  #reserve(job: Internal): void {
+    const record = job.record;
+    // Lanes only hand out jobs that #fits: taking their resources cannot fail here.
+    job.release = this.#slots.tryAcquire(record.resources);
+    this.#runningByTenant.set(record.tenant, (this.#runningByTenant.get(record.tenant) ?? 0) + 1);
   }
 
-  #release(job: JobRecord): void {
-    for (const [resource, amount] of Object.entries(job.resources))
-      this.#inUse.set(resource, (this.#inUse.get(resource) ?? 0) - amount);
-    this.#runningByTenant.set(job.tenant, (this.#runningByTenant.get(job.tenant) ?? 1) - 1);
+  #release(job: Internal): void {
+    const release = job.release;
+    if (release === undefined) return;
+    job.release = undefined;
+    release();
+    this.#runningByTenant.set(job.record.tenant, (this.#runningByTenant.get(job.record.tenant) ?? 1) - 1);
   }
 
   /** Re-run p-queue's dispatch loop (resources were released, or a retry became due). */
@@ -204,9 +235,18 @@ export class Scheduler {
    * Submit a job. With an idempotency key already seen, returns that job; with a dedupe key of a
    * job that succeeded, or is queued or running, returns that job (its result is reused).
    *
-   * @throws `INVALID_INPUT` for an unknown kind or bad input/options; `CONFLICT` while draining.
+   * Typed by the scheduler's definitions: only their kinds, each with its input type; the handle's
+   * result has the kind's output type.
+   *
+   * @throws `INVALID_INPUT` for an unknown kind or bad input/options; `CONFLICT` once draining or
+   * drained (the scheduler is closed).
    */
-  submit<Output = unknown>(kind: string, input: unknown, options: SubmitOptions = {}): JobHandle<Output> {
+  submit<K extends string>(
+    kind: K & JobKind<D>,
+    input: JobInput<D[K & keyof D]>,
+    options: SubmitOptions = {},
+  ): JobHandle<JobOutput<D[K & keyof D]>> {
+    type Output = JobOutput<D[K & keyof D]>;
     const prepared = prepareJob(this.#definitions, kind, input, options, this.#capacity);
     const existing =
       (prepared.idempotencyKey && this.#byIdempotency.get(prepared.idempotencyKey)) ||
@@ -217,9 +257,11 @@ export class Scheduler {
         return this.#handle<Output>(job, true);
     }
     if (this.#draining)
-      throw new FramewiseError('CONFLICT', `The scheduler is draining; job ${JSON.stringify(kind)} was not accepted`, {
-        details: { kind },
-      });
+      throw new FramewiseError(
+        'CONFLICT',
+        `The scheduler is closed (draining); job ${JSON.stringify(kind)} was not accepted`,
+        { details: { kind } },
+      );
     const now = this.#clock.now();
     const id = prepared.id ?? newId(now);
     if (this.#jobs.has(id)) throw new FramewiseError('CONFLICT', `Job "${id}" already exists`, { details: { id } });
@@ -247,6 +289,7 @@ export class Scheduler {
     this.#open++;
     if (prepared.idempotencyKey) this.#byIdempotency.set(prepared.idempotencyKey, id);
     if (prepared.dedupeKey) this.#byDedupe.set(prepared.dedupeKey, id);
+    if (this.#logger !== undefined) this.#log(this.#logger, job.record, 'new');
     this.#events.emit('state', { job: job.record, from: 'new' });
     this.#enqueue(job);
     return this.#handle<Output>(job, false);
@@ -311,7 +354,7 @@ export class Scheduler {
   async #execute(job: Internal): Promise<void> {
     const record = job.record;
     if (record.state === 'cancelled') {
-      this.#release(record);
+      this.#release(job);
       return;
     }
     record.attempts++;
@@ -333,7 +376,19 @@ export class Scheduler {
       },
     };
     try {
-      const output = await job.definition.handler(record.input, context);
+      const output = await (this.#tracer === undefined
+        ? job.definition.handler(record.input, context)
+        : withSpan(
+            this.#tracer,
+            'framewise.job.run',
+            {
+              'framewise.job.kind': record.kind,
+              'framewise.job.id': record.id,
+              'framewise.job.tenant': record.tenant,
+              'framewise.job.attempt': record.attempts,
+            },
+            () => job.definition.handler(record.input, context),
+          ));
       if (controller.signal.aborted)
         throw new FramewiseError('CANCELLED', `Job "${record.id}" was cancelled`, { details: { id: record.id } });
       record.output = output;
@@ -351,7 +406,7 @@ export class Scheduler {
         const delay = retryDelayMs(record.attempts, job.definition.retry, error.retryAfterMs);
         record.nextRunAt = this.#clock.now() + delay;
         this.#setState(job, 'retrying');
-        this.#release(record);
+        this.#release(job);
         job.timer = setTimeout(() => {
           delete job.timer;
           if (record.state !== 'retrying') return;
@@ -369,7 +424,7 @@ export class Scheduler {
 
   #finish(job: Internal, state: JobState): void {
     job.record.finishedAt = this.#clock.now();
-    this.#release(job.record);
+    this.#release(job);
     this.#setState(job, state);
     this.#wake(job, true);
     if (state !== 'succeeded' && job.record.dedupeKey && this.#byDedupe.get(job.record.dedupeKey) === job.record.id)
@@ -416,7 +471,7 @@ export class Scheduler {
   }
 
   /** A handle on a job the scheduler knows (its result, progress and cancel), or undefined. */
-  handle<Output = unknown>(id: string): JobHandle<Output> | undefined {
+  handle<Output = unknown>(id: JobId<Output> | string): JobHandle<Output> | undefined {
     const job = this.#jobs.get(id);
     return job === undefined ? undefined : this.#handle<Output>(job, true);
   }
@@ -444,12 +499,13 @@ export class Scheduler {
 
   /** Counts and resources in use. */
   stats(): { readonly queued: number; readonly running: number; readonly resources: Readonly<Record<string, number>> } {
-    return { queued: this.#lanes.size, running: this.#queue.pending, resources: Object.fromEntries(this.#inUse) };
+    return { queued: this.#lanes.size, running: this.#queue.pending, resources: this.#slots.inUse() };
   }
 
   /**
-   * Stop accepting jobs and wait until every accepted job has finished (retries included). With
-   * `cancelQueued`, jobs that have not started are cancelled instead, and only running ones awaited.
+   * Stop accepting jobs (the scheduler is closed: `submit` then throws `CONFLICT`) and wait until
+   * every accepted job has finished (retries included). With `cancelQueued`, jobs that have not
+   * started are cancelled instead, and only running ones awaited.
    */
   async drain(options: { readonly cancelQueued?: boolean } = {}): Promise<void> {
     this.#draining = true;
@@ -466,7 +522,7 @@ export class Scheduler {
       });
     }
     await this.#queue.onIdle();
-    this.#logger.info({ finished: this.#finished.length - this.#finishedHead }, 'framewise scheduler: drained');
+    this.#logger?.info({ finished: this.#finished.length - this.#finishedHead }, 'framewise scheduler: drained');
   }
 }
 
@@ -479,7 +535,20 @@ interface LaneQueue {
   setPriority(id: string, priority: number): void;
 }
 
-/** Create a scheduler. No work starts until jobs are submitted. */
-export function createScheduler(options: SchedulerOptions = {}): Scheduler {
-  return new Scheduler(options);
+/**
+ * Create a scheduler. No work starts until jobs are submitted. Options are parsed once
+ * ({@link SchedulerOptionsSchema}); with `definitions`, `submit` is typed by kind.
+ *
+ * @throws `INVALID_CONFIG` naming the bad option.
+ * @example
+ * ```ts
+ * const scheduler = createScheduler({ definitions: defineJobs({ probe, ladder }), resources: { cpu: 8 } });
+ * const job = scheduler.submit('probe', { path: '/media/a.mov' }); // kind and input checked
+ * const technical = await job.result; // the probe handler's output type
+ * ```
+ */
+export function createScheduler<const D extends JobDefinitions = JobDefinitions>(
+  options: SchedulerOptions<D> = {},
+): Scheduler<D> {
+  return new Scheduler<D>(options);
 }

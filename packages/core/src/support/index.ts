@@ -10,4 +10,11 @@ export {
 } from './observability.js';
 export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export { ClockSchema, LoggerSchema, TracerSchema } from './option-schemas.js';
+export {
+  type AcquireSlotsOptions,
+  type ReleaseSlots,
+  type ResourceNeed,
+  ResourceSlots,
+  type ResourceSlotsOptions,
+} from './resource-slots.js';
 export { formatPath, invalid, parseInput, parseOptions } from './validation.js';

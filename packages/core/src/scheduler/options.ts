@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { Clock, Logger, Tracer } from '../support/index.js';
+import type { AnyJobDefinition, JobDefinitions } from './definitions.js';
+
+const hasMethods =
+  (...names: string[]) =>
+  (value: unknown): boolean =>
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** A {@link Clock}: an object with `now()`. */
+const ClockSchema = z.custom<Clock>(hasMethods('now'), 'must be a clock: an object with now() returning epoch ms');
+/** A {@link Logger}: pino-compatible `debug`/`info`/`warn`/`error`. */
+const LoggerSchema = z.custom<Logger>(
+  hasMethods('debug', 'info', 'warn', 'error'),
+  'must be a logger with debug, info, warn and error methods (pino fits)',
+);
+/** A {@link Tracer}: OpenTelemetry's `startActiveSpan`. */
+const TracerSchema = z.custom<Tracer>(
+  hasMethods('startActiveSpan'),
+  'must be a tracer with startActiveSpan (an OpenTelemetry Tracer fits)',
+);
+const DefinitionSchema = z.custom<AnyJobDefinition>(
+  hasMethods('handler'),
+  'must be a job definition with a handler function',
+);
+
+/**
+ * Options of {@link createScheduler}, parsed once when the scheduler is created (a bad option
+ * throws `INVALID_CONFIG` naming it).
+ */
+export const SchedulerOptionsSchema = z.object({
+  /**
+   * Job kinds and how they run (from {@link defineJobs}): `submit` is then typed by kind. Kinds can
+   * also be added with {@link Scheduler.define}.
+   */
+  definitions: z.record(z.string().min(1), DefinitionSchema).optional(),
+  /**
+   * Capacities of the resources jobs hold, e.g. `{ cpu: 8, 'endpoint:youtube': 2 }`. `cpu`
+   * defaults to the host's parallelism; resources not listed are unlimited.
+   */
+  resources: z.record(z.string().min(1), z.number().positive().finite()).optional(),
+  /** How scores move: aging, deadline window, tenant fairness (see {@link ScoringOptions}). */
+  scoring: z
+    .object({
+      agingMs: z.number().positive().finite(),
+      deadlineWindowMs: z.number().positive().finite(),
+      fairness: z.number().nonnegative().finite(),
+    })
+    .partial()
+    .optional(),
+  /** Time for queueing, aging, deadlines and records (default the system clock). */
+  clock: ClockSchema.optional(),
+  /** Lifecycle logs: job queued and started (debug), succeeded, retry scheduled, cancelled (info), failed (warn). */
+  logger: LoggerSchema.optional(),
+  /** Spans around each job run (`framewise.job.run`, with kind, id, tenant and attempt). */
+  tracer: TracerSchema.optional(),
+  /** Finished jobs kept for history queries (default 10 000; oldest dropped first). */
+  historyLimit: z.number().int().nonnegative().optional(),
+});
+
+/** Options for {@link createScheduler}; `D` are the definitions given, which type `submit`. */
+export type SchedulerOptions<D extends JobDefinitions = JobDefinitions> = Omit<
+  z.input<typeof SchedulerOptionsSchema>,
+  'definitions'
+> & {
+  /** Job kinds and how they run (from {@link defineJobs}): `submit` is then typed by kind. */
+  readonly definitions?: D;
+};
