@@ -29,10 +29,10 @@ import {
   createDistributor,
   createMemoryDistributionStore,
   createRightsEngine,
-  type DeliverySubject,
   type DistributionAdapter,
   type DistributionRecordStore,
 } from '@framewise/core';
+import { filelessDeliverySubject } from '@framewise/core/testing';
 import { startPostgres, startPureFtpd, startSshd } from '@framewise/test-support';
 import { Client as FtpClient } from 'basic-ftp';
 import { type SFTPWrapper, Client as SshClient } from 'ssh2';
@@ -89,22 +89,8 @@ const rights = createRightsEngine({
   ],
 });
 let now = Date.parse('2026-06-01T00:00:00Z');
-const subject = (assetId: string) =>
-  ({
-    asset: {
-      id: assetId,
-      titles: [{ language: 'en', value: `Title ${assetId}`, kind: 'main' }],
-      synopses: [],
-      custom: {},
-    },
-    version: { id: `${assetId}-v`, name: 'master' },
-    renditions: [],
-    related: [],
-    captions: [],
-    open: async () => {
-      throw new Error('no files');
-    },
-  }) as unknown as DeliverySubject;
+/** An asset with no files: only Framewise's work is timed. */
+const subject = filelessDeliverySubject;
 /** Both sweeps over RECORDS records kept in `store`. */
 async function orchestrate(store: DistributionRecordStore) {
   now = Date.parse('2026-06-01T00:00:00Z');
