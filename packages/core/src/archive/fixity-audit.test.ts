@@ -199,6 +199,11 @@ describe('runFixityAudit', () => {
     const lib = await library([1]);
     const zero = await runFixityAudit(lib.targets(), lib.storages, { coverageDays: 0 }).catch((e: unknown) => e);
     expect(isFramewiseError(zero, 'INVALID_INPUT')).toBe(true);
+    const typo = await runFixityAudit(lib.targets(), lib.storages, { coverageDays: 30, maxCopys: 1 } as never).catch(
+      (e: unknown) => e,
+    );
+    expect(isFramewiseError(typo, 'INVALID_INPUT')).toBe(true);
+    expect(String(typo)).toContain('Unrecognized key: "maxCopys"');
     const bad = await runFixityAudit(
       [
         {

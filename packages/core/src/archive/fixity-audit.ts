@@ -1,13 +1,15 @@
+import { z } from 'zod';
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { ObjectStorage } from '../storage/index.js';
 import {
   type Clock,
-  type Logger,
+  ClockSchema,
+  LoggerSchema,
   parseInput,
   silentLogger,
   systemClock,
-  type Tracer,
+  TracerSchema,
   withSpan,
 } from '../support/index.js';
 import { type FileCopy, type FileCopyInput, FileCopySchema, type FileIdentity } from './file-copy.js';
@@ -36,33 +38,42 @@ export interface FixityResult {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
+const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `must be ${what}`);
+
 /** Options of {@link runFixityAudit}. */
-export interface FixityAuditOptions {
+export const FixityAuditOptionsSchema = z.strictObject({
   /** Every copy must be checked within this many days: the coverage target. */
-  readonly coverageDays: number;
+  coverageDays: z.number().positive('must be a positive number of days').max(36_500),
   /** The instant of this run (default: the clock's now). */
-  readonly now?: Date;
+  now: z.date().optional(),
   /** The time source when no `now` is given (default: the system clock). */
-  readonly clock?: Clock;
+  clock: ClockSchema.optional(),
   /** Where each result (info; corrupt and missing copies at warn) and the run's coverage (info) are logged. */
-  readonly logger?: Logger;
+  logger: LoggerSchema.optional(),
   /** An OpenTelemetry tracer: the run becomes a span `framewise.archive.fixity-audit`. */
-  readonly tracer?: Tracer;
+  tracer: TracerSchema.optional(),
   /** Most bytes one run reads (the oldest-checked copies first); the rest stays due. */
-  readonly maxBytes?: number;
+  maxBytes: z.number().int().min(0).optional(),
   /** Most copies one run checks. */
-  readonly maxCopies?: number;
+  maxCopies: z.number().int().min(0).optional(),
   /** Copies read at once (default 2). */
-  readonly concurrency?: number;
-  readonly signal?: AbortSignal;
+  concurrency: z.number().int().min(1).max(64).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
   /**
    * Called after each check with the copy's new state: persist it here. That is what makes audits
    * resumable: an interrupted run leaves the unchecked copies as the oldest, due first next time.
    */
-  readonly onChecked?: (result: FixityResult) => Promise<void> | void;
+  onChecked: fn<(result: FixityResult) => Promise<void> | void>('a function').optional(),
   /** Record mismatches and missing copies as `fixity.mismatch` / `fixity.missing` audit events. */
-  readonly record?: { readonly catalog: Catalog; readonly actor: PrincipalInput };
-}
+  record: z
+    .custom<{ readonly catalog: Catalog; readonly actor: PrincipalInput }>(
+      (v) => typeof v === 'object' && v !== null && 'catalog' in v && 'actor' in v,
+      'must be { catalog, actor }',
+    )
+    .optional(),
+});
+/** Options of {@link runFixityAudit}. */
+export type FixityAuditOptions = z.input<typeof FixityAuditOptionsSchema>;
 
 /** What a fixity audit run did, and the coverage after it. */
 export interface FixityAuditReport {
@@ -150,17 +161,10 @@ export function runFixityAudit(
 async function audit(
   targets: readonly FixityTarget[],
   storages: (locationId: string) => ObjectStorage | undefined,
-  options: FixityAuditOptions,
+  input: FixityAuditOptions,
 ): Promise<FixityAuditReport> {
+  const options = parseInput(FixityAuditOptionsSchema, input, 'Fixity audit options');
   const logger = options.logger ?? silentLogger;
-  if (!(options.coverageDays > 0))
-    throw new FramewiseError(
-      'INVALID_INPUT',
-      `Fixity coverage must be a positive number of days, not ${options.coverageDays}`,
-      {
-        details: { coverageDays: options.coverageDays },
-      },
-    );
   const now = options.now ?? new Date((options.clock ?? systemClock).now());
   const nowIso = now.toISOString();
   const parsed = targets.map((t, i) => ({

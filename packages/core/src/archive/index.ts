@@ -26,6 +26,7 @@ export {
 } from './file-copy.js';
 export {
   type FixityAuditOptions,
+  FixityAuditOptionsSchema,
   type FixityAuditReport,
   type FixityResult,
   type FixityTarget,
