@@ -56,14 +56,13 @@ export function defineJobs<const D extends JobDefinitions>(definitions: D): D {
   return definitions;
 }
 
-/** `unknown` for `any` (an untyped definition), else `T`. */
-type Known<T> = 0 extends 1 & T ? unknown : T;
-
-type HandlerInput<Def> = Def extends { readonly handler: (input: infer I, context: JobContext) => unknown }
+/** The parameter type of a definition's handler (`unknown` when it has none). */
+export type JobHandlerInput<Def> = Def extends { readonly handler: (input: infer I, context: JobContext) => unknown }
   ? I
   : unknown;
 
-type SchemaInput<Def> = Def extends { readonly input?: infer S }
+/** The input type a definition's schema accepts, before defaults and transforms (`unknown` without a schema). */
+export type JobSchemaInput<Def> = Def extends { readonly input?: infer S }
   ? NonNullable<S> extends z.ZodType
     ? z.input<NonNullable<S>>
     : unknown
@@ -76,11 +75,18 @@ export type JobKind<D extends JobDefinitions> = Extract<keyof D, string>;
  * What `submit` accepts for a definition: its schema's input type when it has a schema, else its
  * handler's parameter type; `unknown` for an untyped definition.
  */
-export type JobInput<Def> = Known<unknown extends SchemaInput<Def> ? HandlerInput<Def> : SchemaInput<Def>>;
+export type JobInput<Def> =
+  unknown extends JobSchemaInput<Def>
+    ? 0 extends 1 & JobHandlerInput<Def>
+      ? unknown
+      : JobHandlerInput<Def>
+    : JobSchemaInput<Def>;
 
 /** What a definition's job resolves to: its handler's result; `unknown` for an untyped definition. */
 export type JobOutput<Def> = Def extends { readonly handler: (...args: never[]) => infer R }
-  ? Known<Awaited<R>>
+  ? 0 extends 1 & Awaited<R>
+    ? unknown
+    : Awaited<R>
   : unknown;
 
 /**

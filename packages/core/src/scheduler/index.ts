@@ -21,10 +21,12 @@ export {
   type JobContext,
   type JobDefinition,
   type JobDefinitions,
+  type JobHandlerInput,
   type JobId,
   type JobInput,
   type JobKind,
   type JobOutput,
+  type JobSchemaInput,
 } from './definitions.js';
 export { createInProcessBackend, type InProcessBackendOptions, InProcessQueueBackend } from './in-process-backend.js';
 export { CLASS_SCORE, type ScoringOptions, score } from './lanes.js';
