@@ -28,11 +28,11 @@ import { createPostgresDistributionStore } from '@framewise/adapters-storage/pos
 import {
   createDistributor,
   createMemoryDistributionStore,
-  createRightsEngine,
   type DeliverySubject,
   type DistributionAdapter,
   type DistributionRecordStore,
-} from '@framewise/core';
+} from '@framewise/core/delivery';
+import { createRightsEngine } from '@framewise/core/rights';
 import { startPostgres, startPureFtpd, startSshd } from '@framewise/test-support';
 import { Client as FtpClient } from 'basic-ftp';
 import { type SFTPWrapper, Client as SshClient } from 'ssh2';

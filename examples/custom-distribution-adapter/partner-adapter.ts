@@ -18,7 +18,7 @@ import type {
   DistributionAdapter,
   DistributionContext,
   DistributionOutcome,
-} from '@framewise/core';
+} from '@framewise/core/delivery';
 
 /** Where the partner's API is, and the token it wants. */
 export interface PartnerOptions {

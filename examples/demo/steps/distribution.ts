@@ -10,17 +10,17 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFolderEndpoint } from '@framewise/adapters-distribution/folder';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
+import type { Catalog } from '@framewise/core/catalog';
 import {
-  type Catalog,
   catalogDeliverySource,
   createDistributor,
   createMemoryDistributionStore,
-  createObjectStorage,
-  createRightsEngine,
   type DeliveryProfileInput,
   type DistributionEndpoint,
-  runFfmpeg,
-} from '@framewise/core';
+} from '@framewise/core/delivery';
+import { createRightsEngine } from '@framewise/core/rights';
+import { createObjectStorage } from '@framewise/core/storage';
+import { runFfmpeg } from '@framewise/core/transcode';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 import { deliverToConfigured } from './configured-endpoints.js';

@@ -1,4 +1,4 @@
-import { type FramewiseError, isFramewiseError } from '@framewise/core';
+import { type FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import { type RedisServer, startRedis } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,13 +1,12 @@
 import { Readable } from 'node:stream';
-import {
-  type DeliveryPackage,
-  type DistributionAdapter,
-  type DistributionContext,
-  type DistributionOutcome,
-  FramewiseError,
-  isFramewiseError,
-  parseOptions,
-} from '@framewise/core';
+import { parseOptions } from '@framewise/core/adapter-kit';
+import type {
+  DeliveryPackage,
+  DistributionAdapter,
+  DistributionContext,
+  DistributionOutcome,
+} from '@framewise/core/delivery';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import { z } from 'zod';
 import { checkRelativePath, checkTemplate, extensionOf, fillTemplate } from './naming.js';
 import type { DropTransport } from './transport.js';

@@ -5,7 +5,7 @@ import type {
   DistributionAdapter,
   DistributionContext,
   DistributionOutcome,
-} from '@framewise/core';
+} from '@framewise/core/delivery';
 import { ConnectionLost, YouTubeApi } from './api.js';
 import { deleteCaption, putCaption, setThumbnail } from './extras.js';
 import { Failure } from './failure.js';

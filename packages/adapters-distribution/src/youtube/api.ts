@@ -1,4 +1,4 @@
-import { ZoneClock } from '@framewise/core';
+import { ZoneClock } from '@framewise/core/rights';
 import { Failure } from './failure.js';
 import { type AccessTokens, retryAfterMs } from './tokens.js';
 

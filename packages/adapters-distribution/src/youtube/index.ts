@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { type DistributionAdapter, parseOptions } from '@framewise/core';
+import { parseOptions } from '@framewise/core/adapter-kit';
+import type { DistributionAdapter } from '@framewise/core/delivery';
 import { z } from 'zod';
 import { YouTubeAdapter } from './adapter.js';
 import type { YouTubeTokenStore } from './tokens.js';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DeliveryFile, DistributionContext } from '@framewise/core';
+import type { DeliveryFile, DistributionContext } from '@framewise/core/delivery';
 import { ConnectionLost, type YouTubeApi } from './api.js';
 import { Failure } from './failure.js';
 

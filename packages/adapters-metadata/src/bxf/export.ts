@@ -1,3 +1,4 @@
+import { parseInput, parseOptions } from '@framewise/core/adapter-kit';
 import {
   type AssetDescriptionInput,
   AssetDescriptionSchema,
@@ -5,9 +6,7 @@ import {
   type PlayoutEventInput,
   type PlayoutScheduleInput,
   PlayoutScheduleSchema,
-  parseInput,
-  parseOptions,
-} from '@framewise/core';
+} from '@framewise/core/interchange';
 import { z } from 'zod';
 import { assertXmlSafe, assertXmlText } from '../xml/chars.js';
 import { collect } from '../xml/document.js';

@@ -1,4 +1,4 @@
-import type { AssetDescription, MetadataImporter } from '@framewise/core';
+import type { AssetDescription, MetadataImporter } from '@framewise/core/interchange';
 import { type EbuCoreReadOptions, readEbuCore } from './read.js';
 
 /**

@@ -1,23 +1,25 @@
 import { createHash } from 'node:crypto';
 import {
   type Clock,
-  FramewiseError,
-  type JobDefinitions,
-  type JobFilter,
-  type JobRecord,
-  type JobState,
   type Logger,
   newId,
   prepareJob,
-  type QueueBackend,
-  type QueueBackendEvents,
   type ScoringOptions,
-  type SubmitOptions,
-  type SubmittedJob,
   silentLogger,
   systemClock,
   TypedEvents,
-} from '@framewise/core';
+} from '@framewise/core/adapter-kit';
+import { FramewiseError } from '@framewise/core/errors';
+import type {
+  JobDefinitions,
+  JobFilter,
+  JobRecord,
+  JobState,
+  QueueBackend,
+  QueueBackendEvents,
+  SubmitOptions,
+  SubmittedJob,
+} from '@framewise/core/scheduler';
 import { type ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type BullmqConnectionOptions, type ResolvedConnection, resolveConnection } from './connection.js';

@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 import type { RedisOptions } from 'ioredis';
 
 /** Where the BullMQ backend and its workers meet: one Redis and one queue name. */

@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 
 interface Waiter {
   readonly need: Readonly<Record<string, number>>;

@@ -1,15 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
-import {
-  asFramewiseError,
-  FramewiseError,
-  type JobContext,
-  type JobDefinitions,
-  type Logger,
-  parseInput,
-  RETRYABLE_CODES,
-  retryDelayMs,
-  silentLogger,
-} from '@framewise/core';
+import { type Logger, parseInput, RETRYABLE_CODES, retryDelayMs, silentLogger } from '@framewise/core/adapter-kit';
+import { asFramewiseError, FramewiseError } from '@framewise/core/errors';
+import type { JobContext, JobDefinitions } from '@framewise/core/scheduler';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type BullmqConnectionOptions, resolveConnection } from './connection.js';

@@ -8,7 +8,9 @@
 
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { type CatalogStore, FramewiseError, parseOptions } from '@framewise/core';
+import { parseOptions } from '@framewise/core/adapter-kit';
+import type { CatalogStore } from '@framewise/core/catalog';
+import { FramewiseError } from '@framewise/core/errors';
 import { z } from 'zod';
 import { type SqlDriver, schemaIdentifier } from '../sql/driver.js';
 import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type CatalogStore, type Logger, parseOptions, silentLogger } from '@framewise/core';
+import { type Logger, parseOptions, silentLogger } from '@framewise/core/adapter-kit';
+import type { CatalogStore } from '@framewise/core/catalog';
 import pg from 'pg';
 import { z } from 'zod';
 import { type SqlDriver, type SqlQueryable, schemaIdentifier } from '../sql/driver.js';

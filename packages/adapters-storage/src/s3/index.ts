@@ -16,7 +16,9 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type ByteRange, FramewiseError, type ObjectInfo, parseOptions, type StorageDriver } from '@framewise/core';
+import { parseOptions } from '@framewise/core/adapter-kit';
+import { FramewiseError } from '@framewise/core/errors';
+import type { ByteRange, ObjectInfo, StorageDriver } from '@framewise/core/storage';
 import { copyObject } from './copy-object.js';
 import { s3Error } from './errors.js';
 import { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';

@@ -9,7 +9,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 import { s3Error } from './errors.js';
 import type { UploadedPart, UploadStateStore } from './upload-state.js';
 

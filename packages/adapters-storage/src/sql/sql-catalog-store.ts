@@ -1,26 +1,24 @@
-import {
-  type Annotation,
-  type AnnotationIndex,
-  type AnnotationSearch,
-  type Asset,
-  type AssetIndex,
-  type AssetSearch,
-  type AuditEvent,
-  type AuditHead,
-  type CatalogReader,
-  type CatalogStore,
-  type CatalogStoreCapabilities,
-  type CatalogTx,
-  type EntityFilter,
-  type EntityKind,
-  type EntityMap,
-  encodeCursor,
-  FramewiseError,
-  isFramewiseError,
-  type Lease,
-  type Page,
-  type RecommendationSearch,
-} from '@framewise/core';
+import { encodeCursor } from '@framewise/core/adapter-kit';
+import type { Annotation, Asset } from '@framewise/core/assets';
+import type {
+  AnnotationIndex,
+  AnnotationSearch,
+  AssetIndex,
+  AssetSearch,
+  AuditEvent,
+  AuditHead,
+  CatalogReader,
+  CatalogStore,
+  CatalogStoreCapabilities,
+  CatalogTx,
+  EntityFilter,
+  EntityKind,
+  EntityMap,
+  Lease,
+  Page,
+  RecommendationSearch,
+} from '@framewise/core/catalog';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import type { SqlDriver, SqlQueryable } from './driver.js';
 import { migrate } from './migrations.js';
 import { annotationParams, assetParams, entityParams, json } from './rows.js';

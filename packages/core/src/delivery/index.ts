@@ -14,15 +14,7 @@ export {
   type SweepAction,
   type SweepReport,
 } from './distributor.js';
-export {
-  buildPackage,
-  type DeliverySource,
-  type DeliverySubject,
-  type DistributionEndpoint,
-  defaultFiles,
-  diffPackage,
-  fieldHashes,
-} from './package.js';
+export type { DeliverySource, DeliverySubject, DistributionEndpoint } from './package.js';
 export type {
   DeliveryChanges,
   DeliveryFile,
@@ -32,11 +24,10 @@ export type {
   DistributionContext,
   DistributionOutcome,
 } from './port.js';
-export {
-  type DeliveryProblem,
-  type DeliveryProblemBase,
-  type DeliveryProblemKind,
-  describeRenditionSpec,
+export type {
+  DeliveryProblem,
+  DeliveryProblemBase,
+  DeliveryProblemKind,
 } from './problems.js';
 export {
   type Automation,
@@ -60,7 +51,6 @@ export {
   type DistributionState,
   DistributionStateSchema,
   distributionRecordId,
-  redact,
 } from './record.js';
 export {
   createMemoryDistributionStore,

@@ -10,16 +10,11 @@ export {
   defineJobs,
   type JobDefinitions,
   type JobFilter,
-  type PreparedJob,
-  prepareJob,
   type QueueBackend,
   type QueueBackendEvents,
-  RETRYABLE_CODES,
-  retryDelayMs,
   type SubmittedJob,
 } from './backend.js';
 export { createInProcessBackend, type InProcessBackendOptions, InProcessQueueBackend } from './in-process-backend.js';
-export { CLASS_SCORE, type ScoringOptions, score } from './lanes.js';
 export {
   JOB_KINDS,
   type JobRecord,

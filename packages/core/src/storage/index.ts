@@ -4,16 +4,6 @@
  *
  * @module
  */
-export {
-  DigestStream,
-  type Digests,
-  type HashSession,
-  HashWorker,
-  loadXxh64,
-  type Xxh64,
-  xxh64Hex,
-} from './digest.js';
-export { normalizeKey, normalizePrefix } from './keys.js';
 export { createMemoryStorage } from './memory-driver.js';
 export {
   createObjectStorage,

@@ -1,0 +1,55 @@
+/**
+ * `@framewise/core/adapter-kit`: what adapter authors need and applications do not. Option and
+ * input parsing with readable `FramewiseError`s, sortable ids, cursor and search helpers for
+ * catalog stores, job preparation and scoring for queue backends, streaming digests and the
+ * hashing worker for storage drivers, typed events, key normalisation, credential redaction, and
+ * the `Logger`, `Clock` and `Tracer` ports with their defaults.
+ *
+ * Every built-in adapter is written against this subpath; third-party adapters use the same one.
+ *
+ * @module
+ */
+export {
+  annotationMatches,
+  assetMatches,
+  assetSortValue,
+  compareKeys,
+  compareRecommendations,
+  recommendationScore,
+} from '../catalog/match.js';
+export {
+  type Cursor,
+  compareCodePoints,
+  decodeCursor,
+  encodeCursor,
+  indexAnnotation,
+  indexAsset,
+  ratingKey,
+  tokenize,
+} from '../catalog/search-model.js';
+export { redact } from '../delivery/record.js';
+export { describeInput } from '../errors/index.js';
+export { type PreparedJob, prepareJob, RETRYABLE_CODES, retryDelayMs } from '../scheduler/backend.js';
+export { type ScoringOptions, score } from '../scheduler/lanes.js';
+export {
+  DigestStream,
+  type Digests,
+  type HashSession,
+  HashWorker,
+  loadXxh64,
+  type Xxh64,
+  xxh64Hex,
+} from '../storage/digest.js';
+export { normalizeKey, normalizePrefix } from '../storage/keys.js';
+export { TypedEvents } from '../support/events.js';
+export { type FileDigests, hashFile } from '../support/hash.js';
+export { newId } from '../support/ids.js';
+export { type Clock, type LogFields, type Logger, silentLogger, systemClock } from '../support/logger.js';
+export {
+  type SpanAttributes,
+  type SpanAttributeValue,
+  type Tracer,
+  type TraceSpan,
+  withSpan,
+} from '../support/observability.js';
+export { formatPath, invalid, parseInput, parseOptions } from '../support/validation.js';
