@@ -14,18 +14,9 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPGliteCatalogStore } from '@framewise/adapters-storage/pglite';
 import { createPostgresCatalogStore } from '@framewise/adapters-storage/postgres';
-import {
-  type Annotation,
-  type Asset,
-  annotationMatches,
-  assetMatches,
-  type CatalogStore,
-  createCatalog,
-  createMemoryCatalogStore,
-  indexAnnotation,
-  indexAsset,
-  type Version,
-} from '@framewise/core';
+import { annotationMatches, assetMatches, indexAnnotation, indexAsset } from '@framewise/core/adapter-kit';
+import type { Annotation, Asset, Version } from '@framewise/core/assets';
+import { type CatalogStore, createCatalog, createMemoryCatalogStore } from '@framewise/core/catalog';
 import { randomAsset, rng } from '@framewise/core/testing';
 import { startPostgres } from '@framewise/test-support';
 import pg from 'pg';

@@ -25,13 +25,8 @@ import { createFolderEndpoint } from '@framewise/adapters-distribution/folder';
 import { createFtpEndpoint } from '@framewise/adapters-distribution/ftp';
 import { createSftpEndpoint } from '@framewise/adapters-distribution/sftp';
 import { createPostgresDistributionStore } from '@framewise/adapters-storage/postgres';
-import {
-  createDistributor,
-  createMemoryDistributionStore,
-  createRightsEngine,
-  type DistributionAdapter,
-  type DistributionRecordStore,
-} from '@framewise/core';
+import { createDistributor, createMemoryDistributionStore, type DistributionAdapter, type DistributionRecordStore } from '@framewise/core/delivery';
+import { createRightsEngine } from '@framewise/core/rights';
 import { filelessDeliverySubject } from '@framewise/core/testing';
 import { startPostgres, startPureFtpd, startSshd } from '@framewise/test-support';
 import { Client as FtpClient } from 'basic-ftp';

@@ -12,7 +12,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APPLE_HLS_H264, type EncoderPreset, planLadder, probe, runLadder, videoEncoderArgs } from '@framewise/core';
+import {
+  APPLE_HLS_H264,
+  type EncoderPreset,
+  planLadder,
+  probe,
+  runLadder,
+  videoEncoderArgs,
+} from '@framewise/core/transcode';
 import { ffmpegGenerate } from '@framewise/test-support';
 import { machine } from './harness.js';
 

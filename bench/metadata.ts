@@ -16,7 +16,7 @@ import {
   AssetDescriptionSchema,
   type PlayoutEventInput,
   PlayoutScheduleSchema,
-} from '@framewise/core';
+} from '@framewise/core/interchange';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { scheduleChunks } from '../packages/adapters-metadata/src/bxf/schedule.js';

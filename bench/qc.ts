@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BROADCAST_EBU_R128, measureMedia, QcPolicySchema, qcGraphArgs } from '@framewise/core';
+import { BROADCAST_EBU_R128, measureMedia, QcPolicySchema, qcGraphArgs } from '@framewise/core/qc';
 import { ffmpegGenerate } from '@framewise/test-support';
 import { machine } from './harness.js';
 

@@ -8,7 +8,7 @@
  * - a 30-day `planTransitions` over the whole catalog for 30 endpoints, against the naive way
  *   (linear scan and luxon per asset × endpoint), measured on a sample and scaled.
  */
-import { createRightsEngine, type DealInput, LicenseTypeSchema, TERRITORIES } from '@framewise/core';
+import { createRightsEngine, type DealInput, LicenseTypeSchema, TERRITORIES } from '@framewise/core/rights';
 import { ReferenceRights, rng } from '@framewise/core/testing';
 import { consume, machine } from './harness.js';
 

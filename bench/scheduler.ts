@@ -16,7 +16,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createBullmqBackend } from '@framewise/adapters-queue/bullmq';
-import { createScheduler, defineJobs } from '@framewise/core';
+import { createScheduler, defineJobs } from '@framewise/core/scheduler';
 import { startRedis, stopProcess } from '@framewise/test-support';
 import { Queue } from 'bullmq';
 import PQueue from 'p-queue';

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { hashFile } from '@framewise/core';
+import { hashFile } from '@framewise/core/adapter-kit';
 import { startS3rver } from '@framewise/test-support';
 import { machine } from './harness.js';
 

@@ -3,7 +3,7 @@
  * package smpte-timecode in the same run. Also counts the labels on which the two disagree over a
  * whole drop-frame day (Framewise's labels are checked against SMPTE rules in its test suite).
  */
-import { FrameRate, Timecode } from '@framewise/core';
+import { FrameRate, Timecode } from '@framewise/core/time';
 import SmpteTimecode from 'smpte-timecode';
 import { consume, machine, measure, printTable } from './harness.js';
 

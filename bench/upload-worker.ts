@@ -10,7 +10,7 @@ import { Readable, Transform } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Storage } from '@framewise/adapters-storage/s3';
-import { createObjectStorage } from '@framewise/core';
+import { createObjectStorage } from '@framewise/core/storage';
 
 const args = new Map<string, string>();
 for (let i = 3; i < process.argv.length; i += 2)

@@ -4,7 +4,7 @@
  * its window's sunrise, its metadata change becomes an update, and it is taken down at sunset.
  */
 import { Readable } from 'node:stream';
-import { createDistributor, createMemoryDistributionStore, type DeliverySubject } from '@framewise/core';
+import { createDistributor, createMemoryDistributionStore, type DeliverySubject } from '@framewise/core/delivery';
 import { createPartnerAdapter } from './partner-adapter.js';
 import { startPartnerServer } from './partner-server.js';
 

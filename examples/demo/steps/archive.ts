@@ -11,15 +11,11 @@ import { join } from 'node:path';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
 import {
   archiveJobs,
-  type Catalog,
   copiesOnVersion,
-  createInProcessBackend,
-  createObjectStorage,
   createPlacementChecker,
   type FileCopyInput,
   type FileIdentity,
   type FixityResult,
-  type ObjectStorage,
   type PlacementChecker,
   type PlacementReport,
   type PlacementSubject,
@@ -30,7 +26,10 @@ import {
   runFixityAudit,
   type StorageLocationInput,
   threeTwoOne,
-} from '@framewise/core';
+} from '@framewise/core/archive';
+import type { Catalog } from '@framewise/core/catalog';
+import { createInProcessBackend } from '@framewise/core/scheduler';
+import { createObjectStorage, type ObjectStorage } from '@framewise/core/storage';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 import type { StoredFile } from './media.js';

@@ -6,7 +6,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPGliteCatalogStore } from '@framewise/adapters-storage/pglite';
-import { type Catalog, createCatalog, FrameRate, isFramewiseError, Timecode, TimeRange } from '@framewise/core';
+import { type Catalog, createCatalog } from '@framewise/core/catalog';
+import { isFramewiseError } from '@framewise/core/errors';
+import { FrameRate, Timecode, TimeRange } from '@framewise/core/time';
 import { heading, note, table } from '../print.js';
 
 const ana = { id: 'ana', memberships: [{ project: 'drama', role: 'editor' as const }] };

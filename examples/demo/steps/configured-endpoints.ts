@@ -20,16 +20,16 @@ import {
   memoryTokenStore,
   youtubeMetadataFields,
 } from '@framewise/adapters-distribution/youtube';
+import type { Catalog } from '@framewise/core/catalog';
 import {
-  type Catalog,
   createDistributor,
   createMemoryDistributionStore,
   type DeliveryProfileInput,
   type DeliverySource,
   type DistributionEndpoint,
-  FramewiseError,
-  type RightsEngine,
-} from '@framewise/core';
+} from '@framewise/core/delivery';
+import { FramewiseError } from '@framewise/core/errors';
+import type { RightsEngine } from '@framewise/core/rights';
 import { note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 

@@ -10,18 +10,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFolderEndpoint } from '@framewise/adapters-distribution/folder';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
-import {
-  type Catalog,
-  catalogDeliverySource,
-  createDistributor,
-  createMemoryDistributionStore,
-  createObjectStorage,
-  createRightsEngine,
-  type DeliveryProfileInput,
-  type DistributionEndpoint,
-  type ObjectStorage,
-  runFfmpeg,
-} from '@framewise/core';
+import type { Catalog } from '@framewise/core/catalog';
+import { catalogDeliverySource, createDistributor, createMemoryDistributionStore, type DeliveryProfileInput, type DistributionEndpoint } from '@framewise/core/delivery';
+import { createObjectStorage, type ObjectStorage } from '@framewise/core/storage';
+import { createRightsEngine } from '@framewise/core/rights';
+import { runFfmpeg } from '@framewise/core/transcode';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 import { deliverToConfigured } from './configured-endpoints.js';

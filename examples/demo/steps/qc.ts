@@ -4,20 +4,20 @@
  * the loud stretch, and check the corrected file again.
  */
 import { join } from 'node:path';
+import type { Catalog } from '@framewise/core/catalog';
 import {
   BROADCAST_EBU_R128,
-  type Catalog,
   correctLoudness,
   createObjectStorageQcReportStore,
   EBU_R128,
-  type ObjectStorage,
   type OrderSpecInput,
   planLoudnessCorrection,
   type QcReport,
   recordQcReport,
   requirePassingQc,
   runQc,
-} from '@framewise/core';
+} from '@framewise/core/qc';
+import type { ObjectStorage } from '@framewise/core/storage';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRightsEngine } from '@framewise/core';
+import { createRightsEngine } from '@framewise/core/rights';
 import { heading, note, table } from '../print.js';
 
 /** Run the rights step. */

@@ -2,7 +2,7 @@
  * Demo step 1, frame-accurate time: convert a broadcast rundown from 25 fps to 29.97 drop-frame,
  * and find where an ad break lands after a compliance edit.
  */
-import { EditList, FrameRate, Timecode, TimeRange } from '@framewise/core';
+import { EditList, FrameRate, Timecode, TimeRange } from '@framewise/core/time';
 import { heading, note, table } from '../print.js';
 
 const PAL = FrameRate.FPS_25;

@@ -3,7 +3,7 @@
  * first use, so installing the package for `/folder` or `/youtube` downloads none of them. Each
  * `import()` is written here, in this package, so it resolves from this package's location.
  */
-import { type OptionalPeer, optionalPeer } from '@framewise/core';
+import { type OptionalPeer, optionalPeer } from '@framewise/core/adapter-kit';
 
 type Ssh2Module = typeof import('ssh2');
 type BasicFtpModule = typeof import('basic-ftp');

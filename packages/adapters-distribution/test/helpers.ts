@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { DeliveryPackage } from '@framewise/core';
+import type { DeliveryPackage } from '@framewise/core/delivery';
 
 /** A one-file package (`main`, video/mp4) whose bytes come from `open(start)`. */
 export function mediaPackage(

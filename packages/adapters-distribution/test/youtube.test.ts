@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { DeliveryFile, DeliveryPackage, DistributionOutcome } from '@framewise/core';
+import type { DeliveryFile, DeliveryPackage, DistributionOutcome } from '@framewise/core/delivery';
 import { distributionAdapterConformance, testDistributionContext } from '@framewise/core/testing';
 import { startYouTubeServer, UPLOAD_UNIT, type YouTubeServer } from '@framewise/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

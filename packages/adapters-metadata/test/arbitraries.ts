@@ -1,4 +1,4 @@
-import { type AssetDescription, type AssetDescriptionInput, AssetDescriptionSchema } from '@framewise/core';
+import { type AssetDescription, type AssetDescriptionInput, AssetDescriptionSchema } from '@framewise/core/interchange';
 import fc from 'fast-check';
 
 /** Text pieces that stress XML: markup characters, right-to-left, combining marks, astral characters. */

@@ -1,4 +1,5 @@
-import { isFramewiseError, type PlayoutEventInput, type PlayoutScheduleInput } from '@framewise/core';
+import { isFramewiseError } from '@framewise/core/errors';
+import type { PlayoutEventInput, PlayoutScheduleInput } from '@framewise/core/interchange';
 import { validateXml } from '@framewise/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssetDescriptionSchema, isFramewiseError } from '@framewise/core';
+import { isFramewiseError } from '@framewise/core/errors';
+import { AssetDescriptionSchema } from '@framewise/core/interchange';
 import { schemaRoot, validateXml } from '@framewise/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { AssetDescriptionInput } from '@framewise/core';
+import type { AssetDescriptionInput } from '@framewise/core/interchange';
 
 /** A fully populated description: every field the EBUCore exporter writes. */
 export function richDescription(): AssetDescriptionInput {

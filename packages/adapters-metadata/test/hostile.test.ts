@@ -1,4 +1,4 @@
-import { isFramewiseError } from '@framewise/core';
+import { isFramewiseError } from '@framewise/core/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEbuCoreExporter, readEbuCore } from '../src/ebucore/index.js';

@@ -1,4 +1,6 @@
-import { defineJobs, FramewiseError, isFramewiseError, type Logger, type Tracer } from '@framewise/core';
+import { defineJobs } from '@framewise/core/scheduler';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
+import type { Logger, Tracer } from '@framewise/core/adapter-kit';
 import { type RedisServer, startRedis } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

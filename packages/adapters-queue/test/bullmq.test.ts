@@ -1,4 +1,4 @@
-import type { QueueBackend } from '@framewise/core';
+import type { QueueBackend } from '@framewise/core/scheduler';
 import { queueBackendConformance } from '@framewise/core/testing';
 import { type RedisServer, startRedis } from '@framewise/test-support';
 import { afterAll, beforeAll } from 'vitest';

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createPostgresCatalogStore } from '@framewise/adapters-storage/postgres';
-import { type Catalog, createCatalog, isFramewiseError, probe } from '@framewise/core';
+import { type Catalog, createCatalog } from '@framewise/core/catalog';
+import { isFramewiseError } from '@framewise/core/errors';
+import { probe } from '@framewise/core/transcode';
 import {
   h264WithTwoAudioTracks,
   type PostgresServer,

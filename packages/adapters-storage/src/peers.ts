@@ -3,7 +3,7 @@
  * first use, so installing the package for `/fs` downloads none of them. Each `import()` is
  * written here, in this package, so it resolves from this package's location.
  */
-import { type OptionalPeer, optionalPeer } from '@framewise/core';
+import { type OptionalPeer, optionalPeer } from '@framewise/core/adapter-kit';
 
 type S3ClientModule = typeof import('@aws-sdk/client-s3');
 type S3PresignerModule = typeof import('@aws-sdk/s3-request-presigner');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { DistributionRecordSchema } from '@framewise/core';
+import { DistributionRecordSchema } from '@framewise/core/delivery';
 import { distributionRecordStoreConformance } from '@framewise/core/testing';
 import { freePort, type PostgresServer, startPostgres } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

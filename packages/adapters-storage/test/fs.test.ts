@@ -10,7 +10,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createObjectStorage, isFramewiseError, runFixityAudit } from '@framewise/core';
+import { runFixityAudit } from '@framewise/core/archive';
+import { isFramewiseError } from '@framewise/core/errors';
+import { createObjectStorage } from '@framewise/core/storage';
 import { objectStorageConformance } from '@framewise/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFsStorage } from '../src/fs/index.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { createCatalog } from '@framewise/core';
+import { createCatalog } from '@framewise/core/catalog';
 import { catalogStoreConformance } from '@framewise/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createPGliteCatalogStore, createPGliteDistributionStore } from '../src/pglite/index.js';

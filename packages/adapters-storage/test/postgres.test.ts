@@ -1,4 +1,4 @@
-import { createCatalog } from '@framewise/core';
+import { createCatalog } from '@framewise/core/catalog';
 import { catalogStoreConformance } from '@framewise/core/testing';
 import { type PostgresServer, startPostgres } from '@framewise/test-support';
 import pg from 'pg';

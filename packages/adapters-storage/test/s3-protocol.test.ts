@@ -7,7 +7,8 @@
 import { createHash, createHmac, type Hash, type Hmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createObjectStorage, isFramewiseError } from '@framewise/core';
+import { isFramewiseError } from '@framewise/core/errors';
+import { createObjectStorage } from '@framewise/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Storage } from '../src/s3/index.js';
 import { type S3ProtocolServer, startS3ProtocolServer } from './s3-protocol-server.js';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createObjectStorage } from '@framewise/core';
+import { createObjectStorage } from '@framewise/core/storage';
 import { objectStorageConformance } from '@framewise/core/testing';
 import { type S3rverServer, startS3rver } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,6 +2,11 @@
  * `@framewise/core`: frame-accurate time, typed media models, the catalog, and the ports Framewise
  * adapters implement. Embed it in your MAM backend, delivery service or test harness.
  *
+ * The root entry re-exports the public API of every domain. Each domain is also its own subpath
+ * (`@framewise/core/time`, `/assets`, `/catalog`, `/rights`, `/scheduler`, `/transcode`, `/qc`,
+ * `/storage`, `/archive`, `/delivery`, `/interchange`, `/errors`); helpers for adapter authors are
+ * in `@framewise/core/adapter-kit`, conformance suites in `@framewise/core/testing`.
+ *
  * @packageDocumentation
  */
 export * from './archive/index.js';
@@ -14,6 +19,9 @@ export * from './qc/index.js';
 export * from './rights/index.js';
 export * from './scheduler/index.js';
 export * from './storage/index.js';
-export * from './support/index.js';
+export type { Clock, LogFields, Logger } from './support/logger.js';
+export { silentLogger, systemClock } from './support/logger.js';
+export type { SpanAttributes, SpanAttributeValue, Tracer, TraceSpan } from './support/observability.js';
 export * from './time/index.js';
+export * from './time/schemas.js';
 export * from './transcode/index.js';

@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 
 /** Values a name template can use. */
 export interface NamingValues {

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import type { DistributionAdapter } from '@framewise/core';
-import { parseOptions } from '@framewise/core';
+
+import { parseOptions } from '@framewise/core/adapter-kit';
+import type { DistributionAdapter } from '@framewise/core/delivery';
 import { z } from 'zod';
 import { createDropFolderAdapter, DropFolderOptionsSchema } from '../drop/adapter.js';
 import { localTransport } from './transport.js';

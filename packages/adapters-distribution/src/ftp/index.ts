@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type DistributionAdapter, parseOptions } from '@framewise/core';
+import { parseOptions } from '@framewise/core/adapter-kit';
+import type { DistributionAdapter } from '@framewise/core/delivery';
 import { z } from 'zod';
 import { createDropFolderAdapter, DropFolderOptionsSchema } from '../drop/adapter.js';
 import { ftpTransport } from './transport.js';

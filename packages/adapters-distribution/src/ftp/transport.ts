@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 import type { Client, FTPError } from 'basic-ftp';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';

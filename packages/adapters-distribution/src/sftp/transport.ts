@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { connect as connectSocket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';

@@ -1,12 +1,5 @@
-import type {
-  DeliveryChanges,
-  DeliveryFile,
-  DeliveryPackage,
-  DistributionAdapter,
-  DistributionContext,
-  DistributionOutcome,
-  Logger,
-} from '@framewise/core';
+import type { DeliveryChanges, DeliveryFile, DeliveryPackage, DistributionAdapter, DistributionContext, DistributionOutcome } from '@framewise/core/delivery';
+import type { Logger } from '@framewise/core/adapter-kit';
 import { ConnectionLost, YouTubeApi } from './api.js';
 import { deleteCaption, putCaption, setThumbnail } from './extras.js';
 import { Failure } from './failure.js';

@@ -1,4 +1,5 @@
-import { outcomeOfHttp, parseRetryAfter, ZoneClock } from '@framewise/core';
+import { outcomeOfHttp, parseRetryAfter } from '@framewise/core/delivery';
+import { ZoneClock } from '@framewise/core/rights';
 import { Failure } from './failure.js';
 import type { AccessTokens } from './tokens.js';
 

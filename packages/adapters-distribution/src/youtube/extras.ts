@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DeliveryFile } from '@framewise/core';
+import type { DeliveryFile } from '@framewise/core/delivery';
 import type { YouTubeApi } from './api.js';
 import { Failure } from './failure.js';
 

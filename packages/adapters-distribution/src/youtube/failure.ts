@@ -1,4 +1,5 @@
-import type { DistributionOutcome, FramewiseErrorCode } from '@framewise/core';
+import type { DistributionOutcome } from '@framewise/core/delivery';
+import type { FramewiseErrorCode } from '@framewise/core/errors';
 
 /** An outcome other than success, thrown inside the adapter and returned as a value at its edge. */
 export class Failure extends Error {

@@ -1,4 +1,4 @@
-import type { MetadataFieldSpecSchema } from '@framewise/core';
+import type { MetadataFieldSpecSchema } from '@framewise/core/delivery';
 import { z } from 'zod';
 
 const noAngleBrackets = (s: string) => !/[<>]/.test(s);

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { ClockSchema, type DistributionAdapter, LoggerSchema, parseOptions, systemClock } from '@framewise/core';
+import { ClockSchema, LoggerSchema, parseOptions, systemClock } from '@framewise/core/adapter-kit';
+import type { DistributionAdapter } from '@framewise/core/delivery';
 import { z } from 'zod';
 import { YouTubeAdapter } from './adapter.js';
 import type { YouTubeTokenStore } from './tokens.js';

@@ -1,4 +1,4 @@
-import { outcomeOfHttp } from '@framewise/core';
+import { outcomeOfHttp } from '@framewise/core/delivery';
 import { Failure } from './failure.js';
 
 /** What the host keeps for one YouTube channel's OAuth 2.0 grant. */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { backoffMs, type DeliveryFile, type DistributionContext, waitToRetry } from '@framewise/core';
+import { backoffMs, waitToRetry } from '@framewise/core/errors';
+import type { DeliveryFile, DistributionContext } from '@framewise/core/delivery';
 import { ConnectionLost, type YouTubeApi } from './api.js';
 import { Failure } from './failure.js';
 

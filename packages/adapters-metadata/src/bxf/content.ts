@@ -1,4 +1,4 @@
-import type { AssetDescription } from '@framewise/core';
+import type { AssetDescription } from '@framewise/core/interchange';
 import { timecodeFrames } from '../xml/time.js';
 import { type XmlOut, XmlWriter } from '../xml/writer.js';
 import { type BxfParties, media, openMessage, smpteDuration, smpteTime } from './message.js';

@@ -1,4 +1,4 @@
-import type { FrameRateJson } from '@framewise/core';
+import type { FrameRateJson } from '@framewise/core/time';
 import { decimalRate } from '../xml/time.js';
 import type { XmlOut } from '../xml/writer.js';
 import { type BxfVersion, bxfNamespace } from './names.js';

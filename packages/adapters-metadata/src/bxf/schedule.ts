@@ -1,12 +1,12 @@
+import { parseInput } from '@framewise/core/adapter-kit';
+import { FramewiseError } from '@framewise/core/errors';
 import {
-  type FrameRateJson,
-  FramewiseError,
   type PlayoutEvent,
   type PlayoutEventInput,
   PlayoutEventSchema,
   type PlayoutSchedule,
-  parseInput,
-} from '@framewise/core';
+} from '@framewise/core/interchange';
+import type { FrameRateJson } from '@framewise/core/time';
 import { assertXmlSafe } from '../xml/chars.js';
 import { type XmlOut, XmlWriter } from '../xml/writer.js';
 import { type BxfParties, media, openMessage, smpteDuration, smpteTime } from './message.js';

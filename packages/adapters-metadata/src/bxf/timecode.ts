@@ -1,4 +1,5 @@
-import { FrameRate, type FrameRateJson, FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
+import { FrameRate, type FrameRateJson } from '@framewise/core/time';
 import { decimalRate, timecodeLabel } from '../xml/time.js';
 import { BXF_RELEASE, type BxfVersion } from './names.js';
 

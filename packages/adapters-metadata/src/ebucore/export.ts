@@ -1,11 +1,5 @@
-import {
-  type AssetDescriptionInput,
-  AssetDescriptionSchema,
-  type MetadataExporter,
-  parseInput,
-  parseOptions,
-  systemClock,
-} from '@framewise/core';
+import { type AssetDescriptionInput, AssetDescriptionSchema, type MetadataExporter } from '@framewise/core/interchange';
+import { parseInput, parseOptions, systemClock } from '@framewise/core/adapter-kit';
 import { z } from 'zod';
 import { assertXmlSafe } from '../xml/chars.js';
 import { collect } from '../xml/document.js';

@@ -1,4 +1,5 @@
-import { type AssetDescription, type MetadataImporter, parseOptions } from '@framewise/core';
+import type { AssetDescription, MetadataImporter } from '@framewise/core/interchange';
+import { parseOptions } from '@framewise/core/adapter-kit';
 import { z } from 'zod';
 import { type EbuCoreReadOptions, readEbuCore } from './read.js';
 

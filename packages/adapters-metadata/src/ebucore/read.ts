@@ -1,10 +1,6 @@
-import {
-  type AssetDescription,
-  type AssetDescriptionInput,
-  AssetDescriptionSchema,
-  FramewiseError,
-  parseInput,
-} from '@framewise/core';
+import { parseInput } from '@framewise/core/adapter-kit';
+import { FramewiseError } from '@framewise/core/errors';
+import { type AssetDescription, type AssetDescriptionInput, AssetDescriptionSchema } from '@framewise/core/interchange';
 import { parseXml, XML_NS, type XmlElement } from '../xml/parser.js';
 import { XmlQuery } from '../xml/query.js';
 import { timecodeFrames } from '../xml/time.js';

@@ -1,4 +1,5 @@
-import { AudioRoleSchema, ChannelLayoutSchema, type FrameRateJson, type TechnicalMetadataInput } from '@framewise/core';
+import { AudioRoleSchema, ChannelLayoutSchema, type TechnicalMetadataInput } from '@framewise/core/assets';
+import type { FrameRateJson } from '@framewise/core/time';
 import type { XmlElement } from '../xml/parser.js';
 import type { XmlQuery } from '../xml/query.js';
 import { isoDurationSeconds, rateFromParts, timecodeFrames } from '../xml/time.js';

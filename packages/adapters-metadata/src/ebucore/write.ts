@@ -1,4 +1,5 @@
-import type { AssetDescription, AudioTrackSchema, FileLocation, VideoTrackSchema } from '@framewise/core';
+import type { AudioTrackSchema, FileLocation, VideoTrackSchema } from '@framewise/core/assets';
+import type { AssetDescription } from '@framewise/core/interchange';
 import type { z } from 'zod';
 import { isoDuration, rateParts, requireTimecodeRate, timecodeFrames, timecodeLabel } from '../xml/time.js';
 import { type XmlAttributes, type XmlOut, XmlWriter } from '../xml/writer.js';

@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 
 /**
  * Index of the first character XML 1.0 cannot carry (C0 controls other than tab, LF and CR;

@@ -1,6 +1,6 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { MetadataExporter } from '@framewise/core';
+import type { MetadataExporter } from '@framewise/core/interchange';
 
 /** Concatenate a document stream. */
 export async function collect(chunks: AsyncIterable<string>): Promise<string> {

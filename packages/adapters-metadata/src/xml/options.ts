@@ -1,4 +1,4 @@
-import { ClockSchema } from '@framewise/core';
+import { ClockSchema } from '@framewise/core/adapter-kit';
 import { z } from 'zod';
 
 /** Options every document exporter takes: the streamed chunk size and the clock. */

@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 import { invalidXmlCharIndex } from './chars.js';
 
 /** The `xml:` namespace, bound to the `xml` prefix in every document. */

@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 import type { XmlDocument, XmlElement } from './parser.js';
 
 /**

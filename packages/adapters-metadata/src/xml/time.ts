@@ -1,4 +1,5 @@
-import { FrameRate, type FrameRateJson, FramewiseError, Timecode } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
+import { FrameRate, type FrameRateJson, Timecode } from '@framewise/core/time';
 
 /** A frame rate as an integer edit rate with a 1000/1001 factor (the EBUCore and BXF form). */
 export interface RateParts {

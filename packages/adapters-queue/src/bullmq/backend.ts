@@ -1,28 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  type Clock,
-  FramewiseError,
-  type JobDefinitions,
-  type JobFilter,
-  type JobId,
-  type JobInput,
-  type JobKind,
-  type JobOutput,
-  type JobRecord,
-  type JobState,
-  type Logger,
-  newId,
-  parseOptions,
-  prepareJob,
-  type QueueBackend,
-  type QueueBackendEvents,
-  type ScoringOptions,
-  type SubmitOptions,
-  type SubmittedJob,
-  silentLogger,
-  systemClock,
-  TypedEvents,
-} from '@framewise/core';
+import { type Clock, type Logger, newId, parseOptions, prepareJob, type ScoringOptions, silentLogger, systemClock, TypedEvents } from '@framewise/core/adapter-kit';
+import { FramewiseError } from '@framewise/core/errors';
+import type { JobDefinitions, JobFilter, JobId, JobInput, JobKind, JobOutput, JobRecord, JobState, QueueBackend, QueueBackendEvents, SubmitOptions, SubmittedJob } from '@framewise/core/scheduler';
 import { type ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-import { FRAMEWISE_ERROR_CODES, FramewiseError, type FramewiseErrorCode } from '@framewise/core';
+import { FRAMEWISE_ERROR_CODES, FramewiseError, type FramewiseErrorCode } from '@framewise/core/errors';
 
 const CODES = new Set<string>(FRAMEWISE_ERROR_CODES);
 

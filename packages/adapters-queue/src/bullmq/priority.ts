@@ -1,4 +1,5 @@
-import { type JobRecord, type ScoringOptions, score } from '@framewise/core';
+import { type ScoringOptions, score } from '@framewise/core/adapter-kit';
+import type { JobRecord } from '@framewise/core/scheduler';
 
 /** The lowest (most urgent) and highest priority numbers BullMQ accepts. */
 const MIN = 1;

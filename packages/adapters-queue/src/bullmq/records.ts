@@ -1,4 +1,4 @@
-import type { JobRecord, JobState, PriorityClass } from '@framewise/core';
+import type { JobRecord, JobState, PriorityClass } from '@framewise/core/scheduler';
 import type { Job } from 'bullmq';
 import { decodeError } from './errors.js';
 

@@ -9,14 +9,9 @@ import { copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat, u
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  type ByteRange,
-  FramewiseError,
-  isFramewiseError,
-  type ObjectInfo,
-  parseOptions,
-  type StorageDriver,
-} from '@framewise/core';
+import { parseOptions } from '@framewise/core/adapter-kit';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
+import type { ByteRange, ObjectInfo, StorageDriver } from '@framewise/core/storage';
 import { z } from 'zod';
 
 /** Options for {@link createFsStorage}. */

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type CatalogStore, LoggerSchema, parseOptions, silentLogger } from '@framewise/core';
+import type { CatalogStore } from '@framewise/core/catalog';
+import { LoggerSchema, parseOptions, silentLogger } from '@framewise/core/adapter-kit';
 import type pg from 'pg';
 import { z } from 'zod';
 import { loadPg } from '../peers.js';

@@ -1,4 +1,4 @@
-import { FramewiseError, isFramewiseError } from '@framewise/core';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 
 /** An S3 SDK error as a FramewiseError, naming the operation and key. */
 export function s3Error(error: unknown, what: string): FramewiseError {

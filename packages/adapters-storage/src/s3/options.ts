@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { LoggerSchema } from '@framewise/core';
+import { LoggerSchema } from '@framewise/core/adapter-kit';
 import { z } from 'zod';
 import type { UploadStateStore } from './upload-state.js';
 

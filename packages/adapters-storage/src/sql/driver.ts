@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 
 /** The few SQL operations the catalog store needs, implemented over `pg` and PGlite alike. */
 export interface SqlQueryable {

@@ -1,4 +1,4 @@
-import { FramewiseError } from '@framewise/core';
+import { FramewiseError } from '@framewise/core/errors';
 import type { SqlDriver } from './driver.js';
 
 /** One versioned schema change. Applied in order, once, inside a transaction. */

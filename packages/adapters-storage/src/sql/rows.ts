@@ -1,13 +1,5 @@
-import type {
-  Annotation,
-  AnnotationIndex,
-  Asset,
-  AssetIndex,
-  AuditEvent,
-  EntityKind,
-  EntityMap,
-  Lease,
-} from '@framewise/core';
+import type { Annotation, Asset } from '@framewise/core/assets';
+import type { AnnotationIndex, AssetIndex, AuditEvent, EntityKind, EntityMap, Lease } from '@framewise/core/catalog';
 
 /** A JSON value as pg and PGlite return it (parsed) or as text. */
 export function json<T>(value: unknown): T {

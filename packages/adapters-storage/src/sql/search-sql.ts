@@ -1,4 +1,4 @@
-import type { AnnotationSearch, AssetSearch, RecommendationSearch } from '@framewise/core';
+import type { AnnotationSearch, AssetSearch, RecommendationSearch } from '@framewise/core/catalog';
 
 /** A parameterised SQL statement. */
 export interface Statement {

@@ -1,9 +1,5 @@
-import {
-  type DistributionRecord,
-  type DistributionRecordQuery,
-  type DistributionRecordStore,
-  FramewiseError,
-} from '@framewise/core';
+import type { DistributionRecord, DistributionRecordQuery, DistributionRecordStore } from '@framewise/core/delivery';
+import { FramewiseError } from '@framewise/core/errors';
 import { closable, type SqlDriver } from './driver.js';
 import { type Migration, migrate } from './migrations.js';
 import { translateSqlError } from './sql-catalog-store.js';

@@ -90,7 +90,7 @@ export type CatalogOptions = z.input<typeof CatalogOptionsSchema>;
 export class Catalog {
   readonly #ctx: CatalogContext;
 
-  /** @internal Use {@link createCatalog}. */
+  /** @hidden Use {@link createCatalog}. */
   constructor(ctx: CatalogContext) {
     this.#ctx = ctx;
   }

@@ -1,3 +1,10 @@
+/**
+ * Errors: `FramewiseError` with its closed set of codes, `isFramewiseError` (a brand check that
+ * works across copies of the package), and helpers to wrap unknown throws and name inputs in
+ * messages. Light: no dependencies, safe in a browser.
+ *
+ * @module
+ */
 export {
   asFramewiseError,
   describeInput,

@@ -55,11 +55,7 @@ export function mediaLabel(media: LicenseType): string {
   return UPPER[media] ?? media.replace('-tv', ' TV').replace('-', ' ');
 }
 
-/**
- * The answer of {@link RightsEngine.evaluate}: allowed or not, the grants that matched, what
- * blocked, and element conflicts, with reasons a person can read.
- */
-/** @internal What the decision needs from the engine to explain itself, lazily. */
+/** @hidden What the decision needs from the engine to explain itself, lazily. */
 export interface DecisionContext {
   grantsCovering(assetId: string, channel: LicenseType, territoryIndex: number): readonly Rule[];
   describeBound(bound: Rule['start'], territoryIndex: number): string;
@@ -86,7 +82,12 @@ export class RightsDecision {
   readonly #blocking: readonly Rule[];
   readonly #exhausted: readonly Rule[];
 
-  /** @internal built by the engine. */
+  /**
+   * Built by the engine (hidden, not stripped: a constructor without its signature would read as
+   * public and argument-free).
+   *
+   * @hidden
+   */
   constructor(
     context: DecisionContext,
     query: RightsQuery,

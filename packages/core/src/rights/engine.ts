@@ -107,7 +107,7 @@ export class RightsEngine {
   #packed: PackedIndex | undefined;
   readonly #context: DecisionContext;
 
-  /** @internal use {@link createRightsEngine}. */
+  /** @hidden use {@link createRightsEngine}. */
   constructor(doc: RightsDocument, compiled: RightsCompiler, options: RightsEngineOptions) {
     this.#doc = doc;
     this.#compiled = compiled;

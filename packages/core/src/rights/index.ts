@@ -7,19 +7,18 @@
  * @module
  */
 export type { DealConflict } from './conflicts.js';
-export { type ElementConflict, mediaLabel, RightsDecision, type RightsQuery, type RuleRef } from './decision.js';
+export { type ElementConflict, RightsDecision, type RightsQuery, type RuleRef } from './decision.js';
 export {
   type AvailabilityInterval,
   createRightsEngine,
   type InstantInput,
-  instantMs,
   RightsEngine,
   type RightsEngineOptions,
   RightsEngineOptionsSchema,
   type Transition,
   type TransitionTarget,
 } from './engine.js';
-export { csvField, type UsageEvent, type UsageEventInput, UsageEventSchema, UsageLedger } from './ledger.js';
+export { type UsageEvent, type UsageEventInput, UsageEventSchema, UsageLedger } from './ledger.js';
 export {
   ClearanceSchema,
   type Deal,

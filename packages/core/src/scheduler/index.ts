@@ -7,12 +7,8 @@
  */
 export {
   type JobFilter,
-  type PreparedJob,
-  prepareJob,
   type QueueBackend,
   type QueueBackendEvents,
-  RETRYABLE_CODES,
-  retryDelayMs,
   type SubmittedJob,
 } from './backend.js';
 export {
@@ -29,7 +25,6 @@ export {
   type JobSchemaInput,
 } from './definitions.js';
 export { createInProcessBackend, type InProcessBackendOptions, InProcessQueueBackend } from './in-process-backend.js';
-export { CLASS_SCORE, type ScoringOptions, score } from './lanes.js';
 export {
   JOB_KINDS,
   type JobRecord,

@@ -114,7 +114,7 @@ export interface HashSession {
 }
 
 /**
- * A worker thread that hashes for an {@link ObjectStorage}, so SHA-256 and MD5 of a large upload
+ * A worker thread that hashes for an `ObjectStorage`, so SHA-256 and MD5 of a large upload
  * run beside the upload instead of on the event loop that feeds it. Started on first use; it keeps
  * the process alive only while a transfer is hashing; stopped by `close`.
  */

@@ -97,7 +97,7 @@ export class ObjectStorage {
   readonly #hasher = new HashWorker();
   readonly #xxh64: boolean;
 
-  /** @internal use {@link createObjectStorage}. */
+  /** @hidden use {@link createObjectStorage}. */
   constructor(driver: StorageDriver, options: ObjectStorageOptions) {
     this.driver = driver;
     this.#logger = options.logger ?? silentLogger;

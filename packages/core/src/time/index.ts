@@ -25,7 +25,6 @@ export {
   scaleNumber,
 } from './rational.js';
 export { SampleTime } from './sample-time.js';
-export { EditListSchema, FrameRateSchema, TimecodeSchema, TimeRangeSchema } from './schemas.js';
 export { type RangeRounding, TimeRange, type TimeRangeJson } from './time-range.js';
 export { type DayOverflow, Timecode, type TimecodeJson, type TimecodeOptions } from './timecode.js';
 export type { TimecodeFields } from './timecode-label.js';

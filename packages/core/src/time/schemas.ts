@@ -1,3 +1,10 @@
+/**
+ * Zod schemas for time values (`FrameRate`, `Timecode`, `TimeRange`, `EditList`) to embed in your
+ * own schemas. Kept off `@framewise/core/time` so that timecode maths loads without zod (in a
+ * browser, for instance); also re-exported from the root entry.
+ *
+ * @module
+ */
 import { z } from 'zod';
 import { isFramewiseError } from '../errors/index.js';
 import { EditList } from './edit-list.js';
