@@ -25,7 +25,12 @@ import { createFolderEndpoint } from '@framewise/adapters-distribution/folder';
 import { createFtpEndpoint } from '@framewise/adapters-distribution/ftp';
 import { createSftpEndpoint } from '@framewise/adapters-distribution/sftp';
 import { createPostgresDistributionStore } from '@framewise/adapters-storage/postgres';
-import { createDistributor, createMemoryDistributionStore, type DistributionAdapter, type DistributionRecordStore } from '@framewise/core/delivery';
+import {
+  createDistributor,
+  createMemoryDistributionStore,
+  type DistributionAdapter,
+  type DistributionRecordStore,
+} from '@framewise/core/delivery';
 import { createRightsEngine } from '@framewise/core/rights';
 import { filelessDeliverySubject } from '@framewise/core/testing';
 import { startPostgres, startPureFtpd, startSshd } from '@framewise/test-support';

@@ -52,7 +52,7 @@ const SIBLING_EDGES: readonly { from: string; to: string; why: string }[] = [
  */
 const KNOWN_CYCLES: readonly (readonly string[])[] = [];
 /** TEMPORARY: packages `/time` still loads (issue 15 item 2 removes zod from its import path). */
-const KNOWN_TIME_IMPORTS: readonly string[] = ['zod'];
+const KNOWN_TIME_IMPORTS: readonly string[] = [];
 
 /** Non-test TypeScript files under a folder. */
 function sources(dir: string): string[] {

@@ -13,7 +13,15 @@
  * honouring Retry-After; 401 needs credentials; other 4xx fail typed) and `outcomeOf` for thrown
  * errors (a connection refused or reset is retryable).
  */
-import { type DeliveryChanges, type DeliveryPackage, type DistributionAdapter, type DistributionContext, type DistributionOutcome, outcomeOf, outcomeOfHttp } from '@framewise/core/delivery';
+import {
+  type DeliveryChanges,
+  type DeliveryPackage,
+  type DistributionAdapter,
+  type DistributionContext,
+  type DistributionOutcome,
+  outcomeOf,
+  outcomeOfHttp,
+} from '@framewise/core/delivery';
 
 /** Where the partner's API is, and the token it wants. */
 export interface PartnerOptions {

@@ -11,9 +11,15 @@ import { join } from 'node:path';
 import { createFolderEndpoint } from '@framewise/adapters-distribution/folder';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
 import type { Catalog } from '@framewise/core/catalog';
-import { catalogDeliverySource, createDistributor, createMemoryDistributionStore, type DeliveryProfileInput, type DistributionEndpoint } from '@framewise/core/delivery';
-import { createObjectStorage, type ObjectStorage } from '@framewise/core/storage';
+import {
+  catalogDeliverySource,
+  createDistributor,
+  createMemoryDistributionStore,
+  type DeliveryProfileInput,
+  type DistributionEndpoint,
+} from '@framewise/core/delivery';
 import { createRightsEngine } from '@framewise/core/rights';
+import { createObjectStorage, type ObjectStorage } from '@framewise/core/storage';
 import { runFfmpeg } from '@framewise/core/transcode';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';

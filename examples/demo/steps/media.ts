@@ -9,10 +9,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createFsStorage } from '@framewise/adapters-storage/fs';
 import { createS3Storage } from '@framewise/adapters-storage/s3';
-import { APPLE_HLS_H264, type FfmpegProgress, packageLadder, planLadder, probe, type RegisteredLadderOutputs, registerLadderOutputs, runLadder } from '@framewise/core/transcode';
 import type { Catalog } from '@framewise/core/catalog';
 import { createInProcessBackend, defineJobs } from '@framewise/core/scheduler';
 import { createObjectStorage, type ObjectStorage, type StorageDriver } from '@framewise/core/storage';
+import {
+  APPLE_HLS_H264,
+  type FfmpegProgress,
+  packageLadder,
+  planLadder,
+  probe,
+  registerLadderOutputs,
+  runLadder,
+} from '@framewise/core/transcode';
 import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 

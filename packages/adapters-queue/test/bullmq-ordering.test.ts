@@ -1,6 +1,6 @@
-import { defineJobs } from '@framewise/core/scheduler';
-import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import type { Logger, Tracer } from '@framewise/core/adapter-kit';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
+import { defineJobs } from '@framewise/core/scheduler';
 import { type RedisServer, startRedis } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

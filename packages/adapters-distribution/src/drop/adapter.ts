@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
-import { type DeliveryPackage, type DistributionAdapter, type DistributionContext, type DistributionOutcome, outcomeOf } from '@framewise/core/delivery';
-import { FramewiseError } from '@framewise/core/errors';
 import { LoggerSchema, parseOptions, silentLogger } from '@framewise/core/adapter-kit';
+import {
+  type DeliveryPackage,
+  type DistributionAdapter,
+  type DistributionContext,
+  type DistributionOutcome,
+  outcomeOf,
+} from '@framewise/core/delivery';
+import { FramewiseError } from '@framewise/core/errors';
 import { z } from 'zod';
 import { checkRelativePath, checkTemplate, extensionOf, fillTemplate } from './naming.js';
 import type { DropTransport } from './transport.js';

@@ -1,5 +1,12 @@
-import type { DeliveryChanges, DeliveryFile, DeliveryPackage, DistributionAdapter, DistributionContext, DistributionOutcome } from '@framewise/core/delivery';
 import type { Logger } from '@framewise/core/adapter-kit';
+import type {
+  DeliveryChanges,
+  DeliveryFile,
+  DeliveryPackage,
+  DistributionAdapter,
+  DistributionContext,
+  DistributionOutcome,
+} from '@framewise/core/delivery';
 import { ConnectionLost, YouTubeApi } from './api.js';
 import { deleteCaption, putCaption, setThumbnail } from './extras.js';
 import { Failure } from './failure.js';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { backoffMs, waitToRetry } from '@framewise/core/errors';
 import type { DeliveryFile, DistributionContext } from '@framewise/core/delivery';
+import { backoffMs, waitToRetry } from '@framewise/core/errors';
 import { ConnectionLost, type YouTubeApi } from './api.js';
 import { Failure } from './failure.js';
 

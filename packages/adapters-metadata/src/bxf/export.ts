@@ -1,5 +1,12 @@
-import { type AssetDescriptionInput, AssetDescriptionSchema, type MetadataExporter, type PlayoutEventInput, type PlayoutScheduleInput, PlayoutScheduleSchema } from '@framewise/core/interchange';
 import { parseInput, parseOptions, systemClock } from '@framewise/core/adapter-kit';
+import {
+  type AssetDescriptionInput,
+  AssetDescriptionSchema,
+  type MetadataExporter,
+  type PlayoutEventInput,
+  type PlayoutScheduleInput,
+  PlayoutScheduleSchema,
+} from '@framewise/core/interchange';
 import { z } from 'zod';
 import { assertXmlSafe, assertXmlText } from '../xml/chars.js';
 import { collect } from '../xml/document.js';

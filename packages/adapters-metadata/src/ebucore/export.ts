@@ -1,5 +1,5 @@
-import { type AssetDescriptionInput, AssetDescriptionSchema, type MetadataExporter } from '@framewise/core/interchange';
 import { parseInput, parseOptions, systemClock } from '@framewise/core/adapter-kit';
+import { type AssetDescriptionInput, AssetDescriptionSchema, type MetadataExporter } from '@framewise/core/interchange';
 import { z } from 'zod';
 import { assertXmlSafe } from '../xml/chars.js';
 import { collect } from '../xml/document.js';

@@ -1,5 +1,5 @@
-import type { AssetDescription, MetadataImporter } from '@framewise/core/interchange';
 import { parseOptions } from '@framewise/core/adapter-kit';
+import type { AssetDescription, MetadataImporter } from '@framewise/core/interchange';
 import { z } from 'zod';
 import { type EbuCoreReadOptions, readEbuCore } from './read.js';
 

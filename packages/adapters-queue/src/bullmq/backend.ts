@@ -1,7 +1,30 @@
 import { createHash } from 'node:crypto';
-import { type Clock, type Logger, newId, parseOptions, prepareJob, type ScoringOptions, silentLogger, systemClock, TypedEvents } from '@framewise/core/adapter-kit';
+import {
+  type Clock,
+  type Logger,
+  newId,
+  parseOptions,
+  prepareJob,
+  type ScoringOptions,
+  silentLogger,
+  systemClock,
+  TypedEvents,
+} from '@framewise/core/adapter-kit';
 import { FramewiseError } from '@framewise/core/errors';
-import type { JobDefinitions, JobFilter, JobId, JobInput, JobKind, JobOutput, JobRecord, JobState, QueueBackend, QueueBackendEvents, SubmitOptions, SubmittedJob } from '@framewise/core/scheduler';
+import type {
+  JobDefinitions,
+  JobFilter,
+  JobId,
+  JobInput,
+  JobKind,
+  JobOutput,
+  JobRecord,
+  JobState,
+  QueueBackend,
+  QueueBackendEvents,
+  SubmitOptions,
+  SubmittedJob,
+} from '@framewise/core/scheduler';
 import { type ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';

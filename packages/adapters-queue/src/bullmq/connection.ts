@@ -1,6 +1,6 @@
-import type { AnyJobDefinition } from '@framewise/core/scheduler';
 import type { Clock, Logger, Tracer } from '@framewise/core/adapter-kit';
 import { FramewiseError } from '@framewise/core/errors';
+import type { AnyJobDefinition } from '@framewise/core/scheduler';
 import type { RedisOptions } from 'ioredis';
 import { z } from 'zod';
 

@@ -1,7 +1,16 @@
 import { availableParallelism, hostname } from 'node:os';
+import {
+  type Logger,
+  parseInput,
+  parseOptions,
+  ResourceSlots,
+  retryDelayMs,
+  silentLogger,
+  type Tracer,
+  withSpan,
+} from '@framewise/core/adapter-kit';
 import { asFramewiseError, FramewiseError, isRetryable } from '@framewise/core/errors';
 import type { JobContext, JobDefinitions } from '@framewise/core/scheduler';
-import { type Logger, parseInput, parseOptions, ResourceSlots, retryDelayMs, silentLogger, type Tracer, withSpan } from '@framewise/core/adapter-kit';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';

@@ -8,9 +8,9 @@
 
 import { mkdir } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
+import { parseOptions } from '@framewise/core/adapter-kit';
 import type { CatalogStore } from '@framewise/core/catalog';
 import { FramewiseError } from '@framewise/core/errors';
-import { parseOptions } from '@framewise/core/adapter-kit';
 import { z } from 'zod';
 import { loadPGlite } from '../peers.js';
 import { type SqlDriver, schemaIdentifier } from '../sql/driver.js';

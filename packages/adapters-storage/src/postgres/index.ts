@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { CatalogStore } from '@framewise/core/catalog';
+
 import { LoggerSchema, parseOptions, silentLogger } from '@framewise/core/adapter-kit';
+import type { CatalogStore } from '@framewise/core/catalog';
 import type pg from 'pg';
 import { z } from 'zod';
 import { loadPg } from '../peers.js';

@@ -5,9 +5,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { StorageClass } from '@aws-sdk/client-s3';
-import type { ByteRange, ObjectInfo, StorageDriver } from '@framewise/core/storage';
-import { FramewiseError } from '@framewise/core/errors';
 import { parseOptions, silentLogger } from '@framewise/core/adapter-kit';
+import { FramewiseError } from '@framewise/core/errors';
+import type { ByteRange, ObjectInfo, StorageDriver } from '@framewise/core/storage';
 import { loadS3Client, loadS3Presigner } from '../peers.js';
 import { copyObject } from './copy-object.js';
 import { s3Error } from './errors.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { FramewiseError } from '@framewise/core/errors';
 import type { Logger } from '@framewise/core/adapter-kit';
+import { FramewiseError } from '@framewise/core/errors';
 import { s3Error } from './errors.js';
 import type { UploadedPart, UploadStateStore } from './upload-state.js';
 

@@ -1,5 +1,23 @@
 import type { Annotation, Asset } from '@framewise/core/assets';
-import { type AnnotationIndex, type AnnotationSearch, type AssetIndex, type AssetSearch, type AuditEvent, type AuditHead, type CatalogReader, type CatalogStore, type CatalogStoreCapabilities, type CatalogTx, type EntityFilter, type EntityKind, type EntityMap, encodeCursor, type Lease, type Page, type RecommendationSearch } from '@framewise/core/catalog';
+import {
+  type AnnotationIndex,
+  type AnnotationSearch,
+  type AssetIndex,
+  type AssetSearch,
+  type AuditEvent,
+  type AuditHead,
+  type CatalogReader,
+  type CatalogStore,
+  type CatalogStoreCapabilities,
+  type CatalogTx,
+  type EntityFilter,
+  type EntityKind,
+  type EntityMap,
+  encodeCursor,
+  type Lease,
+  type Page,
+  type RecommendationSearch,
+} from '@framewise/core/catalog';
 import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import { closable, type SqlDriver, type SqlQueryable } from './driver.js';
 import { migrate } from './migrations.js';

@@ -27,14 +27,14 @@ export {
   ratingKey,
   tokenize,
 } from '../catalog/search-model.js';
-export { redact } from '../delivery/record.js';
-export { describeInput } from '../errors/index.js';
 export {
   type DistributionFailureOutcome,
   outcomeOf,
   outcomeOfHttp,
   parseRetryAfter,
 } from '../delivery/outcome.js';
+export { redact } from '../delivery/record.js';
+export { describeInput } from '../errors/index.js';
 export {
   type BackoffPolicy,
   backoffMs,
@@ -55,9 +55,9 @@ export {
   type Xxh64,
   xxh64Hex,
 } from '../storage/digest.js';
+export { type FileDigests, hashFile } from '../storage/hash-file.js';
 export { normalizeKey, normalizePrefix } from '../storage/keys.js';
 export { TypedEvents } from '../support/events.js';
-export { type FileDigests, hashFile } from '../storage/hash-file.js';
 export { newId } from '../support/ids.js';
 export { type Clock, type LogFields, type Logger, silentLogger, systemClock } from '../support/logger.js';
 export {

@@ -5,11 +5,11 @@
  *
  * @module
  */
-export {
-  type JobFilter,
-  type QueueBackend,
-  type QueueBackendEvents,
-  type SubmittedJob,
+export type {
+  JobFilter,
+  QueueBackend,
+  QueueBackendEvents,
+  SubmittedJob,
 } from './backend.js';
 export {
   type AnyJobDefinition,

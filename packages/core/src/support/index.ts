@@ -8,8 +8,8 @@ export {
   type TraceSpan,
   withSpan,
 } from './observability.js';
-export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export { ClockSchema, LoggerSchema, TracerSchema } from './option-schemas.js';
+export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export {
   type AcquireSlotsOptions,
   type ReleaseSlots,
