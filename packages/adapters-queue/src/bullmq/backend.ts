@@ -45,7 +45,7 @@ import { type BullmqState, type JobData, stateOf, toRecord } from './records.js'
  * Options of {@link createBullmqBackend}, parsed once when it is created (a bad option throws
  * `INVALID_CONFIG` naming it). The connection's URL, queue name and prefix are checked too.
  */
-export const BullmqBackendOptionsSchema = z.object({
+export const BullmqBackendOptionsSchema = z.strictObject({
   ...BullmqConnectionSchema.shape,
   definitions: z.record(z.string().min(1), DefinitionSchema),
   scoring: z

@@ -30,7 +30,7 @@ import { toRecord } from './records.js';
  * Options of {@link startBullmqWorker}, parsed once when it starts (a bad option throws
  * `INVALID_CONFIG` naming it).
  */
-export const BullmqWorkerOptionsSchema = z.object({
+export const BullmqWorkerOptionsSchema = z.strictObject({
   ...BullmqConnectionSchema.shape,
   definitions: z.record(z.string().min(1), DefinitionSchema),
   concurrency: z.number().int().positive().optional(),

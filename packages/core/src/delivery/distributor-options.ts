@@ -51,7 +51,7 @@ const EndpointsSchema = z
  * option). Ports (store, endpoints, source, rights, clock, logger, tracer, audit catalog) are
  * checked for their shape; numbers for their range.
  */
-export const DistributorOptionsSchema = z.object({
+export const DistributorOptionsSchema = z.strictObject({
   /** Where distribution records live. */
   store: z.custom<DistributionRecordStore>(hasMethods('get', 'put', 'list'), 'must be a DistributionRecordStore'),
   /** The endpoints, each with its profile, adapter and field mapping. */

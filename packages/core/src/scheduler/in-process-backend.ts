@@ -1,9 +1,9 @@
 import { FramewiseError } from '../errors/index.js';
-import { TypedEvents } from '../support/index.js';
+import { parseOptions, TypedEvents } from '../support/index.js';
 import type { JobFilter, QueueBackend, QueueBackendEvents, SubmittedJob } from './backend.js';
 import type { JobDefinitions, JobId, JobInput, JobKind, JobOutput } from './definitions.js';
 import type { JobRecord, SubmitOptions } from './model.js';
-import type { SchedulerOptions } from './options.js';
+import { InProcessBackendOptionsSchema, type SchedulerOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 
 /** Options for {@link createInProcessBackend}: the scheduler's, with the definitions required. */
@@ -29,6 +29,7 @@ export class InProcessQueueBackend<D extends JobDefinitions = JobDefinitions> im
    * @throws `INVALID_CONFIG` naming the bad option.
    */
   constructor(options: InProcessBackendOptions<D>) {
+    parseOptions(InProcessBackendOptionsSchema, options, 'In-process backend options');
     this.scheduler = new Scheduler<D>(options);
     this.scheduler.on('state', ({ job }) => this.#events.emit('state', { id: job.id, state: job.state }));
     this.scheduler.on('progress', ({ job, percent }) => this.#events.emit('progress', { id: job.id, percent }));

@@ -34,5 +34,5 @@ export {
   type SubmitOptions,
   SubmitOptionsSchema,
 } from './model.js';
-export { type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
+export { InProcessBackendOptionsSchema, type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
 export { createScheduler, type JobHandle, Scheduler, type SchedulerEvents } from './scheduler.js';

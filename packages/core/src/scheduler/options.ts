@@ -30,7 +30,7 @@ const DefinitionSchema = z.custom<AnyJobDefinition>(
  * Options of {@link createScheduler}, parsed once when the scheduler is created (a bad option
  * throws `INVALID_CONFIG` naming it).
  */
-export const SchedulerOptionsSchema = z.object({
+export const SchedulerOptionsSchema = z.strictObject({
   /**
    * Job kinds and how they run (from {@link defineJobs}): `submit` is then typed by kind. Kinds can
    * also be added with {@link Scheduler.define}.
@@ -68,3 +68,9 @@ export type SchedulerOptions<D extends JobDefinitions = JobDefinitions> = Omit<
   /** Job kinds and how they run (from {@link defineJobs}): `submit` is then typed by kind. */
   readonly definitions?: D;
 };
+
+/**
+ * Options of {@link createInProcessBackend}: the scheduler's, with `definitions` required. Parsed
+ * once when the backend is created (a bad option throws `INVALID_CONFIG` naming it).
+ */
+export const InProcessBackendOptionsSchema = SchedulerOptionsSchema.required({ definitions: true });
