@@ -1,22 +1,22 @@
+import { encodeCursor } from '@framewise/core/adapter-kit';
 import type { Annotation, Asset } from '@framewise/core/assets';
-import {
-  type AnnotationIndex,
-  type AnnotationSearch,
-  type AssetIndex,
-  type AssetSearch,
-  type AuditEvent,
-  type AuditHead,
-  type CatalogReader,
-  type CatalogStore,
-  type CatalogStoreCapabilities,
-  type CatalogTx,
-  type EntityFilter,
-  type EntityKind,
-  type EntityMap,
-  encodeCursor,
-  type Lease,
-  type Page,
-  type RecommendationSearch,
+import type {
+  AnnotationIndex,
+  AnnotationSearch,
+  AssetIndex,
+  AssetSearch,
+  AuditEvent,
+  AuditHead,
+  CatalogReader,
+  CatalogStore,
+  CatalogStoreCapabilities,
+  CatalogTx,
+  EntityFilter,
+  EntityKind,
+  EntityMap,
+  Lease,
+  Page,
+  RecommendationSearch,
 } from '@framewise/core/catalog';
 import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import { closable, type SqlDriver, type SqlQueryable } from './driver.js';

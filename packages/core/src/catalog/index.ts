@@ -22,10 +22,6 @@ export {
   type AuditHead,
   type AuditProblem,
   type AuditVerification,
-  canonicalJson,
-  diffRecords,
-  GENESIS_HASH,
-  hashAuditEvent,
   type VerifyAuditOptions,
   verifyAuditTrail,
 } from './audit.js';
@@ -33,14 +29,6 @@ export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } fro
 export type { WriteOptions } from './context.js';
 export { type RecordEventInput, RecordEventSchema } from './event-ops.js';
 export type { LeaseOptions } from './lease-ops.js';
-export {
-  annotationMatches,
-  assetMatches,
-  assetSortValue,
-  compareKeys,
-  compareRecommendations,
-  recommendationScore,
-} from './match.js';
 export {
   createMemoryCatalogStore,
   type MemoryCatalogStoreOptions,
@@ -67,16 +55,8 @@ export {
   AssetQuerySchema,
   type AssetSearch,
   AssetSortFieldSchema,
-  type Cursor,
-  compareCodePoints,
-  decodeCursor,
-  encodeCursor,
-  indexAnnotation,
-  indexAsset,
   type RecommendationQuery,
   RecommendationQuerySchema,
   type RecommendationSearch,
-  ratingKey,
-  tokenize,
 } from './search-model.js';
 export type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';

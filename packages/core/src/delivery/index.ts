@@ -19,15 +19,7 @@ export {
 } from './distributor.js';
 export { type DistributionGate, windowOpen } from './gate.js';
 export { type DistributionFailureOutcome, outcomeOf, outcomeOfHttp, parseRetryAfter } from './outcome.js';
-export {
-  buildPackage,
-  type DeliverySource,
-  type DeliverySubject,
-  type DistributionEndpoint,
-  defaultFiles,
-  diffPackage,
-  fieldHashes,
-} from './package.js';
+export type { DeliverySource, DeliverySubject, DistributionEndpoint } from './package.js';
 export type {
   DeliveryChanges,
   DeliveryFile,
@@ -37,11 +29,10 @@ export type {
   DistributionContext,
   DistributionOutcome,
 } from './port.js';
-export {
-  type DeliveryProblem,
-  type DeliveryProblemBase,
-  type DeliveryProblemKind,
-  describeRenditionSpec,
+export type {
+  DeliveryProblem,
+  DeliveryProblemBase,
+  DeliveryProblemKind,
 } from './problems.js';
 export {
   type Automation,
@@ -65,7 +56,6 @@ export {
   type DistributionState,
   DistributionStateSchema,
   distributionRecordId,
-  redact,
 } from './record.js';
 export {
   createMemoryDistributionStore,

@@ -4,17 +4,6 @@
  *
  * @module
  */
-export {
-  DigestStream,
-  type Digests,
-  type HashSession,
-  HashWorker,
-  loadXxh64,
-  type Xxh64,
-  xxh64Hex,
-} from './digest.js';
-export { type FileDigests, hashFile } from './hash-file.js';
-export { normalizeKey, normalizePrefix } from './keys.js';
 export { createMemoryStorage, type MemoryStorageOptions, MemoryStorageOptionsSchema } from './memory-driver.js';
 export {
   createObjectStorage,

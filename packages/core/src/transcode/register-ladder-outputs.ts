@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { IdSchema, type Rendition, type RenditionInput } from '../assets/index.js';
 import { type Catalog, PrincipalSchema } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError } from '../errors/index.js';
-import { normalizeKey, normalizePrefix, type ObjectStorage } from '../storage/index.js';
+import type { ObjectStorage } from '../storage/index.js';
+import { normalizeKey, normalizePrefix } from '../storage/keys.js';
 import { parseInput } from '../support/index.js';
 import type { LadderOutput, LadderResult } from './ladder/execute.js';
 

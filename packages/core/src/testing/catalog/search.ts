@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Asset, type AssetQuery, compareCodePoints, primaryTitle, type RecommendationQuery } from '../../index.js';
+import { compareCodePoints } from '../../adapter-kit/index.js';
+import { type Asset, type AssetQuery, primaryTitle, type RecommendationQuery } from '../../index.js';
 import { randomAsset, rng } from './fixtures.js';
 import { expectError, type SuiteContext } from './suite-context.js';
 

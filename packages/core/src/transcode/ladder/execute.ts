@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TechnicalMetadata } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
-import { hashFile } from '../../storage/index.js';
+import { hashFile } from '../../storage/hash-file.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../ffmpeg/probe.js';
 import type { FfmpegProgress } from '../ffmpeg/progress.js';
