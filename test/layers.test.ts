@@ -46,14 +46,6 @@ const SIBLING_EDGES: readonly { from: string; to: string; why: string }[] = [
   { from: 'delivery', to: 'qc/', why: 'delivery validation reads QC reports' },
 ];
 
-/**
- * TEMPORARY exceptions, each removed by the change that fixes it (issue 15). An entry that no longer
- * occurs fails the test, so it cannot outlive its fix.
- */
-const KNOWN_CYCLES: readonly (readonly string[])[] = [];
-/** TEMPORARY: packages `/time` still loads (issue 15 item 2 removes zod from its import path). */
-const KNOWN_TIME_IMPORTS: readonly string[] = [];
-
 /** Non-test TypeScript files under a folder. */
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -118,7 +110,7 @@ function layerViolation(from: string, to: string): string | undefined {
 
 /**
  * Every import cycle, one per strongly connected component, as a concrete chain `a → b → … → a`,
- * with the component's files sorted (to match {@link KNOWN_CYCLES}).
+ * with the component's files sorted.
  */
 function importCycles(graph: ReadonlyMap<string, Imports>): { files: string[]; chain: string[] }[] {
   const index = new Map<string, number>();
@@ -196,8 +188,6 @@ function closure(graph: ReadonlyMap<string, Imports>, entry: string): Map<string
 }
 
 const graph = importGraph();
-const sameFiles = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((f, i) => f === b[i]);
 
 describe('core layers', () => {
   it('reads the whole source tree', () => {
@@ -240,17 +230,18 @@ describe('core layers', () => {
     }
   });
 
-  it('has no file-level import cycle (the known scheduler cycle aside, until it is removed)', () => {
-    const cycles = importCycles(graph).filter(({ files }) => !KNOWN_CYCLES.some((known) => sameFiles(known, files)));
-    expect(cycles.map(({ chain }) => chain.join(' → '))).toEqual([]);
+  it('has no file-level import cycle', () => {
+    expect(importCycles(graph).map(({ chain }) => chain.join(' → '))).toEqual([]);
   });
 
-  it.each(KNOWN_CYCLES.map((files) => [files.join(' ⇄ '), files] as const))(
-    'still has the temporarily excepted cycle %s (remove the exception once it is gone)',
-    (_, files) => {
-      expect(importCycles(graph).some((cycle) => sameFiles(cycle.files, files))).toBe(true);
-    },
-  );
+  it('never imports @framewise/core by its package name (that would bypass the layers)', () => {
+    const offenders = [...graph].flatMap(([file, { bare }]) =>
+      bare
+        .filter((s) => s === '@framewise/core' || s.startsWith('@framewise/core/'))
+        .map((s) => `${file} imports ${s}`),
+    );
+    expect(offenders).toEqual([]);
+  });
 
   it('loads vitest only from testing/', () => {
     const offenders = [...graph]
@@ -261,16 +252,11 @@ describe('core layers', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('keeps /time free of node: modules and third-party packages (zod aside, until it is removed)', () => {
+  it('keeps /time free of node: modules and third-party packages', () => {
     const loads = [...closure(graph, 'time/index.ts')].flatMap(([file, bare]) =>
-      bare.filter((s) => !KNOWN_TIME_IMPORTS.includes(s)).map((s) => `${file} imports ${s}`),
+      bare.map((s) => `${file} imports ${s}`),
     );
     expect(loads).toEqual([]);
-  });
-
-  it.each(KNOWN_TIME_IMPORTS)('still loads %s from /time (remove the exception once it is gone)', (name) => {
-    const bare = [...closure(graph, 'time/index.ts').values()].flat();
-    expect(bare).toContain(name);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
-import { FramewiseError } from '@framewise/core/errors';
+import { FramewiseError, messageOf } from '@framewise/core/errors';
 import type { Client, FTPError } from 'basic-ftp';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';
@@ -31,7 +31,7 @@ export interface FtpConnection {
 /** Map a basic-ftp or socket error to a typed one. */
 function ftpError(error: unknown, what: string): FramewiseError {
   if (error instanceof FramewiseError) return error;
-  const message = `${what}: ${(error as Error).message ?? String(error)}`;
+  const message = `${what}: ${messageOf(error)}`;
   if (isFtpError(error)) {
     if (error.code === 530 || error.code === 331 || error.code === 332)
       return new FramewiseError('AUTH', message, { cause: error });

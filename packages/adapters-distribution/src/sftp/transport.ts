@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { connect as connectSocket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { FramewiseError } from '@framewise/core/errors';
+import { FramewiseError, messageOf } from '@framewise/core/errors';
 import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';
@@ -32,7 +32,7 @@ const CIPHERS = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr
 function sshError(error: unknown, what: string): FramewiseError {
   if (error instanceof FramewiseError) return error;
   const e = error as { level?: string; code?: unknown; message?: string };
-  const message = `${what}: ${e.message ?? String(error)}`;
+  const message = `${what}: ${messageOf(error)}`;
   if (e.level === 'client-authentication') return new FramewiseError('AUTH', message, { cause: error });
   if (e.level === 'client-socket' || e.level === 'client-timeout' || typeof e.code === 'string')
     return new FramewiseError('TRANSIENT', message, { cause: error, retryAfterMs: 5_000 });

@@ -10,7 +10,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseOptions } from '@framewise/core/adapter-kit';
-import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
+import { FramewiseError, isFramewiseError, messageOf } from '@framewise/core/errors';
 import type { ByteRange, ObjectInfo, StorageDriver } from '@framewise/core/storage';
 import { z } from 'zod';
 
@@ -31,7 +31,7 @@ const PARTIAL = '.partial';
 function errorOf(error: unknown, what: string): FramewiseError {
   if (isFramewiseError(error)) return error;
   const code = (error as { code?: string }).code;
-  const message = `${what}: ${(error as Error)?.message ?? String(error)}`;
+  const message = `${what}: ${messageOf(error)}`;
   if (code === 'ENOENT') return new FramewiseError('NOT_FOUND', message, { cause: error });
   if (code === 'EACCES' || code === 'EPERM') return new FramewiseError('FORBIDDEN', message, { cause: error });
   if (

@@ -1,4 +1,4 @@
-import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
+import { FramewiseError, isFramewiseError, messageOf } from '@framewise/core/errors';
 
 /** An S3 SDK error as a FramewiseError, naming the operation and key. */
 export function s3Error(error: unknown, what: string): FramewiseError {
@@ -6,7 +6,7 @@ export function s3Error(error: unknown, what: string): FramewiseError {
   const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; message?: string };
   const status = e.$metadata?.httpStatusCode;
   const name = e.name ?? e.Code ?? '';
-  const message = `${what}: ${name ? `${name}: ` : ''}${e.message ?? String(error)}`;
+  const message = `${what}: ${name ? `${name}: ` : ''}${messageOf(error)}`;
   if (name === 'AbortError' || name === 'CANCELLED') return new FramewiseError('CANCELLED', message, { cause: error });
   if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchUpload' || status === 404)
     return new FramewiseError('NOT_FOUND', message, { cause: error });

@@ -18,7 +18,7 @@ import type {
   Page,
   RecommendationSearch,
 } from '@framewise/core/catalog';
-import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
+import { FramewiseError, isFramewiseError, messageOf } from '@framewise/core/errors';
 import { closable, type SqlDriver, type SqlQueryable } from './driver.js';
 import { migrate } from './migrations.js';
 import { annotationParams, assetParams, entityParams, json } from './rows.js';
@@ -186,7 +186,7 @@ const AUTH_CODES = new Set(['28000', '28P01', '42501']);
 export function translateSqlError(error: unknown, store: string, what = 'Catalog store'): FramewiseError {
   if (isFramewiseError(error)) return error;
   const code = String((error as { code?: unknown })?.code ?? '');
-  const message = `${what} "${store}": ${(error as Error)?.message ?? String(error)}`;
+  const message = `${what} "${store}": ${messageOf(error)}`;
   const options = { cause: error, details: { store, sqlState: code } };
   if (TRANSIENT_CODES.has(code)) return new FramewiseError('TRANSIENT', message, options);
   if (CONFIG_CODES.has(code))

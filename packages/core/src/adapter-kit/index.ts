@@ -39,6 +39,7 @@ export {
   type BackoffPolicy,
   backoffMs,
   isRetryable,
+  MAX_RETRY_WAIT_MS,
   RETRYABLE_CODES,
   retryAfterOf,
   TRANSIENT_SYSTEM_CODES,

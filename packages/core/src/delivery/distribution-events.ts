@@ -1,4 +1,5 @@
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
+import { messageOf } from '../errors/index.js';
 import type { Logger, TypedEvents } from '../support/index.js';
 import type { DistributionOutcome } from './port.js';
 import type { DistributionRecord, DistributionState } from './record.js';
@@ -97,6 +98,6 @@ export async function auditCall(
       },
     });
   } catch (error) {
-    log.warn({ record: r.id, error: String(error) }, 'distribution: audit event not recorded');
+    log.warn({ record: r.id, error: messageOf(error) }, 'distribution: audit event not recorded');
   }
 }

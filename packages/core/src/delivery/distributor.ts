@@ -1,4 +1,4 @@
-import { FramewiseError } from '../errors/index.js';
+import { FramewiseError, messageOf } from '../errors/index.js';
 import {
   type Clock,
   type Logger,
@@ -288,7 +288,7 @@ export class Distributor {
         done[index] = await this.#step(record, now);
       } catch (error) {
         if ((error as { code?: string }).code === 'CONFLICT') return; // another distributor has it
-        this.#log.error({ record: record.id, error: String(error) }, 'distribution: step failed');
+        this.#log.error({ record: record.id, error: messageOf(error) }, 'distribution: step failed');
       }
       // Read the record again only when the step wrote it (most records in a sweep are untouched).
       const fresh = this.#writer.forget(record.id) ? ((await this.#o.store.get(record.id)) ?? record) : record;

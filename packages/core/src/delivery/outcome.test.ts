@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FramewiseError } from '../errors/index.js';
+import { FramewiseError, MAX_RETRY_WAIT_MS } from '../errors/index.js';
 import { outcomeOf, outcomeOfHttp, parseRetryAfter } from './outcome.js';
 
 describe('outcomeOf', () => {
@@ -60,5 +60,56 @@ describe('outcomeOfHttp', () => {
     expect(parseRetryAfter('not a date')).toBe(0);
     expect(parseRetryAfter('1.5')).toBe(1_500);
     expect(parseRetryAfter('Thu, 31 Dec 2026 23:59:00 GMT', now)).toBe(0);
+  });
+
+  it('refuses Retry-After forms outside the spec and caps what a timer cannot hold', () => {
+    for (const header of ['0x10', '1e12', '-5', '+5', 'Infinity', 'NaN'])
+      expect(parseRetryAfter(header), header).toBe(0);
+    expect(parseRetryAfter('99999999999')).toBe(MAX_RETRY_WAIT_MS);
+    expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', 0)).toBe(MAX_RETRY_WAIT_MS);
+    expect(outcomeOfHttp(429, '10000000000000')).toMatchObject({ kind: 'retry', afterMs: MAX_RETRY_WAIT_MS });
+    expect(outcomeOfHttp(503, Number.NaN)).toMatchObject({ kind: 'retry', afterMs: 0 });
+    expect(outcomeOfHttp(503, Number.POSITIVE_INFINITY)).toMatchObject({ kind: 'retry', afterMs: MAX_RETRY_WAIT_MS });
+  });
+});
+
+describe('outcomeOf with values that are not errors', () => {
+  const hostile: [string, unknown][] = [
+    ['a null-prototype object', Object.create(null)],
+    [
+      'an object whose toString throws',
+      {
+        toString() {
+          throw new Error('no');
+        },
+      },
+    ],
+    [
+      'an object whose message getter throws',
+      {
+        get message() {
+          throw new Error('no');
+        },
+      },
+    ],
+    [
+      'a Proxy whose traps throw',
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('trap');
+          },
+          getPrototypeOf() {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ],
+    ['null', null],
+    ['a symbol', Symbol('s')],
+  ];
+  it.each(hostile)('turns %s into a failed INTERNAL outcome without throwing', (_, value) => {
+    expect(outcomeOf(value, 'upload')).toMatchObject({ kind: 'failed', code: 'INTERNAL' });
   });
 });

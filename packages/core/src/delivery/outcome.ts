@@ -1,4 +1,11 @@
-import { type FramewiseErrorCode, isFramewiseError, isRetryable, retryAfterOf } from '../errors/index.js';
+import {
+  type FramewiseErrorCode,
+  isFramewiseError,
+  isRetryable,
+  MAX_RETRY_WAIT_MS,
+  messageOf,
+  retryAfterOf,
+} from '../errors/index.js';
 import type { DistributionOutcome } from './port.js';
 
 /** A {@link DistributionOutcome} other than success: what a refused or failed call comes to. */
@@ -21,13 +28,18 @@ const REFUSED_SYSTEM_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM']);
  */
 export function outcomeOf(error: unknown, what?: string): DistributionFailureOutcome {
   const said = (message: string) => (what === undefined ? message : `${what}: ${message}`);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (isRetryable(error)) return { kind: 'retry', afterMs: retryAfterOf(error) ?? 0, reason: said(message) };
   if (isFramewiseError(error))
     return error.code === 'AUTH'
       ? { kind: 'auth-required', reason: said(message) }
       : { kind: 'failed', code: error.code, message: said(message) };
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  let code: unknown;
+  try {
+    code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  } catch {
+    code = undefined; // a throwing getter: a value of unknown kind
+  }
   if (typeof code === 'string' && REFUSED_SYSTEM_CODES.has(code))
     return { kind: 'auth-required', reason: said(message) };
   return { kind: 'failed', code: 'INTERNAL', message: said(message) };
@@ -38,11 +50,14 @@ export function outcomeOf(error: unknown, what?: string): DistributionFailureOut
  * (relative to `now`); 0 when absent or unreadable.
  */
 export function parseRetryAfter(header: string | null | undefined, now: number = Date.now()): number {
-  if (header === null || header === undefined || header.trim() === '') return 0;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 0 : Math.max(0, at - now);
+  if (header === null || header === undefined) return 0;
+  const text = header.trim();
+  // RFC 9110: delay-seconds is 1*DIGIT (a decimal fraction is tolerated, as some APIs send one);
+  // anything else must be an HTTP-date. Hex, exponents and signs are neither.
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Math.round(Number(text) * 1000), MAX_RETRY_WAIT_MS);
+  if (!/[a-z]/i.test(text)) return 0;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? 0 : Math.min(Math.max(0, at - now), MAX_RETRY_WAIT_MS);
 }
 
 const FAILED_CODE_OF_STATUS: Readonly<Record<number, FramewiseErrorCode>> = {
@@ -77,7 +92,12 @@ export function outcomeOfHttp(
   now: number = Date.now(),
 ): DistributionFailureOutcome | undefined {
   if (status >= 100 && status < 300) return undefined;
-  const afterMs = typeof retryAfter === 'number' ? Math.max(0, retryAfter) : parseRetryAfter(retryAfter, now);
+  const afterMs =
+    typeof retryAfter === 'number'
+      ? retryAfter > 0
+        ? Math.min(retryAfter, MAX_RETRY_WAIT_MS)
+        : 0
+      : parseRetryAfter(retryAfter, now);
   if (status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501))
     return { kind: 'retry', afterMs, reason };
   if (status >= 300 && status < 400) return { kind: 'retry', afterMs, reason: `${reason} (an unexpected redirect)` };

@@ -106,7 +106,7 @@ export class FramewiseError extends Error {
       message: this.message,
       details: this.details,
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
-      ...(cause === undefined ? {} : { cause: cause instanceof Error ? cause.message : String(cause) }),
+      ...(cause === undefined ? {} : { cause: messageOf(cause) }),
     };
   }
 }
@@ -122,8 +122,12 @@ export class FramewiseError extends Error {
  */
 export function isFramewiseError(value: unknown, code?: FramewiseErrorCode): value is FramewiseError {
   if (typeof value !== 'object' || value === null) return false;
-  if ((value as Record<symbol, unknown>)[BRAND] !== true) return false;
-  return code === undefined || (value as FramewiseError).code === code;
+  try {
+    if ((value as Record<symbol, unknown>)[BRAND] !== true) return false;
+    return code === undefined || (value as FramewiseError).code === code;
+  } catch {
+    return false; // a Proxy whose traps throw is not a FramewiseError
+  }
 }
 
 /**
@@ -141,10 +145,35 @@ export function asFramewiseError(
   details: Readonly<Record<string, unknown>> = {},
 ): FramewiseError {
   if (isFramewiseError(raw)) return raw;
-  return new FramewiseError('INTERNAL', `${what} failed: ${(raw as Error)?.message ?? String(raw)}`, {
+  return new FramewiseError('INTERNAL', `${what} failed: ${messageOf(raw)}`, {
     cause: raw,
     details,
   });
+}
+
+/**
+ * The message of any thrown value, without ever throwing itself: an `Error`'s message, a string as
+ * it is, anything else described safely (a null-prototype object, a `toString` or `message` getter
+ * that throws, a Proxy whose traps throw all give a description, never a second exception).
+ *
+ * @example
+ * ```ts
+ * messageOf(new Error('disk full')); // 'disk full'
+ * messageOf(Object.create(null)); // '{}'
+ * ```
+ */
+export function messageOf(raw: unknown): string {
+  try {
+    if (typeof raw === 'string') return raw;
+    if (raw instanceof Error && typeof raw.message === 'string') return raw.message;
+    if (typeof raw === 'object' && raw !== null) {
+      const message = (raw as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    }
+  } catch {
+    // A throwing getter or trap: describe the value instead.
+  }
+  return describeInput(raw);
 }
 
 /**
@@ -160,7 +189,11 @@ export function describeInput(value: unknown): string {
     try {
       text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = Object.prototype.toString.call(value);
+      try {
+        text = Object.prototype.toString.call(value);
+      } catch {
+        text = `[${typeof value}]`;
+      }
     }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;

@@ -13,11 +13,13 @@ export {
   type FramewiseErrorCode,
   type FramewiseErrorOptions,
   isFramewiseError,
+  messageOf,
 } from './framewise-error.js';
 export {
   type BackoffPolicy,
   backoffMs,
   isRetryable,
+  MAX_RETRY_WAIT_MS,
   RETRYABLE_CODES,
   retryAfterOf,
   TRANSIENT_SYSTEM_CODES,

@@ -6,6 +6,8 @@ import {
   FramewiseError,
   isFramewiseError,
   isRetryable,
+  MAX_RETRY_WAIT_MS,
+  messageOf,
   RETRYABLE_CODES,
   retryAfterOf,
   waitToRetry,
@@ -63,7 +65,11 @@ describe('backoffMs', () => {
             after,
             () => u,
           );
-          const ceiling = Math.min(baseMs * 2 ** Math.min(60, attempt - 1), maxMs ?? Number.POSITIVE_INFINITY);
+          const ceiling = Math.min(
+            baseMs * 2 ** Math.min(60, attempt - 1),
+            maxMs ?? Number.POSITIVE_INFINITY,
+            MAX_RETRY_WAIT_MS,
+          );
           expect(Number.isFinite(delay)).toBe(true);
           expect(delay).toBeGreaterThanOrEqual(after ?? 0);
           expect(delay).toBeLessThanOrEqual(Math.max(Math.round(ceiling), after ?? 0));
@@ -86,5 +92,77 @@ describe('waitToRetry', () => {
     const waiting = waitToRetry(60_000, during.signal);
     during.abort();
     await expect(waiting).rejects.toSatisfy((e: unknown) => isFramewiseError(e, 'CANCELLED'));
+  });
+});
+
+describe('waits a timer can hold', () => {
+  it('keeps every backoff finite, non-negative and at most MAX_RETRY_WAIT_MS, whatever the inputs', () => {
+    const odd = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 1e300, 2 ** 40));
+    fc.assert(
+      fc.property(
+        odd,
+        odd,
+        fc.option(odd, { nil: undefined }),
+        fc.option(odd, { nil: undefined }),
+        (attempt, baseMs, maxMs, asked) => {
+          const policy = maxMs === undefined ? { baseMs } : { baseMs, maxMs };
+          const ms = backoffMs(attempt, policy, asked);
+          return Number.isFinite(ms) && ms >= 0 && ms <= MAX_RETRY_WAIT_MS;
+        },
+      ),
+    );
+    expect(backoffMs(1, { baseMs: 1_000, jitter: 'none' }, 3e9)).toBe(MAX_RETRY_WAIT_MS);
+    expect(backoffMs(1e6, { baseMs: 1_000, jitter: 'none' })).toBe(MAX_RETRY_WAIT_MS);
+    expect(retryAfterOf(new FramewiseError('RATE_LIMITED', 'x', { retryAfterMs: 3e9 }))).toBe(MAX_RETRY_WAIT_MS);
+  });
+
+  it('does not fire a wait longer than a timer holds at once', async () => {
+    // Node turns a delay of 2^31 ms or more into 1 ms: the wait must be cut to the maximum instead.
+    const controller = new AbortController();
+    const waiting = waitToRetry(2 ** 31 + 10, controller.signal);
+    const early = await Promise.race([
+      waiting.then(() => 'fired'),
+      new Promise((r) => setTimeout(() => r('waiting'), 50)),
+    ]);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(early).toBe('waiting');
+  });
+});
+
+describe('isRetryable and messageOf with hostile values', () => {
+  const throwingCode = {
+    get code(): string {
+      throw new Error('getter');
+    },
+  };
+  const trap = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('trap');
+      },
+      getPrototypeOf() {
+        throw new Error('trap');
+      },
+    },
+  );
+  it('answers false instead of throwing', () => {
+    expect(isRetryable(throwingCode)).toBe(false);
+    expect(isRetryable(trap)).toBe(false);
+  });
+  it('describes anything thrown without throwing', () => {
+    expect(messageOf(new Error('disk full'))).toBe('disk full');
+    expect(messageOf('plain')).toBe('plain');
+    expect(messageOf(Object.create(null))).toBe('{}');
+    expect(typeof messageOf(trap)).toBe('string');
+    expect(
+      typeof messageOf({
+        toString() {
+          throw new Error('no');
+        },
+      }),
+    ).toBe('string');
+    expect(messageOf(null)).toBe('null');
   });
 });

@@ -55,21 +55,36 @@ export const TRANSIENT_SYSTEM_CODES: ReadonlySet<string> = new Set([
  * ```
  */
 export function isRetryable(error: unknown): boolean {
-  if (isFramewiseError(error)) return RETRYABLE_CODES.has(error.code);
-  let raw: unknown = error;
-  for (let depth = 0; depth < 3 && typeof raw === 'object' && raw !== null; depth++) {
-    const code = (raw as { code?: unknown }).code;
-    if (typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code)) return true;
-    raw = (raw as { cause?: unknown }).cause;
+  try {
+    if (isFramewiseError(error)) return RETRYABLE_CODES.has(error.code);
+    let raw: unknown = error;
+    for (let depth = 0; depth < 3 && typeof raw === 'object' && raw !== null; depth++) {
+      const code = (raw as { code?: unknown }).code;
+      if (typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code)) return true;
+      raw = (raw as { cause?: unknown }).cause;
+    }
+  } catch {
+    // A getter or Proxy trap that throws: a value of unknown kind, not worth retrying.
   }
   return false;
+}
+
+/**
+ * The longest wait before a retry: 2³¹−1 ms (about 24.8 days), the longest delay a timer can
+ * hold. Longer requests (a `Retry-After` years ahead, a runaway backoff) are cut to it.
+ */
+export const MAX_RETRY_WAIT_MS = 2_147_483_647;
+
+/** A wait in ms made finite, non-negative and at most {@link MAX_RETRY_WAIT_MS}; NaN counts as 0. */
+function clampWait(ms: number): number {
+  return ms > 0 ? Math.min(ms, MAX_RETRY_WAIT_MS) : 0;
 }
 
 /** How long the remote side asked to wait, from a {@link FramewiseError}'s `retryAfterMs`; else undefined. */
 export function retryAfterOf(error: unknown): number | undefined {
   if (!isFramewiseError(error)) return undefined;
   const ms = error.retryAfterMs;
-  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : undefined;
+  return ms !== undefined && ms > 0 ? clampWait(ms) : undefined;
 }
 
 /**
@@ -107,14 +122,16 @@ export function backoffMs(
   retryAfterMs?: number,
   random: () => number = Math.random,
 ): number {
-  const exponent = Math.max(0, Math.min(60, Math.floor(attempt) - 1));
-  const raw = Math.max(0, policy.baseMs) * 2 ** exponent;
-  const capped = policy.maxMs === undefined ? raw : Math.min(raw, Math.max(0, policy.maxMs));
+  // NaN attempts count as the first; NaN or negative bases and caps as 0; the result never exceeds
+  // MAX_RETRY_WAIT_MS, whatever the inputs.
+  const exponent = attempt > 1 ? Math.min(60, Math.floor(attempt) - 1) : 0;
+  const raw = clampWait(policy.baseMs) * 2 ** exponent;
+  const capped = policy.maxMs === undefined ? raw : Math.min(raw, clampWait(policy.maxMs));
   const jitter = policy.jitter ?? 'full';
   const delay =
     jitter === 'none' ? capped : jitter === 'equal' ? capped / 2 + random() * (capped / 2) : random() * capped;
-  const asked = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
-  return Math.max(Math.round(delay), Math.ceil(asked));
+  const asked = retryAfterMs === undefined ? 0 : clampWait(retryAfterMs);
+  return clampWait(Math.max(Math.round(delay), Math.ceil(asked)));
 }
 
 /**
@@ -133,7 +150,7 @@ export function waitToRetry(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, clampWait(ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -34,6 +34,31 @@ function blocked(options: Parameters<typeof createScheduler>[0] = {}) {
 }
 
 describe('Scheduler', () => {
+  it('survives handlers that throw values that are not errors, and keeps serving the queue', async () => {
+    const thrown: unknown[] = [
+      Object.create(null),
+      {
+        toString() {
+          throw new Error('no');
+        },
+      },
+      null,
+    ];
+    const scheduler = createScheduler({ resources: { cpu: 1 } });
+    scheduler.define('bad', {
+      retry: { attempts: 1 },
+      handler: async ({ i }: { i: number }) => {
+        throw thrown[i];
+      },
+    });
+    scheduler.define('good', { handler: async () => 'ok' });
+    const bad = thrown.map((_, i) => scheduler.submit('bad', { i }));
+    const good = scheduler.submit('good', {});
+    for (const job of bad) await expect(job.result).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(good.result).resolves.toBe('ok');
+    await scheduler.drain();
+  });
+
   it('runs higher priority classes first', async () => {
     const { scheduler, block, order } = blocked();
     for (const priority of ['low', 'normal', 'bulk', 'critical', 'high'] as const)

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { backoffMs, FramewiseError, isFramewiseError, isRetryable, waitToRetry } from '../errors/index.js';
+import { backoffMs, FramewiseError, isFramewiseError, isRetryable, messageOf, waitToRetry } from '../errors/index.js';
 import {
   type Logger,
   LoggerSchema,
@@ -172,7 +172,7 @@ export class ObjectStorage {
           ? raw
           : new FramewiseError(
               'INTERNAL',
-              `Storage "${this.driver.name}" ${operation} of ${JSON.stringify(key)}: ${(raw as Error)?.message ?? String(raw)}`,
+              `Storage "${this.driver.name}" ${operation} of ${JSON.stringify(key)}: ${messageOf(raw)}`,
               { cause: raw },
             );
         if (!retryable || !isRetryable(error) || attempt >= this.#attempts || signal?.aborted) throw error;

@@ -1,3 +1,5 @@
+import { messageOf } from '../errors/index.js';
+
 /**
  * The tracing port: an optional OpenTelemetry-compatible tracer. Framewise never imports
  * `@opentelemetry/api`; a host passes `trace.getTracer('my-service')` (or anything with the same
@@ -63,8 +65,8 @@ export function withSpan<T>(
       span.setStatus({ code: OK });
       return result;
     } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.recordException(error instanceof Error ? error : messageOf(error));
+      span.setStatus({ code: ERROR, message: messageOf(error) });
       throw error;
     } finally {
       span.end();

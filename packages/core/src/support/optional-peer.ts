@@ -1,4 +1,4 @@
-import { FramewiseError } from '../errors/index.js';
+import { FramewiseError, messageOf } from '../errors/index.js';
 
 /**
  * A third-party package an adapter subpath needs but does not install: an optional peer
@@ -79,7 +79,7 @@ export async function loadOptionalPeer<T>(peer: OptionalPeer<T>): Promise<T> {
       );
     throw new FramewiseError(
       'INVALID_CONFIG',
-      `${peer.subpath} needs "${peer.name}", which is installed but failed to load (${(error as Error)?.message ?? String(error)}): reinstall it with ${installCommand(peer)}`,
+      `${peer.subpath} needs "${peer.name}", which is installed but failed to load (${messageOf(error)}): reinstall it with ${installCommand(peer)}`,
       { cause: error, details },
     );
   }
