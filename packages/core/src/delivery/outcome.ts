@@ -18,7 +18,7 @@ const REFUSED_SYSTEM_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM']);
  * The outcome a thrown value means, for distribution adapters and the distributor: the one retry
  * rule ({@link isRetryable}) gives `retry` (after the error's `retryAfterMs`, else 0: the
  * distributor's backoff applies either way); `AUTH` (or a raw `EACCES`/`EPERM`) gives
- * `auth-required`; any other {@link FramewiseError} fails with its code; any other raw error fails
+ * `auth-required`; any other `FramewiseError` fails with its code; any other raw error fails
  * as `INTERNAL` (a bug to look at, not to retry eight times). `what` prefixes the reason.
  *
  * @example

@@ -41,7 +41,7 @@ export const SchedulerOptionsSchema = z.strictObject({
    * defaults to the host's parallelism; resources not listed are unlimited.
    */
   resources: z.record(z.string().min(1), z.number().positive().finite()).optional(),
-  /** How scores move: aging, deadline window, tenant fairness (see {@link ScoringOptions}). */
+  /** How scores move: aging, deadline window, tenant fairness (`ScoringOptions` of `@framewise/core/adapter-kit`). */
   scoring: z
     .object({
       agingMs: z.number().positive().finite(),
