@@ -52,6 +52,26 @@ function setup() {
 }
 
 describe('distributor events, logs and spans', () => {
+  it('refuses every call once closed with CONFLICT, and closes its adapters once', async () => {
+    const s = setup();
+    let closed = 0;
+    const close = s.adapter.close.bind(s.adapter);
+    s.adapter.close = async () => {
+      closed++;
+      await close();
+    };
+    await s.distributor.close();
+    await s.distributor.close();
+    expect(closed).toBe(1);
+    for (const call of [
+      () => s.distributor.ready('a1', 'a1-v'),
+      () => s.distributor.sweep(),
+      () => s.distributor.get('a1', 'partner'),
+      () => s.distributor.remove('a1', 'partner'),
+    ])
+      await expect(call()).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('announces submitted and live, an overdue takedown, then removed; logs each transition; a span per call', async () => {
     const s = setup();
     await s.distributor.ready('a1', 'a1-v');

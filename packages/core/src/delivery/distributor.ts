@@ -84,6 +84,8 @@ export class Distributor {
   readonly #slots = createEndpointSlots();
 
   /** Prefer {@link createDistributor}; both parse the options once. */
+  #closed = false;
+
   constructor(options: DistributorOptions) {
     const o = parseOptions(DistributorOptionsSchema, options, 'Distributor options');
     this.#o = o;
@@ -132,6 +134,7 @@ export class Distributor {
    * problem with its parameters and a fix hint.
    */
   async validate(assetId: string, versionId: string, endpointId: string, at?: number): Promise<DeliveryValidation> {
+    this.#assertOpen();
     const { endpoint, profile } = this.#endpoint(endpointId);
     const subject = await this.#o.source.load(assetId, versionId, profile);
     return this.#validate(endpoint, profile, subject, at ?? this.#clock.now());
@@ -151,6 +154,7 @@ export class Distributor {
    * its window's sunrise (the rights window unless set by hand).
    */
   async ready(assetId: string, versionId: string): Promise<DistributionRecord[]> {
+    this.#assertOpen();
     const out: DistributionRecord[] = [];
     for (const { endpoint, profile } of this.#endpoints.values()) {
       if (profile.automation.submit !== 'automatic') continue;
@@ -167,6 +171,7 @@ export class Distributor {
    * endpoint's submissions are disabled.
    */
   async submit(assetId: string, endpointId: string, options: DistributionSubmitOptions): Promise<DistributionRecord> {
+    this.#assertOpen();
     const { endpoint, profile } = this.#endpoint(endpointId);
     if (profile.automation.submit === 'disabled')
       throw new FramewiseError('FORBIDDEN', `Submissions to "${endpointId}" are disabled by its profile`, {
@@ -202,6 +207,7 @@ export class Distributor {
    * update is in flight is never lost: it is counted and sent after.
    */
   async changed(assetId: string): Promise<DistributionRecord[]> {
+    this.#assertOpen();
     const out: DistributionRecord[] = [];
     for (const r of await this.#o.store.list({ assetId })) {
       if (NO_UPDATE_STATES.has(r.state)) continue;
@@ -219,6 +225,7 @@ export class Distributor {
 
   /** Approve the owed update of a record whose endpoint's updates are manual. */
   async approveUpdate(assetId: string, endpointId: string): Promise<DistributionRecord> {
+    this.#assertOpen();
     const r = await this.#require(assetId, endpointId);
     return this.#writer.save(r, (fresh) => ({
       approvedChanges: fresh.changes,
@@ -229,6 +236,7 @@ export class Distributor {
 
   /** Take an asset down from an endpoint (owed until the endpoint confirms, or a typed error). */
   async remove(assetId: string, endpointId: string, reason = 'requested'): Promise<DistributionRecord> {
+    this.#assertOpen();
     const r = await this.#require(assetId, endpointId);
     return this.#writer.save(r, { removalOwed: true, removalReason: reason, nextAttemptAt: this.#iso(), attempts: 0 });
   }
@@ -239,6 +247,7 @@ export class Distributor {
     endpointId: string,
     window: { readonly sunrise?: string; readonly sunset?: string },
   ): Promise<DistributionRecord> {
+    this.#assertOpen();
     const r = await this.#require(assetId, endpointId);
     const sunrise = window.sunrise === undefined ? undefined : Date.parse(window.sunrise);
     return this.#writer.save(r, {
@@ -249,16 +258,19 @@ export class Distributor {
 
   /** The record of an asset at an endpoint. */
   async get(assetId: string, endpointId: string): Promise<DistributionRecord | undefined> {
+    this.#assertOpen();
     return this.#o.store.get(distributionRecordId(assetId, endpointId));
   }
 
   /** What is live on an endpoint (or processing there, or being updated). */
   async liveOn(endpointId: string): Promise<DistributionRecord[]> {
+    this.#assertOpen();
     return this.#o.store.list({ endpointId, states: [...LIVE_STATES] });
   }
 
   /** Where an asset is: its record at every endpoint. */
   async whereIs(assetId: string): Promise<DistributionRecord[]> {
+    this.#assertOpen();
     return this.#o.store.list({ assetId });
   }
 
@@ -278,6 +290,7 @@ export class Distributor {
    * (every minute) and at `nextWakeAt`; each record is handled by one distributor at a time.
    */
   async sweep(now = this.#clock.now()): Promise<SweepReport> {
+    this.#assertOpen();
     const records = await this.#o.store.list();
     const done: (SweepAction | undefined)[] = new Array(records.length);
     let wake = Number.POSITIVE_INFINITY;
@@ -416,9 +429,18 @@ export class Distributor {
     } as SweepAction;
   }
 
-  /** Release every endpoint adapter. */
+  /**
+   * Release every endpoint adapter. Every later call fails with `CONFLICT` ("closed"); closing again
+   * does nothing.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     for (const { endpoint } of this.#endpoints.values()) await endpoint.adapter.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new FramewiseError('CONFLICT', 'The distributor is closed', { details: { closed: true } });
   }
 }
 

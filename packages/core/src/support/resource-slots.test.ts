@@ -21,6 +21,19 @@ function track(promise: Promise<ReleaseSlots>) {
 }
 
 describe('ResourceSlots', () => {
+  it('tolerates float rounding of fractional amounts: nothing held means the whole capacity is free', async () => {
+    const slots = new ResourceSlots({ gpu: 0.3 });
+    const a = await slots.acquire({ gpu: 0.05 });
+    const b = await slots.acquire({ gpu: 0.15 });
+    a();
+    b();
+    expect(slots.tryAcquire({ gpu: 0.3 })).toBeTypeOf('function');
+    const fresh = new ResourceSlots({ gpu: 0.3 });
+    expect(fresh.tryAcquire({ gpu: 0.1 })).toBeTypeOf('function');
+    expect(fresh.tryAcquire({ gpu: 0.2 })).toBeTypeOf('function');
+    expect(fresh.tryAcquire({ gpu: 0.1 })).toBeUndefined();
+  });
+
   it('takes every resource of a request at once or none, and unlisted resources are unlimited', async () => {
     const slots = new ResourceSlots({ cpu: 2, 'endpoint:youtube': 1 });
     const a = await slots.acquire({ 'endpoint:youtube': 1 });

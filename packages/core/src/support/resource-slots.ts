@@ -25,6 +25,14 @@ export interface ResourceSlotsOptions {
   readonly owner?: string;
 }
 
+/** Tolerance for fractional amounts: 0.1 + 0.2 fits a capacity of 0.3. */
+const EPSILON = 1e-9;
+
+/** Whether a total goes over a capacity, beyond float rounding. */
+function exceeds(total: number, capacity: number): boolean {
+  return total > capacity + EPSILON;
+}
+
 interface Pool {
   /** Undefined: unlimited. */
   capacity: number | undefined;
@@ -124,7 +132,7 @@ export class ResourceSlots {
     for (const name in need) {
       const pool = this.#pools.get(name);
       if (pool === undefined || pool.capacity === undefined) continue;
-      if (pool.waiting > 0 || pool.inUse + (need[name] as number) > pool.capacity) return false;
+      if (pool.waiting > 0 || exceeds(pool.inUse + (need[name] as number), pool.capacity)) return false;
     }
     return true;
   }
@@ -216,7 +224,11 @@ export class ResourceSlots {
     return () => {
       if (released) return;
       released = true;
-      for (const [pool, , amount] of entries) pool.inUse -= amount;
+      for (const [pool, , amount] of entries) {
+        pool.inUse -= amount;
+        // Fractional amounts (0.1 + 0.2) leave float dust: a pool nobody holds is exactly empty.
+        if (pool.inUse < EPSILON) pool.inUse = 0;
+      }
       if (this.#waiters.length > 0) this.#wake();
     };
   }
@@ -242,7 +254,7 @@ export class ResourceSlots {
       let fits = true;
       for (const [pool, , amount] of waiter.need) {
         if (pool.capacity === undefined) continue;
-        if (blocked.has(pool) || pool.inUse + amount > pool.capacity) fits = false;
+        if (blocked.has(pool) || exceeds(pool.inUse + amount, pool.capacity)) fits = false;
       }
       if (!fits) {
         for (const [pool] of waiter.need) if (pool.capacity !== undefined) blocked.add(pool);
