@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   type Clock,
+  ClockSchema,
   type Logger,
+  LoggerSchema,
   newId,
   parseOptions,
   prepareJob,
@@ -25,15 +27,13 @@ import type {
   SubmitOptions,
   SubmittedJob,
 } from '@framewise/core/scheduler';
+import { JobDefinitionSchema } from '@framewise/core/scheduler';
 import { type ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
   type BullmqConnectionOptions,
   BullmqConnectionSchema,
-  ClockSchema,
-  DefinitionSchema,
-  LoggerSchema,
   type ResolvedConnection,
   resolveConnection,
 } from './connection.js';
@@ -47,7 +47,7 @@ import { type BullmqState, type JobData, stateOf, toRecord } from './records.js'
  */
 export const BullmqBackendOptionsSchema = z.strictObject({
   ...BullmqConnectionSchema.shape,
-  definitions: z.record(z.string().min(1), DefinitionSchema),
+  definitions: z.record(z.string().min(1), JobDefinitionSchema),
   scoring: z
     .object({ agingMs: z.number().positive().finite(), deadlineWindowMs: z.number().positive().finite() })
     .partial()

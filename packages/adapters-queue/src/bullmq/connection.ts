@@ -1,15 +1,6 @@
-import type { Clock, Logger, Tracer } from '@framewise/core/adapter-kit';
 import { FramewiseError } from '@framewise/core/errors';
-import type { AnyJobDefinition } from '@framewise/core/scheduler';
 import type { RedisOptions } from 'ioredis';
 import { z } from 'zod';
-
-const hasMethods =
-  (...names: string[]) =>
-  (value: unknown): boolean =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
 /** The connection part of the backend's and the worker's option schemas. */
 export const BullmqConnectionSchema = z.object({
@@ -19,21 +10,6 @@ export const BullmqConnectionSchema = z.object({
   queue: z.string().optional(),
   prefix: z.string().optional(),
 });
-/** A job definition: an object with a handler. */
-export const DefinitionSchema = z.custom<AnyJobDefinition>(
-  hasMethods('handler'),
-  'must be a job definition with a handler function',
-);
-/** A clock: `now()` in epoch ms. */
-export const ClockSchema = z.custom<Clock>(hasMethods('now'), 'must be a clock: an object with now()');
-/** A pino-compatible logger. */
-export const LoggerSchema = z.custom<Logger>(
-  hasMethods('debug', 'info', 'warn', 'error'),
-  'must be a logger with debug, info, warn and error methods (pino fits)',
-);
-/** An OpenTelemetry-compatible tracer. */
-export const TracerSchema = z.custom<Tracer>(hasMethods('startActiveSpan'), 'must be a tracer with startActiveSpan');
-
 /** Where the BullMQ backend and its workers meet: one Redis and one queue name. */
 export interface BullmqConnectionOptions {
   /** Redis: a `redis://` or `rediss://` URL, or ioredis options. */

@@ -1,27 +1,23 @@
 import { availableParallelism, hostname } from 'node:os';
 import {
   type Logger,
+  LoggerSchema,
   parseInput,
   parseOptions,
   ResourceSlots,
   retryDelayMs,
   silentLogger,
   type Tracer,
+  TracerSchema,
   withSpan,
 } from '@framewise/core/adapter-kit';
 import { asFramewiseError, FramewiseError, isRetryable } from '@framewise/core/errors';
 import type { JobContext, JobDefinitions } from '@framewise/core/scheduler';
+import { JobDefinitionSchema } from '@framewise/core/scheduler';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import {
-  type BullmqConnectionOptions,
-  BullmqConnectionSchema,
-  DefinitionSchema,
-  LoggerSchema,
-  resolveConnection,
-  TracerSchema,
-} from './connection.js';
+import { type BullmqConnectionOptions, BullmqConnectionSchema, resolveConnection } from './connection.js';
 import { decodeError, encodeError } from './errors.js';
 import type { JobData } from './records.js';
 import { toRecord } from './records.js';
@@ -32,7 +28,7 @@ import { toRecord } from './records.js';
  */
 export const BullmqWorkerOptionsSchema = z.strictObject({
   ...BullmqConnectionSchema.shape,
-  definitions: z.record(z.string().min(1), DefinitionSchema),
+  definitions: z.record(z.string().min(1), JobDefinitionSchema),
   concurrency: z.number().int().positive().optional(),
   resources: z.record(z.string().min(1), z.number().positive().finite()).optional(),
   lockDurationMs: z.number().int().positive().optional(),

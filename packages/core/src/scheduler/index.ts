@@ -34,5 +34,10 @@ export {
   type SubmitOptions,
   SubmitOptionsSchema,
 } from './model.js';
-export { InProcessBackendOptionsSchema, type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
+export {
+  InProcessBackendOptionsSchema,
+  JobDefinitionSchema,
+  type SchedulerOptions,
+  SchedulerOptionsSchema,
+} from './options.js';
 export { createScheduler, type JobHandle, Scheduler, type SchedulerEvents } from './scheduler.js';

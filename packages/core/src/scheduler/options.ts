@@ -1,28 +1,10 @@
 import { z } from 'zod';
-import type { Clock, Logger, Tracer } from '../support/index.js';
+import { ClockSchema, LoggerSchema, TracerSchema } from '../support/index.js';
 import type { AnyJobDefinition, JobDefinitions } from './definitions.js';
 
-const hasMethods =
-  (...names: string[]) =>
-  (value: unknown): boolean =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
-
-/** A {@link Clock}: an object with `now()`. */
-const ClockSchema = z.custom<Clock>(hasMethods('now'), 'must be a clock: an object with now() returning epoch ms');
-/** A {@link Logger}: pino-compatible `debug`/`info`/`warn`/`error`. */
-const LoggerSchema = z.custom<Logger>(
-  hasMethods('debug', 'info', 'warn', 'error'),
-  'must be a logger with debug, info, warn and error methods (pino fits)',
-);
-/** A {@link Tracer}: OpenTelemetry's `startActiveSpan`. */
-const TracerSchema = z.custom<Tracer>(
-  hasMethods('startActiveSpan'),
-  'must be a tracer with startActiveSpan (an OpenTelemetry Tracer fits)',
-);
-const DefinitionSchema = z.custom<AnyJobDefinition>(
-  hasMethods('handler'),
+/** A job definition, for option schemas: an object with a `handler` function. */
+export const JobDefinitionSchema = z.custom<AnyJobDefinition>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { handler?: unknown }).handler === 'function',
   'must be a job definition with a handler function',
 );
 
@@ -35,7 +17,7 @@ export const SchedulerOptionsSchema = z.strictObject({
    * Job kinds and how they run (from {@link defineJobs}): `submit` is then typed by kind. Kinds can
    * also be added with {@link Scheduler.define}.
    */
-  definitions: z.record(z.string().min(1), DefinitionSchema).optional(),
+  definitions: z.record(z.string().min(1), JobDefinitionSchema).optional(),
   /**
    * Capacities of the resources jobs hold, e.g. `{ cpu: 8, 'endpoint:youtube': 2 }`. `cpu`
    * defaults to the host's parallelism; resources not listed are unlimited.

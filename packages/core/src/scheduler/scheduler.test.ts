@@ -309,9 +309,9 @@ describe('Scheduler', () => {
     for (const [options, text] of [
       [{ resources: { cpu: 0 } }, 'resources.cpu'],
       [{ historyLimit: -1 }, 'historyLimit'],
-      [{ clock: { now: 5 } }, 'clock: must be a clock'],
-      [{ logger: () => undefined }, 'logger: must be a logger'],
-      [{ tracer: {} }, 'tracer: must be a tracer'],
+      [{ clock: { now: 5 } }, 'clock: must be a Clock'],
+      [{ logger: () => undefined }, 'logger: must be a Logger'],
+      [{ tracer: {} }, 'tracer: must be a Tracer'],
       [{ scoring: { agingMs: 'slow' } }, 'scoring.agingMs'],
       [{ definitions: { probe: { run: async () => 1 } } }, 'definitions.probe: must be a job definition'],
     ] as const) {
