@@ -68,7 +68,7 @@ export {
   type TraceSpan,
   withSpan,
 } from '../support/observability.js';
-export { ClockSchema, LoggerSchema, TracerSchema } from '../support/option-schemas.js';
+export { ClockSchema, hasMethods, LoggerSchema, TracerSchema } from '../support/option-schemas.js';
 export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from '../support/optional-peer.js';
 export {
   type AcquireSlotsOptions,

@@ -2,22 +2,15 @@ import { z } from 'zod';
 import { type Annotation, IdSchema } from '../assets/index.js';
 import { type Catalog, PrincipalSchema } from '../catalog/index.js';
 import { FramewiseError } from '../errors/index.js';
-import { parseInput } from '../support/index.js';
+import { hasMethods, parseInput } from '../support/index.js';
 import type { QcReport } from './report.js';
 import type { QcReportStore } from './report-store.js';
 import { qcAnnotations } from './run.js';
 
-const isObjectWith =
-  (...methods: string[]) =>
-  (v: unknown): boolean =>
-    typeof v === 'object' &&
-    v !== null &&
-    methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function');
-
 /** Options of {@link recordQcReport}. */
 export const RecordQcReportOptionsSchema = z.object({
   /** The catalog holding the version. */
-  catalog: z.custom<Catalog>(isObjectWith('getVersion', 'listAnnotations', 'addAnnotations', 'deleteAnnotations'), {
+  catalog: z.custom<Catalog>(hasMethods('getVersion', 'listAnnotations', 'addAnnotations', 'deleteAnnotations'), {
     message: 'must be a Catalog',
   }),
   /** Who records (needs write access to the version's project). */
@@ -25,7 +18,7 @@ export const RecordQcReportOptionsSchema = z.object({
   /** The version the report is about; default the report's own `versionId`. */
   versionId: IdSchema.optional(),
   /** Where the report itself is kept (for `requirePassingQc`), when given. */
-  store: z.custom<QcReportStore>(isObjectWith('put', 'latest'), { message: 'must be a QcReportStore' }).optional(),
+  store: z.custom<QcReportStore>(hasMethods('put', 'latest'), { message: 'must be a QcReportStore' }).optional(),
 });
 /** Options of {@link recordQcReport}. */
 export type RecordQcReportOptions = z.input<typeof RecordQcReportOptionsSchema>;

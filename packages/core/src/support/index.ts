@@ -8,7 +8,7 @@ export {
   type TraceSpan,
   withSpan,
 } from './observability.js';
-export { ClockSchema, LoggerSchema, TracerSchema } from './option-schemas.js';
+export { ClockSchema, hasMethods, LoggerSchema, TracerSchema } from './option-schemas.js';
 export { installCommand, loadOptionalPeer, type OptionalPeer, optionalPeer } from './optional-peer.js';
 export {
   type AcquireSlotsOptions,

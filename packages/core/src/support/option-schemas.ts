@@ -4,6 +4,19 @@ import type { Tracer } from './observability.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
+/**
+ * A predicate for `z.custom`: the value is an object with every one of these methods (a catalog, a
+ * storage, a store passed as an option, recognised by shape rather than by class).
+ *
+ * @example
+ * ```ts
+ * const CatalogSchema = z.custom<Catalog>(hasMethods('getVersion', 'addAnnotations'), 'must be a Catalog');
+ * ```
+ */
+export function hasMethods(...names: string[]): (value: unknown) => boolean {
+  return (value) => isObject(value) && names.every((name) => typeof value[name] === 'function');
+}
+
 /** The `clock` option every factory takes: anything with `now()` returning epoch milliseconds. */
 export const ClockSchema = z.custom<Clock>(
   (v) => isObject(v) && typeof v.now === 'function',

@@ -5,26 +5,19 @@ import { type Catalog, PrincipalSchema } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError } from '../errors/index.js';
 import type { ObjectStorage } from '../storage/index.js';
 import { normalizeKey, normalizePrefix } from '../storage/keys.js';
-import { parseInput } from '../support/index.js';
+import { hasMethods, parseInput } from '../support/index.js';
 import type { LadderOutput, LadderResult } from './ladder/execute.js';
-
-const isObjectWith =
-  (...methods: string[]) =>
-  (v: unknown): boolean =>
-    typeof v === 'object' &&
-    v !== null &&
-    methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function');
 
 /** Options of {@link registerLadderOutputs}. */
 export const RegisterLadderOutputsOptionsSchema = z.object({
   /** The catalog the renditions are registered in. */
-  catalog: z.custom<Catalog>(isObjectWith('registerRendition', 'listRenditions'), { message: 'must be a Catalog' }),
+  catalog: z.custom<Catalog>(hasMethods('registerRendition', 'listRenditions'), { message: 'must be a Catalog' }),
   /** Who registers them (needs write access to the version's project). */
   actor: PrincipalSchema,
   /** The version the ladder was made from. */
   versionId: IdSchema,
   /** The storage every output is stored in. */
-  storage: z.custom<ObjectStorage>(isObjectWith('put', 'head', 'delete'), { message: 'must be an ObjectStorage' }),
+  storage: z.custom<ObjectStorage>(hasMethods('put', 'head', 'delete'), { message: 'must be an ObjectStorage' }),
   /** The location id that storage serves (what `FileLocation.storage` names, and delivery resolves). */
   storageId: IdSchema,
   /**
