@@ -10,7 +10,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseOptions } from '@framewise/core/adapter-kit';
-import { FramewiseError, isFramewiseError, messageOf } from '@framewise/core/errors';
+import { FramewiseError, isFramewiseError, messageOf, TRANSIENT_SYSTEM_CODES } from '@framewise/core/errors';
 import type { ByteRange, ObjectInfo, StorageDriver } from '@framewise/core/storage';
 import { z } from 'zod';
 
@@ -34,14 +34,8 @@ function errorOf(error: unknown, what: string): FramewiseError {
   const message = `${what}: ${messageOf(error)}`;
   if (code === 'ENOENT') return new FramewiseError('NOT_FOUND', message, { cause: error });
   if (code === 'EACCES' || code === 'EPERM') return new FramewiseError('FORBIDDEN', message, { cause: error });
-  if (
-    code === 'ENOSPC' ||
-    code === 'EMFILE' ||
-    code === 'ENFILE' ||
-    code === 'EAGAIN' ||
-    code === 'EBUSY' ||
-    code === 'EIO'
-  )
+  // The one retry rule's system codes (a full disk, no file handles, busy), and EIO: a flaky mount.
+  if ((code !== undefined && TRANSIENT_SYSTEM_CODES.has(code)) || code === 'EIO')
     return new FramewiseError('TRANSIENT', message, { cause: error });
   if (code === 'ABORT_ERR' || (error as Error)?.name === 'AbortError')
     return new FramewiseError('CANCELLED', message, { cause: error });

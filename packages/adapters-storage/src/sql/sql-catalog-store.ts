@@ -18,7 +18,7 @@ import type {
   Page,
   RecommendationSearch,
 } from '@framewise/core/catalog';
-import { FramewiseError, isFramewiseError, messageOf } from '@framewise/core/errors';
+import { FramewiseError, isFramewiseError, isRetryable, messageOf } from '@framewise/core/errors';
 import { closable, type SqlDriver, type SqlQueryable } from './driver.js';
 import { migrate } from './migrations.js';
 import { annotationParams, assetParams, entityParams, json } from './rows.js';
@@ -163,6 +163,8 @@ class SqlTx extends SqlReader implements CatalogTx {
   }
 }
 
+/** SQLSTATEs worth a retry (serialization, deadlock, too many connections, shutdown, connection); a
+ * lost socket is judged by the one retry rule, `isRetryable`. */
 const TRANSIENT_CODES = new Set([
   '40001',
   '40P01',
@@ -174,10 +176,6 @@ const TRANSIENT_CODES = new Set([
   '08001',
   '08003',
   '08006',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
 ]);
 const CONFIG_CODES = new Set(['3D000', '3F000', '42P01', '42703']);
 const AUTH_CODES = new Set(['28000', '28P01', '42501']);
@@ -188,7 +186,7 @@ export function translateSqlError(error: unknown, store: string, what = 'Catalog
   const code = String((error as { code?: unknown })?.code ?? '');
   const message = `${what} "${store}": ${messageOf(error)}`;
   const options = { cause: error, details: { store, sqlState: code } };
-  if (TRANSIENT_CODES.has(code)) return new FramewiseError('TRANSIENT', message, options);
+  if (TRANSIENT_CODES.has(code) || isRetryable(error)) return new FramewiseError('TRANSIENT', message, options);
   if (CONFIG_CODES.has(code))
     return new FramewiseError('INVALID_CONFIG', `${message} (are migrations applied?)`, options);
   if (AUTH_CODES.has(code)) return new FramewiseError('AUTH', message, options);

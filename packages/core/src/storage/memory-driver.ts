@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { FramewiseError } from '../errors/index.js';
+import { FramewiseError, isFramewiseError, messageOf } from '../errors/index.js';
 import { parseOptions } from '../support/index.js';
 import type { ByteRange, DriverPutOptions, ObjectInfo, StorageDriver } from './port.js';
 
@@ -43,11 +43,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
         }
       } catch (error) {
         body.destroy();
-        throw error instanceof FramewiseError
-          ? error
-          : new FramewiseError('TRANSIENT', `Upload of ${JSON.stringify(key)} failed: ${(error as Error).message}`, {
-              cause: error,
-            });
+        if (isFramewiseError(error)) throw error;
+        const missing = (error as { code?: unknown } | null)?.code === 'ENOENT';
+        // A source that is not there stays missing; a source that broke off may be read again.
+        throw new FramewiseError(
+          missing ? 'NOT_FOUND' : 'TRANSIENT',
+          `Upload of ${JSON.stringify(key)} failed: ${messageOf(error)}`,
+          { cause: error, details: { key } },
+        );
       }
       if (options.signal?.aborted)
         throw new FramewiseError('CANCELLED', `Upload of ${JSON.stringify(key)} was cancelled`, { details: { key } });

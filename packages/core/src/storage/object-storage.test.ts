@@ -38,6 +38,16 @@ function flaky(
 }
 
 describe('ObjectStorage', () => {
+  it('answers NOT_FOUND for a source file that does not exist, without retrying it', async () => {
+    const storage = createObjectStorage(createMemoryStorage(), { backoffMs: 1 });
+    let retries = 0;
+    storage.on('retry', () => retries++);
+    const missing = join(tmpdir(), `framewise-missing-${Date.now()}.mxf`);
+    await expect(storage.put('masters/a.mxf', { file: missing })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(retries).toBe(0);
+    expect(await storage.head('masters/a.mxf')).toBeUndefined();
+  });
+
   it('retries transient failures for re-readable sources, with events', async () => {
     const driver = flaky(2);
     const storage = createObjectStorage(driver, { backoffMs: 1 });
