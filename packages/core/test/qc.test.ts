@@ -152,7 +152,8 @@ describe('runQc', () => {
 
   it('finds nothing on a clean source', async () => {
     const clean6 = await clean('clean.mov');
-    const ok = await runQc(clean6);
+    const ok = await runQc(clean6, { clock: { now: () => Date.parse('2027-01-02T03:04:05Z') } });
+    expect(ok.checkedAt).toBe('2027-01-02T03:04:05.000Z');
     expect(ok.findings).toEqual([]);
     expect(ok.verdict).toBe('pass');
     expect(ok.loudness[0]?.integrated).toBeCloseTo(-23, 0);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { type AnnotationInput, IdSchema } from '../assets/index.js';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
-import { parseInput } from '../support/index.js';
+import { type Clock, parseInput } from '../support/index.js';
 import { type FrameRateInput, TimeRange } from '../time/index.js';
 import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
@@ -30,7 +30,8 @@ export interface RunQcOptions extends MeasureOptions {
   readonly versionId?: string;
   /** The catalog rendition the file is, named in the report. */
   readonly renditionId?: string;
-  readonly now?: Date;
+  /** When the report says it was checked (default the system clock). */
+  readonly clock?: Clock;
 }
 
 /**
@@ -53,7 +54,7 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     ...(order ? { order } : {}),
     ...(options.versionId === undefined ? {} : { versionId: options.versionId }),
     ...(options.renditionId === undefined ? {} : { renditionId: options.renditionId }),
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.clock ? { now: new Date(options.clock.now()) } : {}),
   };
   const tools = {
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
