@@ -19,6 +19,18 @@ export interface ScoringOptions {
   readonly fairness: number;
 }
 
+/** What {@link Lanes.next} needs to choose: the time, load per tenant, free resources, scoring. */
+export interface LaneChoice {
+  readonly now: number;
+  /** Jobs a tenant runs now (fairness). */
+  readonly runningOf: (tenant: string) => number;
+  /** Whether a job's resources are free now. */
+  readonly fits: (job: JobRecord) => boolean;
+  readonly scoring: ScoringOptions;
+  /** Whether a resource has a capacity (only those are reserved for a blocked head). */
+  readonly limited: (resource: string) => boolean;
+}
+
 /** A queued job and the p-queue run function that starts it. */
 export interface Entry {
   readonly job: JobRecord;
@@ -72,24 +84,41 @@ export class Lanes {
   }
 
   /**
-   * Remove and return the best head whose resources `fits` accepts, or undefined when no head
-   * fits (the caller retries when resources are released).
+   * The lane whose head starts next, or undefined when none may start now: the best-scored head
+   * whose resources `fits` accepts.
+   *
+   * A head that scores higher but does not fit reserves the limited resources it needs (`limited`
+   * names them): a lower head that needs any of them waits too, so a job needing many slots is not
+   * starved by a stream of small ones, while jobs on other resources still start. Heads are scored
+   * and sorted each call: O(lanes log lanes), independent of the number of queued jobs.
    */
-  take(
-    now: number,
-    runningOf: (tenant: string) => number,
-    fits: (job: JobRecord) => boolean,
-    o: ScoringOptions,
-  ): Entry | undefined {
-    let best: { key: string; score: number } | undefined;
+  next(choice: LaneChoice): string | undefined {
+    const heads: { key: string; score: number; job: JobRecord }[] = [];
     for (const [key, lane] of this.lanes) {
       const head = lane.entries[lane.head];
-      if (head === undefined) continue;
-      if (!fits(head.job)) continue;
-      const s = score(head.job, now, runningOf(head.job.tenant), o);
-      if (best === undefined || s > best.score) best = { key, score: s };
+      if (head !== undefined)
+        heads.push({
+          key,
+          score: score(head.job, choice.now, choice.runningOf(head.job.tenant), choice.scoring),
+          job: head.job,
+        });
     }
-    if (best === undefined) return undefined;
+    heads.sort((a, b) => b.score - a.score);
+    const reserved = new Set<string>();
+    for (const head of heads) {
+      const names = Object.keys(head.job.resources).filter(choice.limited);
+      if (names.some((name) => reserved.has(name))) continue;
+      if (choice.fits(head.job)) return head.key;
+      for (const name of names) reserved.add(name);
+    }
+    return undefined;
+  }
+
+  /** Remove and return the head {@link Lanes.next} chooses, or undefined when none may start now. */
+  take(choice: LaneChoice): Entry | undefined {
+    const key = this.next(choice);
+    if (key === undefined) return undefined;
+    const best = { key };
     const lane = this.lanes.get(best.key) as { entries: Entry[]; head: number };
     const entry = lane.entries[lane.head] as Entry;
     lane.entries[lane.head] = undefined as never;
@@ -101,15 +130,6 @@ export class Lanes {
     }
     this.size--;
     return entry;
-  }
-
-  /** True when the head of some lane fits (`fits`): a job could start now. */
-  anyFits(fits: (job: JobRecord) => boolean): boolean {
-    for (const lane of this.lanes.values()) {
-      const head = lane.entries[lane.head];
-      if (head !== undefined && fits(head.job)) return true;
-    }
-    return false;
   }
 
   /** Remove a queued job (cancellation); true when it was queued. */

@@ -98,6 +98,52 @@ describe('Scheduler', () => {
     expect(order).toEqual(['normal, airs in 10 min', 'high, no deadline', 'normal, airs tomorrow']);
   });
 
+  it('does not starve a job needing every slot behind a stream of one-slot jobs', async () => {
+    const clock = new TestClock();
+    const scheduler = createScheduler({ resources: { cpu: 2 }, clock });
+    const first = gate();
+    const second = gate();
+    const order: string[] = [];
+    scheduler.define('hold', {
+      handler: async ({ which }: { which: 'first' | 'second' }) => (which === 'first' ? first : second).promise,
+    });
+    scheduler.define('small', { handler: async ({ name }: { name: string }) => void order.push(name) });
+    scheduler.define('big', { resources: { cpu: 2 }, handler: async () => void order.push('big') });
+    scheduler.submit('hold', { which: 'first' });
+    scheduler.submit('hold', { which: 'second' });
+    clock.ms += 1_000;
+    const big = scheduler.submit('big', {});
+    for (let i = 0; i < 5; i++) {
+      clock.ms += 1_000;
+      scheduler.submit('small', { name: `small ${i}` });
+    }
+    first.open(); // one slot frees: the older big job reserves it rather than a newer small job taking it
+    await tick();
+    expect(order).toEqual([]);
+    second.open();
+    await big.result;
+    await scheduler.drain();
+    expect(order[0]).toBe('big');
+    expect(order).toHaveLength(6);
+  });
+
+  it('still starts jobs on other resources while a big job waits for its slots', async () => {
+    const scheduler = createScheduler({ resources: { cpu: 2, gpu: 1 } });
+    const hold = gate();
+    const order: string[] = [];
+    scheduler.define('hold', { handler: () => hold.promise });
+    scheduler.define('big', { resources: { cpu: 2 }, handler: async () => void order.push('big') });
+    scheduler.define('gpu', { resources: { gpu: 1 }, handler: async () => void order.push('gpu') });
+    scheduler.submit('hold', {});
+    const big = scheduler.submit('big', {});
+    const gpu = scheduler.submit('gpu', {});
+    await gpu.result;
+    expect(order).toEqual(['gpu']);
+    hold.open();
+    await big.result;
+    await scheduler.drain();
+  });
+
   it('holds per-resource concurrency: CPU slots and per-endpoint limits', async () => {
     const scheduler = createScheduler({ resources: { cpu: 3, 'endpoint:youtube': 1 } });
     let cpu = 0;

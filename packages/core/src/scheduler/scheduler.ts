@@ -16,7 +16,7 @@ import {
 } from '../support/index.js';
 import { prepareJob, retryDelayMs } from './backend.js';
 import type { JobContext, JobDefinition, JobDefinitions, JobId, JobInput, JobKind, JobOutput } from './definitions.js';
-import { type Entry, Lanes, type ScoringOptions } from './lanes.js';
+import { type Entry, type LaneChoice, Lanes, type ScoringOptions } from './lanes.js';
 import type { JobRecord, JobState, SubmitOptions } from './model.js';
 import { type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
 
@@ -127,18 +127,13 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
        */
       get size(): number {
         const lanes = scheduler.#lanes;
-        return lanes.size > 0 && lanes.anyFits((j) => scheduler.#fits(j)) ? lanes.size : 0;
+        return lanes.size > 0 && lanes.next(scheduler.#choice()) !== undefined ? lanes.size : 0;
       }
       enqueue(run: () => Promise<unknown>, options?: Partial<QueueAddOptions & { job?: JobRecord }>): void {
         scheduler.#lanes.add({ run, job: options?.job as JobRecord });
       }
       dequeue(): (() => Promise<unknown>) | undefined {
-        const entry = scheduler.#lanes.take(
-          scheduler.#clock.now(),
-          (t) => scheduler.#runningByTenant.get(t) ?? 0,
-          (j) => scheduler.#fits(j),
-          scheduler.#scoring,
-        );
+        const entry = scheduler.#lanes.take(scheduler.#choice());
         if (entry === undefined) return undefined;
         scheduler.#reserve(scheduler.#jobs.get(entry.job.id) as Internal);
         return entry.run;
@@ -200,6 +195,17 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
       );
     else if (state === 'cancelled') logger.info({ ...fields, from }, 'framewise scheduler: job cancelled');
     else logger.debug({ ...fields, priority: record.priority }, 'framewise scheduler: job queued');
+  }
+
+  /** What the lanes need to choose the next job now. */
+  #choice(): LaneChoice {
+    return {
+      now: this.#clock.now(),
+      runningOf: (tenant) => this.#runningByTenant.get(tenant) ?? 0,
+      fits: (job) => this.#fits(job),
+      scoring: this.#scoring,
+      limited: (resource) => this.#slots.capacity(resource) !== undefined,
+    };
   }
 
   #fits(job: JobRecord): boolean {
