@@ -93,13 +93,40 @@ export class Lanes {
    * and sorted each call: O(lanes log lanes), independent of the number of queued jobs.
    */
   next(choice: LaneChoice): string | undefined {
+    const now = choice.now;
+    let topKey: string | undefined;
+    let topJob: JobRecord | undefined;
+    let topScore = Number.NEGATIVE_INFINITY;
+    for (const [key, lane] of this.lanes) {
+      const head = lane.entries[lane.head];
+      if (head === undefined) continue;
+      const s = score(head.job, now, choice.runningOf(head.job.tenant), choice.scoring);
+      if (topJob === undefined || s > topScore) {
+        topKey = key;
+        topJob = head.job;
+        topScore = s;
+      }
+    }
+    if (topJob === undefined) return undefined;
+    // The common case: the best head fits. Only when it does not are the others ranked.
+    if (choice.fits(topJob)) return topKey;
+    // Nothing can start (all slots taken, the usual state of a backlog): no ranking needed.
+    let anyFits = false;
+    for (const lane of this.lanes.values()) {
+      const head = lane.entries[lane.head];
+      if (head !== undefined && choice.fits(head.job)) {
+        anyFits = true;
+        break;
+      }
+    }
+    if (!anyFits) return undefined;
     const heads: { key: string; score: number; job: JobRecord }[] = [];
     for (const [key, lane] of this.lanes) {
       const head = lane.entries[lane.head];
       if (head !== undefined)
         heads.push({
           key,
-          score: score(head.job, choice.now, choice.runningOf(head.job.tenant), choice.scoring),
+          score: score(head.job, now, choice.runningOf(head.job.tenant), choice.scoring),
           job: head.job,
         });
     }

@@ -85,6 +85,7 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
   #finishedHead = 0;
   readonly #capacity: Record<string, number>;
   readonly #slots: ResourceSlots;
+  #laneChoice: LaneChoice | undefined;
   readonly #runningByTenant = new Map<string, number>();
   readonly #lanes = new Lanes();
   readonly #queue: PQueue<LaneQueue, QueueAddOptions & { job?: JobRecord }>;
@@ -197,15 +198,20 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
     else logger.debug({ ...fields, priority: record.priority }, 'framewise scheduler: job queued');
   }
 
-  /** What the lanes need to choose the next job now. */
+  /** What the lanes need to choose the next job now (one object; `now` is read when asked). */
   #choice(): LaneChoice {
-    return {
-      now: this.#clock.now(),
+    if (this.#laneChoice !== undefined) return this.#laneChoice;
+    const clock = this.#clock;
+    this.#laneChoice = {
+      get now() {
+        return clock.now();
+      },
       runningOf: (tenant) => this.#runningByTenant.get(tenant) ?? 0,
       fits: (job) => this.#fits(job),
       scoring: this.#scoring,
       limited: (resource) => this.#slots.capacity(resource) !== undefined,
     };
+    return this.#laneChoice;
   }
 
   #fits(job: JobRecord): boolean {
