@@ -1,4 +1,5 @@
 export { ffmpegGenerate, h264WithTwoAudioTracks, hevcHdr10, mxfOp1a, proresDropFrame } from './media.js';
+export { type DeclaredPeer, optionalPeerProblems } from './optional-peers.js';
 export { type PostgresServer, startPostgres } from './postgres.js';
 export { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';
 export { type PureFtpdServer, startPureFtpd } from './pure-ftpd.js';
