@@ -1,4 +1,13 @@
 export { ffmpegGenerate, h264WithTwoAudioTracks, hevcHdr10, mxfOp1a, proresDropFrame } from './media.js';
+export {
+  bwfWithTimeReference,
+  interlacedSource,
+  mpeg2WithGopTimecode,
+  prores4444Alpha,
+  rotatedVfrPhoneClip,
+  surroundSideAndBack,
+  telecinedSource,
+} from './media-sources.js';
 export { type DeclaredPeer, optionalPeerProblems } from './optional-peers.js';
 export { type PostgresServer, startPostgres } from './postgres.js';
 export { findExecutable, freePort, spawnServer, stopProcess, waitFor } from './process.js';

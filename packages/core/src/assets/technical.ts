@@ -33,6 +33,31 @@ export const ScanSchema = z.object({
   fieldOrder: z.enum(['tff', 'bff']).optional(),
 });
 
+const Chromaticity = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
+
+/**
+ * SMPTE ST 2086 mastering display colour volume (HDR10 static metadata): CIE 1931 chromaticities
+ * of the display's primaries and white point, and its luminance range in cd/m².
+ */
+export const MasteringDisplaySchema = z.object({
+  red: Chromaticity,
+  green: Chromaticity,
+  blue: Chromaticity,
+  whitePoint: Chromaticity,
+  minLuminance: z.number().min(0).max(10_000),
+  maxLuminance: z.number().min(0).max(10_000),
+});
+/** Mastering display colour volume. */
+export type MasteringDisplay = z.output<typeof MasteringDisplaySchema>;
+
+/** CTA-861.3 content light level (HDR10 static metadata): MaxCLL and MaxFALL in cd/m². */
+export const ContentLightLevelSchema = z.object({
+  maxCll: z.number().int().min(0).max(65_535),
+  maxFall: z.number().int().min(0).max(65_535),
+});
+/** Content light level. */
+export type ContentLightLevel = z.output<typeof ContentLightLevelSchema>;
+
 /** One video stream of an essence. */
 export const VideoTrackSchema = z.object({
   codec: LabelSchema,
@@ -59,6 +84,16 @@ export const VideoTrackSchema = z.object({
   matrix: MatrixSchema.optional(),
   colourRange: z.enum(['limited', 'full']).optional(),
   hdrFormat: HdrFormatSchema.optional(),
+  /** HDR10 mastering display (SEI or container `mdcv`). */
+  masteringDisplay: MasteringDisplaySchema.optional(),
+  /** HDR10 content light level (SEI or container `clli`). */
+  contentLightLevel: ContentLightLevelSchema.optional(),
+  /** Display rotation, degrees clockwise, from the display matrix; the picture is shown turned by this. */
+  rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+  /** True when frame durations vary (a phone's variable frame rate); `frameRate` is then the nominal rate. */
+  variableFrameRate: z.boolean().optional(),
+  /** True when the picture carries an alpha channel (ProRes 4444, `yuva*`/`rgba` formats). */
+  alpha: z.boolean().optional(),
   bitRate: z.number().int().positive().optional(),
 });
 
@@ -68,8 +103,11 @@ export const ChannelLayoutSchema = z.enum([
   'stereo',
   '2.1',
   '5.0',
+  '5.0(side)',
   '5.1',
+  '5.1(side)',
   '7.1',
+  '7.1(wide)',
   '5.1.2',
   '5.1.4',
   '7.1.2',
