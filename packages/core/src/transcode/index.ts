@@ -6,6 +6,12 @@
  *
  * @module
  */
+export {
+  type CapabilityOptions,
+  type FfmpegCapabilities,
+  ffmpegCapabilities,
+  parseCapabilityList,
+} from './ffmpeg/capabilities.js';
 export { type MediaPathOptions, safeMediaPath } from './ffmpeg/media-path.js';
 export {
   type FfprobeOutput,
@@ -18,8 +24,12 @@ export {
 } from './ffmpeg/probe.js';
 export { type FfmpegProgress, ProgressParser } from './ffmpeg/progress.js';
 export { type FfmpegTools, ffmpegVersion, type RunFfmpegOptions, runFfmpeg } from './ffmpeg/runner.js';
+export { toolFailure } from './ffmpeg/tool-failure.js';
 export { codecString } from './ladder/codec-string.js';
+export { type Conditioning, conditioningFilters, TONE_MAP_FILTERS } from './ladder/conditioning.js';
+export { colourTags, type HdrMetadata, x265MasterDisplay } from './ladder/encoders.js';
 export {
+  checkPlanForSource,
   type EncoderPreset,
   type LadderOutput,
   type LadderProgress,
@@ -37,16 +47,21 @@ export {
   type PlannedRung,
   planLadder,
 } from './ladder/plan.js';
+export { type AnalyseScanOptions, analyseScan, classifyIdet, type ScanAnalysis } from './ladder/scan.js';
 export {
   APPLE_HLS_H264,
   APPLE_HLS_HEVC,
   AudioRenditionTemplateSchema,
   AV1_DEFAULT,
+  DEFAULT_ENCODERS,
+  type DynamicRange,
+  DynamicRangeSchema,
   type LadderCodec,
   LadderCodecSchema,
   type LadderTemplate,
   type LadderTemplateInput,
   LadderTemplateSchema,
+  OutputNameSchema,
   RungTemplateSchema,
 } from './ladder/template.js';
 export {

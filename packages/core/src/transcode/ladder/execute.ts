@@ -5,121 +5,89 @@ import { join } from 'node:path';
 import type { TechnicalMetadata } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
 import { hashFile } from '../../storage/hash-file.js';
+import type { FfmpegCapabilities } from '../ffmpeg/capabilities.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../ffmpeg/probe.js';
 import type { FfmpegProgress } from '../ffmpeg/progress.js';
 import { type FfmpegTools, runFfmpeg } from '../ffmpeg/runner.js';
+import { toolFailure } from '../ffmpeg/tool-failure.js';
+import { conditioningFilters, TONE_MAP_FILTERS } from './conditioning.js';
+import { type EncoderPreset, videoEncoderArgs } from './encoders.js';
 import type { LadderPlan, PlannedAudio, PlannedRung } from './plan.js';
+import { OutputNameSchema } from './template.js';
 
-/** x264/x265 speed presets. */
-export type EncoderPreset =
-  | 'ultrafast'
-  | 'superfast'
-  | 'veryfast'
-  | 'faster'
-  | 'fast'
-  | 'medium'
-  | 'slow'
-  | 'slower'
-  | 'veryslow';
-
-/** ffmpeg encoder arguments for one planned rung (closed, fixed GOPs; no scene-cut keyframes). */
-export function videoEncoderArgs(r: PlannedRung, segmentSeconds: number, preset: EncoderPreset): string[] {
-  const gop = String(r.gopFrames);
-  const rate = ['-b:v', String(r.bitRate)];
-  const vbv = ['-maxrate', String(r.maxRate), '-bufsize', String(r.bufferSize)];
-  const keys = ['-g', gop, '-keyint_min', gop, '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`];
-  switch (r.codec) {
-    case 'h264':
-      return [
-        '-c:v',
-        'libx264',
-        '-preset',
-        preset,
-        '-profile:v',
-        'high',
-        ...rate,
-        ...vbv,
-        ...keys,
-        '-sc_threshold',
-        '0',
-        '-flags',
-        '+cgop',
-        '-pix_fmt',
-        r.pixelFormat,
-      ];
-    case 'hevc':
-      return [
-        '-c:v',
-        'libx265',
-        '-preset',
-        preset,
-        '-tag:v',
-        'hvc1',
-        ...rate,
-        ...vbv,
-        ...keys,
-        '-x265-params',
-        `keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:log-level=error`,
-        '-pix_fmt',
-        r.pixelFormat,
-      ];
-    default:
-      // SVT-AV1 rate control takes the average bitrate; peak constraints are not set here.
-      return [
-        '-c:v',
-        'libsvtav1',
-        '-preset',
-        presetForSvt(preset),
-        ...rate,
-        ...keys,
-        '-svtav1-params',
-        `keyint=${gop}:scd=0`,
-        '-pix_fmt',
-        r.pixelFormat,
-      ];
-  }
-}
-
-function presetForSvt(preset: EncoderPreset): string {
-  const order: EncoderPreset[] = [
-    'veryslow',
-    'slower',
-    'slow',
-    'medium',
-    'fast',
-    'faster',
-    'veryfast',
-    'superfast',
-    'ultrafast',
-  ];
-  return String(Math.min(12, 4 + order.indexOf(preset)));
-}
+export type { EncoderPreset } from './encoders.js';
+export { videoEncoderArgs } from './encoders.js';
 
 function audioEncoderArgs(a: PlannedAudio): string[] {
   return ['-c:a', a.codec, '-b:a', String(a.bitRate), '-ac', String(a.channels), '-ar', String(a.sampleRate)];
 }
 
 /**
- * The filter graph of a decode-once ladder: convert the pixel format once before splitting when
- * every rung shares it, split into one branch per rung, and scale only the branches whose size
- * differs from the source.
+ * The filter graph of a decode-once ladder: the source conditioning (deinterlace or inverse
+ * telecine, constant frame rate) once, tone-mapping once when every rung needs it, the pixel
+ * format converted once before splitting when every rung shares it, one branch per rung, and
+ * scaling only the branches whose size differs from the (rotated) source. ffmpeg's autorotation
+ * turns the picture before this graph, so rotation always comes before scaling.
  */
 export function ladderFilterGraph(plan: LadderPlan, source: TechnicalMetadata): string {
   const n = plan.video.length;
+  const pre = conditioningFilters(plan.conditioning ?? {});
+  const allToneMapped = plan.video.every((r) => r.toneMap);
+  if (allToneMapped) pre.push(...TONE_MAP_FILTERS);
   const formats = new Set(plan.video.map((r) => r.pixelFormat));
-  const shared = formats.size === 1 ? `format=${[...formats][0]},` : '';
+  const shared = formats.size === 1 && !plan.video.some((r) => r.toneMap && !allToneMapped);
+  if (shared && !allToneMapped) pre.push(`format=${[...formats][0]}`);
   const video = source.video[0];
   const square = video?.sampleAspectRatio === undefined || video.sampleAspectRatio === '1:1';
-  const graph = [`[0:v:0]${shared}split=${n}${plan.video.map((_, i) => `[s${i}]`).join('')}`];
+  const size = plan.source ?? { width: video?.width, height: video?.height };
+  const graph = [`[0:v:0]${pre.map((f) => `${f},`).join('')}split=${n}${plan.video.map((_, i) => `[s${i}]`).join('')}`];
   plan.video.forEach((r, i) => {
     const steps: string[] = [];
-    if (!(square && video?.width === r.width && video.height === r.height))
+    if (!(square && size.width === r.width && size.height === r.height))
       steps.push(`scale=${r.width}:${r.height}:flags=lanczos`, 'setsar=1');
-    if (shared === '') steps.push(`format=${r.pixelFormat}`);
+    if (r.toneMap && !allToneMapped) steps.push(...TONE_MAP_FILTERS);
+    if (!shared) steps.push(`format=${r.pixelFormat}`);
     graph.push(`[s${i}]${steps.length === 0 ? 'null' : steps.join(',')}[v${i}]`);
   });
   return graph.join(';');
+}
+
+/**
+ * Check a plan against the probed source before anything is encoded: the source must be the
+ * one planned for (display size and rotation), every rung within it, and every output name a
+ * plain file name inside the output directory.
+ *
+ * @throws `INVALID_INPUT` naming the mismatch.
+ */
+export function checkPlanForSource(plan: LadderPlan, source: TechnicalMetadata): void {
+  const v = source.video[0];
+  if (v === undefined) throw new FramewiseError('INVALID_INPUT', 'The source has no video stream', { details: {} });
+  const turned = v.rotation === 90 || v.rotation === 270;
+  const width = turned ? v.height : v.width;
+  const height = turned ? v.width : v.height;
+  if (plan.source !== undefined && (plan.source.width !== width || plan.source.height !== height)) {
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      `Ladder "${plan.template}" was planned for a ${plan.source.width}×${plan.source.height} picture; this source shows ${width}×${height}${v.rotation ? ` (rotated ${v.rotation}°)` : ''}`,
+      { details: { planned: plan.source, source: { width, height, rotation: v.rotation ?? 0 } } },
+    );
+  }
+  for (const r of plan.video) {
+    if (r.height > height + 2 || r.width > width + 2)
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Rung "${r.name}" (${r.width}×${r.height}) is larger than the ${width}×${height} source`,
+        { details: { rung: r.name } },
+      );
+  }
+  for (const name of [...plan.video.map((r) => r.name), ...plan.audio.map((a) => a.name)]) {
+    const parsed = OutputNameSchema.safeParse(name);
+    if (!parsed.success)
+      throw new FramewiseError('INVALID_INPUT', `Output name ${JSON.stringify(name)} is not a plain file name`, {
+        details: { name },
+      });
+  }
 }
 
 /** One file the ladder produced, probed and checksummed. */
@@ -152,6 +120,8 @@ export interface RunLadderOptions extends FfmpegTools {
   readonly preset?: EncoderPreset;
   /** The source's probe, when the pipeline has it already (saves probing it again). */
   readonly probed?: ProbeResult;
+  /** `ffmpegCapabilities()`: every planned encoder is checked against it before the run. */
+  readonly capabilities?: FfmpegCapabilities;
 }
 
 /** What {@link runLadder} produced. */
@@ -184,6 +154,19 @@ export async function runLadder(
       ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     }));
+  checkPlanForSource(plan, probed.technical);
+  if (options.capabilities !== undefined) {
+    for (const r of plan.video)
+      if (r.encoder !== undefined && !options.capabilities.encoders.has(r.encoder))
+        throw new FramewiseError('UNSUPPORTED', `Rung "${r.name}": encoder ${r.encoder} is not usable in this ffmpeg`, {
+          details: { rung: r.name, encoder: r.encoder },
+        });
+  }
+  const sourceVideo = probed.technical.video[0];
+  const hdr = {
+    ...(sourceVideo?.masteringDisplay ? { masteringDisplay: sourceVideo.masteringDisplay } : {}),
+    ...(sourceVideo?.contentLightLevel ? { contentLightLevel: sourceVideo.contentLightLevel } : {}),
+  };
   const argv: string[] = [
     '-y',
     '-filter_complex_threads',
@@ -212,7 +195,7 @@ export async function runLadder(
       '-map',
       `[v${i}]`,
       '-an',
-      ...videoEncoderArgs(r, plan.segmentSeconds, preset),
+      ...videoEncoderArgs(r, plan.segmentSeconds, preset, hdr),
       '-movflags',
       '+faststart',
       '-f',
@@ -252,6 +235,8 @@ export async function runLadder(
     ...(options.onProgress
       ? { onProgress: (p: FfmpegProgress) => options.onProgress?.({ ...p, outputs: names }) }
       : {}),
+  }).catch((error: unknown) => {
+    throw toolFailure(error);
   });
   for (const f of files) await rename(f.tmp, f.final);
   // Probe and checksum every output at once.

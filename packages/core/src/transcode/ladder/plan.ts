@@ -2,7 +2,17 @@ import type { TechnicalMetadata } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
 import { parseInput } from '../../support/index.js';
 import { FrameRate, type FrameRateJson } from '../../time/index.js';
-import { type LadderCodec, type LadderTemplate, type LadderTemplateInput, LadderTemplateSchema } from './template.js';
+import type { FfmpegCapabilities } from '../ffmpeg/capabilities.js';
+import { type Conditioning, planConditioning } from './conditioning.js';
+import type { ScanAnalysis } from './scan.js';
+import {
+  DEFAULT_ENCODERS,
+  type DynamicRange,
+  type LadderCodec,
+  type LadderTemplate,
+  type LadderTemplateInput,
+  LadderTemplateSchema,
+} from './template.js';
 
 /** A planned video rung: exact size, rate control and keyframe cadence. */
 export interface PlannedRung {
@@ -10,6 +20,12 @@ export interface PlannedRung {
   /** Position in the ladder, 0 = top. */
   readonly rung: number;
   readonly codec: LadderCodec;
+  /** The encoder that runs: the first of the rung's preferences this ffmpeg has. */
+  readonly encoder: string;
+  /** SDR, HDR10 or HLG; an SDR rung from an HDR source is tone-mapped (`toneMap`). */
+  readonly dynamicRange: DynamicRange;
+  /** True when the branch tone-maps an HDR source to SDR BT.709 (zscale + tonemap). */
+  readonly toneMap: boolean;
   readonly width: number;
   readonly height: number;
   readonly bitRate: number;
@@ -34,7 +50,14 @@ export interface PlannedAudio {
 /** A ladder planned for one source. */
 export interface LadderPlan {
   readonly template: string;
+  /** Output frame rate (after deinterlacing to field rate, inverse telecine or CFR conversion). */
   readonly frameRate: FrameRateJson;
+  /** The source as the plan saw it: display size (after rotation), rotation, scan. */
+  readonly source: { readonly width: number; readonly height: number; readonly rotation: number };
+  /** Filters applied once before the split: deinterlace, inverse telecine, constant frame rate. */
+  readonly conditioning: Conditioning;
+  /** Every decision taken about the source, in words (deinterlace, rotation, CFR, tone-mapping, encoders). */
+  readonly decisions: readonly string[];
   /** Segment duration actually produced: `gopFrames / frame rate` seconds. */
   readonly segmentSeconds: number;
   readonly video: readonly PlannedRung[];
@@ -49,6 +72,10 @@ export interface PlanLadderOptions {
   readonly codecs?: readonly LadderCodec[];
   /** At most this many video rungs (from the top). */
   readonly maxRungs?: number;
+  /** What this ffmpeg has (`ffmpegCapabilities()`): picks encoders, and tone-mapping needs zscale + tonemap. */
+  readonly capabilities?: FfmpegCapabilities;
+  /** An `analyseScan` result: interlace or 3:2 pulldown found in the picture, whatever the flags say. */
+  readonly scan?: ScanAnalysis;
 }
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
@@ -83,35 +110,83 @@ export function planLadder(
   if (video === undefined || video.width <= 0 || video.height <= 0) {
     throw new FramewiseError('INVALID_INPUT', 'The source has no video stream to build a ladder from', { details: {} });
   }
-  const rate = FrameRate.parse(video.frameRate);
+  const conditioned = planConditioning(video, t, options.scan);
+  const decisions = [...conditioned.decisions];
+  const rate = FrameRate.parse(conditioned.frameRate);
   const gopFrames = Math.max(1, Math.round((t.segmentSeconds * rate.num) / rate.den));
-  const aspect = displayAspect(video);
+  const turned = video.rotation === 90 || video.rotation === 270;
+  const display = turned ? { width: video.height, height: video.width } : { width: video.width, height: video.height };
+  const aspect = turned ? 1 / displayAspect(video) : displayAspect(video);
+  if (video.rotation)
+    decisions.push(`rotated ${video.rotation}° before scaling: shown ${display.width}×${display.height}`);
   const deep = (video.bitDepth ?? 8) > 8;
+  const sourceRange = video.transfer === 'smpte2084' ? 'hdr10' : video.transfer === 'arib-std-b67' ? 'hlg' : 'sdr';
   const skipped: { name: string; reason: string }[] = [];
   const rungs: PlannedRung[] = [];
   for (const r of t.video) {
     if (options.codecs !== undefined && !options.codecs.includes(r.codec)) continue;
     const height = even(r.height);
     const width = even(height * aspect);
-    if (height > video.height || width > even(video.height * aspect) + 2) {
-      skipped.push({ name: r.name, reason: `${height}p would upscale the ${video.height}p source` });
+    if (height > display.height || width > even(display.height * aspect) + 2) {
+      skipped.push({ name: r.name, reason: `${height}p would upscale the ${display.height}p source` });
+      continue;
+    }
+    if (r.dynamicRange !== 'sdr' && r.codec === 'h264') {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Ladder template "${t.name}": rung "${r.name}" asks for ${r.dynamicRange.toUpperCase()} in H.264; HDR rungs are HEVC or AV1`,
+        { details: { rung: r.name } },
+      );
+    }
+    if (r.dynamicRange !== 'sdr' && r.dynamicRange !== sourceRange) {
+      skipped.push({
+        name: r.name,
+        reason: `${r.dynamicRange} rung needs a ${r.dynamicRange} source (source is ${sourceRange})`,
+      });
       continue;
     }
     if (options.maxRungs !== undefined && rungs.length >= options.maxRungs) {
       skipped.push({ name: r.name, reason: `beyond maxRungs ${options.maxRungs}` });
       continue;
     }
+    const toneMap = r.dynamicRange === 'sdr' && sourceRange !== 'sdr';
+    if (toneMap && options.capabilities !== undefined) {
+      const missing = ['zscale', 'tonemap'].filter((f) => !options.capabilities?.filters.has(f));
+      if (missing.length > 0)
+        throw new FramewiseError(
+          'UNSUPPORTED',
+          `Rung "${r.name}" is SDR from a ${sourceRange} source and needs tone-mapping, but this ffmpeg lacks ${missing.join(' and ')}; it is not encoded mislabelled`,
+          { details: { rung: r.name, missing } },
+        );
+    }
+    const preferences = r.encoders ?? DEFAULT_ENCODERS[r.codec];
+    const encoder =
+      options.capabilities === undefined
+        ? preferences[0]
+        : preferences.find((e) => options.capabilities?.encoders.has(e));
+    if (encoder === undefined)
+      throw new FramewiseError(
+        'UNSUPPORTED',
+        `Rung "${r.name}": none of the encoders ${preferences.join(', ')} is usable in this ffmpeg`,
+        { details: { rung: r.name, encoders: [...preferences] } },
+      );
+    if (encoder !== preferences[0])
+      decisions.push(`rung ${r.name}: ${encoder} (preferred ${preferences[0]} unavailable)`);
+    if (toneMap) decisions.push(`rung ${r.name}: ${sourceRange} source tone-mapped to SDR BT.709`);
     rungs.push({
       name: r.name,
       rung: rungs.length,
       codec: r.codec,
+      encoder,
+      dynamicRange: r.dynamicRange,
+      toneMap,
       width,
       height,
       bitRate: r.bitRate,
       maxRate: Math.round(r.bitRate * t.maxRateFactor),
       bufferSize: Math.round(r.bitRate * t.bufferFactor),
       gopFrames,
-      pixelFormat: deep && r.codec !== 'h264' ? 'yuv420p10le' : 'yuv420p',
+      pixelFormat: (deep || r.dynamicRange !== 'sdr') && r.codec !== 'h264' && !toneMap ? 'yuv420p10le' : 'yuv420p',
     });
   }
   if (rungs.length === 0) {
@@ -126,6 +201,9 @@ export function planLadder(
   return {
     template: t.name,
     frameRate: rate.toJSON(),
+    source: { ...display, rotation: video.rotation ?? 0 },
+    conditioning: conditioned.conditioning,
+    decisions,
     segmentSeconds: (gopFrames * rate.den) / rate.num,
     video: rungs,
     audio,

@@ -6,10 +6,35 @@ export const LadderCodecSchema = z.enum(['h264', 'hevc', 'av1']);
 /** A video codec of a ladder. */
 export type LadderCodec = z.output<typeof LadderCodecSchema>;
 
+/**
+ * An output name: it becomes a file name in the output directory, so letters, digits, `.`, `_`
+ * and `-` only, not starting with `.` or `-` (no `/`, no `..`, no `%` that a muxer would expand).
+ */
+export const OutputNameSchema = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-", not starting with "." or "-"');
+
+/** Dynamic range of a rung: SDR (BT.709), HDR10 (BT.2020 PQ with static metadata) or HLG. */
+export const DynamicRangeSchema = z.enum(['sdr', 'hdr10', 'hlg']);
+/** A rung's dynamic range. */
+export type DynamicRange = z.output<typeof DynamicRangeSchema>;
+
+/** Default encoder preference per codec: the first one this ffmpeg has is used. */
+export const DEFAULT_ENCODERS: Readonly<Record<LadderCodec, readonly string[]>> = {
+  h264: ['libx264'],
+  hevc: ['libx265'],
+  av1: ['libsvtav1', 'libaom-av1', 'librav1e'],
+};
+
 /** One video rung of a ladder template: a target height and bitrate for a codec. */
 export const RungTemplateSchema = z.object({
-  name: LabelSchema,
+  name: OutputNameSchema,
   codec: LadderCodecSchema,
+  /** Preferred encoders, best first (e.g. `['hevc_nvenc', 'libx265']`); default {@link DEFAULT_ENCODERS}. */
+  encoders: z.array(LabelSchema).min(1).max(8).optional(),
+  /** SDR (default; HDR sources are tone-mapped), HDR10 or HLG (HEVC or AV1, from a source of that range). */
+  dynamicRange: DynamicRangeSchema.default('sdr'),
   height: z.number().int().min(64).max(4320),
   /** Average bitrate in bits per second. */
   bitRate: z.number().int().min(10_000).max(200_000_000),
@@ -17,7 +42,7 @@ export const RungTemplateSchema = z.object({
 
 /** An audio rendition of a ladder. */
 export const AudioRenditionTemplateSchema = z.object({
-  name: LabelSchema,
+  name: OutputNameSchema,
   codec: z.enum(['aac', 'ac3', 'eac3']),
   bitRate: z.number().int().min(8_000).max(1_536_000),
   channels: z.number().int().min(1).max(8),
@@ -37,6 +62,16 @@ export const LadderTemplateSchema = z.object({
   maxRateFactor: z.number().min(1).max(3).default(1.1),
   /** VBV buffer as a multiple of the average bitrate. */
   bufferFactor: z.number().min(0.5).max(4).default(2),
+  /**
+   * Interlaced sources are deinterlaced with bwdif: `frame` keeps the frame rate (25i → 25p),
+   * `field` outputs one frame per field (50i → 50p, 59.94i → 59.94p, as Apple's HLS authoring
+   * specification recommends).
+   */
+  deinterlace: z.enum(['frame', 'field']).default('frame'),
+  /** Inverse telecine (fieldmatch + decimate to 23.976) when the scan analysis finds 3:2 pulldown. */
+  inverseTelecine: z.boolean().default(true),
+  /** The constant rate a variable-frame-rate source is encoded at (e.g. `"30"`, `"29.97"`); default its nominal rate. */
+  frameRate: z.string().max(20).optional(),
 });
 /** A ladder template as written. */
 export type LadderTemplateInput = z.input<typeof LadderTemplateSchema>;
