@@ -39,6 +39,8 @@ export {
   runLadder,
   videoEncoderArgs,
 } from './ladder/execute.js';
+export { finishDashManifest, isoSeconds } from './ladder/manifest-dash.js';
+export { type MediaPlaylistStats, mediaPlaylistStats, writeHlsMaster } from './ladder/manifest-hls.js';
 export { addHlsCodecs, type PackagedPresentation, type PackageOptions, packageLadder } from './ladder/package.js';
 export {
   type LadderPlan,

@@ -100,6 +100,8 @@ export interface LadderOutput {
   readonly width?: number;
   readonly height?: number;
   readonly bitRate: number;
+  /** Audio: the language of the source track it was encoded from (BCP 47). */
+  readonly language?: string;
   readonly sizeBytes: number;
   readonly sha256: string;
   readonly md5: string;
@@ -267,6 +269,9 @@ export async function runLadder(
       path: f.final,
       ...(f.rung ? { rung: f.rung.rung, width: f.rung.width, height: f.rung.height } : {}),
       codec: f.rung?.codec ?? f.audio?.codec ?? 'unknown',
+      ...(f.audio && probed.technical.audio[f.audio.sourceTrack]?.language
+        ? { language: probed.technical.audio[f.audio.sourceTrack]?.language as string }
+        : {}),
       bitRate: f.rung?.bitRate ?? f.audio?.bitRate ?? 0,
       sizeBytes: digests.sizeBytes,
       sha256: digests.sha256,

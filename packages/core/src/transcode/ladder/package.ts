@@ -1,10 +1,15 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { FramewiseError } from '../../errors/index.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
 import { type FfmpegTools, runFfmpeg } from '../ffmpeg/runner.js';
+import { toolFailure } from '../ffmpeg/tool-failure.js';
 import { codecString } from './codec-string.js';
 import type { LadderOutput } from './execute.js';
+import { finishDashManifest } from './manifest-dash.js';
+import { LOCAL_FILE, writeHlsMaster } from './manifest-hls.js';
 
 /** Options for {@link packageLadder}. */
 export interface PackageOptions extends FfmpegTools {
@@ -38,7 +43,13 @@ function inputs(outputs: readonly LadderOutput[]): { argv: string[]; video: Ladd
  * Package ladder outputs (stream copy, no re-encode) as HLS or DASH with fMP4/CMAF segments:
  * a master playlist with one variant per video rung and the audio as a group, or an MPD with one
  * adaptation set for video and one for audio. Written to a temporary directory and moved into
- * place only when complete.
+ * place only when complete. The HLS master is written from the packaged playlists (see
+ * `writeHlsMaster`: FRAME-RATE, AVERAGE-BANDWIDTH, VIDEO-RANGE, CODECS from the bitstream, audio
+ * CHANNELS and LANGUAGE, EXT-X-INDEPENDENT-SEGMENTS); the MPD gets exact durations, colour
+ * signalling and bitstream codecs. Every segment a manifest references is checked to exist.
+ *
+ * @throws `INTEGRITY` when a referenced segment is missing; `TRANSIENT`/`UNSUPPORTED` when ffmpeg
+ * was killed or lacks something.
  */
 export async function packageLadder(
   outputs: readonly LadderOutput[],
@@ -51,11 +62,16 @@ export async function packageLadder(
   const staging = `${directory}.partial`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
+  // ffmpeg's muxers expand `%` (and the DASH muxer `$`) in paths: they write through a link whose
+  // name has neither, so a directory named "100% final" gets the files its playlists name.
+  const link = join(tmpdir(), `framewise-package-${randomBytes(8).toString('hex')}`);
+  await symlink(resolve(staging), link, 'dir');
+  const out = /[%$]/.test(staging) ? link : staging;
   let manifest: string;
   if (format === 'hls') {
     const map = [
       ...video.map((_, i) => `v:${i}${audio.length > 0 ? ',agroup:audio' : ''}`),
-      ...audio.map((_, i) => `a:${i},agroup:audio,name:audio_${i}`),
+      ...audio.map((_, i) => `a:${i},agroup:audio`),
     ].join(' ');
     argv.push(
       '-f',
@@ -71,12 +87,12 @@ export async function packageLadder(
       '-hls_fmp4_init_filename',
       'init_%v.mp4',
       '-hls_segment_filename',
-      safeMediaPath(join(staging, 'segment_%v_%05d.m4s')),
+      safeMediaPath(join(out, 'segment_%v_%05d.m4s')),
       '-master_pl_name',
       'master.m3u8',
       '-var_stream_map',
       map,
-      safeMediaPath(join(staging, 'stream_%v.m3u8')),
+      safeMediaPath(join(out, 'stream_%v.m3u8')),
     );
     manifest = 'master.m3u8';
   } else {
@@ -96,7 +112,7 @@ export async function packageLadder(
       'init-$RepresentationID$.m4s',
       '-media_seg_name',
       'chunk-$RepresentationID$-$Number%05d$.m4s',
-      safeMediaPath(join(staging, 'manifest.mpd')),
+      safeMediaPath(join(out, 'manifest.mpd')),
     );
     manifest = 'manifest.mpd';
   }
@@ -105,26 +121,21 @@ export async function packageLadder(
       ...options,
       label: `${format.toUpperCase()} packaging into ${JSON.stringify(directory)}`,
       outputs: [staging],
+    }).catch((error: unknown) => {
+      throw toolFailure(error);
     });
+    if (format === 'hls') await writeHlsMaster(staging, video, audio);
+    else await finishDashManifest(staging, manifest, [...video, ...audio]);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
-  }
-  if (format === 'hls') {
-    try {
-      await addHlsCodecs(staging, manifest);
-    } catch (error) {
-      await rm(staging, { recursive: true, force: true });
-      throw error;
-    }
+  } finally {
+    await unlink(link).catch(() => undefined);
   }
   await rm(directory, { recursive: true, force: true });
   await rename(staging, directory);
   return { format, directory, manifest, files: (await readdir(directory)).sort() };
 }
-
-/** A file name ffmpeg wrote beside the playlist: no directories, nothing to climb out with. */
-const LOCAL_FILE = /^[\w-][\w.-]*$/;
 
 /**
  * Add `CODECS` to every variant of an HLS master playlist that lacks it, read from the init
