@@ -7,6 +7,9 @@
  * Framewise's `runLadder` (one ffmpeg process, decode once, split into four encodes) against four
  * separate ffmpeg processes started together (what a naive wrapper user writes), with identical
  * encoder settings. Reports wall time and CPU time (user + system of the ffmpeg children).
+ * `--source interlaced`: a 1080i25 ProRes master (deinterlaced with bwdif once, or per process);
+ * `--source hdr10`: a 1080p25 HEVC HDR10 master on the SDR H.264 ladder (tone-mapped once, or per
+ * process).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,10 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   APPLE_HLS_H264,
+  conditioningFilters,
   type EncoderPreset,
   planLadder,
   probe,
   runLadder,
+  TONE_MAP_FILTERS,
   videoEncoderArgs,
 } from '@framewise/core/transcode';
 import { ffmpegGenerate } from '@framewise/test-support';
@@ -48,17 +53,59 @@ function ffmpeg(argv: string[]): Promise<void> {
 const dir = mkdtempSync(join(tmpdir(), 'framewise-bench-ladder-'));
 try {
   const source =
-    SOURCE === 'h264'
+    SOURCE === 'interlaced'
       ? await ffmpegGenerate(
-          join(dir, 'source.mp4'),
-          [`testsrc2=size=1920x1080:rate=25:duration=${SECONDS}`],
-          ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p'],
-        )
-      : await ffmpegGenerate(
           join(dir, 'source.mov'),
-          [`testsrc2=size=1920x1080:rate=25:duration=${SECONDS}`],
-          ['-c:v', 'prores_ks', '-profile:v', '3', '-pix_fmt', 'yuv422p10le'],
-        );
+          [`testsrc2=size=1920x1080:rate=50:duration=${SECONDS}`],
+          [
+            '-vf',
+            'tinterlace=mode=interleave_top,setfield=tff',
+            '-c:v',
+            'prores_ks',
+            '-profile:v',
+            '3',
+            '-pix_fmt',
+            'yuv422p10le',
+            '-flags',
+            '+ilme+ildct',
+            '-field_order',
+            'tt',
+          ],
+        )
+      : SOURCE === 'hdr10'
+        ? await ffmpegGenerate(
+            join(dir, 'source.mp4'),
+            [`testsrc2=size=1920x1080:rate=25:duration=${SECONDS}`],
+            [
+              '-c:v',
+              'libx265',
+              '-preset',
+              'ultrafast',
+              '-crf',
+              '12',
+              '-pix_fmt',
+              'yuv420p10le',
+              '-x265-params',
+              'log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400',
+              '-color_primaries',
+              'bt2020',
+              '-color_trc',
+              'smpte2084',
+              '-colorspace',
+              'bt2020nc',
+            ],
+          )
+        : SOURCE === 'h264'
+          ? await ffmpegGenerate(
+              join(dir, 'source.mp4'),
+              [`testsrc2=size=1920x1080:rate=25:duration=${SECONDS}`],
+              ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p'],
+            )
+          : await ffmpegGenerate(
+              join(dir, 'source.mov'),
+              [`testsrc2=size=1920x1080:rate=25:duration=${SECONDS}`],
+              ['-c:v', 'prores_ks', '-profile:v', '3', '-pix_fmt', 'yuv422p10le'],
+            );
   const probed = await probe(source);
   const { technical } = probed;
   const template = { ...APPLE_HLS_H264, audio: [] };
@@ -89,7 +136,13 @@ try {
                 '-i',
                 source,
                 '-vf',
-                `scale=${r.width}:${r.height}:flags=lanczos,setsar=1`,
+                // The same conditioning per process: deinterlace, tone-map, then scale.
+                [
+                  ...conditioningFilters(plan.conditioning),
+                  ...(r.toneMap ? TONE_MAP_FILTERS : []),
+                  `scale=${r.width}:${r.height}:flags=lanczos`,
+                  'setsar=1',
+                ].join(','),
                 '-an',
                 ...videoEncoderArgs(r, plan.segmentSeconds, PRESET),
                 '-movflags',
@@ -109,7 +162,7 @@ try {
   const n = { wall: median(naive.map((x) => x.wall)), cpu: median(naive.map((x) => x.cpu)) };
   console.log(`machine: ${machine()}`);
   console.log(
-    `source: ${SECONDS} s 1080p25 ${SOURCE === 'h264' ? 'H.264 (22 Mb/s)' : 'ProRes 422 HQ 10-bit'}; ladder: ${plan.video.map((r) => `${r.height}p@${r.bitRate / 1e6}M`).join(', ')}; preset ${PRESET}; median of ${ROUNDS}`,
+    `source: ${SECONDS} s 1080 ${{ h264: 'p25 H.264 (22 Mb/s)', interlaced: 'i25 ProRes 422 HQ TFF (bwdif)', hdr10: 'p25 HEVC HDR10 (tone-mapped)' }[SOURCE] ?? 'p25 ProRes 422 HQ 10-bit'}; ladder: ${plan.video.map((r) => `${r.height}p@${r.bitRate / 1e6}M`).join(', ')}; preset ${PRESET}; median of ${ROUNDS}`,
   );
   console.log(`  framewise (one process, decode once)   wall ${o.wall.toFixed(2)} s   cpu ${o.cpu.toFixed(2)} s`);
   console.log(`  four separate ffmpeg processes          wall ${n.wall.toFixed(2)} s   cpu ${n.cpu.toFixed(2)} s`);

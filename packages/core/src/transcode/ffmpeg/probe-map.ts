@@ -240,7 +240,7 @@ export function technicalMetadataFromProbe(output: FfprobeOutput): TechnicalMeta
     }
     const sideData = [
       ...(s.side_data_list ?? []),
-      ...(output.frames.find((f) => f.stream_index === s.index)?.side_data_list ?? []),
+      ...((output.frames ?? []).find((f) => f.stream_index === s.index)?.side_data_list ?? []),
     ];
     const masteringDisplay = masteringDisplayOf(sideData);
     const contentLightLevel = contentLightLevelOf(sideData);
