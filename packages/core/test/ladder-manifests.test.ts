@@ -70,8 +70,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('HLS master (hls-parser)', () => {
-  it('has every attribute Apple asks for, CODECS from the bitstream, and works from a directory with %', async () => {
-    const hls = await packageLadder(ladder.outputs, 'hls', join(dir, '100% final'), { segmentSeconds: 2.002 });
+  it('has every attribute Apple asks for, CODECS from the bitstream, and works from a directory with % (take%03d)', async () => {
+    const hls = await packageLadder(ladder.outputs, 'hls', join(dir, 'take%03d 100%'), { segmentSeconds: 2.002 });
     const text = readFileSync(join(hls.directory, hls.manifest), 'utf8');
     const master = HLS.parse(text) as HLS.types.MasterPlaylist;
     expect(master.isMasterPlaylist).toBe(true);
