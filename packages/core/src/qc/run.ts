@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { type AnnotationInput, IdSchema } from '../assets/index.js';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { type Clock, parseInput } from '../support/index.js';
 import { type FrameRateInput, TimeRange } from '../time/index.js';
-import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
+import { assertRegularMediaFile, safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
 import { evaluateQc } from './evaluate.js';
 import { emptyMeasurements, type QcMeasurements } from './log-parser.js';
@@ -40,9 +39,14 @@ export interface RunQcOptions extends MeasureOptions {
  * records the findings on the catalog version and keeps the report with `recordQcReport`. A file
  * ffmpeg cannot read at all gives a failing report, not an error.
  *
- * @throws `INVALID_INPUT` for a bad policy or order (naming the field) or a path that could be read
- * as an ffmpeg option or protocol; `NOT_FOUND` when the file does not exist; `INVALID_CONFIG` when
- * ffmpeg is missing; `CANCELLED` when aborted.
+ * A failure of the tool is never recorded as a defect of the file: ffmpeg killed by a signal throws
+ * `TRANSIENT` (retry), a filter this ffmpeg lacks throws `UNSUPPORTED`, a run past `timeoutMs`
+ * throws `TIMEOUT`.
+ *
+ * @throws `INVALID_INPUT` for a bad policy or order (naming the field), a path that could be read
+ * as an ffmpeg option or protocol, or one that is not a regular file (a FIFO, a device); `NOT_FOUND`
+ * when the file does not exist; `INVALID_CONFIG` when ffmpeg is missing; `CANCELLED` when aborted;
+ * `TRANSIENT`, `UNSUPPORTED`, `TIMEOUT` for tool failures as above.
  */
 export async function runQc(path: string, options: RunQcOptions = {}): Promise<QcReport> {
   const policy = parseInput(QcPolicySchema, options.policy ?? BROADCAST_EBU_R128, 'QC policy');
@@ -60,11 +64,12 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
     ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
   try {
-    await stat(safeMediaPath(path));
+    await assertRegularMediaFile(safeMediaPath(path));
   } catch (error) {
-    if (isFramewiseError(error)) throw error;
+    if (!isFramewiseError(error, 'NOT_FOUND')) throw error;
     throw new FramewiseError('NOT_FOUND', `QC input ${JSON.stringify(path)} does not exist or cannot be read`, {
       cause: error,
       details: { path },

@@ -6,7 +6,7 @@
  *
  * @module
  */
-export { type MediaPathOptions, safeMediaPath } from './ffmpeg/media-path.js';
+export { assertRegularMediaFile, type MediaPathOptions, safeMediaPath } from './ffmpeg/media-path.js';
 export {
   type FfprobeOutput,
   FfprobeOutputSchema,
@@ -17,7 +17,13 @@ export {
   technicalMetadataFromProbe,
 } from './ffmpeg/probe.js';
 export { type FfmpegProgress, ProgressParser } from './ffmpeg/progress.js';
-export { type FfmpegTools, ffmpegVersion, type RunFfmpegOptions, runFfmpeg } from './ffmpeg/runner.js';
+export {
+  DEFAULT_FFMPEG_TIMEOUT_MS,
+  type FfmpegTools,
+  ffmpegVersion,
+  type RunFfmpegOptions,
+  runFfmpeg,
+} from './ffmpeg/runner.js';
 export { codecString } from './ladder/codec-string.js';
 export {
   type EncoderPreset,
