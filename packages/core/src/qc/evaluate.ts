@@ -1,7 +1,7 @@
 import type { TechnicalMetadata } from '../assets/index.js';
 import { newId } from '../support/index.js';
 import { FrameRate, Timecode } from '../time/index.js';
-import type { FrameLevels, QcMeasurements, SecondsInterval } from './log-parser.js';
+import type { FrameGamut, FrameLevels, QcMeasurements, SecondsInterval } from './log-parser.js';
 import { checkOrder, type OrderSpec } from './order-spec.js';
 import type { LoudnessTarget, QcPolicy, Severity } from './policy.js';
 import { type QcFinding, type QcReport, type QcTrackLoudness, verdictOf } from './report.js';
@@ -267,6 +267,61 @@ function levels(p: Positions, m: QcMeasurements, input: EvaluateInput, out: QcFi
   flush();
 }
 
+/** Runs of consecutive frames with more than the allowed share of pixels out of the RGB gamut. */
+function gamut(p: Positions, m: QcMeasurements, input: EvaluateInput, out: QcFinding[]): void {
+  if (input.policy.gamut === false) return;
+  const { severity, maxPixelShare, minFrames, lowPercent, highPercent } = input.policy.gamut;
+  let run: FrameGamut[] = [];
+  const flush = () => {
+    if (run.length >= minFrames) {
+      const first = p.frame((run[0] as FrameGamut).seconds);
+      const max = Math.max(...run.map((f) => f.share));
+      const mean = run.reduce((sum, f) => sum + f.share, 0) / run.length;
+      out.push(
+        p.finding(
+          'video.gamut',
+          severity,
+          first,
+          first + run.length,
+          `R'G'B' out of gamut (below ${lowPercent} % or above ${highPercent} %) for ${run.length} frame(s): up to ${Math.round(max * 100)} % of pixels (mean ${Math.round(mean * 100)} %)`,
+          {
+            track: 'video',
+            measured: { maxShare: max, meanShare: Math.round(mean * 1000) / 1000, frames: run.length },
+            expected: { lowPercent, highPercent, maxPixelShare },
+          },
+        ),
+      );
+    }
+    run = [];
+  };
+  for (const frame of m.gamut.filter((f) => f.share > maxPixelShare)) {
+    const previous = run.at(-1);
+    if (previous !== undefined && p.frame(frame.seconds) !== p.frame(previous.seconds) + 1) flush();
+    run.push(frame);
+  }
+  flush();
+}
+
+/**
+ * Black runs, exact to the frame: a run ends where the first frame after it starts; one still
+ * open at the end of the file (blackdetect then ends it at its last frame's start, and no frame
+ * marks its end) ends with the last frame. Runs shorter than the policy's minimum are dropped.
+ */
+function blackRuns(m: QcMeasurements, fps: number, minSeconds: number): { start: number; end: number }[] {
+  const lastFrame = m.frameTimes.at(-1);
+  const frameSeconds = 1 / fps;
+  const near = (a: number, b: number) => Math.abs(a - b) < 0.25 / fps;
+  return m.black
+    .map((b) => {
+      const end = b.end ?? lastFrame ?? b.start;
+      const toEnd =
+        b.end === undefined ||
+        (lastFrame !== undefined && near(end, lastFrame) && !m.blackEnds.some((t) => near(t, end)));
+      return { start: b.start, end: toEnd && lastFrame !== undefined ? lastFrame + frameSeconds : end };
+    })
+    .filter((b) => b.end - b.start >= minSeconds - 0.5 / fps);
+}
+
 function intervals(
   p: Positions,
   rule: string,
@@ -347,7 +402,9 @@ export function evaluateQc(input: EvaluateInput): QcReport {
   if (hasVideo) {
     if (policy.levels !== false) checked('video.levels');
     levels(p, m, input, findings);
-    const black = closed(m.black, end);
+    if (policy.gamut !== false) checked('video.gamut');
+    gamut(p, m, input, findings);
+    const black = policy.black === false ? [] : blackRuns(m, p.fps, policy.black.minSeconds);
     if (policy.black !== false) {
       checked('video.black');
       intervals(p, 'video.black', policy.black.severity, black, (s) => `${s.toFixed(2)} s of black`, 'video', findings);

@@ -21,6 +21,12 @@ export interface FrameLevels {
   chromaShare: number;
 }
 
+/** One frame with pixels outside the RGB gamut: the share of its pixels (0-1, in 1 % steps). */
+export interface FrameGamut {
+  readonly seconds: number;
+  readonly share: number;
+}
+
 /** Loudness of one audio track (ITU-R BS.1770). */
 export interface TrackLoudness {
   /** Integrated loudness, LUFS (undefined when the track is too short or silent). */
@@ -46,6 +52,13 @@ export interface QcMeasurements {
   readonly scenes: { readonly seconds: number; readonly score: number }[];
   /** Frames with any pixel outside the legal range. */
   readonly levels: FrameLevels[];
+  /** Frames with more than the policy's share of pixels outside the RGB gamut. */
+  readonly gamut: FrameGamut[];
+  /**
+   * Times of the frames where a black run ended (the first frame after it). A black run reported
+   * without one here ran to the end of the file.
+   */
+  readonly blackEnds: number[];
   /** Per audio track, in stream order. */
   readonly audio: { readonly loudness: TrackLoudness; readonly silence: SecondsInterval[] }[];
   /** Error lines of the demuxer and decoders (at most 200 kept). */
@@ -63,6 +76,8 @@ export const INSTANCE = {
   lumaBelow: 'blackframe@qc_y_low',
   cbOut: 'blackframe@qc_u_out',
   crOut: 'blackframe@qc_v_out',
+  gamut: 'blackframe@qc_gamut',
+  blackEnds: 'metadata@qc_black_end',
   loudness: (track: number) => `ebur128@qc_loud_${track}`,
   silenceStart: (track: number) => `ametadata@qc_ss_${track}`,
   silenceEnd: (track: number) => `ametadata@qc_se_${track}`,
@@ -83,6 +98,8 @@ export function emptyMeasurements(): QcMeasurements {
     freeze: [],
     scenes: [],
     levels: [],
+    gamut: [],
+    blackEnds: [],
     audio: [],
     errors: [],
     truncated: false,
@@ -114,7 +131,11 @@ export class QcLogParser {
     this.#summary = undefined;
     const [, source = '', level = '', message = ''] = match;
     if (source === INSTANCE.frames) this.#frame(message);
-    else if (source.startsWith('blackframe@qc_')) this.#level(source, message);
+    else if (source === INSTANCE.gamut) this.#gamut(message);
+    else if (source === INSTANCE.blackEnds) {
+      const frame = FRAME.exec(message);
+      if (frame !== null) this.measurements.blackEnds.push(Number(frame[1]));
+    } else if (source.startsWith('blackframe@qc_')) this.#level(source, message);
     else if (source.startsWith('ebur128@qc_loud_')) this.#loudness(Number(source.slice(16)), message);
     else if (source.startsWith('ametadata@qc_s')) this.#silence(source, message);
     else if (source === 'blackdetect') this.#black(message);
@@ -152,6 +173,11 @@ export class QcLogParser {
     if (source === INSTANCE.lumaOut) frame.lumaShare = share;
     else if (source === INSTANCE.lumaBelow) frame.lumaBelowShare = share;
     else frame.chromaShare = Math.max(frame.chromaShare, share);
+  }
+
+  #gamut(message: string): void {
+    const m = BLACKFRAME.exec(message);
+    if (m !== null) this.measurements.gamut.push({ seconds: Number(m[3]), share: Number(m[2]) / 100 });
   }
 
   #black(message: string): void {

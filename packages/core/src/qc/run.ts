@@ -91,6 +91,9 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
         hasVideo: technical.video.length > 0,
         audioTracks: technical.audio.length,
         ...(technical.video[0]?.bitDepth ? { bitDepth: technical.video[0].bitDepth } : {}),
+        ...(technical.video[0]?.colourRange ? { colourRange: technical.video[0].colourRange } : {}),
+        ...(technical.video[0]?.matrix ? { matrix: technical.video[0].matrix } : {}),
+        ...(technical.video[0]?.height ? { height: technical.video[0].height } : {}),
       },
       policy,
       {
