@@ -384,14 +384,16 @@ export function evaluateQc(input: EvaluateInput): QcReport {
       );
   }
 
-  const tracks: QcTrackLoudness[] = m.audio.map((a, i) => ({
-    track: `audio:${i}`,
-    ...(a.loudness.integrated === undefined ? {} : { integrated: a.loudness.integrated }),
-    ...(a.loudness.threshold === undefined ? {} : { threshold: a.loudness.threshold }),
-    ...(a.loudness.range === undefined ? {} : { range: a.loudness.range }),
-    ...(a.loudness.truePeak === undefined ? {} : { truePeak: a.loudness.truePeak }),
-    momentary: a.loudness.momentary,
-    shortTerm: a.loudness.shortTerm,
+  const tracks: QcTrackLoudness[] = m.programmes.map(({ id, tracks, layout, loudness: a }) => ({
+    track: id,
+    tracks,
+    layout,
+    ...(a.integrated === undefined ? {} : { integrated: a.integrated }),
+    ...(a.threshold === undefined ? {} : { threshold: a.threshold }),
+    ...(a.range === undefined ? {} : { range: a.range }),
+    ...(a.truePeak === undefined ? {} : { truePeak: a.truePeak }),
+    momentary: a.momentary,
+    shortTerm: a.shortTerm,
   }));
   if (policy.loudness !== false && tracks.length > 0) {
     for (const r of ['loudness.integrated', 'loudness.true-peak', 'loudness.loud-segment']) checked(r);
@@ -433,8 +435,8 @@ export function evaluateQc(input: EvaluateInput): QcReport {
   if (policy.silence !== false && m.audio.length > 0) {
     checked('audio.silence');
     const silence = policy.silence;
+    const audioEnd = Math.max(...m.programmes.map((pr) => pr.loudness.momentary.at(-1)?.[0] ?? 0), end);
     m.audio.forEach((a, i) => {
-      const audioEnd = Math.max(a.loudness.momentary.at(-1)?.[0] ?? 0, end);
       intervals(
         p,
         'audio.silence',

@@ -27,7 +27,7 @@ export interface FrameGamut {
   readonly share: number;
 }
 
-/** Loudness of one audio track (ITU-R BS.1770). */
+/** Loudness of one audio programme (ITU-R BS.1770): one track, or mono tracks measured together. */
 export interface TrackLoudness {
   /** Integrated loudness, LUFS (undefined when the track is too short or silent). */
   integrated?: number;
@@ -59,8 +59,18 @@ export interface QcMeasurements {
    * without one here ran to the end of the file.
    */
   readonly blackEnds: number[];
-  /** Per audio track, in stream order. */
-  readonly audio: { readonly loudness: TrackLoudness; readonly silence: SecondsInterval[] }[];
+  /** Per audio track, in stream order: silence. */
+  readonly audio: { readonly silence: SecondsInterval[] }[];
+  /**
+   * Per audio programme (see {@link detectProgrammes}), in the order measured: its tracks and
+   * layout, and its loudness measured over all its channels with their BS.1770 weights.
+   */
+  readonly programmes: {
+    readonly id: string;
+    readonly tracks: readonly number[];
+    readonly layout: string;
+    readonly loudness: TrackLoudness;
+  }[];
   /** Error lines of the demuxer and decoders (at most 200 kept). */
   readonly errors: { readonly source: string; readonly message: string }[];
   /** The demuxer reported a partial (cut short) file. */
@@ -78,7 +88,7 @@ export const INSTANCE = {
   crOut: 'blackframe@qc_v_out',
   gamut: 'blackframe@qc_gamut',
   blackEnds: 'metadata@qc_black_end',
-  loudness: (track: number) => `ebur128@qc_loud_${track}`,
+  loudness: (programme: number) => `ebur128@qc_loud_${programme}`,
   silenceStart: (track: number) => `ametadata@qc_ss_${track}`,
   silenceEnd: (track: number) => `ametadata@qc_se_${track}`,
 } as const;
@@ -101,6 +111,7 @@ export function emptyMeasurements(): QcMeasurements {
     gamut: [],
     blackEnds: [],
     audio: [],
+    programmes: [],
     errors: [],
     truncated: false,
     decodedSeconds: 0,
@@ -116,10 +127,24 @@ export class QcLogParser {
   #summary: { track: TrackLoudness; section: string } | undefined;
   readonly #tracks: number;
 
-  constructor(audioTracks: number) {
-    this.#tracks = audioTracks;
-    for (let i = 0; i < audioTracks; i++)
-      this.measurements.audio.push({ loudness: { momentary: [], shortTerm: [] }, silence: [] });
+  /**
+   * @param programmes the programmes measured, in graph order (default: each track on its own).
+   */
+  constructor(
+    audioTracks: number,
+    programmes: readonly { readonly id: string; readonly tracks: readonly number[]; readonly layout: string }[] = [
+      ...Array(audioTracks).keys(),
+    ].map((i) => ({ id: `audio:${i}`, tracks: [i], layout: 'track' })),
+  ) {
+    this.#tracks = programmes.length;
+    for (let i = 0; i < audioTracks; i++) this.measurements.audio.push({ silence: [] });
+    for (const p of programmes)
+      this.measurements.programmes.push({
+        id: p.id,
+        tracks: p.tracks,
+        layout: p.layout,
+        loudness: { momentary: [], shortTerm: [] },
+      });
   }
 
   push(line: string): void {
@@ -201,9 +226,9 @@ export class QcLogParser {
     if (m !== null) this.measurements.scenes.push({ seconds: Number(m[2]), score: Number(m[1]) });
   }
 
-  #loudness(track: number, message: string): void {
-    const entry = this.measurements.audio[track];
-    if (entry === undefined || track >= this.#tracks) return;
+  #loudness(programme: number, message: string): void {
+    const entry = this.measurements.programmes[programme];
+    if (entry === undefined || programme >= this.#tracks) return;
     const frame = EBUR128_FRAME.exec(message);
     if (frame !== null) {
       const t = Number(frame[1]);

@@ -4,6 +4,7 @@ import type { FfmpegProgress } from '../transcode/ffmpeg/progress.js';
 import { type FfmpegTools, runFfmpeg } from '../transcode/ffmpeg/runner.js';
 import { INSTANCE, QcLogParser, type QcMeasurements } from './log-parser.js';
 import type { QcPolicy } from './policy.js';
+import { type AudioProgramme, programmeSource } from './programmes.js';
 
 /** Options for {@link measureMedia}. */
 export interface MeasureOptions extends FfmpegTools {
@@ -29,6 +30,19 @@ export interface MeasureTarget {
   readonly matrix?: string;
   /** Picture height, to pick the default matrix. */
   readonly height?: number;
+  /**
+   * The audio programmes loudness is measured over (from {@link detectProgrammes}); default each
+   * track on its own. Silence is measured per track either way.
+   */
+  readonly programmes?: readonly AudioProgramme[];
+}
+
+/** The programmes to measure: as given, or each track on its own. */
+function programmesOf(target: MeasureTarget): readonly AudioProgramme[] {
+  return (
+    target.programmes ??
+    [...Array(target.audioTracks).keys()].map((i) => ({ id: `audio:${i}`, layout: 'other' as const, tracks: [i] }))
+  );
 }
 
 /** swscale's name for a probed matrix. */
@@ -85,9 +99,10 @@ const dB = (db: number) => 10 ** (db / 20);
  * The ffmpeg arguments of the single QC decode: every video analysis chained on the first video
  * stream (blackdetect with the frames that end black runs, freezedetect, scdet, each frame's
  * timestamp printed), then split into the legal-level counters (a LUT classifying each sample,
- * blackframe counting per plane; not for full-range video) and the RGB gamut counter; and per
- * audio track ebur128 (true peak, frame log) then silencedetect, each branch ending in a null
- * output. The file is decoded once, whatever the number of checks.
+ * blackframe counting per plane; not for full-range video) and the RGB gamut counter; per audio
+ * programme ebur128 (true peak, frame log) over its channels (mono tracks joined into the
+ * programme's layout, so BS.1770 weights apply: LFE out, surrounds ×1.41), and per track
+ * silencedetect; each branch ends in a null output. The file is decoded once, whatever the number of checks.
  */
 export function qcGraphArgs(input: string, target: MeasureTarget, policy: QcPolicy): string[] {
   const file = safeMediaPath(input);
@@ -143,17 +158,33 @@ export function qcGraphArgs(input: string, target: MeasureTarget, policy: QcPoli
       outputs.push('[qcgo]');
     }
   }
-  for (let i = 0; i < target.audioTracks; i++) {
-    const audio = [`${INSTANCE.loudness(i)}=peak=true:framelog=info`];
-    if (policy.silence !== false)
-      audio.push(
-        `silencedetect=n=${policy.silence.thresholdDb}dB:d=${policy.silence.minSeconds}`,
-        `${INSTANCE.silenceStart(i)}=mode=print:key=lavfi.silence_start`,
-        `${INSTANCE.silenceEnd(i)}=mode=print:key=lavfi.silence_end`,
-      );
-    chains.push(`[0:a:${i}]${audio.join(',')}[qca${i}]`);
-    outputs.push(`[qca${i}]`);
-  }
+  const silenceFilters = (i: number) =>
+    policy.silence === false
+      ? []
+      : [
+          `silencedetect=n=${policy.silence.thresholdDb}dB:d=${policy.silence.minSeconds}`,
+          `${INSTANCE.silenceStart(i)}=mode=print:key=lavfi.silence_start`,
+          `${INSTANCE.silenceEnd(i)}=mode=print:key=lavfi.silence_end`,
+        ];
+  programmesOf(target).forEach((programme, p) => {
+    const loudness = `${INSTANCE.loudness(p)}=peak=true:framelog=info`;
+    if (programme.tracks.length === 1) {
+      // One track: loudness then silence on the same chain (ebur128 passes the audio through).
+      const i = programme.tracks[0] as number;
+      chains.push(`[0:a:${i}]${[loudness, ...silenceFilters(i)].join(',')}[qca${i}]`);
+      outputs.push(`[qca${i}]`);
+      return;
+    }
+    // Mono tracks of one programme: each track's silence on its own, their loudness together.
+    const pads = programme.tracks.map((i) => {
+      if (policy.silence === false) return `[0:a:${i}]`;
+      chains.push(`[0:a:${i}]asplit=2[qcj${i}][qcs${i}]`, `[qcs${i}]${silenceFilters(i).join(',')}[qca${i}]`);
+      outputs.push(`[qca${i}]`);
+      return `[qcj${i}]`;
+    });
+    chains.push(`${programmeSource(programme, pads)},${loudness}[qcp${p}]`);
+    outputs.push(`[qcp${p}]`);
+  });
   if (outputs.length === 0)
     throw new FramewiseError('INVALID_INPUT', `${JSON.stringify(input)} has no video or audio stream to check`, {
       details: { path: input },
@@ -175,7 +206,10 @@ export async function measureMedia(
   policy: QcPolicy,
   options: MeasureOptions = {},
 ): Promise<QcMeasurements> {
-  const parser = new QcLogParser(target.audioTracks);
+  const parser = new QcLogParser(
+    target.audioTracks,
+    programmesOf(target).map((p) => ({ id: p.id, tracks: p.tracks, layout: p.layout })),
+  );
   await runFfmpeg(qcGraphArgs(input, target, policy), {
     ...options,
     label: `QC of ${JSON.stringify(input)}`,

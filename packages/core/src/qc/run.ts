@@ -10,6 +10,7 @@ import { emptyMeasurements, type QcMeasurements } from './log-parser.js';
 import { type MeasureOptions, measureMedia } from './measure.js';
 import { type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
 import { BROADCAST_EBU_R128, type QcPolicyInput, QcPolicySchema } from './policy.js';
+import { type AudioProgrammeInput, detectProgrammes } from './programmes.js';
 import type { QcReport } from './report.js';
 
 const SubjectSchema = z.object({ versionId: IdSchema.optional(), renditionId: IdSchema.optional() });
@@ -22,6 +23,12 @@ export interface RunQcOptions extends MeasureOptions {
   readonly order?: OrderSpecInput;
   /** The file's probe, when the pipeline has it. */
   readonly probed?: ProbeResult;
+  /**
+   * Which audio tracks carry which programme, when the order does not say (the order's
+   * `audio.programmes` wins); default the grouping of `detectProgrammes` (a run of 6 mono tracks is
+   * 5.1, mono tracks otherwise pair as stereo).
+   */
+  readonly programmes?: readonly AudioProgrammeInput[];
   /**
    * The catalog version the file is, named in the report (so it can be stored and recorded with
    * `recordQcReport`). Nothing is written anywhere by `runQc`.
@@ -83,6 +90,7 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     return unreadable(common, error.message);
   }
   const technical = probed.technical;
+  const programmes = detectProgrammes(technical.audio, order?.audio?.programmes ?? options.programmes);
   let measurements: QcMeasurements;
   try {
     measurements = await measureMedia(
@@ -94,6 +102,7 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
         ...(technical.video[0]?.colourRange ? { colourRange: technical.video[0].colourRange } : {}),
         ...(technical.video[0]?.matrix ? { matrix: technical.video[0].matrix } : {}),
         ...(technical.video[0]?.height ? { height: technical.video[0].height } : {}),
+        programmes,
       },
       policy,
       {
