@@ -64,7 +64,7 @@ export async function runQcStep(
   const plan = planLoudnessCorrection(report.loudness, EBU_R128);
   for (const step of plan.tracks)
     note(
-      `loudness plan, audio:${step.track}: ${step.kind === 'gain' ? `linear gain ${step.gainDb} dB (true peak after: ${step.predictedTruePeak} dBTP)` : step.kind === 'loudnorm' ? `two-pass loudnorm (${step.reason})` : `none (${step.reason})`}`,
+      `loudness plan, ${step.programme}: ${step.kind === 'gain' ? `linear gain ${step.gainDb} dB (true peak after: ${step.predictedTruePeak} dBTP)` : step.kind === 'loudnorm' ? `two-pass loudnorm (${step.reason})` : step.kind === 'limit' ? `gain ${step.gainDb} dB and a true-peak limiter at ${step.ceilingDb} dBTP (${step.reason})` : `none (${step.reason})`}`,
     );
   const corrected = await correctLoudness(source, join(dataDir, 'media', 'low-tide-mezzanine-r128.mov'), plan);
   const after = corrected.after.loudness[0];

@@ -40,7 +40,7 @@ function clean(name: string, seconds = 6, rate = 25): Promise<string> {
   return ffmpegGenerate(
     join(dir, name),
     [
-      `testsrc2=size=640x360:rate=${rate}:duration=${seconds},limiter=min=16:max=235`,
+      `testsrc2=size=640x360:rate=${rate}:duration=${seconds},format=gbrp,limiter=min=16:max=235`,
       `sine=frequency=997:sample_rate=48000:duration=${seconds}`,
     ],
     ['-af', ON_TARGET, ...lossless, '-c:a', 'pcm_s24le', '-timecode', '10:00:00:00'],
@@ -60,7 +60,7 @@ describe('runQc', () => {
     problems = await ffmpegGenerate(
       join(dir, 'problems.mov'),
       [
-        'testsrc2=size=640x360:rate=25:duration=14,limiter=min=16:max=235',
+        'testsrc2=size=640x360:rate=25:duration=14,format=gbrp,limiter=min=16:max=235',
         'sine=frequency=997:sample_rate=48000:duration=14',
       ],
       [
@@ -165,7 +165,7 @@ describe('runQc', () => {
       ['testsrc2=size=640x360:rate=25:duration=2'],
       [
         '-vf',
-        "format=yuv422p10le,limiter=min=64:max=940,lutyuv=y=1023:enable='between(n,10,14)'",
+        "format=gbrp,limiter=min=16:max=235,format=yuv422p10le,lutyuv=y=1023:enable='between(n,10,14)'",
         '-c:v',
         'prores_ks',
         '-profile:v',
@@ -173,7 +173,9 @@ describe('runQc', () => {
       ],
     );
     const r = await runQc(tenBit);
+    // Luma at 1023 is also far out of the RGB gamut (the gamut check works at 10 bits too).
     expect(r.findings.map((f) => [f.rule, f.start, f.duration, f.expected?.luma])).toEqual([
+      ['video.gamut', 10, 5, undefined],
       ['video.levels', 10, 5, '64–940'],
     ]);
   }, 60_000);
@@ -195,7 +197,7 @@ describe('runQc', () => {
   it('finds dropped frames from a gap in the timestamps', async () => {
     const gappy = await ffmpegGenerate(
       join(dir, 'dropped.mp4'),
-      ['testsrc2=size=640x360:rate=25:duration=8,limiter=min=16:max=235'],
+      ['testsrc2=size=640x360:rate=25:duration=8,format=gbrp,limiter=min=16:max=235'],
       ['-vf', "select='not(between(n,100,104))'", '-fps_mode', 'passthrough', ...lossless],
     );
     const r = await runQc(gappy);
@@ -210,7 +212,7 @@ describe('runQc', () => {
   it('reports a file cut short, and one that cannot be read at all', async () => {
     const whole = await ffmpegGenerate(
       join(dir, 'whole.mp4'),
-      ['testsrc2=size=640x360:rate=25:duration=8,limiter=min=16:max=235'],
+      ['testsrc2=size=640x360:rate=25:duration=8,format=gbrp,limiter=min=16:max=235'],
       [...lossless, '-movflags', '+faststart'],
     );
     const cut = join(dir, 'cut.mp4');

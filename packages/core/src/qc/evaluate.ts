@@ -1,9 +1,10 @@
 import type { TechnicalMetadata } from '../assets/index.js';
 import { newId } from '../support/index.js';
-import { FrameRate, Timecode } from '../time/index.js';
-import type { FrameLevels, QcMeasurements, SecondsInterval } from './log-parser.js';
+import { blackRuns, gamut, levels } from './evaluate-video.js';
+import type { QcMeasurements, SecondsInterval } from './log-parser.js';
 import { checkOrder, type OrderSpec } from './order-spec.js';
 import type { LoudnessTarget, QcPolicy, Severity } from './policy.js';
+import { Positions } from './positions.js';
 import { type QcFinding, type QcReport, type QcTrackLoudness, verdictOf } from './report.js';
 
 /** What {@link evaluateQc} judges. */
@@ -18,61 +19,6 @@ export interface EvaluateInput {
   readonly versionId?: string;
   readonly renditionId?: string;
   readonly now?: Date;
-}
-
-/** Positions at the file's rate, shown as timecode from its start timecode. */
-class Positions {
-  readonly rate: FrameRate;
-  readonly fps: number;
-  /** Undefined for rates without SMPTE timecode: positions are then shown as frame numbers. */
-  readonly #start: Timecode | undefined;
-  durationFrames = 0;
-
-  constructor(technical: TechnicalMetadata) {
-    const video = technical.video[0];
-    this.rate = video === undefined ? FrameRate.FPS_25 : FrameRate.parse(video.frameRate);
-    this.fps = this.rate.num / this.rate.den;
-    for (const start of [
-      () => Timecode.parse(technical.startTimecode ?? '', this.rate),
-      () => Timecode.fromFrames(0, this.rate),
-    ]) {
-      try {
-        this.#start = start();
-        break;
-      } catch {
-        // no start timecode, or no timecode at this rate
-      }
-    }
-  }
-
-  frame(seconds: number): number {
-    return Math.max(0, Math.round(seconds * this.fps));
-  }
-
-  timecode(frame: number): string {
-    return this.#start?.add(frame, { overflow: 'wrap' }).toString() ?? String(frame);
-  }
-
-  finding(
-    rule: string,
-    severity: Severity,
-    start: number,
-    end: number,
-    message: string,
-    extra: Pick<QcFinding, 'track' | 'measured' | 'expected'> = {},
-  ): QcFinding {
-    const duration = Math.max(0, end - start);
-    return {
-      rule,
-      severity,
-      start,
-      duration,
-      timecodeIn: this.timecode(start),
-      timecodeOut: this.timecode(start + duration),
-      message,
-      ...extra,
-    };
-  }
 }
 
 const round1 = (n: number | undefined) => (n === undefined ? Number.NaN : Math.round(n * 10) / 10);
@@ -219,54 +165,6 @@ function loudness(p: Positions, target: LoudnessTarget, tracks: QcTrackLoudness[
   }
 }
 
-function levels(p: Positions, m: QcMeasurements, input: EvaluateInput, out: QcFinding[]): void {
-  if (input.policy.levels === false) return;
-  const { severity, maxPixelShare, minFrames } = input.policy.levels;
-  const depth = input.technical.video[0]?.bitDepth ?? 8;
-  const scale = 2 ** (depth - 8);
-  const luma = `${16 * scale}–${235 * scale}`;
-  const chroma = `${16 * scale}–${240 * scale}`;
-  const bad = m.levels.filter((f) => Math.max(f.lumaShare, f.chromaShare) > maxPixelShare);
-  let run: FrameLevels[] = [];
-  const flush = () => {
-    if (run.length >= minFrames) {
-      const first = p.frame((run[0] as FrameLevels).seconds);
-      const max = (k: 'lumaShare' | 'lumaBelowShare' | 'chromaShare') => Math.max(...run.map((f) => f[k]));
-      const above = Math.max(...run.map((f) => f.lumaShare - f.lumaBelowShare));
-      const below = max('lumaBelowShare');
-      const pct = (share: number) => `${Math.round(share * 100)} %`;
-      const what = [
-        above > 0 ? `luma above ${235 * scale} in up to ${pct(above)} of pixels` : '',
-        below > 0 ? `luma below ${16 * scale} in up to ${pct(below)}` : '',
-        max('chromaShare') > 0 ? `chroma outside ${chroma} in up to ${pct(max('chromaShare'))}` : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
-      out.push(
-        p.finding(
-          'video.levels',
-          severity,
-          first,
-          first + run.length,
-          `Video outside legal ${depth}-bit levels for ${run.length} frame(s): ${what}`,
-          {
-            track: 'video',
-            measured: { lumaAboveShare: above, lumaBelowShare: below, chromaShare: max('chromaShare') },
-            expected: { luma, chroma, maxPixelShare },
-          },
-        ),
-      );
-    }
-    run = [];
-  };
-  for (const frame of bad) {
-    const previous = run.at(-1);
-    if (previous !== undefined && p.frame(frame.seconds) !== p.frame(previous.seconds) + 1) flush();
-    run.push(frame);
-  }
-  flush();
-}
-
 function intervals(
   p: Positions,
   rule: string,
@@ -329,14 +227,16 @@ export function evaluateQc(input: EvaluateInput): QcReport {
       );
   }
 
-  const tracks: QcTrackLoudness[] = m.audio.map((a, i) => ({
-    track: `audio:${i}`,
-    ...(a.loudness.integrated === undefined ? {} : { integrated: a.loudness.integrated }),
-    ...(a.loudness.threshold === undefined ? {} : { threshold: a.loudness.threshold }),
-    ...(a.loudness.range === undefined ? {} : { range: a.loudness.range }),
-    ...(a.loudness.truePeak === undefined ? {} : { truePeak: a.loudness.truePeak }),
-    momentary: a.loudness.momentary,
-    shortTerm: a.loudness.shortTerm,
+  const tracks: QcTrackLoudness[] = m.programmes.map(({ id, tracks, layout, loudness: a }) => ({
+    track: id,
+    tracks,
+    layout,
+    ...(a.integrated === undefined ? {} : { integrated: a.integrated }),
+    ...(a.threshold === undefined ? {} : { threshold: a.threshold }),
+    ...(a.range === undefined ? {} : { range: a.range }),
+    ...(a.truePeak === undefined ? {} : { truePeak: a.truePeak }),
+    momentary: a.momentary,
+    shortTerm: a.shortTerm,
   }));
   if (policy.loudness !== false && tracks.length > 0) {
     for (const r of ['loudness.integrated', 'loudness.true-peak', 'loudness.loud-segment']) checked(r);
@@ -347,7 +247,9 @@ export function evaluateQc(input: EvaluateInput): QcReport {
   if (hasVideo) {
     if (policy.levels !== false) checked('video.levels');
     levels(p, m, input, findings);
-    const black = closed(m.black, end);
+    if (policy.gamut !== false) checked('video.gamut');
+    gamut(p, m, input, findings);
+    const black = policy.black === false ? [] : blackRuns(m, p.fps, policy.black.minSeconds);
     if (policy.black !== false) {
       checked('video.black');
       intervals(p, 'video.black', policy.black.severity, black, (s) => `${s.toFixed(2)} s of black`, 'video', findings);
@@ -376,8 +278,8 @@ export function evaluateQc(input: EvaluateInput): QcReport {
   if (policy.silence !== false && m.audio.length > 0) {
     checked('audio.silence');
     const silence = policy.silence;
+    const audioEnd = Math.max(...m.programmes.map((pr) => pr.loudness.momentary.at(-1)?.[0] ?? 0), end);
     m.audio.forEach((a, i) => {
-      const audioEnd = Math.max(a.loudness.momentary.at(-1)?.[0] ?? 0, end);
       intervals(
         p,
         'audio.silence',

@@ -11,6 +11,7 @@
 export { type EvaluateInput, evaluateQc } from './evaluate.js';
 export { type QcJobInput, QcJobInputSchema, qcJobs } from './jobs.js';
 export type {
+  FrameGamut,
   FrameLevels,
   QcMeasurements,
   SecondsInterval,
@@ -22,6 +23,7 @@ export {
   type LoudnessCorrection,
   type LoudnessCorrectionResult,
   type LoudnessPlan,
+  type PlanLoudnessOptions,
   planLoudnessCorrection,
 } from './loudness-correction.js';
 export { type MeasureOptions, type MeasureTarget, measureMedia, qcGraphArgs } from './measure.js';
@@ -44,6 +46,14 @@ export {
   STREAMING_MINUS_16,
   STREAMING_POLICY,
 } from './policy.js';
+export {
+  type AudioProgramme,
+  type AudioProgrammeInput,
+  AudioProgrammeSchema,
+  detectProgrammes,
+  PROGRAMME_LAYOUTS,
+  type ProgrammeLayout,
+} from './programmes.js';
 export {
   type RecordedQcReport,
   type RecordQcReportOptions,

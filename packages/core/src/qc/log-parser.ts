@@ -21,7 +21,13 @@ export interface FrameLevels {
   chromaShare: number;
 }
 
-/** Loudness of one audio track (ITU-R BS.1770). */
+/** One frame with pixels outside the RGB gamut: the share of its pixels (0-1, in 1 % steps). */
+export interface FrameGamut {
+  readonly seconds: number;
+  readonly share: number;
+}
+
+/** Loudness of one audio programme (ITU-R BS.1770): one track, or mono tracks measured together. */
 export interface TrackLoudness {
   /** Integrated loudness, LUFS (undefined when the track is too short or silent). */
   integrated?: number;
@@ -46,8 +52,25 @@ export interface QcMeasurements {
   readonly scenes: { readonly seconds: number; readonly score: number }[];
   /** Frames with any pixel outside the legal range. */
   readonly levels: FrameLevels[];
-  /** Per audio track, in stream order. */
-  readonly audio: { readonly loudness: TrackLoudness; readonly silence: SecondsInterval[] }[];
+  /** Frames with more than the policy's share of pixels outside the RGB gamut. */
+  readonly gamut: FrameGamut[];
+  /**
+   * Times of the frames where a black run ended (the first frame after it). A black run reported
+   * without one here ran to the end of the file.
+   */
+  readonly blackEnds: number[];
+  /** Per audio track, in stream order: silence. */
+  readonly audio: { readonly silence: SecondsInterval[] }[];
+  /**
+   * Per audio programme (see {@link detectProgrammes}), in the order measured: its tracks and
+   * layout, and its loudness measured over all its channels with their BS.1770 weights.
+   */
+  readonly programmes: {
+    readonly id: string;
+    readonly tracks: readonly number[];
+    readonly layout: string;
+    readonly loudness: TrackLoudness;
+  }[];
   /** Error lines of the demuxer and decoders (at most 200 kept). */
   readonly errors: { readonly source: string; readonly message: string }[];
   /** The demuxer reported a partial (cut short) file. */
@@ -63,7 +86,9 @@ export const INSTANCE = {
   lumaBelow: 'blackframe@qc_y_low',
   cbOut: 'blackframe@qc_u_out',
   crOut: 'blackframe@qc_v_out',
-  loudness: (track: number) => `ebur128@qc_loud_${track}`,
+  gamut: 'blackframe@qc_gamut',
+  blackEnds: 'metadata@qc_black_end',
+  loudness: (programme: number) => `ebur128@qc_loud_${programme}`,
   silenceStart: (track: number) => `ametadata@qc_ss_${track}`,
   silenceEnd: (track: number) => `ametadata@qc_se_${track}`,
 } as const;
@@ -83,7 +108,10 @@ export function emptyMeasurements(): QcMeasurements {
     freeze: [],
     scenes: [],
     levels: [],
+    gamut: [],
+    blackEnds: [],
     audio: [],
+    programmes: [],
     errors: [],
     truncated: false,
     decodedSeconds: 0,
@@ -99,10 +127,24 @@ export class QcLogParser {
   #summary: { track: TrackLoudness; section: string } | undefined;
   readonly #tracks: number;
 
-  constructor(audioTracks: number) {
-    this.#tracks = audioTracks;
-    for (let i = 0; i < audioTracks; i++)
-      this.measurements.audio.push({ loudness: { momentary: [], shortTerm: [] }, silence: [] });
+  /**
+   * @param programmes the programmes measured, in graph order (default: each track on its own).
+   */
+  constructor(
+    audioTracks: number,
+    programmes: readonly { readonly id: string; readonly tracks: readonly number[]; readonly layout: string }[] = [
+      ...Array(audioTracks).keys(),
+    ].map((i) => ({ id: `audio:${i}`, tracks: [i], layout: 'track' })),
+  ) {
+    this.#tracks = programmes.length;
+    for (let i = 0; i < audioTracks; i++) this.measurements.audio.push({ silence: [] });
+    for (const p of programmes)
+      this.measurements.programmes.push({
+        id: p.id,
+        tracks: p.tracks,
+        layout: p.layout,
+        loudness: { momentary: [], shortTerm: [] },
+      });
   }
 
   push(line: string): void {
@@ -114,7 +156,11 @@ export class QcLogParser {
     this.#summary = undefined;
     const [, source = '', level = '', message = ''] = match;
     if (source === INSTANCE.frames) this.#frame(message);
-    else if (source.startsWith('blackframe@qc_')) this.#level(source, message);
+    else if (source === INSTANCE.gamut) this.#gamut(message);
+    else if (source === INSTANCE.blackEnds) {
+      const frame = FRAME.exec(message);
+      if (frame !== null) this.measurements.blackEnds.push(Number(frame[1]));
+    } else if (source.startsWith('blackframe@qc_')) this.#level(source, message);
     else if (source.startsWith('ebur128@qc_loud_')) this.#loudness(Number(source.slice(16)), message);
     else if (source.startsWith('ametadata@qc_s')) this.#silence(source, message);
     else if (source === 'blackdetect') this.#black(message);
@@ -154,6 +200,11 @@ export class QcLogParser {
     else frame.chromaShare = Math.max(frame.chromaShare, share);
   }
 
+  #gamut(message: string): void {
+    const m = BLACKFRAME.exec(message);
+    if (m !== null) this.measurements.gamut.push({ seconds: Number(m[3]), share: Number(m[2]) / 100 });
+  }
+
   #black(message: string): void {
     const m = /black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)/.exec(message);
     if (m !== null) this.measurements.black.push({ start: Number(m[1]), end: Number(m[2]) });
@@ -175,9 +226,9 @@ export class QcLogParser {
     if (m !== null) this.measurements.scenes.push({ seconds: Number(m[2]), score: Number(m[1]) });
   }
 
-  #loudness(track: number, message: string): void {
-    const entry = this.measurements.audio[track];
-    if (entry === undefined || track >= this.#tracks) return;
+  #loudness(programme: number, message: string): void {
+    const entry = this.measurements.programmes[programme];
+    if (entry === undefined || programme >= this.#tracks) return;
     const frame = EBUR128_FRAME.exec(message);
     if (frame !== null) {
       const t = Number(frame[1]);

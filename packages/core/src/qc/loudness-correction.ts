@@ -1,67 +1,61 @@
-import { rename } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { rename, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
-import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
 import { type FfmpegTools, runFfmpeg } from '../transcode/ffmpeg/runner.js';
-import { type LoudnessTargetInput, LoudnessTargetSchema, loudnessOnlyPolicy } from './policy.js';
-import type { QcReport, QcTrackLoudness } from './report.js';
+import type { LoudnessCorrection, LoudnessPlan } from './loudness-plan.js';
+import { type LoudnessTarget, LoudnessTargetSchema, loudnessOnlyPolicy } from './policy.js';
+import { type AudioProgramme, type AudioProgrammeInput, PROGRAMME_LAYOUTS, programmeSource } from './programmes.js';
+import type { QcReport } from './report.js';
 import { runQc } from './run.js';
 
-/** How one audio track's loudness is brought to target. */
-export type LoudnessCorrection =
-  | { readonly track: number; readonly kind: 'none'; readonly reason: string }
-  | {
-      readonly track: number;
-      readonly kind: 'gain';
-      /** Linear gain in dB. */
-      readonly gainDb: number;
-      /** True peak after the gain, dBTP. */
-      readonly predictedTruePeak: number;
-    }
-  | {
-      readonly track: number;
-      readonly kind: 'loudnorm';
-      /** Why a linear gain does not do (it would push the true peak over the ceiling). */
-      readonly reason: string;
-    };
+export {
+  type LoudnessCorrection,
+  type LoudnessPlan,
+  type PlanLoudnessOptions,
+  planLoudnessCorrection,
+} from './loudness-plan.js';
 
-/** A loudness correction plan for a file, from its QC report. */
-export interface LoudnessPlan {
-  readonly target: LoudnessTargetInput;
-  readonly tracks: readonly LoudnessCorrection[];
-  /** True when any track needs correcting. */
-  readonly needed: boolean;
+const execFileAsync = promisify(execFile);
+
+/** One stream of the input as ffprobe lists it. */
+interface Stream {
+  readonly index: number;
+  readonly codec_type?: string;
+  readonly codec_name?: string;
+  readonly sample_rate?: string;
+  readonly channels?: number;
+  readonly channel_layout?: string;
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
-/**
- * Plan the correction of each track: nothing when the integrated loudness is within tolerance;
- * a linear gain when it reaches the target without the true peak passing the ceiling; otherwise
- * two-pass `loudnorm` (dynamic, with the measured values of a first pass).
- */
-export function planLoudnessCorrection(
-  loudness: readonly Pick<QcTrackLoudness, 'track' | 'integrated' | 'truePeak'>[],
-  targetInput: LoudnessTargetInput,
-): LoudnessPlan {
-  const target = parseInput(LoudnessTargetSchema, targetInput, 'Loudness target');
-  const tracks = loudness.map((t, track): LoudnessCorrection => {
-    if (t.integrated === undefined || !Number.isFinite(t.integrated) || t.integrated < -69)
-      return { track, kind: 'none', reason: 'silent or too short to measure' };
-    const gainDb = round2(target.integrated - t.integrated);
-    if (Math.abs(gainDb) <= target.tolerance / 2)
-      return { track, kind: 'none', reason: `within ${target.tolerance / 2} LU` };
-    const peak = t.truePeak ?? Number.NEGATIVE_INFINITY;
-    const predictedTruePeak = round2(peak + gainDb);
-    if (predictedTruePeak <= target.truePeakMax) return { track, kind: 'gain', gainDb, predictedTruePeak };
-    return {
-      track,
-      kind: 'loudnorm',
-      reason: `a ${gainDb} dB gain would put the true peak at ${predictedTruePeak} dBTP, over ${target.truePeakMax}`,
-    };
+/** Every stream of a file (type, codec, audio rate, channels and ffmpeg's own layout name). */
+async function streamsOf(input: string, tools: FfmpegTools): Promise<{ streams: Stream[]; durationUs?: number }> {
+  const { stdout } = await execFileAsync(
+    tools.ffprobePath ?? 'ffprobe',
+    [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=index,codec_type,codec_name,sample_rate,channels,channel_layout:format=duration',
+      '-of',
+      'json',
+      safeMediaPath(input),
+    ],
+    { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
+  ).catch((error: unknown) => {
+    throw new FramewiseError('INVALID_INPUT', `Cannot list the streams of ${JSON.stringify(input)}`, {
+      cause: error,
+      details: { input },
+    });
   });
-  return { target: targetInput, tracks, needed: tracks.some((t) => t.kind !== 'none') };
+  const parsed = JSON.parse(stdout) as { streams?: Stream[]; format?: { duration?: string } };
+  const seconds = Number(parsed.format?.duration);
+  return {
+    streams: parsed.streams ?? [],
+    ...(Number.isFinite(seconds) ? { durationUs: Math.round(seconds * 1e6) } : {}),
+  };
 }
 
 /** loudnorm's first-pass measurement. */
@@ -73,31 +67,36 @@ interface LoudnormMeasured {
   readonly target_offset: string;
 }
 
-/** Run loudnorm's first pass on one track and read its JSON. */
+/** Run loudnorm's first pass on one programme and read its JSON. */
 async function loudnormMeasure(
   input: string,
-  track: number,
-  target: { integrated: number; truePeakMax: number },
+  programme: AudioProgramme,
+  target: LoudnessTarget,
+  ceilingDb: number,
   tools: FfmpegTools & { signal?: AbortSignal },
 ): Promise<LoudnormMeasured> {
   const lines: string[] = [];
+  const source = programmeSource(
+    programme,
+    programme.tracks.map((t) => `[0:a:${t}]`),
+  );
   await runFfmpeg(
     [
       '-loglevel',
       'info',
       '-i',
       safeMediaPath(input),
+      '-filter_complex',
+      `${source}${programme.tracks.length > 1 ? ',' : ''}loudnorm=I=${target.integrated}:TP=${ceilingDb}:LRA=20:print_format=json[m]`,
       '-map',
-      `0:a:${track}`,
-      '-af',
-      `loudnorm=I=${target.integrated}:TP=${target.truePeakMax}:LRA=20:print_format=json`,
+      '[m]',
       '-f',
       'null',
       '-',
     ],
     {
       ...tools,
-      label: `Loudness measurement of ${JSON.stringify(input)} track ${track}`,
+      label: `Loudness measurement of ${JSON.stringify(input)} ${programme.id}`,
       onStderrLine: (l) => lines.push(l),
     },
   );
@@ -108,10 +107,10 @@ async function loudnormMeasure(
   } catch (error) {
     throw new FramewiseError(
       'INTERNAL',
-      `loudnorm printed no measurement for ${JSON.stringify(input)} track ${track}`,
+      `loudnorm printed no measurement for ${JSON.stringify(input)} ${programme.id}`,
       {
         cause: error,
-        details: { track },
+        details: { programme: programme.id },
       },
     );
   }
@@ -120,24 +119,99 @@ async function loudnormMeasure(
 /** Options for {@link correctLoudness}. */
 export interface CorrectLoudnessOptions extends FfmpegTools {
   readonly signal?: AbortSignal;
-  readonly probed?: ProbeResult;
 }
 
 /** What {@link correctLoudness} did. */
 export interface LoudnessCorrectionResult {
   readonly output: string;
   readonly plan: LoudnessPlan;
-  /** The corrected file measured again against the same target. */
+  /** The corrected file measured again against the same target, per programme; it passes. */
   readonly after: QcReport;
+  /** The headroom below the true-peak ceiling the delivered file was made with (dB). */
+  readonly headroomDb: number;
+}
+
+const isLossless = (codec: string | undefined) => codec?.startsWith('pcm_') === true;
+
+/** The programme a plan step corrects, for filter graphs and for the re-measurement. */
+function programmeOf(step: LoudnessCorrection): AudioProgramme {
+  const layout = step.layout in PROGRAMME_LAYOUTS ? (step.layout as AudioProgramme['layout']) : 'other';
+  return { id: step.programme, layout, tracks: step.tracks };
+}
+
+/** The filters after the programme's source that correct it, ending at the source's sample rate. */
+async function correctionFilters(
+  input: string,
+  step: LoudnessCorrection,
+  target: LoudnessTarget,
+  ceilingDb: number,
+  sampleRate: number,
+  lossy: boolean,
+  tools: FfmpegTools & { signal?: AbortSignal },
+): Promise<string[]> {
+  // A true-peak limiter: 4× oversampled (true peak per ITU-R BS.1770 annex 2), delay compensated.
+  const limiter = [
+    'aresample=192000',
+    `alimiter=limit=${(10 ** (ceilingDb / 20)).toFixed(6)}:level=false:latency=true:attack=1:release=50`,
+    `aresample=${sampleRate}`,
+  ];
+  if (step.kind === 'gain') return [`volume=${step.gainDb}dB`, ...(lossy ? limiter : [])];
+  if (step.kind === 'limit') return [`volume=${step.gainDb}dB`, ...limiter];
+  if (target.integrated > -5 || ceilingDb < -9 || ceilingDb > 0)
+    throw new FramewiseError(
+      'UNSUPPORTED',
+      `Loudness correction of ${JSON.stringify(input)} ${step.programme} needs loudnorm, which cannot aim at ${target.integrated} LUFS with peaks at ${ceilingDb} dBTP (it takes −70 to −5 LUFS and −9 to 0 dBTP)`,
+      { details: { programme: step.programme, integrated: target.integrated, ceilingDb } },
+    );
+  const m = await loudnormMeasure(input, programmeOf(step), target, ceilingDb, tools);
+  return [
+    [
+      `loudnorm=I=${target.integrated}:TP=${ceilingDb}:LRA=20`,
+      `measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}`,
+      `measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true`,
+    ].join(':'),
+    // loudnorm works at 192 kHz; the channel layout (5.1(side) stays side) is kept by the chain.
+    `aresample=${sampleRate}`,
+    ...(lossy ? limiter : []),
+  ];
+}
+
+/** The track's channel layout by ffmpeg's name, or ffmpeg's default for its channel count. */
+function layoutName(stream: Stream): string {
+  if (stream.channel_layout && /^[\w.()+-]+$/.test(stream.channel_layout)) return stream.channel_layout;
+  const channels = stream.channels ?? 2;
+  return (
+    { 1: 'mono', 2: 'stereo', 3: '2.1', 4: 'quad', 5: '5.0', 6: '5.1', 7: '6.1', 8: '7.1' }[channels] ?? `${channels}c`
+  );
+}
+
+/** Whether a re-measured programme meets the target. */
+function failures(after: QcReport, target: LoudnessTarget): string[] {
+  const out: string[] = [];
+  for (const p of after.loudness) {
+    if (p.integrated !== undefined && Number.isFinite(p.integrated) && p.integrated > -69) {
+      if (Math.abs(p.integrated - target.integrated) > target.tolerance)
+        out.push(`${p.track}: integrated ${p.integrated} LUFS, target ${target.integrated} ± ${target.tolerance}`);
+    }
+    if (p.truePeak !== undefined && p.truePeak > target.truePeakMax)
+      out.push(`${p.track}: true peak ${p.truePeak} dBTP over ${target.truePeakMax}`);
+  }
+  return out;
 }
 
 /**
- * Write a corrected rendition: video and other streams copied, each planned audio track re-encoded
- * through `volume` (linear gain) or two-pass `loudnorm` (resampled back to the source rate), in the
- * source's audio codec family (PCM stays PCM, anything else becomes AAC at 256 kb/s). The output is
- * then measured again. Written under a temporary name and renamed only when complete.
+ * Write a corrected rendition: every stream kept in its place, video and the others copied, each
+ * planned programme re-encoded through its correction — its mono tracks joined into its layout,
+ * corrected together, and split back to their tracks — in the source's audio codec family (PCM
+ * stays PCM, anything else becomes AAC). A lossy output gets a true-peak limiter at the ceiling
+ * less the plan's headroom (the encoder adds peak). The output is measured again per programme;
+ * when a programme still misses the target (a lossy encoder overshooting), it is made again once
+ * with 1 dB more headroom; when that misses too, the output is removed and an error says so — a
+ * failing file is never returned. Written under a temporary name and renamed only when complete.
  *
- * @throws `INVALID_INPUT` when the plan needs no correction or names a track the file lacks.
+ * @throws `INVALID_INPUT` when the plan needs no correction or names a track the file lacks;
+ * `UNSUPPORTED` when the corrected file cannot be brought within the target (the message names the
+ * programme and what it measured).
  */
 export async function correctLoudness(
   input: string,
@@ -154,45 +228,101 @@ export async function correctLoudness(
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
     ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
-  const probed = options.probed ?? (await probe(input, tools));
-  const argv = ['-y', '-loglevel', 'error', '-i', safeMediaPath(input), '-map', '0', '-c', 'copy'];
-  for (const step of plan.tracks) {
-    const source = probed.technical.audio[step.track];
-    if (source === undefined)
-      throw new FramewiseError('INVALID_INPUT', `${JSON.stringify(input)} has no audio track ${step.track}`, {
-        details: { track: step.track },
-      });
-    if (step.kind === 'none') continue;
-    let filter: string;
-    if (step.kind === 'gain') filter = `volume=${step.gainDb}dB`;
-    else {
-      const m = await loudnormMeasure(input, step.track, target, tools);
-      filter = [
-        `loudnorm=I=${target.integrated}:TP=${target.truePeakMax}:LRA=20`,
-        `measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}`,
-        `measured_thresh=${m.input_thresh}:offset=${m.target_offset}:linear=true`,
-      ].join(':');
-      // loudnorm works at 192 kHz and drops the channel layout: restore both.
-      const layout = source.layout ?? `${source.channels}c`;
-      filter += `,aresample=${source.sampleRate}:ochl=${layout}`;
+  const { streams, durationUs } = await streamsOf(input, tools);
+  const audio = streams.filter((s) => s.codec_type === 'audio');
+  for (const step of plan.tracks)
+    for (const t of step.tracks)
+      if (audio[t] === undefined)
+        throw new FramewiseError('INVALID_INPUT', `${JSON.stringify(input)} has no audio track ${t}`, {
+          details: { track: t, programme: step.programme },
+        });
+  const programmes: AudioProgrammeInput[] = plan.tracks
+    .filter((s) => s.layout in PROGRAMME_LAYOUTS)
+    .map((s) => ({ layout: s.layout as AudioProgrammeInput['layout'], tracks: [...s.tracks] }));
+  let headroomDb = plan.headroomDb ?? 1;
+  for (let attempt = 1; ; attempt++) {
+    const ceilingDb = Math.round((target.truePeakMax - headroomDb) * 100) / 100;
+    await writeCorrected(input, output, plan, target, ceilingDb, streams, audio, durationUs, tools);
+    const after = await runQc(output, { ...tools, policy: loudnessOnlyPolicy(plan.target), programmes });
+    const missing = failures(after, target);
+    if (missing.length === 0) return { output, plan, after, headroomDb };
+    const lossy = plan.tracks.some((s) => s.kind !== 'none' && !isLossless(audio[s.tracks[0] as number]?.codec_name));
+    if (attempt >= 2 || !lossy) {
+      await rm(output, { force: true });
+      throw new FramewiseError(
+        'UNSUPPORTED',
+        `Loudness correction of ${JSON.stringify(input)} cannot meet ${target.name}: ${missing.join('; ')} (with ${headroomDb} dB true-peak headroom); nothing was written`,
+        { details: { input, missing, headroomDb } },
+      );
     }
-    const pcm = source.codec.startsWith('pcm');
-    argv.push(`-filter:a:${step.track}`, filter, `-c:a:${step.track}`, pcm ? 'pcm_s24le' : 'aac');
-    if (!pcm) argv.push(`-b:a:${step.track}`, '256k');
+    headroomDb += 1;
   }
+}
+
+/** One pass of writing the corrected file (under a temporary name, renamed when complete). */
+async function writeCorrected(
+  input: string,
+  output: string,
+  plan: LoudnessPlan,
+  target: LoudnessTarget,
+  ceilingDb: number,
+  streams: readonly Stream[],
+  audio: readonly Stream[],
+  durationUs: number | undefined,
+  tools: FfmpegTools & { signal?: AbortSignal },
+): Promise<void> {
+  const chains: string[] = [];
+  /** Filter output pad per corrected audio track. */
+  const replaced = new Map<number, string>();
+  for (const step of plan.tracks) {
+    if (step.kind === 'none') continue;
+    const programme = programmeOf(step);
+    const first = audio[step.tracks[0] as number] as Stream;
+    const rate = Number(first.sample_rate) || 48_000;
+    const lossy = !isLossless(first.codec_name);
+    const filters = await correctionFilters(input, step, target, ceilingDb, rate, lossy, tools);
+    const pads = step.tracks.map((t) => `[0:a:${t}]`);
+    const outs = step.tracks.map((t) => `[fix${t}]`);
+    if (step.tracks.length === 1)
+      // The source's own layout, by ffmpeg's name (5.1(side) stays side), or ffmpeg's default for
+      // the channel count when the file names none (loudnorm's resampling needs one to end on).
+      chains.push(`${pads[0]}${[...filters, `aformat=channel_layouts=${layoutName(first)}`].join(',')}${outs[0]}`);
+    else
+      chains.push(
+        `${programmeSource(programme, pads)},${filters.join(',')},channelsplit=channel_layout=${PROGRAMME_LAYOUTS[programme.layout as keyof typeof PROGRAMME_LAYOUTS].ffmpeg}${outs.join('')}`,
+      );
+    step.tracks.forEach((t, i) => {
+      replaced.set(t, outs[i] as string);
+    });
+  }
+  const argv = ['-y', '-loglevel', 'error', '-i', safeMediaPath(input)];
+  if (chains.length > 0) argv.push('-filter_complex', chains.join(';'));
+  const codecs: string[] = ['-c', 'copy'];
+  let audioIndex = 0;
+  streams.forEach((stream, outIndex) => {
+    if (stream.codec_type !== 'audio') {
+      argv.push('-map', `0:${stream.index}`);
+      return;
+    }
+    const pad = replaced.get(audioIndex);
+    audioIndex++;
+    if (pad === undefined) {
+      argv.push('-map', `0:${stream.index}`);
+      return;
+    }
+    argv.push('-map', pad);
+    if (isLossless(stream.codec_name)) codecs.push(`-c:${outIndex}`, stream.codec_name as string);
+    else codecs.push(`-c:${outIndex}`, 'aac', `-b:${outIndex}`, (stream.channels ?? 2) > 1 ? '256k' : '128k');
+  });
   const partial = `${output}.partial${output.slice(output.lastIndexOf('.'))}`;
-  argv.push(safeMediaPath(partial));
+  argv.push(...codecs, safeMediaPath(partial));
   await runFfmpeg(argv, {
     ...tools,
     label: `Loudness correction of ${JSON.stringify(input)}`,
     outputs: [partial],
-    ...(probed.durationUs === undefined ? {} : { durationUs: probed.durationUs }),
+    ...(durationUs === undefined ? {} : { durationUs }),
   });
   await rename(partial, output);
-  const after = await runQc(output, {
-    ...tools,
-    policy: loudnessOnlyPolicy(plan.target),
-  });
-  return { output, plan, after };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LabelSchema, type TechnicalMetadata } from '../assets/index.js';
 import { FrameRate } from '../time/index.js';
 import { SeveritySchema } from './policy.js';
+import { AudioProgrammeSchema } from './programmes.js';
 
 /**
  * What was ordered: the delivery spec a file must meet. Only the fields given are checked; each
@@ -39,6 +40,12 @@ export const OrderSpecSchema = z.object({
       layout: LabelSchema.optional(),
       sampleRate: z.number().int().positive().optional(),
       bitDepth: z.number().int().positive().optional(),
+      /**
+       * Which tracks carry which programme, overriding the default grouping (see
+       * `detectProgrammes`): e.g. `[{ layout: '5.1', tracks: [0, 1, 2, 3, 4, 5] }, { layout: 'stereo', tracks: [6, 7] }]`.
+       * Loudness is measured and corrected per programme.
+       */
+      programmes: z.array(AudioProgrammeSchema).max(64).optional(),
     })
     .optional(),
   severity: SeveritySchema.default('fail'),

@@ -82,6 +82,24 @@ export const QcPolicySchema = z.object({
       }),
     ])
     .default({ severity: 'fail', maxPixelShare: 0.01, minFrames: 1 }),
+  /**
+   * RGB gamut (EBU R 103): each frame converted to R'G'B' without clipping; a pixel is out of gamut
+   * when any component is below `lowPercent` or above `highPercent` of the nominal range. Frames
+   * with more than `maxPixelShare` of their pixels out are reported, as runs of frames with the
+   * out-of-gamut share.
+   */
+  gamut: z
+    .union([
+      z.literal(false),
+      z.object({
+        severity: SeveritySchema.default('warn'),
+        lowPercent: z.number().min(-50).max(0).default(-5),
+        highPercent: z.number().min(100).max(150).default(105),
+        maxPixelShare: z.number().min(0).max(1).default(0.01),
+        minFrames: z.number().int().min(1).default(1),
+      }),
+    ])
+    .default({ severity: 'warn', lowPercent: -5, highPercent: 105, maxPixelShare: 0.01, minFrames: 1 }),
   /** Black frames (`blackdetect`). */
   black: z
     .union([
@@ -148,6 +166,7 @@ export function loudnessOnlyPolicy(target: LoudnessTargetInput): QcPolicyInput {
     version: 1,
     integrity: false,
     levels: false,
+    gamut: false,
     black: false,
     freeze: false,
     silence: false,

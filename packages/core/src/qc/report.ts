@@ -25,9 +25,17 @@ export interface QcFinding {
   readonly expected?: Readonly<Record<string, number | string>>;
 }
 
-/** Loudness of one audio track, as measured, with its series for plotting. */
+/**
+ * Loudness of one audio programme (one track, or mono tracks measured together), as measured, with
+ * its series for plotting.
+ */
 export interface QcTrackLoudness extends Omit<TrackLoudness, 'momentary' | 'shortTerm'> {
+  /** The programme: `audio:0` for one track, `audio:0+1` for a stereo pair on two mono tracks. */
   readonly track: string;
+  /** Its audio tracks (0-based, stream order), in channel order; absent in reports from before programmes. */
+  readonly tracks?: readonly number[];
+  /** Its layout as measured (`mono`, `stereo`, `5.1`, `other`). */
+  readonly layout?: string;
   readonly momentary: readonly (readonly [number, number])[];
   readonly shortTerm: readonly (readonly [number, number])[];
 }

@@ -1,16 +1,16 @@
-import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { type AnnotationInput, IdSchema } from '../assets/index.js';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { type Clock, parseInput } from '../support/index.js';
 import { type FrameRateInput, TimeRange } from '../time/index.js';
-import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
+import { assertRegularMediaFile, safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../transcode/ffmpeg/probe.js';
 import { evaluateQc } from './evaluate.js';
 import { emptyMeasurements, type QcMeasurements } from './log-parser.js';
 import { type MeasureOptions, measureMedia } from './measure.js';
 import { type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
 import { BROADCAST_EBU_R128, type QcPolicyInput, QcPolicySchema } from './policy.js';
+import { type AudioProgrammeInput, detectProgrammes } from './programmes.js';
 import type { QcReport } from './report.js';
 
 const SubjectSchema = z.object({ versionId: IdSchema.optional(), renditionId: IdSchema.optional() });
@@ -23,6 +23,12 @@ export interface RunQcOptions extends MeasureOptions {
   readonly order?: OrderSpecInput;
   /** The file's probe, when the pipeline has it. */
   readonly probed?: ProbeResult;
+  /**
+   * Which audio tracks carry which programme, when the order does not say (the order's
+   * `audio.programmes` wins); default the grouping of `detectProgrammes` (a run of 6 mono tracks is
+   * 5.1, mono tracks otherwise pair as stereo).
+   */
+  readonly programmes?: readonly AudioProgrammeInput[];
   /**
    * The catalog version the file is, named in the report (so it can be stored and recorded with
    * `recordQcReport`). Nothing is written anywhere by `runQc`.
@@ -40,9 +46,14 @@ export interface RunQcOptions extends MeasureOptions {
  * records the findings on the catalog version and keeps the report with `recordQcReport`. A file
  * ffmpeg cannot read at all gives a failing report, not an error.
  *
- * @throws `INVALID_INPUT` for a bad policy or order (naming the field) or a path that could be read
- * as an ffmpeg option or protocol; `NOT_FOUND` when the file does not exist; `INVALID_CONFIG` when
- * ffmpeg is missing; `CANCELLED` when aborted.
+ * A failure of the tool is never recorded as a defect of the file: ffmpeg killed by a signal throws
+ * `TRANSIENT` (retry), a filter this ffmpeg lacks throws `UNSUPPORTED`, a run past `timeoutMs`
+ * throws `TIMEOUT`.
+ *
+ * @throws `INVALID_INPUT` for a bad policy or order (naming the field), a path that could be read
+ * as an ffmpeg option or protocol, or one that is not a regular file (a FIFO, a device); `NOT_FOUND`
+ * when the file does not exist; `INVALID_CONFIG` when ffmpeg is missing; `CANCELLED` when aborted;
+ * `TRANSIENT`, `UNSUPPORTED`, `TIMEOUT` for tool failures as above.
  */
 export async function runQc(path: string, options: RunQcOptions = {}): Promise<QcReport> {
   const policy = parseInput(QcPolicySchema, options.policy ?? BROADCAST_EBU_R128, 'QC policy');
@@ -60,11 +71,12 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
     ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
   try {
-    await stat(safeMediaPath(path));
+    await assertRegularMediaFile(safeMediaPath(path));
   } catch (error) {
-    if (isFramewiseError(error)) throw error;
+    if (!isFramewiseError(error, 'NOT_FOUND')) throw error;
     throw new FramewiseError('NOT_FOUND', `QC input ${JSON.stringify(path)} does not exist or cannot be read`, {
       cause: error,
       details: { path },
@@ -78,6 +90,7 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
     return unreadable(common, error.message);
   }
   const technical = probed.technical;
+  const programmes = detectProgrammes(technical.audio, order?.audio?.programmes ?? options.programmes);
   let measurements: QcMeasurements;
   try {
     measurements = await measureMedia(
@@ -86,6 +99,10 @@ export async function runQc(path: string, options: RunQcOptions = {}): Promise<Q
         hasVideo: technical.video.length > 0,
         audioTracks: technical.audio.length,
         ...(technical.video[0]?.bitDepth ? { bitDepth: technical.video[0].bitDepth } : {}),
+        ...(technical.video[0]?.colourRange ? { colourRange: technical.video[0].colourRange } : {}),
+        ...(technical.video[0]?.matrix ? { matrix: technical.video[0].matrix } : {}),
+        ...(technical.video[0]?.height ? { height: technical.video[0].height } : {}),
+        programmes,
       },
       policy,
       {

@@ -22,6 +22,11 @@ export interface JobDefinition<Input, Output, Accepted = unknown> {
   readonly input?: z.ZodType<Input, Accepted>;
   /** Resources a job holds while running; default `{ cpu: 1 }`. */
   readonly resources?: Readonly<Record<string, number>> | ((input: Input) => Readonly<Record<string, number>>);
+  /**
+   * How long one attempt may run, in ms (default: the scheduler's `jobTimeoutMs`, itself 6 h by
+   * default). When it runs out, the signal is aborted with a `TIMEOUT` error and the attempt ends.
+   */
+  readonly timeoutMs?: number;
   /** Retries of transient failures (TRANSIENT, RATE_LIMITED, TIMEOUT): attempts in all (default 3), backoff base and cap in ms. */
   readonly retry?: { readonly attempts?: number; readonly baseMs?: number; readonly maxMs?: number };
 }

@@ -35,6 +35,7 @@ export {
   SubmitOptionsSchema,
 } from './model.js';
 export {
+  DEFAULT_JOB_TIMEOUT_MS,
   InProcessBackendOptionsSchema,
   JobDefinitionSchema,
   type SchedulerOptions,

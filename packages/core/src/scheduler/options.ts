@@ -9,6 +9,19 @@ export const JobDefinitionSchema = z.custom<AnyJobDefinition>(
 );
 
 /**
+ * How long one attempt of a job may run when neither the scheduler's `jobTimeoutMs` nor the job
+ * definition's `timeoutMs` says otherwise: 6 hours (a long transcode fits; a hung handler does not
+ * hold its slot forever).
+ */
+export const DEFAULT_JOB_TIMEOUT_MS = 6 * 3_600_000;
+
+/** The longest timeout a timer can hold (2³¹−1 ms, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** A job timeout in ms: a positive whole number up to 2³¹−1 (a timer's limit). */
+export const JobTimeoutSchema = z.number().int().positive().max(MAX_TIMEOUT_MS);
+
+/**
  * Options of {@link createScheduler}, parsed once when the scheduler is created (a bad option
  * throws `INVALID_CONFIG` naming it).
  */
@@ -38,6 +51,13 @@ export const SchedulerOptionsSchema = z.strictObject({
   logger: LoggerSchema.optional(),
   /** Spans around each job run (`framewise.job.run`, with kind, id, tenant and attempt). */
   tracer: TracerSchema.optional(),
+  /**
+   * How long one attempt of a job may run, in ms (default {@link DEFAULT_JOB_TIMEOUT_MS}, 6 h; a
+   * definition's `timeoutMs` overrides it). When it runs out the job's signal is aborted with a
+   * `TIMEOUT` error, its resources are freed at once (even if the handler never settles) and, as
+   * `TIMEOUT` is retryable, it is retried while attempts remain.
+   */
+  jobTimeoutMs: JobTimeoutSchema.optional(),
   /** Finished jobs kept for history queries (default 10 000; oldest dropped first). */
   historyLimit: z.number().int().nonnegative().optional(),
 });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import PQueue, { type QueueAddOptions } from 'p-queue';
-import { asFramewiseError, FramewiseError, isRetryable } from '../errors/index.js';
+import { asFramewiseError, describeInput, FramewiseError, isRetryable, messageOf } from '../errors/index.js';
 import {
   type Clock,
   type Logger,
@@ -18,7 +18,7 @@ import { prepareJob, retryDelayMs } from './backend.js';
 import type { JobContext, JobDefinition, JobDefinitions, JobId, JobInput, JobKind, JobOutput } from './definitions.js';
 import { type Entry, type LaneChoice, Lanes, type ScoringOptions } from './lanes.js';
 import type { JobRecord, JobState, SubmitOptions } from './model.js';
-import { type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
+import { DEFAULT_JOB_TIMEOUT_MS, JobTimeoutSchema, type SchedulerOptions, SchedulerOptionsSchema } from './options.js';
 
 /** A submitted job. */
 export interface JobHandle<Output> {
@@ -95,6 +95,7 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
   readonly #logger: Logger | undefined;
   readonly #tracer: Tracer | undefined;
   readonly #historyLimit: number;
+  readonly #jobTimeoutMs: number;
   readonly #events = new TypedEvents<SchedulerEvents>();
   #draining = false;
   /** Jobs accepted and not finished, and who waits for that number to reach zero. */
@@ -119,6 +120,7 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
     this.#logger = o.logger === undefined || o.logger === silentLogger ? undefined : o.logger;
     this.#tracer = o.tracer;
     this.#historyLimit = o.historyLimit ?? 10_000;
+    this.#jobTimeoutMs = o.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     const scheduler = this;
     class Queue implements LaneQueue {
       /**
@@ -158,6 +160,13 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
   define<Input, Output>(kind: string, definition: JobDefinition<Input, Output>): this {
     if (this.#definitions.has(kind))
       throw new FramewiseError('CONFLICT', `Job kind "${kind}" is already defined`, { details: { kind } });
+    const timeoutMs = definition.timeoutMs;
+    if (timeoutMs !== undefined && !JobTimeoutSchema.safeParse(timeoutMs).success)
+      throw new FramewiseError(
+        'INVALID_CONFIG',
+        `Job kind "${kind}": timeoutMs ${describeInput(timeoutMs)} must be a whole number of ms from 1 to 2147483647`,
+        { details: { kind, timeoutMs } },
+      );
     this.#definitions.set(kind, definition as JobDefinition<unknown, unknown>);
     return this;
   }
@@ -171,11 +180,35 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
     const from = job.record.state;
     job.record.state = state;
     if (this.#logger !== undefined) this.#log(this.#logger, job.record, from);
-    this.#events.emit('state', { job: job.record, from });
+    this.#emit('state', { job: job.record, from });
+  }
+
+  /**
+   * Tell listeners, never letting one of them break the scheduler: a listener that throws (any
+   * value) is logged and the job's life goes on.
+   */
+  #emit<E extends keyof SchedulerEvents>(event: E, payload: SchedulerEvents[E]): void {
+    try {
+      this.#events.emit(event, payload);
+    } catch (error) {
+      try {
+        this.#logger?.warn({ event, error: messageOf(error) }, 'framewise scheduler: an event listener threw');
+      } catch {
+        // a logger that throws too: nothing more to do
+      }
+    }
   }
 
   /** One log line per lifecycle point. */
   #log(logger: Logger, record: JobRecord, from: JobState | 'new'): void {
+    try {
+      this.#logLine(logger, record, from);
+    } catch {
+      // A logger that throws must not stop the job's life.
+    }
+  }
+
+  #logLine(logger: Logger, record: JobRecord, from: JobState | 'new'): void {
     const fields = { id: record.id, kind: record.kind, tenant: record.tenant, attempt: record.attempts };
     const state = record.state;
     if (state === 'running') logger.debug(fields, 'framewise scheduler: job started');
@@ -302,7 +335,7 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
     if (prepared.idempotencyKey) this.#byIdempotency.set(prepared.idempotencyKey, id);
     if (prepared.dedupeKey) this.#byDedupe.set(prepared.dedupeKey, id);
     if (this.#logger !== undefined) this.#log(this.#logger, job.record, 'new');
-    this.#events.emit('state', { job: job.record, from: 'new' });
+    this.#emit('state', { job: job.record, from: 'new' });
     this.#enqueue(job);
     return this.#handle<Output>(job, false);
   }
@@ -364,6 +397,66 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
   }
 
   async #execute(job: Internal): Promise<void> {
+    try {
+      await this.#attempt(job);
+    } catch (error) {
+      // Only a bug of the scheduler itself gets here (every handler outcome is caught in #attempt):
+      // the job is failed rather than left running, so its slot is freed and the queue goes on.
+      if (FINISHED.has(job.record.state) || job.record.state === 'retrying') return;
+      const failure = asFramewiseError(error, `Job "${job.record.id}" (${job.record.kind})`, { id: job.record.id });
+      job.record.error = { code: failure.code, message: failure.message };
+      this.#finish(job, 'failed');
+      this.#settle(job, { ok: false, error: failure });
+    }
+  }
+
+  /**
+   * Run the handler, bounded by the job's timeout: when it runs out the job's signal is aborted
+   * with a `TIMEOUT` error and the attempt ends at once (its resources freed) even when the handler
+   * never settles.
+   */
+  #runHandler(job: Internal, context: JobContext, controller: AbortController): Promise<unknown> {
+    const record = job.record;
+    const run = () => job.definition.handler(record.input, context);
+    const started =
+      this.#tracer === undefined
+        ? Promise.resolve().then(run)
+        : withSpan(
+            this.#tracer,
+            'framewise.job.run',
+            {
+              'framewise.job.kind': record.kind,
+              'framewise.job.id': record.id,
+              'framewise.job.tenant': record.tenant,
+              'framewise.job.attempt': record.attempts,
+            },
+            run,
+          );
+    const timeoutMs = job.definition.timeoutMs ?? this.#jobTimeoutMs;
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new FramewiseError(
+          'TIMEOUT',
+          `Job "${record.id}" (${record.kind}) ran out of time after ${timeoutMs} ms`,
+          { details: { id: record.id, timeoutMs } },
+        );
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+      started.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async #attempt(job: Internal): Promise<void> {
     const record = job.record;
     if (record.state === 'cancelled') {
       this.#release(job);
@@ -383,36 +476,28 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
         record.progress = p;
         job.progress ??= [];
         job.progress.push(p);
-        this.#events.emit('progress', { job: record, percent: p });
+        this.#emit('progress', { job: record, percent: p });
         this.#wake(job, false);
       },
     };
     try {
-      const output = await (this.#tracer === undefined
-        ? job.definition.handler(record.input, context)
-        : withSpan(
-            this.#tracer,
-            'framewise.job.run',
-            {
-              'framewise.job.kind': record.kind,
-              'framewise.job.id': record.id,
-              'framewise.job.tenant': record.tenant,
-              'framewise.job.attempt': record.attempts,
-            },
-            () => job.definition.handler(record.input, context),
-          ));
+      const output = await this.#runHandler(job, context, controller);
       if (controller.signal.aborted)
         throw new FramewiseError('CANCELLED', `Job "${record.id}" was cancelled`, { details: { id: record.id } });
       record.output = output;
       this.#finish(job, 'succeeded');
       this.#settle(job, { ok: true, value: output });
     } catch (raw) {
-      const error = controller.signal.aborted
-        ? new FramewiseError('CANCELLED', `Job "${record.id}" (${record.kind}) was cancelled`, {
-            cause: raw,
-            details: { id: record.id },
-          })
-        : asFramewiseError(raw, `Job "${record.id}" (${record.kind})`, { id: record.id });
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      const error =
+        reason !== undefined && (reason as { code?: unknown }).code === 'TIMEOUT'
+          ? (reason as FramewiseError)
+          : controller.signal.aborted
+            ? new FramewiseError('CANCELLED', `Job "${record.id}" (${record.kind}) was cancelled`, {
+                cause: raw,
+                details: { id: record.id },
+              })
+            : asFramewiseError(raw, `Job "${record.id}" (${record.kind})`, { id: record.id });
       record.error = { code: error.code, message: error.message };
       if (isRetryable(error) && record.attempts < record.maxAttempts && !this.#draining) {
         const delay = retryDelayMs(record.attempts, job.definition.retry, error.retryAfterMs);
@@ -534,7 +619,11 @@ export class Scheduler<D extends JobDefinitions = JobDefinitions> {
       });
     }
     await this.#queue.onIdle();
-    this.#logger?.info({ finished: this.#finished.length - this.#finishedHead }, 'framewise scheduler: drained');
+    try {
+      this.#logger?.info({ finished: this.#finished.length - this.#finishedHead }, 'framewise scheduler: drained');
+    } catch {
+      // a logger that throws does not make the drain fail
+    }
   }
 }
 

@@ -12,7 +12,7 @@ export {
   ffmpegCapabilities,
   parseCapabilityList,
 } from './ffmpeg/capabilities.js';
-export { type MediaPathOptions, safeMediaPath } from './ffmpeg/media-path.js';
+export { assertRegularMediaFile, type MediaPathOptions, safeMediaPath } from './ffmpeg/media-path.js';
 export {
   type FfprobeOutput,
   FfprobeOutputSchema,
@@ -23,7 +23,13 @@ export {
   technicalMetadataFromProbe,
 } from './ffmpeg/probe.js';
 export { type FfmpegProgress, ProgressParser } from './ffmpeg/progress.js';
-export { type FfmpegTools, ffmpegVersion, type RunFfmpegOptions, runFfmpeg } from './ffmpeg/runner.js';
+export {
+  DEFAULT_FFMPEG_TIMEOUT_MS,
+  type FfmpegTools,
+  ffmpegVersion,
+  type RunFfmpegOptions,
+  runFfmpeg,
+} from './ffmpeg/runner.js';
 export { toolFailure } from './ffmpeg/tool-failure.js';
 export { codecString } from './ladder/codec-string.js';
 export { type Conditioning, conditioningFilters, TONE_MAP_FILTERS } from './ladder/conditioning.js';

@@ -1,9 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
-import { FramewiseError, isFramewiseError } from '../../errors/index.js';
+import { describeInput, FramewiseError, isFramewiseError } from '../../errors/index.js';
 import { type Logger, silentLogger, type Tracer, withSpan } from '../../support/index.js';
+import { assertRegularMediaFile } from './media-path.js';
 import { type FfmpegProgress, ProgressParser } from './progress.js';
 
 /** Where the ffmpeg tools are. */
@@ -16,7 +17,22 @@ export interface FfmpegTools {
   readonly logger?: Logger;
   /** An OpenTelemetry tracer: each ffmpeg run becomes a span `framewise.ffmpeg` (the tool, the label and the duration; never the argv). */
   readonly tracer?: Tracer;
+  /**
+   * How long one ffmpeg run may take, in ms (default {@link DEFAULT_FFMPEG_TIMEOUT_MS}, 6 h): then
+   * its process group is killed, its outputs removed, and the run fails with `TIMEOUT`.
+   */
+  readonly timeoutMs?: number;
 }
+
+/** The default time limit of one ffmpeg run: 6 hours. */
+export const DEFAULT_FFMPEG_TIMEOUT_MS = 6 * 3_600_000;
+
+/**
+ * ffmpeg's words for a build that lacks what the command asks (a filter, an encoder, a decoder, a
+ * muxer, an option): the tool cannot do it, which says nothing about the media.
+ */
+const MISSING_CAPABILITY =
+  /No such filter|Unknown encoder|Encoder \S+ not found|Unknown decoder|Decoder \S+ not found|Requested output format '[^']*' is not a suitable output format|Unknown input format|Unrecognized option|Option not found|Filter not found/i;
 
 /** Options for {@link runFfmpeg}. */
 export interface RunFfmpegOptions extends FfmpegTools {
@@ -73,12 +89,41 @@ export async function ffmpegVersion(path = 'ffmpeg'): Promise<{ major: number; m
 }
 
 /**
+ * The local files a command reads: the value of each `-i` whose input is not a lavfi graph and
+ * has no protocol prefix.
+ */
+function localInputs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  let format: string | undefined;
+  for (let i = 0; i < args.length - 1; i++) {
+    const arg = args[i];
+    if (arg === '-f') format = args[i + 1];
+    else if (arg === '-i') {
+      const input = args[i + 1] as string;
+      if (format !== 'lavfi' && !/^[a-zA-Z0-9+.-]*:/.test(input) && !/^subfile,/i.test(input) && input !== '-')
+        out.push(input);
+      format = undefined;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
  * Run ffmpeg with an argv array (never a shell), adding `-hide_banner -nostdin -nostats
- * -progress pipe:1 -stats_period 0.5`. Progress is parsed and reported; stderr is kept (the last
- * 64 KiB) and attached to the error on failure; aborting kills the process and removes the outputs.
+ * -progress pipe:1 -stats_period 0.5`. Every local input (`-i`) must be a regular file: a FIFO or
+ * a device is refused before ffmpeg starts. ffmpeg runs in its own process group; aborting, or
+ * running past `timeoutMs` (default 6 h), kills the whole group and removes the outputs. Progress
+ * is parsed and reported; stderr is kept (the last 64 KiB) and attached to the error on failure.
  *
- * @throws `CANCELLED` when aborted; `INVALID_INPUT` when ffmpeg exits with an error (the message ends
- * with ffmpeg's last error line); `INVALID_CONFIG` when ffmpeg cannot be started.
+ * Failures are classified so that a tool problem is never taken for a media defect: killed by a
+ * signal (out of memory, an operator) → `TRANSIENT` (retryable); a filter, encoder, decoder, format
+ * or option this ffmpeg build lacks → `UNSUPPORTED`; anything else ffmpeg refuses → `INVALID_INPUT`.
+ *
+ * @throws `CANCELLED` when aborted; `TIMEOUT` when it runs out of time; `TRANSIENT` when killed by a
+ * signal; `UNSUPPORTED` when this ffmpeg lacks a filter, codec or format the command needs;
+ * `INVALID_INPUT` when ffmpeg exits with an error (the message ends with ffmpeg's last error line)
+ * or an input is not a regular file; `INVALID_CONFIG` when ffmpeg cannot be started or `timeoutMs` is not a positive number of ms.
  */
 export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {}): Promise<void> {
   // Logged and traced: the tool's name and the run's label, never the argv (it may hold URLs with credentials).
@@ -109,7 +154,32 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions = {
   );
 }
 
-function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promise<void> {
+async function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_FFMPEG_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647)
+    throw new FramewiseError(
+      'INVALID_CONFIG',
+      `ffmpeg timeoutMs ${describeInput(timeoutMs)} must be a whole number of ms from 1 to 2147483647`,
+      { details: { timeoutMs } },
+    );
+  for (const input of localInputs(args))
+    await assertRegularMediaFile(input).catch((error: unknown) => {
+      // A missing input is ffmpeg's to report, as before; only what is there but not a file is refused.
+      if (!isFramewiseError(error, 'NOT_FOUND')) throw error;
+    });
+  return spawnChecked(args, options, timeoutMs);
+}
+
+/** Kill a child and every process of its group (it was spawned as a group leader). */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone already, or could not be signalled
+  }
+}
+
+function spawnChecked(args: readonly string[], options: RunFfmpegOptions, timeoutMs: number): Promise<void> {
   const path = options.ffmpegPath ?? 'ffmpeg';
   const argv = ['-hide_banner', '-nostdin', '-nostats', '-progress', 'pipe:1', '-stats_period', '0.5', ...args];
   const label = options.label ?? 'ffmpeg';
@@ -118,11 +188,17 @@ function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promis
       reject(new FramewiseError('CANCELLED', `${label}: cancelled before it started`, { details: {} }));
       return;
     }
-    const child = spawn(path, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group (detached), so cancelling kills whatever it started too.
+    const child = spawn(path, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const parser = new ProgressParser(options.durationUs);
     let stderr = '';
     let partialLine = '';
     let aborted = false;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, timeoutMs);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       for (const p of parser.push(chunk)) options.onProgress?.(p);
@@ -137,7 +213,7 @@ function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promis
     });
     const onAbort = () => {
       aborted = true;
-      child.kill('SIGKILL');
+      killGroup(child);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = async () => {
@@ -146,6 +222,7 @@ function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promis
       );
     };
     child.on('error', (error) => {
+      clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       reject(
         new FramewiseError(
@@ -161,6 +238,7 @@ function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promis
       );
     });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (partialLine !== '') options.onStderrLine?.(partialLine);
       if (code === 0) {
@@ -173,6 +251,40 @@ function spawnFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promis
             new FramewiseError('CANCELLED', `${label}: cancelled; partial outputs removed`, {
               details: { outputs: options.outputs ?? [] },
             }),
+          );
+          return;
+        }
+        if (timedOut) {
+          reject(
+            new FramewiseError(
+              'TIMEOUT',
+              `${label}: ffmpeg ran longer than ${timeoutMs} ms and was killed; partial outputs removed`,
+              {
+                details: { timeoutMs, outputs: options.outputs ?? [] },
+              },
+            ),
+          );
+          return;
+        }
+        if (code === null) {
+          reject(
+            new FramewiseError(
+              'TRANSIENT',
+              `${label}: ffmpeg was killed by signal ${signal} (not a media defect: out of memory, or stopped by someone); retry`,
+              { details: { exitCode: code, signal, stderr, argv } },
+            ),
+          );
+          return;
+        }
+        const missing = MISSING_CAPABILITY.exec(stderr);
+        if (missing !== null) {
+          const line = stderr.split('\n').find((l) => MISSING_CAPABILITY.test(l)) ?? missing[0];
+          reject(
+            new FramewiseError(
+              'UNSUPPORTED',
+              `${label}: this ffmpeg lacks what the command needs (not a media defect): ${line.trim().slice(0, 500)}`,
+              { details: { exitCode: code, stderr, argv } },
+            ),
           );
           return;
         }
