@@ -28,11 +28,15 @@ export class ReferenceRights {
 
   private zone(territory: string, override?: string): string {
     return (
-      override ?? this.doc.territoryZones[territory] ?? TERRITORIES.find((t) => t.code === territory)?.zone ?? 'UTC'
+      override ??
+      (this.doc.territoryZones[territory] as string | undefined) ??
+      TERRITORIES.find((t) => t.code === territory)?.zone ??
+      'UTC'
     );
   }
 
-  private instant(bound: Bound, territory: string, zone: string | undefined, edge: 'start' | 'end'): number {
+  private instant(input: unknown, territory: string, zone: string | undefined, edge: 'start' | 'end'): number {
+    const bound = input as Bound;
     if (bound === undefined) return edge === 'start' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
     if (typeof bound === 'string') {
       return bound.length === 10
