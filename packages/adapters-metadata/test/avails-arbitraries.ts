@@ -5,6 +5,7 @@ import {
   AVAILS_ENTRY_TYPES,
   AVAILS_FORMAT_PROFILES,
   AVAILS_LICENSE_TYPES,
+  AVAILS_LOCALIZATION_TYPES,
   type Avail,
   type AvailsBound,
 } from '../src/avails/index.js';
@@ -67,6 +68,7 @@ export const arbitraryAvail = (tv: boolean): fc.Arbitrary<Omit<Avail, 'row'>> =>
         allowedLanguages: fc.uniqueArray(language, { maxLength: 3 }),
         holdbackLanguages: fc.uniqueArray(language, { maxLength: 2 }),
         assetLanguage: language,
+        localizationType: fc.constantFrom(...AVAILS_LOCALIZATION_TYPES),
         contractId: id,
         availId: id,
         alid: id,

@@ -14,6 +14,13 @@ export {
 } from './columns.js';
 export { type CsvLimits, DEFAULT_CSV_LIMITS, neutraliseCell, parseCsv, unneutraliseCell, writeCsv } from './csv.js';
 export {
+  type RightsAvails,
+  type RightsExportIssue,
+  type RightsToAvailsOptions,
+  RightsToAvailsOptionsSchema,
+  rightsToAvails,
+} from './from-rights.js';
+export {
   type AvailsReadOptions,
   AvailsReadOptionsSchema,
   type AvailsReadResult,
@@ -25,6 +32,7 @@ export {
   AVAILS_ENTRY_TYPES,
   AVAILS_FORMAT_PROFILES,
   AVAILS_LICENSE_TYPES,
+  AVAILS_LOCALIZATION_TYPES,
   type Avail,
   type AvailsBound,
   type AvailsCondition,
@@ -32,8 +40,18 @@ export {
   type AvailsFormatProfile,
   type AvailsIssue,
   type AvailsLicenseType,
+  type AvailsLocalizationType,
 } from './row.js';
 export type { AvailsCell } from './sheet.js';
+export {
+  AVAILS_MEDIA,
+  type AvailsRights,
+  type AvailsToRightsOptions,
+  AvailsToRightsOptionsSchema,
+  type AvailsWithdrawal,
+  availsToRights,
+  conditionEvent,
+} from './to-rights.js';
 export {
   type AvailsWriteOptions,
   AvailsWriteOptionsSchema,

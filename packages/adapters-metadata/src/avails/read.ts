@@ -74,10 +74,10 @@ export function readAvailsCsv(text: string, options?: AvailsReadOptions): Avails
     ...DEFAULT_CSV_LIMITS,
     maxRecords: Math.min(parsed.maxRows + 20, 10_000_020),
   });
-  return readGrid(
-    records.map((record) => record.map(unneutraliseCell)),
-    parsed,
-  );
+  for (const record of records)
+    for (let i = 0; i < record.length; i++)
+      if ((record[i] as string).charCodeAt(0) === 0x27) record[i] = unneutraliseCell(record[i] as string);
+  return readGrid(records, parsed);
 }
 
 /**

@@ -38,6 +38,10 @@ export const AVAILS_CONDITIONS = [
 ] as const;
 /** An EMA date condition. */
 export type AvailsCondition = (typeof AVAILS_CONDITIONS)[number];
+/** EMA `LocalizationType` values. */
+export const AVAILS_LOCALIZATION_TYPES = ['sub', 'dub', 'subdub', 'any'] as const;
+/** An EMA localization type. */
+export type AvailsLocalizationType = (typeof AVAILS_LOCALIZATION_TYPES)[number];
 /** EMA `EntryType` values. */
 export const AVAILS_ENTRY_TYPES = ['Full Extract', 'Create', 'Update', 'Delete', 'Full Delete'] as const;
 /** An EMA entry type. */
@@ -79,6 +83,8 @@ export interface Avail {
   readonly allowedLanguages: readonly string[];
   readonly holdbackLanguages: readonly string[];
   readonly assetLanguage?: string;
+  /** `LocalizationType`: `sub`, `dub`, `subdub` or `any` (the language forms offered). */
+  readonly localizationType?: AvailsLocalizationType;
   readonly contractId?: string;
   readonly availId?: string;
   readonly alid?: string;
@@ -216,6 +222,7 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
   const licenseType = oneOf('LicenseType', AVAILS_LICENSE_TYPES, true);
   const formatProfile = oneOf('FormatProfile', AVAILS_FORMAT_PROFILES);
   const hdr = text('HDR');
+  const localizationType = oneOf('LocalizationType', AVAILS_LOCALIZATION_TYPES);
   const start = bound('Start');
   const startLag = duration('StartLag');
   const end = bound('End');
@@ -276,6 +283,7 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
       exclusive,
       exclusiveAttributes,
       assetLanguage,
+      localizationType,
       seasonNumber,
       episodeNumber,
       titleStatus,
@@ -287,7 +295,7 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
 
 /** The entries of an object whose value is defined (for `exactOptionalPropertyTypes`). */
 function defined<T extends Record<string, unknown>>(object: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<{
-    [K in keyof T]: Exclude<T[K], undefined>;
-  }>;
+  const out: Record<string, unknown> = {};
+  for (const key in object) if (object[key] !== undefined) out[key] = object[key];
+  return out as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
 }

@@ -33,15 +33,14 @@ const HEADER_SEARCH_ROWS = 10;
 const textOf = (cell: AvailsCell): string =>
   typeof cell === 'string' ? cell.trim() : cell === null || cell === undefined ? '' : String(cell);
 
-const isBlank = (row: readonly AvailsCell[]): boolean => row.every((cell) => textOf(cell) === '');
-
-/** A comment row: its first non-empty cell starts with `//` (as the templates' notes do). */
-function isComment(row: readonly AvailsCell[]): boolean {
+/** A blank row, or a comment row: its first non-empty cell starts with `//` (as the templates' notes do). */
+function isBlankOrComment(row: readonly AvailsCell[]): boolean {
   for (const cell of row) {
+    if (cell === null || cell === undefined || cell === '') continue;
     const text = textOf(cell);
     if (text !== '') return text.startsWith('//');
   }
-  return false;
+  return true;
 }
 
 /** The templates' third row: the spreadsheet version in A, `//REQ` / `//Opt` notes after it. */
@@ -99,11 +98,16 @@ export function readAvailsSheet(grid: readonly (readonly AvailsCell[])[], source
   const rows: AvailsSheetRow[] = [];
   for (let r = headerIndex + 1; r < grid.length; r++) {
     const cells = grid[r] ?? [];
-    if (isBlank(cells) || isComment(cells) || (r === headerIndex + 1 && isNoteRow(cells))) continue;
+    if (isBlankOrComment(cells) || (r === headerIndex + 1 && isNoteRow(cells))) continue;
     const map = new Map<string, AvailsCell>();
     for (let c = 0; c < width; c++) {
       const cell = cells[c];
-      if (textOf(cell) !== '') map.set(columns[c] as string, typeof cell === 'string' ? cell.trim() : cell);
+      if (cell === null || cell === undefined || cell === '') continue;
+      if (typeof cell !== 'string') map.set(columns[c] as string, cell);
+      else {
+        const text = cell.trim();
+        if (text !== '') map.set(columns[c] as string, text);
+      }
     }
     rows.push({ row: r + 1, cells: map });
   }

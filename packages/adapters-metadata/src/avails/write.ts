@@ -37,6 +37,7 @@ function cellsOf(avail: Avail, tv: boolean): Map<string, XlsxCell> {
   put('DisplayName', avail.licensor);
   put('Licensee', avail.licensee);
   put('AssetLanguage', avail.assetLanguage);
+  put('LocalizationType', avail.localizationType);
   put('Territory', avail.territories.join(','));
   put('TerritoryExclusion', avail.territoryExclusions.join(','));
   put('WorkType', avail.workType);
