@@ -110,9 +110,16 @@ const engineMs = await time(() =>
 console.log(
   `Avails import, ${ROWS} rows (${(csv.length / 1e6).toFixed(1)} M characters of CSV, ${(xlsx.length / 1e6).toFixed(2)} MB of XLSX) — ${machine()}`,
 );
-console.log(`  CSV  → deals         ${csvImportMs.toFixed(0)} ms  (${deals} deals)`);
 console.log(
-  `  XLSX → deals         ${xlsxImportMs.toFixed(0)} ms  (of which reading the workbook ${xlsxReadMs.toFixed(0)} ms)`,
+  `  (load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; medians of ${ROUNDS} rounds)`,
+);
+console.log(
+  `  CSV  → deals         ${csvImportMs.toFixed(0)} ms wall, ${cpu.csv?.toFixed(0)} ms CPU  (${deals} deals)`,
+);
+console.log(
+  `  XLSX → deals         ${xlsxImportMs.toFixed(0)} ms wall, ${cpu.xlsx?.toFixed(0)} ms CPU  (reading the workbook alone: ${xlsxReadMs.toFixed(0)} ms wall)`,
 );
 console.log(`  naive CSV split      ${naiveSplitMs.toFixed(0)} ms  (no quoting, no validation)`);
 console.log(`  engine from the deals ${engineMs.toFixed(0)} ms`);
@@ -130,6 +137,7 @@ console.log(
     naive_csv_split_ms: Number(naiveSplitMs.toFixed(1)),
     csv_vs_naive_split: Number((csvImportMs / naiveSplitMs).toFixed(1)),
     engine_build_ms: Math.round(engineMs),
-    under_2s: csvImportMs < 2000 && xlsxImportMs < 2000,
+    // On a shared, overloaded machine wall time measures the queue for a core: judge CPU time.
+    under_2s_cpu: (cpu.csv ?? Infinity) < 2000 && (cpu.xlsx ?? Infinity) < 2000,
   }),
 );

@@ -115,9 +115,10 @@ describe('availsToRights', () => {
         'Studio,Platform,Movie,m1,,US,EST,3DHD,2027-01-01,,Open,No,,,C,A3',
         'Studio,Platform,Movie,,,US,EST,HD,2027-01-01,,Open,No,,,C,A4',
         'Studio,,Movie,m1,,US,EST,HD,2027-01-01,,Open,No,,,C,A5',
+        'Studio,Platform,Movie,m1,,US,EST,HD,TBD,PT12H,Open,No,,,C,A6',
       ].join('\r\n'),
     );
-    expect(avails).toHaveLength(5);
+    expect(avails).toHaveLength(6);
     const { issues, deals } = availsToRights(avails);
     expect(issues.map((i) => [i.row, i.column])).toEqual([
       [2, 'Territory'],
@@ -125,6 +126,8 @@ describe('availsToRights', () => {
       [4, 'FormatProfile'],
       [5, 'ALID'],
       [6, 'Licensee'],
+      // A valid xs:duration, but the rights model's lags are calendar units only.
+      [7, 'StartLag'],
     ]);
     expect(deals).toEqual([]);
   });
@@ -325,5 +328,26 @@ describe('round trip through Avails', () => {
       'deals[0].grants[2]',
     ]);
     expect(avails.map((a: Avail) => [a.licenseType, a.territories])).toEqual([['SVOD', ['US']]]);
+  });
+});
+
+describe('availsToRights on any valid avails', () => {
+  it('returns deals the engine accepts, or issues — never throws', async () => {
+    const { arbitraryAvail } = await import('./avails-arbitraries.js');
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), fc.context(), (tv, sizes, ctx) => {
+        const avails = fc.sample(arbitraryAvail(tv), { numRuns: sizes.length, seed: sizes[0] ?? 0 }).map((a, i) => ({
+          ...a,
+          row: 4 + i,
+        })) as Avail[];
+        const rights = availsToRights(avails, { licensee: 'Framewise' });
+        ctx.log(JSON.stringify(rights.issues));
+        createRightsEngine(
+          { titles: rights.titles, events: rights.events, deals: rights.deals },
+          { allowConflicts: true },
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 });

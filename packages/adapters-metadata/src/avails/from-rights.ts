@@ -80,8 +80,8 @@ const formsType = (forms: readonly string[]): AvailsLocalizationType | undefined
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Writes the rights of a document (as {@link createRightsEngine} takes it) as avails, ready for
- * {@link writeAvailsCsv} or {@link writeAvailsXlsx}.
+ * Writes the rights of a document (as `createRightsEngine` takes it) as avails, ready for
+ * `writeAvailsCsv` or `writeAvailsXlsx`.
  *
  * @throws FramewiseError `INVALID_INPUT` when the document is not a valid rights document.
  */

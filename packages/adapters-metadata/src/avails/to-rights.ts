@@ -9,6 +9,7 @@ import {
   type DealInput,
   type GrantInput,
   type HoldbackInput,
+  LagSchema,
   type LicenseType,
   type RightsTitleInput,
   TerritorySet,
@@ -92,7 +93,7 @@ const KINDS: Record<string, RightsTitleInput['kind']> = {
 };
 
 /**
- * Turns avails (as {@link readAvailsCsv} or {@link readAvailsXlsx} return them) into deals, titles and
+ * Turns avails (as `readAvailsCsv` or `readAvailsXlsx` return them) into deals, titles and
  * events for a rights document.
  *
  * Identifiers: the title of a row is its content id for its work type (`ContentID`,
@@ -173,6 +174,12 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
       else formats.push(avail.formatProfile as 'SD' | 'HD' | 'UHD');
     }
     if (avail.hdr !== undefined && !/^(false|no)$/i.test(avail.hdr)) formats.push('HDR');
+    for (const [column, lag] of [
+      ['StartLag', avail.startLag],
+      ['EndLag', avail.endLag],
+    ] as const)
+      if (lag !== undefined && !LagSchema.safeParse(lag).success)
+        issue(column, 'a lag in the rights model is whole years, months, weeks or days (P18M, P1Y, P30D)', lag);
     if (issues.length > before || titleId === undefined || media === undefined || territories === undefined) continue;
 
     const licensee = avail.licensee ?? defaultLicensee;
