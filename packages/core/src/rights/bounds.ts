@@ -23,8 +23,8 @@ export const OPEN_START: Bound = { kind: OPEN, ms: Number.NEGATIVE_INFINITY };
 /** An open end. */
 export const OPEN_END: Bound = { kind: OPEN, ms: Number.POSITIVE_INFINITY };
 const DAY = 86_400_000;
-/** The largest instant a Date holds (±8.64e15 ms, ±275 760 years). */
-export const MAX_INSTANT = 8.64e15;
+/** The largest instant the engine takes: a little inside what a Date holds (±8.64e15 ms), about year ±273 000. */
+export const MAX_INSTANT = 8.6e15;
 
 /** A lag parsed: sign, months (years × 12 + months) and days (weeks × 7 + days). */
 export interface ParsedLag {

@@ -552,5 +552,5 @@ describe('property: nothing is allowed unless a grant covers it and nothing bloc
       ),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });

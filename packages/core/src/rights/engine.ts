@@ -16,7 +16,12 @@ import { checkDeal, type DealConflict } from './conflicts.js';
 import { type DecisionContext, type ElementConflict, RightsDecision, type RightsQuery } from './decision.js';
 import { type InstantInput, instantMs, mediaOf, territoryOf } from './inputs.js';
 import type { UsageLedger } from './ledger.js';
-import { changeDeal, type DealChange, type DealChangeOptions, parseDealChange } from './lifecycle.js';
+import {
+  changeDeal,
+  type DealChangeOptions,
+  type DealChange as LifecycleChange,
+  parseDealChange,
+} from './lifecycle.js';
 import { blockApplies, elementConflicts, grantCovers, inWindow, type QueryScope } from './match.js';
 import {
   type DealInput,
@@ -26,7 +31,7 @@ import {
   RightsDocumentSchema,
 } from './model.js';
 import { HEADER, type PackedIndex, packIndex, ROW, SLOW } from './packed.js';
-import { planTransitions, type TransitionDiff } from './planning.js';
+import { planTransitions, type Transition, type TransitionDiff, type TransitionTarget } from './planning.js';
 import { TerritoryClock } from './territory-clock.js';
 import { TERRITORIES } from './territory-table.js';
 import { validateDocument } from './validate.js';
@@ -38,26 +43,6 @@ const NO_CONFLICTS: readonly ElementConflict[] = Object.freeze([]);
 export interface AvailabilityInterval {
   readonly start: DateTime | null;
   readonly end: DateTime | null;
-}
-
-/**
- * Where content goes: an endpoint's territories and channel, for {@link RightsEngine.planTransitions},
- * with the platform, language and format it delivers (grants and blocks limited to those count).
- */
-export interface TransitionTarget extends QueryScope {
-  readonly id: string;
-  /** Content is live only while it is allowed in every one of these territories. */
-  readonly territories: readonly string[];
-  readonly channel: LicenseType;
-}
-
-/** A moment a window opens or closes for an asset on a target. */
-export interface Transition {
-  readonly at: DateTime;
-  readonly assetId: string;
-  readonly targetId: string;
-  /** `open`: make it available; `close`: take it down. */
-  readonly change: 'open' | 'close';
 }
 
 /** Options for {@link createRightsEngine}. */
@@ -483,7 +468,10 @@ function coveredOf(doc: RightsDocument, deal: RightsDocument['deals'][number]): 
   return coveredTitles(children, deal.assets);
 }
 
-export type { DealChange, DealChangeOptions, InstantInput, TransitionDiff };
+/** The outcome of adding, amending or removing a deal. */
+export type DealChange = LifecycleChange<RightsEngine>;
+
+export type { DealChangeOptions, InstantInput, Transition, TransitionDiff, TransitionTarget };
 
 /**
  * Build a rights engine from a rights document (the documented JSON format), validated with zod:

@@ -6,7 +6,7 @@ import { territoryIndex } from './territories.js';
 /** Anything that is an instant: luxon DateTime, Date, ISO string with offset, epoch ms. */
 export type InstantInput = { toMillis(): number } | Date | string | number;
 
-/** Epoch milliseconds of an instant input, or `INVALID_INPUT` naming it (also beyond ±8.64e15 ms). */
+/** Epoch milliseconds of an instant input, or `INVALID_INPUT` naming it (also beyond ±8.6e15 ms). */
 export function instantMs(value: InstantInput, what = 'Instant'): number {
   let ms: number;
   if (typeof value === 'number') ms = value;
@@ -16,7 +16,7 @@ export function instantMs(value: InstantInput, what = 'Instant'): number {
   if (!Number.isFinite(ms) || Math.abs(ms) > MAX_INSTANT) {
     throw new FramewiseError(
       'INVALID_INPUT',
-      `${what} ${JSON.stringify(String(value)).slice(0, 80)} is not an instant (give an ISO time with a zone offset, a Date, a luxon DateTime or epoch ms within ±8.64e15)`,
+      `${what} ${JSON.stringify(String(value)).slice(0, 80)} is not an instant (give an ISO time with a zone offset, a Date, a luxon DateTime or epoch ms within ±8.6e15)`,
       { details: { value: String(value) } },
     );
   }

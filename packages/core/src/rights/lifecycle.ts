@@ -2,11 +2,19 @@ import { FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import type { GrantLookup } from './bounds.js';
 import { type AssetRights, type ByMedia, coveredTitles, createCompiler, titleChildren } from './compile.js';
-import { checkDeal, type DealConflict } from './conflicts.js';
-import type { RightsEngine, TransitionTarget } from './engine.js';
+import { checkDeal, type DealCheckRights, type DealConflict } from './conflicts.js';
 import type { InstantInput } from './inputs.js';
 import { type Deal, type DealInput, DealSchema, type RightsDocument } from './model.js';
-import { diffTransitions, planTransitions, type TransitionDiff } from './planning.js';
+import {
+  diffTransitions,
+  type PlanningRights,
+  planTransitions,
+  type TransitionDiff,
+  type TransitionTarget,
+} from './planning.js';
+
+/** An engine as the lifecycle sees it. */
+type Engine = PlanningRights & DealCheckRights;
 
 /** Options of a deal change. */
 export interface DealChangeOptions {
@@ -21,9 +29,9 @@ export interface DealChangeOptions {
 }
 
 /** The outcome of adding, amending or removing a deal. */
-export interface DealChange {
+export interface DealChange<E extends Engine = Engine> {
   /** The engine with the change applied (the original engine is unchanged). */
-  readonly engine: RightsEngine;
+  readonly engine: E;
   /** Conflicts of the changed deal and of every sold deal the change affects, after the change. */
   readonly conflicts: readonly DealConflict[];
   /** Errors the change brought (not present before it): these refuse a change without `allowConflicts`. */
@@ -35,19 +43,14 @@ export interface DealChange {
 }
 
 /** What the lifecycle needs from an engine, and how it builds the next one. */
-export interface LifecycleHost {
-  readonly engine: RightsEngine;
+export interface LifecycleHost<E extends Engine> {
+  readonly engine: E;
   readonly doc: RightsDocument;
   readonly lookup: GrantLookup;
   readonly dependents: Map<string, Set<string>>;
   readonly assets: ReadonlyMap<string, AssetRights>;
   /** Build the next engine from a document, its compiled assets, a grant lookup and the changed titles. */
-  next(
-    doc: RightsDocument,
-    assets: Map<string, AssetRights>,
-    lookup: GrantLookup,
-    changed: readonly string[],
-  ): RightsEngine;
+  next(doc: RightsDocument, assets: Map<string, AssetRights>, lookup: GrantLookup, changed: readonly string[]): E;
 }
 
 const key = (c: DealConflict) =>
@@ -80,12 +83,12 @@ function soldDeals(assets: ReadonlyMap<string, AssetRights>, ids: Iterable<strin
  * Replace (or remove, with `deal` undefined) the deal `id`: recompile only the titles it and the
  * deals relative to its grants cover, re-check every sold deal there, and diff the plans.
  */
-export function changeDeal(
-  host: LifecycleHost,
+export function changeDeal<E extends Engine>(
+  host: LifecycleHost<E>,
   id: string,
   deal: Deal | undefined,
   options: DealChangeOptions,
-): DealChange {
+): DealChange<E> {
   const { doc } = host;
   const index = doc.deals.findIndex((d) => d.id === id);
   const old = index < 0 ? undefined : doc.deals[index];

@@ -201,8 +201,8 @@ export type ElementRightInput = z.input<typeof ElementRightSchema>;
 /** An element right. */
 export type ElementRight = z.output<typeof ElementRightSchema>;
 
-/** A custom territory group's name: upper-case letters, digits and `_`, at least 3 characters. */
-export const TerritoryGroupNameSchema = z.string().regex(/^[A-Z][A-Z0-9_]{2,39}$/, 'must be 3-40 of A-Z, 0-9, _');
+/** A custom territory group's name: upper-case letters, digits and `_` (never an ISO code or a built-in group). */
+export const TerritoryGroupNameSchema = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be 2-40 of A-Z, 0-9, _');
 
 /** Rights as data: the documented JSON import and export format. */
 export const RightsDocumentSchema = z.strictObject({

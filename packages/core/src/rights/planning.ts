@@ -2,9 +2,40 @@ import { DateTime } from 'luxon';
 import { FramewiseError } from '../errors/index.js';
 import { ABSOLUTE, LOCAL, OPEN } from './bounds.js';
 import type { AssetRights } from './compile.js';
-import type { RightsEngine, Transition, TransitionTarget } from './engine.js';
 import { type InstantInput, instantMs, mediaOf, territoryOf } from './inputs.js';
-import { HEADER, ROW, SLOW } from './packed.js';
+import type { QueryScope } from './match.js';
+import type { LicenseType } from './model.js';
+import { HEADER, type PackedIndex, ROW, SLOW } from './packed.js';
+import type { TerritoryClock } from './territory-clock.js';
+
+/**
+ * Where content goes: an endpoint's territories and channel, for {@link RightsEngine.planTransitions},
+ * with the platform, language and format it delivers (grants and blocks limited to those count).
+ */
+export interface TransitionTarget extends QueryScope {
+  readonly id: string;
+  /** Content is live only while it is allowed in every one of these territories. */
+  readonly territories: readonly string[];
+  readonly channel: LicenseType;
+}
+
+/** A moment a window opens or closes for an asset on a target. */
+export interface Transition {
+  readonly at: DateTime;
+  readonly assetId: string;
+  readonly targetId: string;
+  /** `open`: make it available; `close`: take it down. */
+  readonly change: 'open' | 'close';
+}
+
+/** What planning reads from the rights engine (`RightsEngine` implements it). */
+export interface PlanningRights {
+  locate(assetId: string): PackedIndex | undefined;
+  rightsOf(assetId: string): AssetRights | undefined;
+  assetIds(): Iterable<string>;
+  clockOf(index: number): TerritoryClock;
+  stateAt(rights: AssetRights, channel: LicenseType, ti: number, at: number, scope?: QueryScope): boolean;
+}
 
 /** A local wall time is within a day of its instant in every zone. */
 const DAY_MS = 86_400_000;
@@ -16,7 +47,7 @@ const DAY_MS = 86_400_000;
  * horizon. Sorted by instant, asset, target.
  */
 export function planTransitions(
-  engine: RightsEngine,
+  engine: PlanningRights,
   now: InstantInput,
   horizonMs: number,
   targets: readonly TransitionTarget[],
