@@ -25,7 +25,7 @@ const EXPRESSIONS = [
   'EMEA',
   'APAC',
   'LATAM',
-  'NA',
+  'NORTH_AMERICA',
   'EU',
   'EMEA except FR, DE',
   'WORLD except US, CA',

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { ebucore: 'src/ebucore/index.ts', bxf: 'src/bxf/index.ts' },
+  entry: { ebucore: 'src/ebucore/index.ts', bxf: 'src/bxf/index.ts', avails: 'src/avails/index.ts' },
   format: ['esm'],
   target: 'node20',
   dts: true,
@@ -9,5 +9,5 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   removeNodeProtocol: false,
-  external: ['@framewise/core', 'zod'],
+  external: ['@framewise/core', 'zod', 'read-excel-file', 'write-excel-file'],
 });

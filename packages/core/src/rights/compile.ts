@@ -1,4 +1,5 @@
 import { FramewiseError } from '../errors/index.js';
+import { type Bound, createBoundResolver, type GrantLookup } from './bounds.js';
 import {
   type Deal,
   type ElementRight,
@@ -7,25 +8,10 @@ import {
   type LicenseType,
   LicenseTypeSchema,
   type RightsDocument,
-  type WindowBoundValue,
 } from './model.js';
 import { parseTerritories, type TerritorySet } from './territories.js';
-import { zoneClock } from './zone-clock.js';
 
-/** How a bound is compared: open, an absolute instant, or a local wall time in the territory's zone. */
-export const OPEN = 0;
-export const ABSOLUTE = 1;
-export const LOCAL = 2;
-
-/** A resolved window bound. `ms` is epoch ms (absolute) or wall-clock ms on a UTC scale (local). */
-export interface Bound {
-  readonly kind: typeof OPEN | typeof ABSOLUTE | typeof LOCAL;
-  readonly ms: number;
-}
-
-const OPEN_START: Bound = { kind: OPEN, ms: Number.NEGATIVE_INFINITY };
-const OPEN_END: Bound = { kind: OPEN, ms: Number.POSITIVE_INFINITY };
-const DAY = 86_400_000;
+export { ABSOLUTE, type Bound, LOCAL, OPEN } from './bounds.js';
 
 /** A grant, holdback or exclusive sale compiled for fast checks (flat fields for the hot path). */
 export interface Rule {
@@ -43,7 +29,7 @@ export interface Rule {
   readonly sm: number;
   readonly ek: number;
   readonly em: number;
-  /** True when the grant limits languages or platforms. */
+  /** True when the grant (or block) limits languages, platforms or formats. */
   readonly filtered: boolean;
 }
 
@@ -92,7 +78,12 @@ function rule(
     sm: start.ms,
     ek: end.kind,
     em: end.ms,
-    filtered: grant?.languages !== undefined || grant?.platforms !== undefined,
+    filtered:
+      grant !== undefined
+        ? grant.languages !== undefined || grant.platforms !== undefined || grant.formats !== undefined
+        : source.holdback?.languages !== undefined ||
+          source.holdback?.platforms !== undefined ||
+          source.holdback?.formats !== undefined,
   };
 }
 
@@ -110,6 +101,9 @@ export interface CompiledElement {
     media?: ReadonlySet<LicenseType>;
     territories: TerritorySet;
     uses?: ReadonlySet<string>;
+    /** The clearance's term (open bounds when perpetual). */
+    start: Bound;
+    end: Bound;
   }[];
 }
 
@@ -127,6 +121,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** Compiles deals and elements incrementally into {@link CompiledRights}. */
 export interface RightsCompiler extends CompiledRights {
+  /** Grants of the deals registered with this compiler, by id. */
+  readonly grants: ReadonlyMap<string, { readonly deal: Deal; readonly grant: Grant }>;
+  /** For each grant id, the deals with a window relative to it. */
+  readonly dependents: Map<string, Set<string>>;
   /** Compile one more deal (its grant ids must be new; relative windows may point at earlier deals). */
   addDeal(deal: Deal): void;
   /** Compile one more element right. */
@@ -135,105 +133,66 @@ export interface RightsCompiler extends CompiledRights {
 
 /** Compile a validated rights document; every error names the deal, grant and field. */
 export function compileRights(doc: RightsDocument): RightsCompiler {
-  const compiler = createCompiler(doc.groups, doc.deals);
+  const compiler = createCompiler(doc, doc.deals);
   for (const deal of doc.deals) compiler.addDeal(deal);
   for (const element of doc.elements) compiler.addElement(element);
   return compiler;
 }
 
-function registerGrants(grantsById: Map<string, { deal: Deal; grant: Grant }>, deal: Deal): void {
-  for (const grant of deal.grants) {
-    const existing = grantsById.get(grant.id);
-    if (existing !== undefined && existing.deal !== deal) {
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `Deal "${deal.id}": grant id "${grant.id}" is used twice; grant ids must be unique in a rights document`,
-        {
-          details: { deal: deal.id, grant: grant.id },
-        },
-      );
-    }
-    if (existing !== undefined && existing.grant !== grant) {
-      throw new FramewiseError('INVALID_INPUT', `Deal "${deal.id}": grant id "${grant.id}" is used twice`, {
-        details: { deal: deal.id, grant: grant.id },
-      });
-    }
-    grantsById.set(grant.id, { deal, grant });
+/** Children of each title, from the document's title hierarchy. */
+export function titleChildren(titles: RightsDocument['titles']): Map<string, string[]> {
+  const children = new Map<string, string[]>();
+  for (const t of titles) if (t.parent !== undefined) push(children, t.parent, t.id);
+  return children;
+}
+
+/** A title and every title below it (seasons, episodes), each once. */
+export function coveredTitles(children: ReadonlyMap<string, readonly string[]>, ids: readonly string[]): string[] {
+  if (children.size === 0) return [...new Set(ids)];
+  const out = new Set<string>();
+  const stack = [...ids];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (out.has(id)) continue;
+    out.add(id);
+    for (const child of children.get(id) ?? []) stack.push(child);
   }
+  return [...out];
 }
 
 /**
  * A compiler that knows the grants of `knownDeals` (so relative windows resolve) and compiles only
- * the deals and elements added to it.
+ * the deals and elements added to it. Draft deals are registered (others may be relative to them)
+ * but grant and block nothing; they are compiled only for conflict checks (`includeDrafts`).
  */
-export function createCompiler(groups: RightsDocument['groups'], knownDeals: readonly Deal[]): RightsCompiler {
-  const grantsById = new Map<string, { deal: Deal; grant: Grant }>();
-  for (const deal of knownDeals) registerGrants(grantsById, deal);
-
-  const resolving = new Set<string>();
-  const resolved = new Map<string, Bound>();
-  const resolve = (
-    bound: WindowBoundValue | undefined,
-    edge: 'start' | 'end',
-    zone: string | undefined,
-    where: string,
-  ): Bound => {
-    if (bound === undefined) return edge === 'start' ? OPEN_START : OPEN_END;
-    if (typeof bound === 'string') {
-      if (bound.length === 10) {
-        const [y, m, d] = bound.split('-').map(Number) as [number, number, number];
-        const local = Date.UTC(y, m - 1, d);
-        return zone === undefined
-          ? { kind: LOCAL, ms: local }
-          : { kind: ABSOLUTE, ms: zoneClock(zone).fromLocal(local) };
+export function createCompiler(
+  doc: Pick<RightsDocument, 'groups' | 'events' | 'titles'>,
+  known: readonly Deal[] | GrantLookup,
+  options: { readonly includeDrafts?: boolean; readonly dependents?: Map<string, Set<string>> } = {},
+): RightsCompiler {
+  const resolver = createBoundResolver(doc.events, typeof known === 'function' ? known : undefined);
+  if (typeof known !== 'function') for (const deal of known) resolver.register(deal);
+  const dependents = options.dependents ?? new Map<string, Set<string>>();
+  const depend = (bound: unknown, dealId: string) => {
+    if (typeof bound === 'object' && bound !== null && 'after' in bound) {
+      const id = (bound as { after: string }).after;
+      let set = dependents.get(id);
+      if (set === undefined) {
+        set = new Set();
+        dependents.set(id, set);
       }
-      return { kind: ABSOLUTE, ms: Date.parse(bound) };
+      set.add(dealId);
     }
-    const key = `${bound.after}:${bound.edge}`;
-    const target = grantsById.get(bound.after);
-    if (target === undefined) {
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `${where}: window is relative to grant "${bound.after}", which no deal has`,
-        { details: { where, after: bound.after } },
-      );
-    }
-    if (resolving.has(key)) {
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `${where}: relative windows form a cycle through grant "${bound.after}"`,
-        { details: { where } },
-      );
-    }
-    let base = resolved.get(key);
-    if (base === undefined) {
-      resolving.add(key);
-      const t = target.grant;
-      base = resolve(
-        bound.edge === 'start' ? t.window.start : t.window.end,
-        bound.edge,
-        t.zone,
-        `Deal "${target.deal.id}" grant "${t.id}"`,
-      );
-      resolving.delete(key);
-      resolved.set(key, base);
-    }
-    if (base.kind === OPEN) {
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `${where}: grant "${bound.after}" has an open ${bound.edge}, so nothing can be relative to it`,
-        { details: { where } },
-      );
-    }
-    return { kind: base.kind, ms: base.ms + bound.days * DAY };
   };
+  const children = titleChildren(doc.titles);
+  const resolve = resolver.resolve;
 
   const parsed = new Map<string, TerritorySet>();
   const territories = (expression: string, where: string): TerritorySet => {
     const cached = parsed.get(expression);
     if (cached !== undefined) return cached;
     try {
-      const set = parseTerritories(expression, groups);
+      const set = parseTerritories(expression, doc.groups);
       parsed.set(expression, set);
       return set;
     } catch (error) {
@@ -255,7 +214,11 @@ export function createCompiler(groups: RightsDocument['groups'], knownDeals: rea
   };
 
   const addDeal = (deal: Deal): void => {
-    registerGrants(grantsById, deal);
+    resolver.register(deal);
+    for (const w of [...deal.grants, ...deal.holdbacks].map((g) => g.window)) {
+      depend(w.start, deal.id);
+      depend(w.end, deal.id);
+    }
     const compiledGrants = deal.grants.map((grant) => {
       const where = `Deal "${deal.id}" grant "${grant.id}"`;
       return rule(
@@ -278,7 +241,8 @@ export function createCompiler(groups: RightsDocument['groups'], knownDeals: rea
         { holdback },
       );
     });
-    for (const assetId of deal.assets) {
+    if (deal.status === 'draft' && options.includeDrafts !== true) return;
+    for (const assetId of coveredTitles(children, deal.assets)) {
       // A fresh object per change, so packed forms (cached by identity) are rebuilt.
       const previous = rightsOf(assetId);
       const rights: AssetRights = {
@@ -307,12 +271,26 @@ export function createCompiler(groups: RightsDocument['groups'], knownDeals: rea
     const where = `Element "${element.id}"`;
     push(elements, element.versionId, {
       element,
-      clearances: element.clearances.map((c, i) => ({
-        ...(c.media === undefined ? {} : { media: new Set(c.media) }),
-        territories: territories(c.territories, `${where} clearance ${i}`),
-        ...(c.uses === undefined ? {} : { uses: new Set<string>(c.uses) }),
-      })),
+      clearances: element.clearances.map((c, i) => {
+        const here = `${where} clearance ${i}`;
+        for (const b of [c.window?.start, c.window?.end])
+          if (b !== undefined && typeof b !== 'string')
+            throw new FramewiseError(
+              'INVALID_INPUT',
+              `${here}: a clearance term takes dates or instants, not relative bounds`,
+              {
+                details: { where: here },
+              },
+            );
+        return {
+          ...(c.media === undefined ? {} : { media: new Set(c.media) }),
+          territories: territories(c.territories, here),
+          ...(c.uses === undefined ? {} : { uses: new Set<string>(c.uses) }),
+          start: resolve(c.window?.start, 'start', c.zone, here),
+          end: resolve(c.window?.end, 'end', c.zone, here),
+        };
+      }),
     });
   };
-  return { assets, elements, addDeal, addElement };
+  return { assets, elements, addDeal, addElement, grants: resolver.grants, dependents };
 }

@@ -1,5 +1,5 @@
 import type { Rule } from './compile.js';
-import type { LicenseType } from './model.js';
+import type { FormatProfile, LicenseType } from './model.js';
 
 /** A question for {@link RightsEngine.evaluate}. */
 export interface RightsQuery {
@@ -20,6 +20,14 @@ export interface RightsQuery {
   readonly use?: 'program' | 'promo' | 'trailer' | 'clip';
   /** The outlet (platform id), checked against grants limited to platforms. */
   readonly platform?: string;
+  /** The format profile delivered (`SD`, `HD`, `UHD`, `HDR`), checked against grants limited to formats. */
+  readonly format?: FormatProfile;
+  /** Audio language delivered (BCP-47): must be covered in form `original` or `dubbed`. */
+  readonly audioLanguage?: string;
+  /** Subtitle language delivered (BCP-47): must be covered in form `subtitled`. */
+  readonly subtitleLanguage?: string;
+  /** An excerpt (a clip): only elements overlapping `in`–`out` (timecodes on the version) are checked. */
+  readonly span?: { readonly in: string; readonly out: string };
 }
 
 /** An element of the version that is not cleared for this delivery. */
@@ -31,6 +39,8 @@ export interface ElementConflict {
   readonly in: string;
   readonly out: string;
   readonly action: 'substitute' | 'block';
+  /** The element right of the cleared cue that replaces it (its `substitute` link), if any. */
+  readonly substituteId?: string;
 }
 
 /** A reference to the grant or holdback behind a decision. */

@@ -2,61 +2,42 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput, parseOptions } from '../support/index.js';
+import { ABSOLUTE, type Bound, type GrantLookup, LOCAL, MAX_INSTANT, OPEN } from './bounds.js';
 import {
-  ABSOLUTE,
   type AssetRights,
-  type Bound,
   type CompiledElement,
   compileRights,
-  createCompiler,
-  LOCAL,
-  MEDIA_INDEX,
-  OPEN,
-  type RightsCompiler,
+  coveredTitles,
   type Rule,
   rulesOf,
+  titleChildren,
 } from './compile.js';
 import { checkDeal, type DealConflict } from './conflicts.js';
 import { type DecisionContext, type ElementConflict, RightsDecision, type RightsQuery } from './decision.js';
+import { type InstantInput, instantMs, mediaOf, territoryOf } from './inputs.js';
 import type { UsageLedger } from './ledger.js';
 import {
+  changeDeal,
+  type DealChangeOptions,
+  type DealChange as LifecycleChange,
+  parseDealChange,
+} from './lifecycle.js';
+import { blockApplies, elementConflicts, grantCovers, inWindow, type QueryScope } from './match.js';
+import {
   type DealInput,
-  DealSchema,
   type LicenseType,
   type RightsDocument,
   type RightsDocumentInput,
   RightsDocumentSchema,
 } from './model.js';
 import { HEADER, type PackedIndex, packIndex, ROW, SLOW } from './packed.js';
-import { territoryIndex } from './territories.js';
+import { planTransitions, type Transition, type TransitionDiff, type TransitionTarget } from './planning.js';
+import { TerritoryClock } from './territory-clock.js';
 import { TERRITORIES } from './territory-table.js';
-import { type ZoneClock, zoneClock } from './zone-clock.js';
+import { validateDocument } from './validate.js';
 
 const EMPTY: readonly Rule[] = Object.freeze([]);
-/** A local wall time is within a day of its instant in every zone. */
-const DAY_MS = 86_400_000;
-
-/** Anything that is an instant: luxon DateTime, Date, ISO string with offset, epoch ms. */
-export type InstantInput = { toMillis(): number } | Date | string | number;
-
-/** Epoch milliseconds of an instant input, or `INVALID_INPUT` naming it. */
-export function instantMs(value: InstantInput, what = 'Instant'): number {
-  let ms: number;
-  if (typeof value === 'number') ms = value;
-  else if (typeof value === 'string') ms = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? Date.parse(value) : Number.NaN;
-  else if (value instanceof Date) ms = value.getTime();
-  else ms = typeof value?.toMillis === 'function' ? value.toMillis() : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new FramewiseError(
-      'INVALID_INPUT',
-      `${what} ${JSON.stringify(String(value)).slice(0, 80)} is not an instant (give an ISO time with a zone offset, a Date, a luxon DateTime or epoch ms)`,
-      {
-        details: { value: String(value) },
-      },
-    );
-  }
-  return ms;
-}
+const NO_CONFLICTS: readonly ElementConflict[] = Object.freeze([]);
 
 /** An open interval of availability; `null` means unbounded. */
 export interface AvailabilityInterval {
@@ -64,25 +45,14 @@ export interface AvailabilityInterval {
   readonly end: DateTime | null;
 }
 
-/** Where content goes: an endpoint's territories and channel, for {@link RightsEngine.planTransitions}. */
-export interface TransitionTarget {
-  readonly id: string;
-  /** Content is live only while it is allowed in every one of these territories. */
-  readonly territories: readonly string[];
-  readonly channel: LicenseType;
-}
-
-/** A moment a window opens or closes for an asset on a target. */
-export interface Transition {
-  readonly at: DateTime;
-  readonly assetId: string;
-  readonly targetId: string;
-  /** `open`: make it available; `close`: take it down. */
-  readonly change: 'open' | 'close';
-}
-
 /** Options for {@link createRightsEngine}. */
 export const RightsEngineOptionsSchema = z.strictObject({
+  /**
+   * Load sold deals that conflict (exclusive sales overlapping, selling what is not held). By
+   * default a document whose executed sold deals have conflicts of severity `error` is refused
+   * with `CONFLICT` listing them.
+   */
+  allowConflicts: z.boolean().default(false),
   /** The usage ledger run limits are counted in. */
   ledger: z
     .custom<UsageLedger>(
@@ -98,41 +68,58 @@ export type RightsEngineOptions = z.input<typeof RightsEngineOptionsSchema>;
  * The rights and availability engine: answers "may this version of this title go to this
  * territory on this channel at this instant?" with a readable explanation, from an in-memory
  * index (per asset, per media: grants and blocks with territory bitsets and pre-resolved bounds).
+ * Engines are immutable: {@link RightsEngine.withDeal}, `amendDeal` and `removeDeal` return new ones.
  */
 export class RightsEngine {
   readonly #doc: RightsDocument;
-  readonly #compiled: RightsCompiler;
-  readonly #zones: (ZoneClock | undefined)[];
+  readonly #compiled: EngineState;
+  readonly #clocks: (TerritoryClock | undefined)[];
   readonly #ledger: UsageLedger | undefined;
   #packed: PackedIndex | undefined;
+  /** Titles changed since `#packed` was built, packed on their own (checked first). */
+  readonly #overlayAssets: ReadonlySet<string> | undefined;
+  #overlay: PackedIndex | undefined;
   readonly #context: DecisionContext;
 
   /** @hidden use {@link createRightsEngine}. */
-  constructor(doc: RightsDocument, compiled: RightsCompiler, options: RightsEngineOptions) {
+  constructor(doc: RightsDocument, compiled: EngineState, options: { readonly ledger?: UsageLedger | undefined }) {
     this.#doc = doc;
     this.#compiled = compiled;
-    this.#zones = new Array(TERRITORIES.length);
+    this.#clocks = new Array(TERRITORIES.length);
     this.#ledger = options.ledger;
+    this.#packed = compiled.base;
+    this.#overlayAssets = compiled.overlayAssets;
     this.#context = {
       grantsCovering: (assetId, channel, ti) => this.grantsCovering(assetId, channel, ti),
       describeBound: (bound, ti) => this.describeBound(bound, ti),
     };
   }
 
-  /** @internal the zone clock of a territory (by index), honouring overrides. */
-  zoneOf(index: number): ZoneClock {
-    let clock = this.#zones[index];
+  /** @internal the document (not a copy: do not change it). */
+  get document(): RightsDocument {
+    return this.#doc;
+  }
+
+  /** @internal the ledger, if any. */
+  get ledger(): UsageLedger | undefined {
+    return this.#ledger;
+  }
+
+  /** @internal how a territory (by index) reads date-only bounds, honouring overrides and policies. */
+  clockOf(index: number): TerritoryClock {
+    let clock = this.#clocks[index];
     if (clock === undefined) {
       const info = TERRITORIES[index] as (typeof TERRITORIES)[number];
-      clock = zoneClock(this.#doc.territoryZones[info.code] ?? info.zone);
-      this.#zones[index] = clock;
+      clock = new TerritoryClock(this.#doc.territoryZones[info.code] ?? info.zone);
+      this.#clocks[index] = clock;
     }
     return clock;
   }
 
-  /** @internal the instant of a bound in a territory. */
-  boundInstant(bound: Bound, index: number): number {
-    return bound.kind === LOCAL ? this.zoneOf(index).fromLocal(bound.ms) : bound.ms;
+  /** @internal the instant of a bound in a territory (`edge` picks the zone under a multi-zone policy). */
+  boundInstant(bound: Bound, index: number, edge: 'start' | 'end' = 'start'): number {
+    if (bound.kind === OPEN) return edge === 'start' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    return bound.kind === LOCAL ? this.clockOf(index).instant(bound.ms, edge) : bound.ms;
   }
 
   /** @internal compiled rights of an asset. */
@@ -140,33 +127,55 @@ export class RightsEngine {
     return this.#compiled.assets.get(assetId);
   }
 
+  /** @internal every asset with compiled rights. */
+  assetIds(): IterableIterator<string> {
+    return this.#compiled.assets.keys();
+  }
+
+  /** @internal the packed index holding an asset (the overlay of changed titles first), or undefined. */
+  locate(assetId: string): PackedIndex | undefined {
+    const base = this.#base();
+    if (this.#overlayAssets?.has(assetId)) return this.#overlayIndex();
+    return base.ids.has(assetId) ? base : undefined;
+  }
+
+  #base(): PackedIndex {
+    this.#packed ??= packIndex(this.#compiled.assets);
+    return this.#packed;
+  }
+
+  #overlayIndex(): PackedIndex {
+    if (this.#overlay === undefined) {
+      const subset = new Map<string, AssetRights>();
+      for (const id of this.#overlayAssets ?? [])
+        subset.set(id, this.#compiled.assets.get(id) ?? { grants: [], blocks: [], outs: [] });
+      this.#overlay = packIndex(subset);
+    }
+    return this.#overlay;
+  }
+
   /**
    * May this asset (and version) go to this territory on this channel at this instant? Checks
-   * grants (territory, window, language, platform, run limits), holdbacks, exclusive sales and the
-   * version's element rights.
+   * grants (territory, window, language, platform, format, run limits), holdbacks, exclusive sales
+   * and the version's element rights.
    *
-   * @throws `INVALID_INPUT` for an unknown territory or channel, or a malformed instant.
+   * @throws `INVALID_INPUT` for a missing query, an unknown territory or channel, or a malformed instant.
    */
   evaluate(query: RightsQuery): RightsDecision {
-    const ti = territoryIndex(query.territory);
-    if (ti < 0)
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `Territory ${JSON.stringify(query.territory)} is not an ISO 3166-1 code`,
-        { details: { territory: query.territory } },
-      );
-    const mi = MEDIA_INDEX.get(query.channel);
-    if (mi === undefined)
-      throw new FramewiseError('INVALID_INPUT', `Channel ${JSON.stringify(query.channel)} is not a license type`, {
-        details: { channel: query.channel },
+    if (typeof query !== 'object' || query === null)
+      throw new FramewiseError('INVALID_INPUT', `Rights query ${String(query)} is not an object`, {
+        details: { query: String(query) },
       });
+    const ti = territoryOf(query.territory, 'Rights query');
+    const mi = mediaOf(query.channel, 'Rights query');
     const at =
-      typeof query.at === 'number' && Number.isFinite(query.at)
+      typeof query.at === 'number' && Math.abs(query.at) <= MAX_INSTANT
         ? query.at
         : instantMs(query.at, 'Rights query instant');
-    this.#packed ??= packIndex(this.#compiled.assets);
-    const { ids, starts, ruleBase, rows, ints, bits, rules } = this.#packed;
-    const a = ids.get(query.assetId);
+    let p = this.#packed ?? this.#base();
+    if (this.#overlayAssets?.has(query.assetId)) p = this.#overlay ?? this.#overlayIndex();
+    const { starts, ruleBase, rows, ints, bits, rules } = p;
+    const a = p.ids.get(query.assetId);
     let matched: Rule[] | undefined;
     let exhausted: Rule[] | undefined;
     let blocking: Rule[] | undefined;
@@ -178,7 +187,8 @@ export class RightsEngine {
       const bTo = ints[slot + 2] as number;
       if (bFrom > gFrom) {
         // Local wall time is needed only by rows in this territory with a date-only bound.
-        let local = Number.NaN;
+        let ls = Number.NaN;
+        let le = Number.NaN;
         const word = 8 + (ti >>> 5);
         const bit = 1 << (ti & 31);
         const first = start + HEADER;
@@ -190,27 +200,30 @@ export class RightsEngine {
           const slow = sk >= SLOW;
           if (slow) sk -= SLOW;
           const ek = rows[row + 2] as number;
-          if (Number.isNaN(local) && (sk === LOCAL || ek === LOCAL)) local = this.zoneOf(ti).toLocal(at);
+          if (Number.isNaN(ls) && (sk === LOCAL || ek === LOCAL)) {
+            const clock = this.clockOf(ti);
+            ls = clock.startLocal(at);
+            le = clock.multi ? clock.endLocal(at) : ls;
+          }
           const inside =
-            (sk === OPEN || (sk === ABSOLUTE ? at >= (rows[row + 1] as number) : local >= (rows[row + 1] as number))) &&
-            (ek === OPEN || (ek === ABSOLUTE ? at < (rows[row + 3] as number) : local < (rows[row + 3] as number)));
+            (sk === OPEN || (sk === ABSOLUTE ? at >= (rows[row + 1] as number) : ls >= (rows[row + 1] as number))) &&
+            (ek === OPEN || (ek === ABSOLUTE ? at < (rows[row + 3] as number) : le < (rows[row + 3] as number)));
           if (!inside) continue;
           const r = rules[base + k] as Rule;
           if (k >= bFrom) {
+            if (slow && !blockApplies(r, query)) continue;
             if (blocking === undefined) blocking = [r];
             else blocking.push(r);
             continue;
           }
           if (slow) {
-            if (r.filtered && (!languageOk(r, query) || !platformOk(r, query))) continue;
-            const max = r.grant?.maxRuns;
-            if (max !== undefined && this.#ledger !== undefined) {
-              const from = r.sk === OPEN ? Number.NEGATIVE_INFINITY : this.boundInstant(r.start, ti);
-              const to = r.ek === OPEN ? Number.POSITIVE_INFINITY : this.boundInstant(r.end, ti);
-              if (this.#ledger.countPlays(query.assetId, query.territory, query.channel, from, to) >= max) {
-                if (exhausted === undefined) exhausted = [r];
-                else exhausted.push(r);
-              }
+            if (!grantCovers(r, query)) continue;
+            if (
+              r.grant?.maxRuns !== undefined &&
+              this.runsUsed(r, query.assetId, query.territory, ti) >= r.grant.maxRuns
+            ) {
+              if (exhausted === undefined) exhausted = [r];
+              else exhausted.push(r);
             }
           }
           if (matched === undefined) matched = [r];
@@ -221,7 +234,9 @@ export class RightsEngine {
     const conflicts =
       query.versionId === undefined
         ? NO_CONFLICTS
-        : elementConflicts(this.#compiled.elements.get(query.versionId), query, ti);
+        : elementConflicts(this.#compiled.elements.get(query.versionId), query, ti, at, (b, edge) =>
+            this.boundInstant(b, ti, edge),
+          );
     return new RightsDecision(
       this.#context,
       query,
@@ -234,6 +249,20 @@ export class RightsEngine {
     );
   }
 
+  /** Runs of a grant used in a territory within its window, across the grant's media. */
+  private runsUsed(r: Rule, assetId: string, territory: string, ti: number): number {
+    if (this.#ledger === undefined) return 0;
+    const grant = r.grant as NonNullable<Rule['grant']>;
+    return this.#ledger.countRuns(
+      assetId,
+      territory,
+      grant.media,
+      this.boundInstant(r.start, ti, 'start'),
+      this.boundInstant(r.end, ti, 'end'),
+      grant.runHours,
+    );
+  }
+
   /** @internal grants of an asset's media that cover a territory (for explanations). */
   grantsCovering(assetId: string, channel: LicenseType, ti: number): readonly Rule[] {
     const rights = this.#compiled.assets.get(assetId);
@@ -243,30 +272,26 @@ export class RightsEngine {
   /** @internal a bound as a person reads it in a territory. */
   describeBound(bound: Bound, ti: number): string {
     if (bound.kind === OPEN) return 'open';
-    if (bound.kind === LOCAL) return `${new Date(bound.ms).toISOString().slice(0, 10)} (${this.zoneOf(ti).zone})`;
+    if (bound.tbd !== undefined) return `TBD (event "${bound.tbd}")`;
+    if (bound.kind === LOCAL) return `${new Date(bound.ms).toISOString().slice(0, 10)} (${this.clockOf(ti).zone})`;
     return new Date(bound.ms).toISOString();
   }
 
-  /** @internal allowed state at an instant in a territory (windows only; no runs or elements). */
-  stateAt(
-    rights: AssetRights,
-    channel: LicenseType,
-    ti: number,
-    at: number,
-    language?: Pick<RightsQuery, 'language' | 'languageForm' | 'platform'>,
-  ): boolean {
-    const local = this.zoneOf(ti).toLocal(at);
-    const q = language ?? {};
+  /** @internal allowed state at an instant in a territory (windows, scope; no runs or elements). */
+  stateAt(rights: AssetRights, channel: LicenseType, ti: number, at: number, scope: QueryScope = {}): boolean {
+    const clock = this.clockOf(ti);
+    const ls = clock.startLocal(at);
+    const le = clock.multi ? clock.endLocal(at) : ls;
     let granted = false;
     for (const r of rulesOf(rights.grants, channel)) {
-      if (r.territories.hasIndex(ti) && inWindow(r, at, local) && languageOk(r, q) && platformOk(r, q)) {
+      if (r.territories.hasIndex(ti) && inWindow(r, at, ls, le) && grantCovers(r, scope)) {
         granted = true;
         break;
       }
     }
     if (!granted) return false;
     for (const r of rulesOf(rights.blocks, channel))
-      if (r.territories.hasIndex(ti) && inWindow(r, at, local)) return false;
+      if (r.territories.hasIndex(ti) && inWindow(r, at, ls, le) && blockApplies(r, scope)) return false;
     return true;
   }
 
@@ -276,18 +301,10 @@ export class RightsEngine {
    */
   availability(
     assetId: string,
-    where: { readonly territory: string; readonly channel: LicenseType } & Pick<
-      RightsQuery,
-      'language' | 'languageForm' | 'platform'
-    >,
+    where: { readonly territory: string; readonly channel: LicenseType } & QueryScope,
   ): AvailabilityInterval[] {
-    const ti = territoryIndex(where.territory);
-    if (ti < 0)
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `Territory ${JSON.stringify(where.territory)} is not an ISO 3166-1 code`,
-        { details: where },
-      );
+    const ti = territoryOf(where?.territory, 'availability');
+    mediaOf(where.channel, 'availability');
     const rights = this.#compiled.assets.get(assetId);
     if (rights === undefined) return [];
     const rules = [...rulesOf(rights.grants, where.channel), ...rulesOf(rights.blocks, where.channel)].filter((r) =>
@@ -296,12 +313,11 @@ export class RightsEngine {
     const cuts = [
       ...new Set(
         rules
-          .flatMap((r) => [r.start, r.end])
-          .filter((b) => b.kind !== OPEN)
-          .map((b) => this.boundInstant(b, ti)),
+          .flatMap((r) => [this.boundInstant(r.start, ti, 'start'), this.boundInstant(r.end, ti, 'end')])
+          .filter((ms) => Number.isFinite(ms)),
       ),
-    ].sort((a, b) => a - b);
-    const zone = this.zoneOf(ti).zone;
+    ].sort((x, y) => x - y);
+    const zone = this.clockOf(ti).primary.zone;
     const out: { start: number; end: number }[] = [];
     const points = [Number.NEGATIVE_INFINITY, ...cuts];
     for (let i = 0; i < points.length; i++) {
@@ -318,8 +334,9 @@ export class RightsEngine {
   }
 
   /**
-   * Every moment in `[now, now + horizon)` a window opens or closes for each asset × target, so a
-   * distribution orchestrator can make content available when a window opens and take it down when
+   * Every moment in the half-open `[now, now + horizon)` a window opens or closes for each asset ×
+   * target (a change exactly at `now` included, one at `now + horizon` left to the next horizon), so
+   * a distribution orchestrator can make content available when a window opens and take it down when
    * it closes — on time. Sorted by instant.
    */
   planTransitions(
@@ -328,96 +345,27 @@ export class RightsEngine {
     targets: readonly TransitionTarget[],
     assetIds?: Iterable<string>,
   ): Transition[] {
-    const from = instantMs(now, 'planTransitions now');
-    if (!Number.isFinite(horizonMs) || horizonMs <= 0)
-      throw new FramewiseError('INVALID_INPUT', `Horizon ${horizonMs} ms must be positive`, { details: { horizonMs } });
-    const to = from + horizonMs;
-    const compiledTargets = targets.map((t) => {
-      const indexes = t.territories.map((code) => {
-        const i = territoryIndex(code);
-        if (i < 0)
-          throw new FramewiseError(
-            'INVALID_INPUT',
-            `Target "${t.id}": territory ${JSON.stringify(code)} is not an ISO 3166-1 code`,
-            { details: { target: t.id } },
-          );
-        return i;
-      });
-      const mi = MEDIA_INDEX.get(t.channel);
-      if (mi === undefined)
-        throw new FramewiseError(
-          'INVALID_INPUT',
-          `Target "${t.id}": channel ${JSON.stringify(t.channel)} is not a license type`,
-          { details: { target: t.id } },
-        );
-      return { target: t, indexes, mi };
-    });
-    const out: { at: number; assetId: string; targetId: string; change: 'open' | 'close' }[] = [];
-    this.#packed ??= packIndex(this.#compiled.assets);
-    const { ids: numbers, starts, rows, ints, bits } = this.#packed;
-    const ids = assetIds ?? this.#compiled.assets.keys();
-    const cuts: number[] = [];
-    for (const assetId of ids) {
-      const a = numbers.get(assetId);
-      if (a === undefined) continue;
-      const rights = this.#compiled.assets.get(assetId) as AssetRights;
-      const start = starts[a] as number;
-      for (const { target, indexes, mi } of compiledTargets) {
-        const slot = start * 2 + 2 * mi;
-        const gFrom = ints[slot] as number;
-        const bFrom = ints[slot + 1] as number;
-        const bTo = ints[slot + 2] as number;
-        if (bFrom === gFrom) continue;
-        cuts.length = 0;
-        for (let k = gFrom; k < bTo; k++) {
-          const row = start + HEADER + k * ROW;
-          for (let e = 0; e < 4; e += 2) {
-            const raw = rows[row + e] as number;
-            const kind = e === 0 && raw >= SLOW ? raw - SLOW : raw;
-            const ms = rows[row + e + 1] as number;
-            if (kind === OPEN) continue;
-            // A local wall time is within a day of its instant in every zone.
-            if (kind === ABSOLUTE ? ms <= from || ms >= to : ms <= from - DAY_MS || ms >= to + DAY_MS) continue;
-            for (const ti of indexes) {
-              if (((bits[row * 2 + 8 + (ti >>> 5)] as number) & (1 << (ti & 31))) === 0) continue;
-              const t = kind === LOCAL ? this.zoneOf(ti).fromLocal(ms) : ms;
-              if (t > from && t < to) cuts.push(t);
-            }
-          }
-        }
-        if (cuts.length === 0) continue;
-        cuts.sort((x, y) => x - y);
-        const live = (t: number) => indexes.every((ti) => this.stateAt(rights, target.channel, ti, t));
-        let state = live(from);
-        let previous = Number.NaN;
-        for (const t of cuts) {
-          if (t === previous) continue;
-          previous = t;
-          const next = live(t);
-          if (next !== state) out.push({ at: t, assetId, targetId: target.id, change: next ? 'open' : 'close' });
-          state = next;
-        }
-      }
-    }
-    out.sort(
-      (a, b) =>
-        a.at - b.at ||
-        (a.assetId < b.assetId ? -1 : a.assetId > b.assetId ? 1 : 0) ||
-        (a.targetId < b.targetId ? -1 : 1),
-    );
-    return out.map((t) => ({ ...t, at: DateTime.fromMillis(t.at, { zone: 'utc' }) }));
+    return planTransitions(this, now, horizonMs, targets, assetIds);
   }
 
   /**
-   * Conflicts of a deal against the rights held and sold: selling what is not held, rights-out
-   * overlapping other rights-out on the same media × territory × language, and exclusive sold
-   * where only non-exclusive is held.
+   * Conflicts a deal would have or bring, without changing anything: for a sale, selling what is
+   * not held, into a holdback, exclusively beyond what is held, or overlapping other sales; for a
+   * rights-in deal (new or amended), the conflicts it brings to sold deals.
    */
   checkDeal(input: DealInput): DealConflict[] {
-    const deal = parseInput(DealSchema, input, `Deal ${JSON.stringify(input?.id ?? '')}`);
-    const compiled = createCompiler(this.#doc.groups, [...this.#doc.deals.filter((d) => d.id !== deal.id), deal]);
-    compiled.addDeal(deal);
-    return checkDeal(this, deal, compiled);
+    const existing = this.#doc.deals.find((d) => d.id === (input as { id?: unknown } | undefined)?.id);
+    const deal = parseDealChange(input, existing, existing === undefined ? 'add' : 'amend');
+    return [...changeDeal(this.#host(), deal.id, deal, { allowConflicts: true }).conflicts];
+  }
+
+  /** Conflicts of every executed sold deal (as {@link RightsEngine.checkDeal} reports them). */
+  conflicts(): DealConflict[] {
+    const out: DealConflict[] = [];
+    for (const deal of this.#doc.deals)
+      if (deal.direction === 'out' && deal.status === 'executed')
+        out.push(...checkDeal(this, deal, this.#compiled.assets, coveredOf(this.#doc, deal)));
+    return out;
   }
 
   /**
@@ -425,23 +373,77 @@ export class RightsEngine {
    * `error` unless `allowConflicts` is set.
    */
   withDeal(input: DealInput, options: { readonly allowConflicts?: boolean } = {}): RightsEngine {
-    const deal = parseInput(DealSchema, input, `Deal ${JSON.stringify(input?.id ?? '')}`);
-    if (this.#doc.deals.some((d) => d.id === deal.id))
-      throw new FramewiseError('CONFLICT', `Deal "${deal.id}" already exists`, { details: { deal: deal.id } });
-    const conflicts = this.checkDeal(deal).filter((c) => c.severity === 'error');
-    if (conflicts.length > 0 && options.allowConflicts !== true) {
-      throw new FramewiseError(
-        'CONFLICT',
-        `Deal "${deal.id}" conflicts with rights held or sold: ${conflicts.map((c) => c.message).join('; ')}`,
-        {
-          details: { deal: deal.id, conflicts },
-        },
-      );
-    }
-    return createRightsEngine(
-      { ...this.#doc, deals: [...this.#doc.deals, deal] },
-      { ...(this.#ledger ? { ledger: this.#ledger } : {}) },
-    );
+    return this.addDeal(input, options).engine;
+  }
+
+  /** Add a deal: the new engine, the conflicts, the titles affected and (with `plan`) the transition diff. */
+  addDeal(input: DealInput, options: DealChangeOptions = {}): DealChange {
+    const existing = this.#doc.deals.find((d) => d.id === (input as { id?: unknown } | undefined)?.id);
+    const deal = parseDealChange(input, existing, 'add');
+    return changeDeal(this.#host(), deal.id, deal, options);
+  }
+
+  /** Amend a deal (its version rises by one unless given higher), re-checking every sold deal it affects. */
+  amendDeal(input: DealInput, options: DealChangeOptions = {}): DealChange {
+    const existing = this.#doc.deals.find((d) => d.id === (input as { id?: unknown } | undefined)?.id);
+    const deal = parseDealChange(input, existing, 'amend');
+    return changeDeal(this.#host(), deal.id, deal, options);
+  }
+
+  /** Remove a deal, re-checking every sold deal it affects (removing rights in can leave sales unheld). */
+  removeDeal(id: string, options: DealChangeOptions = {}): DealChange {
+    if (!this.#doc.deals.some((d) => d.id === id))
+      throw new FramewiseError('NOT_FOUND', `Deal ${JSON.stringify(id)} does not exist`, { details: { deal: id } });
+    if (
+      this.#doc.deals.some(
+        (d) =>
+          d.id !== id &&
+          d.grants.some((g) =>
+            [g.window.start, g.window.end].some(
+              (b) =>
+                typeof b === 'object' &&
+                'after' in b &&
+                this.#doc.deals.find((x) => x.id === id)?.grants.some((o) => o.id === b.after),
+            ),
+          ),
+      )
+    )
+      throw new FramewiseError('CONFLICT', `Deal "${id}" has grants other deals' windows are relative to`, {
+        details: { deal: id },
+      });
+    return changeDeal(this.#host(), id, undefined, options);
+  }
+
+  #host() {
+    const compiled = this.#compiled;
+    return {
+      engine: this,
+      doc: this.#doc,
+      lookup: compiled.lookup,
+      dependents: compiled.dependents,
+      assets: compiled.assets,
+      next: (
+        doc: RightsDocument,
+        assets: Map<string, AssetRights>,
+        lookup: GrantLookup,
+        changed: readonly string[],
+      ) => {
+        const base = this.#packed;
+        let overlayAssets: Set<string> | undefined;
+        if (base !== undefined) {
+          overlayAssets = new Set([...(this.#overlayAssets ?? []), ...changed]);
+          if (overlayAssets.size > Math.max(2000, base.ids.size / 8)) overlayAssets = undefined;
+        }
+        const state: EngineState = {
+          assets,
+          elements: compiled.elements,
+          lookup,
+          dependents: compiled.dependents,
+          ...(overlayAssets !== undefined ? { base, overlayAssets } : {}),
+        };
+        return new RightsEngine(doc, state, { ledger: this.#ledger });
+      },
+    };
   }
 
   /** The rights as a JSON document (the import format). */
@@ -450,81 +452,57 @@ export class RightsEngine {
   }
 }
 
-/** True when a rule's window holds the instant (absolute bounds) or local wall time (local bounds). */
-function inWindow(r: Rule, at: number, local: number): boolean {
-  const sk = r.sk;
-  const ek = r.ek;
-  return (
-    (sk === OPEN || (sk === ABSOLUTE ? at >= r.sm : local >= r.sm)) &&
-    (ek === OPEN || (ek === ABSOLUTE ? at < r.em : local < r.em))
-  );
+/** @hidden the compiled state an engine is built on. */
+export interface EngineState {
+  readonly assets: Map<string, AssetRights>;
+  readonly elements: Map<string, CompiledElement[]>;
+  readonly lookup: GrantLookup;
+  readonly dependents: Map<string, Set<string>>;
+  /** A packed index of an earlier engine, valid for every title outside `overlayAssets`. */
+  readonly base?: PackedIndex | undefined;
+  readonly overlayAssets?: ReadonlySet<string>;
 }
 
-const NO_CONFLICTS: readonly ElementConflict[] = Object.freeze([]);
-
-function languageOk(r: Rule, q: Pick<RightsQuery, 'language' | 'languageForm'>): boolean {
-  const langs = r.grant?.languages;
-  if (langs === undefined || q.language === undefined) return true;
-  const wanted = q.language.toLowerCase();
-  return langs.some((l) => {
-    const have = l.language.toLowerCase();
-    return (
-      (wanted === have || wanted.startsWith(`${have}-`)) &&
-      (q.languageForm === undefined || l.forms.includes(q.languageForm))
-    );
-  });
+function coveredOf(doc: RightsDocument, deal: RightsDocument['deals'][number]): string[] {
+  const children = titleChildren(doc.titles);
+  return coveredTitles(children, deal.assets);
 }
 
-function platformOk(r: Rule, q: Pick<RightsQuery, 'platform'>): boolean {
-  const platforms = r.grant?.platforms;
-  return platforms === undefined || (q.platform !== undefined && platforms.includes(q.platform));
-}
+/** The outcome of adding, amending or removing a deal. */
+export type DealChange = LifecycleChange<RightsEngine>;
 
-function elementConflicts(
-  elements: readonly CompiledElement[] | undefined,
-  q: RightsQuery,
-  ti: number,
-): ElementConflict[] {
-  if (elements === undefined) return [];
-  const use = q.use ?? 'program';
-  const out: ElementConflict[] = [];
-  for (const { element, clearances } of elements) {
-    if (element.assetId !== q.assetId) continue;
-    const cleared = clearances.some(
-      (c) =>
-        (c.media === undefined || c.media.has(q.channel)) &&
-        c.territories.hasIndex(ti) &&
-        (c.uses === undefined || c.uses.has(use)),
-    );
-    if (!cleared)
-      out.push({
-        elementId: element.id,
-        kind: element.kind,
-        name: element.name,
-        in: element.in,
-        out: element.out,
-        action: element.whenNotCleared,
-      });
-  }
-  return out;
-}
+export type { DealChangeOptions, InstantInput, Transition, TransitionDiff, TransitionTarget };
 
 /**
  * Build a rights engine from a rights document (the documented JSON format), validated with zod:
- * errors name the deal, grant and field.
+ * errors name the deal, grant and field; unknown fields are refused.
  */
 export function createRightsEngine(document: RightsDocumentInput, input: RightsEngineOptions = {}): RightsEngine {
   const options = parseOptions(RightsEngineOptionsSchema, input, 'Rights engine options');
   const doc = parseInput(RightsDocumentSchema, document, 'Rights document');
-  for (const [code, zone] of Object.entries(doc.territoryZones)) {
-    if (territoryIndex(code) < 0)
+  validateDocument(doc);
+  const compiled = compileRights(doc);
+  const engine = new RightsEngine(
+    doc,
+    {
+      assets: compiled.assets,
+      elements: compiled.elements,
+      lookup: (id) => compiled.grants.get(id),
+      dependents: compiled.dependents,
+    },
+    options,
+  );
+  if (!options.allowConflicts) {
+    const errors = engine.conflicts().filter((c) => c.severity === 'error');
+    if (errors.length > 0)
       throw new FramewiseError(
-        'INVALID_INPUT',
-        `Rights document territoryZones: ${JSON.stringify(code)} is not a territory`,
-        { details: { code } },
+        'CONFLICT',
+        `Rights document has conflicting sold deals: ${errors
+          .slice(0, 10)
+          .map((c) => c.message)
+          .join('; ')}${errors.length > 10 ? ` (and ${errors.length - 10} more)` : ''}`,
+        { details: { conflicts: errors } },
       );
-    zoneClock(zone);
   }
-  for (const deal of doc.deals) for (const g of deal.grants) if (g.zone !== undefined) zoneClock(g.zone);
-  return new RightsEngine(doc, compileRights(doc), options);
+  return engine;
 }

@@ -12,7 +12,7 @@ const rel = (after: string, days: number) => ({ after, edge: 'start' as const, d
  */
 export function filmWindows(): RightsDocumentInput {
   const regions = [
-    ['na', 'NA', '2027-03-05'],
+    ['na', 'NORTH_AMERICA', '2027-03-05'],
     ['emea', 'EMEA', '2027-03-19'],
     ['apac', 'APAC', '2027-03-26'],
     ['latam', 'LATAM', '2027-04-02'],

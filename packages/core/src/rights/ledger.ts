@@ -3,14 +3,18 @@ import { IdSchema, LabelSchema, TerritoryCodeSchema } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import { newId, parseInput } from '../support/index.js';
 import { LicenseTypeSchema } from './model.js';
+import { territoryIndex } from './territories.js';
 
 /** One distribution or play event, as residual and royalty systems consume them. */
-export const UsageEventSchema = z.object({
+export const UsageEventSchema = z.strictObject({
   id: IdSchema.optional(),
   kind: z.enum(['distribution', 'play']),
   assetId: IdSchema,
   versionId: IdSchema.optional(),
-  territory: TerritoryCodeSchema,
+  /** A territory the rights engine knows (ISO 3166-1 alpha-2, or XK). */
+  territory: TerritoryCodeSchema.refine((code) => territoryIndex(code) >= 0, {
+    message: 'not a territory the rights engine knows (use ISO 3166-1 codes: GB, not UK)',
+  }),
   channel: LicenseTypeSchema,
   platform: LabelSchema,
   endpoint: LabelSchema.optional(),
@@ -53,8 +57,9 @@ const CSV_COLUMNS = [
  */
 export function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
-  let text = Array.isArray(value) ? value.join(';') : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  const neutral = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
+  let text = Array.isArray(value) ? value.map((v) => neutral(String(v))).join(';') : String(value);
+  if (typeof value === 'string') text = neutral(text);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -105,16 +110,56 @@ export class UsageLedger {
     );
   }
 
+  /**
+   * Runs of an asset in a territory on any of `channels` that started in `[from, to)` (epoch ms): a
+   * licence's runs are counted across its channels. With `runHours`, plays that start within that
+   * many hours of a run's first play belong to that run; without, every play is a run.
+   */
+  countRuns(
+    assetId: string,
+    territory: string,
+    channels: readonly string[],
+    from: number,
+    to: number,
+    runHours?: number,
+  ): number {
+    const starts: { at: number; plays: number }[] = [];
+    for (const channel of new Set(channels)) {
+      const slot = this.#slot(assetId, territory, channel);
+      if (slot === undefined) continue;
+      for (let i = 0; i < slot.at.length; i++) {
+        const at = slot.at[i] as number;
+        if (at >= from && at < to) starts.push({ at, plays: slot.plays[i] as number });
+      }
+    }
+    if (runHours === undefined) return starts.reduce((n, s) => n + s.plays, 0);
+    starts.sort((x, y) => x.at - y.at);
+    let runs = 0;
+    let runStart = Number.NEGATIVE_INFINITY;
+    for (const s of starts) {
+      if (s.plays === 0) continue;
+      if (s.at - runStart >= runHours * 3_600_000) {
+        runs++;
+        runStart = s.at;
+      }
+    }
+    return runs;
+  }
+
+  #slot(assetId: string, territory: string, channel: string) {
+    const slot = this.#plays.get(`${assetId}|${territory}|${channel}`);
+    if (slot === undefined || slot.sorted) return slot;
+    const order = slot.at.map((_, i) => i).sort((a, b) => (slot.at[a] as number) - (slot.at[b] as number));
+    slot.at = order.map((i) => slot.at[i] as number);
+    slot.plays = order.map((i) => slot.plays[i] as number);
+    slot.sorted = true;
+    return slot;
+  }
+
   /** Plays of an asset in a territory on a channel that started in `[from, to)` (epoch ms). */
   countPlays(assetId: string, territory: string, channel: string, from: number, to: number): number {
-    const slot = this.#plays.get(`${assetId}|${territory}|${channel}`);
+    const slot = this.#slot(assetId, territory, channel);
     if (slot === undefined) return 0;
-    if (!slot.sorted) {
-      const order = slot.at.map((_, i) => i).sort((a, b) => (slot.at[a] as number) - (slot.at[b] as number));
-      slot.at = order.map((i) => slot.at[i] as number);
-      slot.plays = order.map((i) => slot.plays[i] as number);
-      slot.sorted = true;
-    }
     let n = 0;
     for (let i = 0; i < slot.at.length; i++) {
       const at = slot.at[i] as number;

@@ -100,9 +100,10 @@ export function parseTerritories(expression: string, groups: TerritoryGroups = {
       .map((t) => t.trim().toUpperCase())
       .filter((t) => t.length > 0)
       .flatMap((term) => {
-        const group = groups[term] ?? TERRITORY_GROUPS[term];
-        if (group !== undefined) return [...group];
+        // ISO codes always win: "NA" is Namibia, never a group.
         if (INDEX.has(term)) return [term];
+        const group = TERRITORY_GROUPS[term] ?? groups[term];
+        if (group !== undefined) return [...group];
         throw new FramewiseError(
           'INVALID_INPUT',
           `Territory expression ${JSON.stringify(expression)}: ${JSON.stringify(term)} is neither an ISO 3166-1 code nor a known group`,

@@ -85,7 +85,7 @@ export const TERRITORY_GROUPS: Readonly<Record<string, readonly string[]>> = Obj
   MENA: [...byRegion('ME'), 'DZ', 'EG', 'LY', 'MA', 'TN'],
   APAC: byRegion('AS', 'OC'),
   LATAM: byRegion('LA'),
-  NA: ['US', 'CA'],
+  NORTH_AMERICA: ['US', 'CA'],
   US_TERRITORIES: ['US', 'PR', 'GU', 'VI', 'AS', 'MP', 'UM'],
   DACH: ['DE', 'AT', 'CH', 'LI'],
   NORDICS: ['DK', 'FI', 'IS', 'NO', 'SE', 'FO', 'AX'],

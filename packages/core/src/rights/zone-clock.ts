@@ -21,6 +21,8 @@ export class ZoneClock {
   readonly zone: string;
   private readonly iana: IANAZone;
   private readonly buckets: (Segment | undefined)[] = [];
+  /** Buckets before 1970 or after 2405, cached too (instants before 1970 cost as little as later ones). */
+  private readonly far = new Map<number, Segment>();
 
   constructor(zone: string) {
     const iana = IANAZone.create(zone);
@@ -34,11 +36,14 @@ export class ZoneClock {
   }
 
   private exact(ms: number): number {
-    return this.iana.offset(ms) * 60_000;
+    const offset = this.iana.offset(ms);
+    // Beyond the range of a Date there is no offset; read it as UTC rather than loop on NaN.
+    return Number.isFinite(offset) ? offset * 60_000 : 0;
   }
 
   private segment(bucket: number): Segment {
-    let seg = bucket >= 0 && bucket < 1024 ? this.buckets[bucket] : undefined;
+    const near = bucket >= 0 && bucket < 1024;
+    let seg = near ? this.buckets[bucket] : this.far.get(bucket);
     if (seg !== undefined) return seg;
     const from = bucket * BUCKET;
     const to = from + BUCKET;
@@ -71,7 +76,8 @@ export class ZoneClock {
       if (t >= to) break;
     }
     seg = { starts: Float64Array.from(starts), offsets: Float64Array.from(offsets) };
-    if (bucket >= 0 && bucket < 1024) this.buckets[bucket] = seg;
+    if (near) this.buckets[bucket] = seg;
+    else this.far.set(bucket, seg);
     return seg;
   }
 
