@@ -15,6 +15,7 @@ import { s3Error } from './errors.js';
 import { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
 import { type PutContext, type PutOutcome, putObject } from './put-object.js';
 import { createMemoryUploadStateStore } from './upload-state.js';
+import { abortPendingUploads, listPendingUploads, type PendingUpload, type UploadSweepOptions } from './uploads.js';
 
 export { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
 export type { PutOutcome } from './put-object.js';
@@ -25,6 +26,7 @@ export {
   type UploadState,
   type UploadStateStore,
 } from './upload-state.js';
+export type { PendingUpload, UploadSweepOptions } from './uploads.js';
 
 /** A restore of an archived object (GLACIER, DEEP_ARCHIVE): its progress and the restored copy's expiry. */
 export interface RestoreStatus {
@@ -48,6 +50,16 @@ export interface S3Storage extends StorageDriver {
   presign(key: string, options: { readonly method: 'GET' | 'PUT'; readonly expiresInSeconds: number }): Promise<string>;
   /** The last put's outcome (parts sent and reused), for progress reporting and tests. */
   readonly lastPut: PutOutcome | undefined;
+  /**
+   * Multipart uploads under the prefix that were started more than `olderThanMs` ago (default
+   * one day) and never completed or aborted: killed uploaders leave them, and their parts are billed.
+   */
+  listPendingUploads(options?: UploadSweepOptions): Promise<PendingUpload[]>;
+  /**
+   * Abort those uploads (ListMultipartUploads, then AbortMultipartUpload each) and forget the
+   * resume state kept for them. Uploads younger than the threshold are left to finish.
+   */
+  abortStaleUploads(options?: UploadSweepOptions): Promise<{ readonly aborted: PendingUpload[] }>;
 }
 
 /**
@@ -339,6 +351,16 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
           ? new sdk.GetObjectCommand({ Bucket: o.bucket, Key: full(key) })
           : new sdk.PutObjectCommand({ Bucket: o.bucket, Key: full(key), ...writeFields });
       return getSignedUrl(client, command, { expiresIn: options.expiresInSeconds });
+    },
+
+    async listPendingUploads(options = {}) {
+      const { sdk, client } = await s3();
+      return listPendingUploads({ sdk, client, bucket: o.bucket, prefix: o.prefix, state }, options);
+    },
+
+    async abortStaleUploads(options = {}) {
+      const { sdk, client } = await s3();
+      return abortPendingUploads({ sdk, client, bucket: o.bucket, prefix: o.prefix, state }, options);
     },
 
     async close() {
