@@ -361,10 +361,20 @@ export class ObjectStorage {
       this.#retry('get', k, () => this.driver.get(k, driverOptions), true, options.signal),
     );
     if (expected === undefined) return stream;
-    const verifying = new VerifyingStream(k, this.driver.name, expected);
-    stream.on('error', (error) => verifying.destroy(error));
+    // Media-sized reads hash in the worker thread beside the transfer, as puts do; small ones inline.
+    const hashing =
+      (expected.sha256 !== undefined || expected.md5 !== undefined) &&
+      (expected.sizeBytes ?? Number.POSITIVE_INFINITY) >= WORKER_HASHING_BYTES
+        ? new DigestStream(this.#hasher, undefined, undefined)
+        : undefined;
+    const verifying = new VerifyingStream(k, this.driver.name, expected, hashing);
+    const fail = (error: Error) => verifying.destroy(error);
+    stream.on('error', fail);
     verifying.on('close', () => stream.destroy());
-    return stream.pipe(verifying);
+    if (hashing === undefined) return stream.pipe(verifying);
+    hashing.on('error', fail);
+    verifying.on('close', () => hashing.destroy());
+    return stream.pipe(hashing).pipe(verifying);
   }
 
   /** The whole object as bytes, refusing objects larger than `maxBytes` (default 64 MiB). */

@@ -24,14 +24,20 @@ export class VerifyingStream extends Transform {
   readonly #sha256: Hash | undefined;
   readonly #md5: Hash | undefined;
 
+  /**
+   * @param upstream a digest stream the bytes passed through first (hashing in a worker thread);
+   *   without it, the digests asked for are computed inline.
+   */
   constructor(
     private readonly key: string,
     private readonly storage: string,
     private readonly expected: ExpectedContent,
+    private readonly upstream?: { readonly digests: { readonly sha256: string; readonly md5: string } },
   ) {
     super();
-    this.#sha256 = expected.sha256 === undefined ? undefined : createHash('sha256');
-    this.#md5 = expected.md5 === undefined ? undefined : createHash('md5');
+    const inline = upstream === undefined;
+    this.#sha256 = inline && expected.sha256 !== undefined ? createHash('sha256') : undefined;
+    this.#md5 = inline && expected.md5 !== undefined ? createHash('md5') : undefined;
   }
 
   #fail(what: string, actual: string | number): FramewiseError {
@@ -62,12 +68,13 @@ export class VerifyingStream extends Transform {
       callback(this.#fail('sizeBytes', this.#bytes));
       return;
     }
-    const sha256 = this.#sha256?.digest('hex');
+    const upstream = this.upstream?.digests;
+    const sha256 = upstream?.sha256 ?? this.#sha256?.digest('hex');
     if (e.sha256 !== undefined && sha256 !== e.sha256.toLowerCase()) {
       callback(this.#fail('sha256', sha256 as string));
       return;
     }
-    const md5 = this.#md5?.digest('hex');
+    const md5 = upstream?.md5 ?? this.#md5?.digest('hex');
     if (e.md5 !== undefined && md5 !== e.md5.toLowerCase()) {
       callback(this.#fail('md5', md5 as string));
       return;

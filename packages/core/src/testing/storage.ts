@@ -182,6 +182,26 @@ export function objectStorageConformance(name: string, options: StorageConforman
         storage.get('conf/verified/a.bin', { expected: { sizeBytes: 1 }, range: { start: 0, end: 1 } }),
         'INVALID_INPUT',
       );
+      // Media-sized: hashed in the worker thread, same guarantee.
+      const large = randomBytes(9 * 1024 * 1024);
+      await storage.put('conf/verified/large.bin', large);
+      const largeSha = createHash('sha256').update(large).digest('hex');
+      let n = 0;
+      for await (const c of await storage.get('conf/verified/large.bin', {
+        expected: { sha256: largeSha, sizeBytes: large.length },
+      }))
+        n += (c as Buffer).length;
+      expect(n).toBe(large.length);
+      let partial = 0;
+      const readLarge = async () => {
+        for await (const c of await storage.get('conf/verified/large.bin', {
+          expected: { sha256: '1'.repeat(64), sizeBytes: large.length },
+        }))
+          partial += (c as Buffer).length;
+      };
+      await expectCode(readLarge(), 'INTEGRITY');
+      expect(partial).toBeLessThan(large.length);
+      await storage.delete('conf/verified/large.bin');
     });
 
     it('stores nothing when content does not match the expected checksum', async () => {
