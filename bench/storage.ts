@@ -136,6 +136,7 @@ async function upload(): Promise<void> {
       );
       return JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
         seconds: number;
+        readSeconds?: number;
         maxRssMb: number;
         cpuSeconds: number;
       };
@@ -147,7 +148,7 @@ async function upload(): Promise<void> {
       ['lib-storage', '@aws-sdk/lib-storage Upload                  '],
       ['lib-storage-hashed', 'lib-storage Upload + SHA-256, MD5 on the way '],
     ] as const;
-    const runs = new Map<string, { seconds: number; maxRssMb: number; cpuSeconds: number }[]>();
+    const runs = new Map<string, { seconds: number; readSeconds?: number; maxRssMb: number; cpuSeconds: number }[]>();
     // Each round starts with a different uploader, so none always runs first after another's cleanup.
     for (let r = 0; r < rounds; r++)
       for (let i = 0; i < modes.length; i++) {
@@ -165,6 +166,15 @@ async function upload(): Promise<void> {
             each: all.map((x) => Number((uploadMib / x.seconds).toFixed(1))),
             peakRssMb: Math.round(Math.max(...all.map((x) => x.maxRssMb))),
             cpuSecondsPerGib: Number((median(all.map((x) => x.cpuSeconds)) / (uploadMib / 1024)).toFixed(2)),
+            ...(all.some((x) => x.readSeconds !== undefined)
+              ? {
+                  readMibPerSecond: Number(
+                    (
+                      uploadMib / median(all.flatMap((x) => (x.readSeconds === undefined ? [] : [x.readSeconds])))
+                    ).toFixed(1),
+                  ),
+                }
+              : {}),
           },
         ];
       }),
@@ -180,7 +190,15 @@ async function upload(): Promise<void> {
       );
     }
     console.log(`  memory target: part × concurrency + 64 MB = ${bound} MB above the process baseline`);
-    console.log(JSON.stringify({ bench: 'storage', part: 'upload', mib: uploadMib, rounds, ...summary }));
+    // Reading back: framewise's verified get (SHA-256 while streaming) against a plain GetObject.
+    const readOf = (mode: string) => (summary[mode] as { readMibPerSecond?: number }).readMibPerSecond ?? Number.NaN;
+    const verifiedReadRatio = Number((readOf('framewise') / readOf('lib-storage')).toFixed(2));
+    console.log(
+      `  read back: framewise verified get ${readOf('framewise')} MiB/s, plain GetObject ${readOf('lib-storage')} MiB/s (ratio ${verifiedReadRatio})`,
+    );
+    console.log(
+      JSON.stringify({ bench: 'storage', part: 'upload', mib: uploadMib, rounds, ...summary, verifiedReadRatio }),
+    );
   } finally {
     await server.stop();
   }

@@ -39,6 +39,9 @@ function generated(): Readable {
 }
 
 const t0 = process.hrtime.bigint();
+let uploadSeconds: number | undefined;
+/** Seconds to read the object back whole: verified (framewise) or plain (lib-storage's GetObject). */
+let readSeconds: number | undefined;
 if (mode === 'framewise' || mode === 'framewise-sha256') {
   const partChecksum = mode === 'framewise' ? 'md5' : 'sha256';
   const storage = createObjectStorage(
@@ -52,7 +55,18 @@ if (mode === 'framewise' || mode === 'framewise-sha256') {
       partChecksum,
     }),
   );
-  await storage.put(`bench/${mode}.bin`, generated());
+  const stored = await storage.put(`bench/${mode}.bin`, generated());
+  uploadSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  // A verified read back: hashed while streaming, INTEGRITY before the last byte on a mismatch.
+  const r0 = process.hrtime.bigint();
+  let n = 0;
+  for await (const chunk of await storage.get(`bench/${mode}.bin`, {
+    expected: { sha256: stored.sha256, sizeBytes: stored.sizeBytes },
+  }))
+    n += (chunk as Buffer).length;
+  if (n !== total) throw new Error(`read ${n} bytes, expected ${total}`);
+  readSeconds = Number(process.hrtime.bigint() - r0) / 1e9;
+  await storage.close();
 } else {
   // `lib-storage-hashed`: the same Upload fed through a SHA-256 + MD5 pass, the digests Framewise
   // computes on the way (and still without checking what the server stored).
@@ -84,8 +98,18 @@ if (mode === 'framewise' || mode === 'framewise-sha256') {
     partSize: part,
     queueSize: concurrency,
   }).done();
+  uploadSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (mode === 'lib-storage') {
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const r0 = process.hrtime.bigint();
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `bench/${mode}.bin` }));
+    let n = 0;
+    for await (const chunk of out.Body as Readable) n += (chunk as Buffer).length;
+    if (n !== total) throw new Error(`read ${n} bytes, expected ${total}`);
+    readSeconds = Number(process.hrtime.bigint() - r0) / 1e9;
+  }
 }
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const seconds = uploadSeconds ?? Number(process.hrtime.bigint() - t0) / 1e9;
 const usage = process.resourceUsage();
 const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-process.stdout.write(`${JSON.stringify({ mode, seconds, maxRssMb: usage.maxRSS / 1024, cpuSeconds })}\n`);
+process.stdout.write(`${JSON.stringify({ mode, seconds, readSeconds, maxRssMb: usage.maxRSS / 1024, cpuSeconds })}\n`);

@@ -93,3 +93,52 @@ describe('fixity on the filesystem', () => {
     expect(audit.findings.map((f) => [f.outcome, f.copy.status])).toEqual([['corrupt', 'corrupt']]);
   });
 });
+
+describe('filesystem storage under faults (issue 19)', () => {
+  const root = join(base, 'faults');
+  const outside = join(base, 'faults-outside');
+  mkdirSync(outside, { recursive: true });
+  const driver = createFsStorage({ root });
+  const storage = createObjectStorage(driver);
+
+  it('creates no directory outside the root before refusing a path through a symlinked directory', async () => {
+    await storage.put('seed.txt', Buffer.from('x'));
+    symlinkSync(outside, join(root, 'linked'));
+    await expect(storage.put('linked/deep/er/planted.txt', Buffer.from('x'))).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'FORBIDDEN'),
+    );
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('refuses a key under an existing object, and an object where a prefix is, with CONFLICT', async () => {
+    await storage.put('clash/a', Buffer.from('object'));
+    await expect(storage.put('clash/a/b', Buffer.from('x'))).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'CONFLICT'),
+    );
+    await storage.put('clash/dir/child', Buffer.from('child'));
+    await expect(storage.put('clash/dir', Buffer.from('x'))).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'CONFLICT'),
+    );
+    expect((await storage.read('clash/a')).toString()).toBe('object');
+    expect((await storage.read('clash/dir/child')).toString()).toBe('child');
+  });
+
+  it('sweeps stale .partial files left by killed puts, and only the stale ones', async () => {
+    await storage.put('sweep/kept.bin', Buffer.from('kept'));
+    const stale = join(root, 'sweep', '.kept.bin.0a0b0c0d0e0f.partial');
+    const fresh = join(root, 'sweep', '.other.bin.111111111111.partial');
+    writeFileSync(stale, Buffer.alloc(1024));
+    writeFileSync(fresh, Buffer.alloc(1024));
+    const { utimesSync } = await import('node:fs');
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    utimesSync(stale, old, old);
+    const { removed } = await driver.sweepPartials({ olderThanMs: 86_400_000 });
+    expect(removed).toEqual(['sweep/.kept.bin.0a0b0c0d0e0f.partial']);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect((await storage.read('sweep/kept.bin')).toString()).toBe('kept');
+    await expect(driver.sweepPartials({ olderThanMs: -1 })).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'INVALID_INPUT'),
+    );
+  });
+});

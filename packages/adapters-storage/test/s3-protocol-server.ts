@@ -47,6 +47,11 @@ export interface S3ProtocolServer {
   rejectBadDigest: boolean;
   /** CompleteMultipartUpload answers an ETag and checksum of other bytes (default false). */
   misreportComplete: boolean;
+  /**
+   * What ListMultipartUploads answers (in pages of `maxUploads`, with key and upload-id markers);
+   * AbortMultipartUpload removes the upload from it.
+   */
+  uploads: { key: string; uploadId: string; initiated: string }[];
   close(): Promise<void>;
 }
 
@@ -63,6 +68,7 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
     | 'corruptPart'
     | 'rejectBadDigest'
     | 'misreportComplete'
+    | 'uploads'
   > = {
     head: { sizeBytes: 0 },
     uploadPartDelayMs: 0,
@@ -71,6 +77,7 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
     corruptPart: undefined,
     rejectBadDigest: false,
     misreportComplete: false,
+    uploads: [],
   };
   // Digests of the parts stored, by part number (one upload at a time, as the tests use it).
   const stored = new Map<number, { md5: Buffer; sha256: Buffer }>();
@@ -166,7 +173,41 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         );
       }
       if (req.method === 'POST' && q.has('restore')) return send(202);
-      if (req.method === 'DELETE' && q.has('uploadId')) return send(204);
+      if (req.method === 'GET' && q.has('uploads')) {
+        // ListMultipartUploads: in key, then upload id order, after the markers.
+        const max = Number(q.get('max-uploads') ?? 1000);
+        const keyMarker = q.get('key-marker') ?? '';
+        const idMarker = q.get('upload-id-marker') ?? '';
+        const sorted = [...state.uploads].sort(
+          (a, b) => a.key.localeCompare(b.key) || a.uploadId.localeCompare(b.uploadId),
+        );
+        const after = sorted.filter(
+          (u) =>
+            keyMarker === '' || u.key > keyMarker || (u.key === keyMarker && idMarker !== '' && u.uploadId > idMarker),
+        );
+        const page = after.slice(0, max);
+        const last = page.at(-1);
+        const truncated = after.length > max;
+        return send(
+          200,
+          xml(
+            `<ListMultipartUploadsResult><Bucket>archive</Bucket><IsTruncated>${truncated}</IsTruncated>${
+              truncated && last
+                ? `<NextKeyMarker>${last.key}</NextKeyMarker><NextUploadIdMarker>${last.uploadId}</NextUploadIdMarker>`
+                : ''
+            }${page
+              .map(
+                (u) =>
+                  `<Upload><Key>${u.key}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+              )
+              .join('')}</ListMultipartUploadsResult>`,
+          ),
+        );
+      }
+      if (req.method === 'DELETE' && q.has('uploadId')) {
+        state.uploads = state.uploads.filter((u) => u.uploadId !== q.get('uploadId'));
+        return send(204);
+      }
       if (req.method === 'PUT' && q.has('partNumber') && req.headers['x-amz-copy-source'])
         return send(
           200,

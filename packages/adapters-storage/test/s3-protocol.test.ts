@@ -308,3 +308,35 @@ describe('S3 calls s3rver lacks (local S3 protocol server)', () => {
     );
   });
 });
+
+describe('abandoned multipart uploads (local S3 protocol server: s3rver lacks ListMultipartUploads and AbortMultipartUpload)', () => {
+  it('lists uploads older than the threshold page by page and aborts only those', async () => {
+    const now = new Date('2026-12-02T12:00:00Z');
+    const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
+    server.uploads = [
+      ...Array.from({ length: 1005 }, (_, i) => ({
+        key: `masters/killed-${String(i).padStart(4, '0')}.mxf`,
+        uploadId: `old-${i}`,
+        initiated: hoursAgo(48),
+      })),
+      { key: 'masters/running.mxf', uploadId: 'young', initiated: hoursAgo(1) },
+    ];
+    const storage = make();
+    const pending = await storage.listPendingUploads({ olderThanMs: 86_400_000, now });
+    expect(pending).toHaveLength(1005);
+    expect(pending[0]).toEqual({
+      key: 'masters/killed-0000.mxf',
+      uploadId: 'old-0',
+      initiatedAt: hoursAgo(48),
+    });
+    server.requests.length = 0;
+    const { aborted } = await storage.abortStaleUploads({ olderThanMs: 86_400_000, now });
+    expect(aborted).toHaveLength(1005);
+    expect(server.requests.filter((r) => r.method === 'DELETE' && r.query.has('uploadId'))).toHaveLength(1005);
+    expect(server.uploads.map((u) => u.uploadId)).toEqual(['young']);
+    await expect(storage.abortStaleUploads({ olderThanMs: -5 })).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'INVALID_INPUT'),
+    );
+    server.uploads = [];
+  }, 60_000);
+});

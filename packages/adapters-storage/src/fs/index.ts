@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseOptions } from '@framewise/core/adapter-kit';
@@ -34,12 +34,33 @@ function errorOf(error: unknown, what: string): FramewiseError {
   const message = `${what}: ${messageOf(error)}`;
   if (code === 'ENOENT') return new FramewiseError('NOT_FOUND', message, { cause: error });
   if (code === 'EACCES' || code === 'EPERM') return new FramewiseError('FORBIDDEN', message, { cause: error });
+  // A key under an existing object (`a` is a file, `a/b` asked) or an object where a prefix is (`a/` has keys).
+  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST')
+    return new FramewiseError(
+      'CONFLICT',
+      `${message} (on a filesystem a key cannot be both an object and a prefix of other keys)`,
+      { cause: error },
+    );
+  if (code === 'ENAMETOOLONG') return new FramewiseError('INVALID_INPUT', message, { cause: error });
   // The one retry rule's system codes (a full disk, no file handles, busy), and EIO: a flaky mount.
   if ((code !== undefined && TRANSIENT_SYSTEM_CODES.has(code)) || code === 'EIO')
     return new FramewiseError('TRANSIENT', message, { cause: error });
   if (code === 'ABORT_ERR' || (error as Error)?.name === 'AbortError')
     return new FramewiseError('CANCELLED', message, { cause: error });
   return new FramewiseError('INTERNAL', message, { cause: error });
+}
+
+/** The filesystem driver: the storage port plus housekeeping. */
+export interface FsStorage extends StorageDriver {
+  /**
+   * Remove temporary `.partial` files (left by puts killed mid-write) last modified more than
+   * `olderThanMs` ago (default one day), anywhere under the root; younger ones may belong to
+   * puts still running. Returns the paths removed, relative to the root.
+   */
+  sweepPartials(options?: {
+    readonly olderThanMs?: number;
+    readonly now?: Date;
+  }): Promise<{ readonly removed: string[] }>;
 }
 
 /**
@@ -49,7 +70,7 @@ function errorOf(error: unknown, what: string): FramewiseError {
  * through a symlink as well as `..` — is refused with `FORBIDDEN`. User metadata and content type
  * are kept in a sidecar under `<root>/.framewise/`. Range reads stream just the bytes asked for.
  */
-export function createFsStorage(options: FsStorageOptions): StorageDriver {
+export function createFsStorage(options: FsStorageOptions): FsStorage {
   const o = parseOptions(FsStorageOptionsSchema, options, 'Filesystem storage options');
   let rootReal: Promise<string> | undefined;
   const root = () => {
@@ -67,7 +88,9 @@ export function createFsStorage(options: FsStorageOptions): StorageDriver {
       });
     }
     const parent = dirname(path);
-    if (create) await mkdir(parent, { recursive: true });
+    // Directories are made one at a time from the root, each existing one checked first: a
+    // symlinked directory is refused before anything is created through it.
+    if (create) await ensureDir(base, relative(base, parent));
     let real: string;
     try {
       real = await realpath(path);
@@ -75,17 +98,40 @@ export function createFsStorage(options: FsStorageOptions): StorageDriver {
       try {
         real = join(await realpath(parent), path.slice(parent.length + 1));
       } catch {
-        return path; // the parent does not exist: nothing can be read there, and writes create it inside the root
+        return path; // the parent does not exist: nothing can be read there
       }
     }
-    if (!within(base, real)) {
-      throw new FramewiseError(
-        'FORBIDDEN',
-        `Object key ${JSON.stringify(key)} resolves outside the storage root (a symlink?)`,
-        { details: { key } },
-      );
-    }
+    if (!within(base, real)) throw outside(key);
     return path;
+  };
+  const outside = (key: string) =>
+    new FramewiseError(
+      'FORBIDDEN',
+      `Object key ${JSON.stringify(key)} resolves outside the storage root (a symlink?)`,
+      {
+        details: { key },
+      },
+    );
+  /** Make `rel` under `base` segment by segment, fsyncing the parent of each new directory. */
+  const ensureDir = async (base: string, rel: string) => {
+    let current = base;
+    for (const segment of rel === '' ? [] : rel.split(sep)) {
+      const next = join(current, segment);
+      let created = false;
+      try {
+        await mkdir(next);
+        created = true;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      }
+      if (created) await fsyncDir(current);
+      else {
+        if (!within(base, await realpath(next))) throw outside(relative(base, next).split(sep).join('/'));
+        if (!(await stat(next)).isDirectory())
+          throw Object.assign(new Error(`${relative(base, next)} is an object, not a prefix`), { code: 'ENOTDIR' });
+      }
+      current = next;
+    }
   };
   const metaPath = async (key: string) => join(await root(), META_DIR, 'meta', `${key}.json`);
   const fsyncDir = async (dir: string) => {
@@ -122,8 +168,11 @@ export function createFsStorage(options: FsStorageOptions): StorageDriver {
     };
   };
 
-  const writeAtomically = async (path: string, write: (tmp: string) => Promise<void>) => {
-    const tmp = join(dirname(path), `.${path.split(sep).pop()}.${randomBytes(6).toString('hex')}${PARTIAL}`);
+  const writeAtomically = async (path: string, write: (tmp: string) => Promise<void>, verify?: () => Promise<void>) => {
+    const tmp = join(
+      dirname(path),
+      `.${path.split(sep).pop()?.slice(0, 200)}.${randomBytes(6).toString('hex')}${PARTIAL}`,
+    );
     try {
       await write(tmp);
       if (o.fsync) {
@@ -134,6 +183,8 @@ export function createFsStorage(options: FsStorageOptions): StorageDriver {
           await handle.close();
         }
       }
+      // The bytes are durable under the temporary name; the key changes only if they check out.
+      await verify?.();
       await rename(tmp, path);
       await fsyncDir(dirname(path));
     } catch (error) {
@@ -160,6 +211,7 @@ export function createFsStorage(options: FsStorageOptions): StorageDriver {
 
   return {
     name: 'fs',
+    identity: `fs:${resolve(o.root)}`,
     capabilities: {
       rangeReads: true,
       resumableUpload: false,
@@ -167,18 +219,30 @@ export function createFsStorage(options: FsStorageOptions): StorageDriver {
       serverSideCopy: true,
       userMetadata: true,
       storageClasses: false,
+      verifiedPut: true,
     },
 
     async put(key, body: Readable, putOptions) {
       try {
         const path = await pathOf(key, true);
         let size = 0;
-        await writeAtomically(path, async (tmp) => {
-          body.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-          });
-          await pipeline(body, createWriteStream(tmp), ...(putOptions.signal ? [{ signal: putOptions.signal }] : []));
-        });
+        await writeAtomically(
+          path,
+          async (tmp) => {
+            body.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+            });
+            // `wx`: the temporary name is created exclusively, never through something planted there.
+            await pipeline(
+              body,
+              createWriteStream(tmp, { flags: 'wx' }),
+              ...(putOptions.signal ? [{ signal: putOptions.signal }] : []),
+            );
+          },
+          putOptions.verify === undefined
+            ? undefined
+            : () => (putOptions.verify as NonNullable<typeof putOptions.verify>)({ sizeBytes: size }),
+        );
         const meta = await metaPath(key);
         if (
           putOptions.contentType !== undefined ||
@@ -272,6 +336,39 @@ export function createFsStorage(options: FsStorageOptions): StorageDriver {
       } catch (error) {
         throw errorOf(error, `copy ${from} to ${to}`);
       }
+    },
+
+    async sweepPartials(sweepOptions = {}) {
+      const olderThanMs = sweepOptions.olderThanMs ?? 86_400_000;
+      if (!(Number.isFinite(olderThanMs) && olderThanMs >= 0))
+        throw new FramewiseError('INVALID_INPUT', `sweepPartials: olderThanMs ${olderThanMs} must be >= 0`, {
+          details: { olderThanMs },
+        });
+      const cutoff = (sweepOptions.now ?? new Date()).getTime() - olderThanMs;
+      const base = await root();
+      const removed: string[] = [];
+      const visit = async (dir: string): Promise<void> => {
+        let entries: import('node:fs').Dirent[];
+        try {
+          entries = await readdir(dir, { withFileTypes: true });
+        } catch (error) {
+          if ((error as { code?: string }).code === 'ENOENT') return;
+          throw errorOf(error, `sweep ${relative(base, dir)}`);
+        }
+        for (const e of entries) {
+          const full = join(dir, e.name);
+          if (e.isDirectory()) await visit(full);
+          else if (e.isFile() && e.name.endsWith(PARTIAL)) {
+            const s = await stat(full).catch(() => undefined);
+            if (s !== undefined && s.mtimeMs < cutoff) {
+              await rm(full, { force: true });
+              removed.push(relative(base, full).split(sep).join('/'));
+            }
+          }
+        }
+      };
+      await visit(base);
+      return { removed: removed.sort() };
     },
 
     async close() {},

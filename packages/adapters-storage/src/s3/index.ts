@@ -3,10 +3,11 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { StorageClass } from '@aws-sdk/client-s3';
 import { parseOptions, silentLogger } from '@framewise/core/adapter-kit';
-import { FramewiseError } from '@framewise/core/errors';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import type { ByteRange, ObjectInfo, StorageDriver } from '@framewise/core/storage';
 import { loadS3Client, loadS3Presigner } from '../peers.js';
 import { copyObject } from './copy-object.js';
@@ -14,6 +15,7 @@ import { s3Error } from './errors.js';
 import { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
 import { type PutContext, type PutOutcome, putObject } from './put-object.js';
 import { createMemoryUploadStateStore } from './upload-state.js';
+import { abortPendingUploads, listPendingUploads, type PendingUpload, type UploadSweepOptions } from './uploads.js';
 
 export { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
 export type { PutOutcome } from './put-object.js';
@@ -24,6 +26,7 @@ export {
   type UploadState,
   type UploadStateStore,
 } from './upload-state.js';
+export type { PendingUpload, UploadSweepOptions } from './uploads.js';
 
 /** A restore of an archived object (GLACIER, DEEP_ARCHIVE): its progress and the restored copy's expiry. */
 export interface RestoreStatus {
@@ -47,6 +50,25 @@ export interface S3Storage extends StorageDriver {
   presign(key: string, options: { readonly method: 'GET' | 'PUT'; readonly expiresInSeconds: number }): Promise<string>;
   /** The last put's outcome (parts sent and reused), for progress reporting and tests. */
   readonly lastPut: PutOutcome | undefined;
+  /**
+   * Multipart uploads under the prefix that were started more than `olderThanMs` ago (default
+   * one day) and never completed or aborted: killed uploaders leave them, and their parts are billed.
+   */
+  listPendingUploads(options?: UploadSweepOptions): Promise<PendingUpload[]>;
+  /**
+   * Abort those uploads (ListMultipartUploads, then AbortMultipartUpload each) and forget the
+   * resume state kept for them. Uploads younger than the threshold are left to finish.
+   */
+  abortStaleUploads(options?: UploadSweepOptions): Promise<{ readonly aborted: PendingUpload[] }>;
+}
+
+/**
+ * The staging key of a put over an existing object: beside it, named from a digest of the key so
+ * a retried put resumes its multipart upload, ending in the reserved `.partial`.
+ */
+function s3StagingKey(key: string): string {
+  const slash = key.lastIndexOf('/');
+  return `${key.slice(0, slash + 1)}.fw-stage-${createHash('sha256').update(key).digest('hex').slice(0, 24)}.partial`;
 }
 
 const RESTORE = /ongoing-request="(true|false)"(?:,\s*expiry-date="([^"]+)")?/;
@@ -138,6 +160,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
 
   return {
     name: 's3',
+    identity: `s3:${o.endpoint ?? `aws:${o.region}`}/${o.bucket}/${o.prefix}`,
     capabilities: {
       rangeReads: true,
       resumableUpload: true,
@@ -145,6 +168,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       serverSideCopy: true,
       userMetadata: true,
       storageClasses: true,
+      verifiedPut: true,
     },
     get lastPut() {
       return lastPut;
@@ -155,18 +179,42 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
         ...(options.contentType ? { ContentType: options.contentType } : {}),
         ...(options.metadata ? { Metadata: { ...options.metadata } } : {}),
       };
-      lastPut = await putObject(await s3(), full(key), body, fields, options.signal);
-      // What the server stored: its size must be what was sent.
-      const stored = await head(key);
-      if (stored === undefined || stored.sizeBytes !== lastPut.sizeBytes)
-        throw new FramewiseError(
-          'INTEGRITY',
-          `S3 reports "${key}" as ${stored === undefined ? 'missing' : `${stored.sizeBytes} bytes`} after a put of ${lastPut.sizeBytes}`,
-          { details: { key } },
-        );
-      // An ETag that is an MD5 (single-part puts, and some stores' multipart ones) is returned for
-      // the host to compare with the MD5 it computed; under SSE-KMS ETags are not digests.
-      return { sizeBytes: lastPut.sizeBytes, ...(etagIsMd5 ? { etag: lastPut.etag } : {}) };
+      const ctx = await s3();
+      // A failed put never harms the object already under the key: when there is one, the bytes go
+      // to a staging key and are copied into place only once verified.
+      const verify = options.verify;
+      const stage = verify !== undefined && (await head(key)) !== undefined;
+      const target = stage ? s3StagingKey(key) : key;
+      try {
+        lastPut = await putObject(ctx, full(target), body, fields, options.signal);
+        // What the server stored: its size must be what was sent.
+        const stored = await head(target);
+        if (stored === undefined || stored.sizeBytes !== lastPut.sizeBytes)
+          throw new FramewiseError(
+            'INTEGRITY',
+            `S3 reports "${key}" as ${stored === undefined ? 'missing' : `${stored.sizeBytes} bytes`} after a put of ${lastPut.sizeBytes}`,
+            { details: { key } },
+          );
+        // An ETag that is an MD5 (single-part puts, and some stores' multipart ones) is returned for
+        // the host to compare with the MD5 it computed; under SSE-KMS ETags are not digests.
+        const result = { sizeBytes: lastPut.sizeBytes, ...(etagIsMd5 ? { etag: lastPut.etag } : {}) };
+        await verify?.(result);
+        if (stage)
+          await copyObject(ctx.sdk, ctx.client, o.bucket, full(target), full(key), result.sizeBytes, writeFields);
+        return result;
+      } catch (error) {
+        // Nothing was under the key before this put: what failed its check goes.
+        if (verify !== undefined && !stage && isFramewiseError(error, 'INTEGRITY'))
+          await ctx.client
+            .send(new ctx.sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(key) }))
+            .catch(() => undefined);
+        throw error;
+      } finally {
+        if (stage)
+          await ctx.client
+            .send(new ctx.sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(target) }))
+            .catch(() => undefined);
+      }
     },
 
     async get(key, options) {
@@ -209,7 +257,9 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
           storageClass: c.StorageClass ?? 'STANDARD',
         }));
         const last = items.at(-1);
-        return { items, ...(out.IsTruncated && last ? { cursor: last.key } : {}) };
+        // Staged uploads (reserved `.partial` names) are not objects yet.
+        const visible = items.filter((i) => !i.key.endsWith('.partial'));
+        return { items: visible, ...(out.IsTruncated && last ? { cursor: last.key } : {}) };
       } catch (error) {
         throw s3Error(error, `S3 list of "${prefix}"`);
       }
@@ -301,6 +351,16 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
           ? new sdk.GetObjectCommand({ Bucket: o.bucket, Key: full(key) })
           : new sdk.PutObjectCommand({ Bucket: o.bucket, Key: full(key), ...writeFields });
       return getSignedUrl(client, command, { expiresIn: options.expiresInSeconds });
+    },
+
+    async listPendingUploads(options = {}) {
+      const { sdk, client } = await s3();
+      return listPendingUploads({ sdk, client, bucket: o.bucket, prefix: o.prefix, state }, options);
+    },
+
+    async abortStaleUploads(options = {}) {
+      const { sdk, client } = await s3();
+      return abortPendingUploads({ sdk, client, bucket: o.bucket, prefix: o.prefix, state }, options);
     },
 
     async close() {

@@ -10,7 +10,12 @@ import {
   type FileIdentity,
   FileIdentitySchema,
 } from './file-copy.js';
-import { type StorageLocation, type StorageLocationInput, StorageLocationSchema } from './locations.js';
+import {
+  physicalObjectOf,
+  type StorageLocation,
+  type StorageLocationInput,
+  StorageLocationSchema,
+} from './locations.js';
 import {
   type PlacementPolicy,
   type PlacementPolicyInput,
@@ -213,7 +218,17 @@ function checkSubject(
     const maxAge = Math.min(...fileRules.map((r) => r.maxVerificationAgeDays ?? Number.POSITIVE_INFINITY));
     const assessed = own.map((copy) => assessCopy(copy, file, locations, now, maxAge));
     for (const rule of fileRules) violations.push(...checkRule(rule, policy, file, own, locations, now));
-    const counted = assessed.filter((a) => a.counted).map((a) => locations.get(a.copy.locationId) as StorageLocation);
+    // Placement counts physical objects: two location records of one store and key are one object.
+    const objects = new Set<string>();
+    const counted = assessed
+      .filter((a) => {
+        if (!a.counted) return false;
+        const object = physicalObjectOf(a.copy, locations) as string;
+        if (objects.has(object)) return false;
+        objects.add(object);
+        return true;
+      })
+      .map((a) => locations.get(a.copy.locationId) as StorageLocation);
     placements.push({
       fileKey: file.fileKey,
       copies: assessed,
@@ -251,6 +266,8 @@ function checkRule(
     out.push({ rule: rule.name, fileKey: name, kind, message, ...extra });
   const counted: StorageLocation[] = [];
   const skipped: string[] = [];
+  /** Physical objects already counted (`store|key`) and the copy that counted each. */
+  const objects = new Map<string, string>();
   for (const copy of copies) {
     const location = locations.get(copy.locationId);
     const where = `${copy.locationId}:${copy.key}`;
@@ -291,8 +308,13 @@ function checkRule(
       now,
       rule.maxVerificationAgeDays ?? Number.POSITIVE_INFINITY,
     ).reason;
-    if (reason === undefined) counted.push(location);
-    else skipped.push(`${where} (${reason})`);
+    const object = physicalObjectOf(copy, locations) as string;
+    const same = objects.get(object);
+    if (reason === undefined && same !== undefined) skipped.push(`${where} (the same object as ${same})`);
+    else if (reason === undefined) {
+      counted.push(location);
+      objects.set(object, where);
+    } else skipped.push(`${where} (${reason})`);
   }
   const note = skipped.length === 0 ? '' : `; not counted: ${skipped.join(', ')}`;
   if (counted.length < rule.minCopies)

@@ -300,10 +300,13 @@ export async function repairCopy(
       `Repair source "${from.key}" at "${from.locationId}" does not match "${identity.fileKey}" (sha256 ${check.sha256.slice(0, 12)}…, expected ${identity.sha256.slice(0, 12)}…)`,
       { details: { locationId: from.locationId, key: from.key } },
     );
-  await targetStorage.put(to.key, await sourceStorage.get(from.key, options.signal ? { signal: options.signal } : {}), {
-    expected: { sha256: identity.sha256, sizeBytes: identity.sizeBytes },
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const expected = { sha256: identity.sha256, sizeBytes: identity.sizeBytes };
+  // A verified read as well: bytes that rot between the check and the copy fail before their last byte lands.
+  await targetStorage.put(
+    to.key,
+    await sourceStorage.get(from.key, { expected, ...(options.signal ? { signal: options.signal } : {}) }),
+    { expected, ...(options.signal ? { signal: options.signal } : {}) },
+  );
   const readBack = await targetStorage.digest(to.key, options.signal);
   if (readBack.sha256 !== identity.sha256)
     throw new FramewiseError(

@@ -35,7 +35,10 @@ export {
   repairCopy,
   runFixityAudit,
 } from './fixity-audit.js';
+export type { CopySetRecord } from './guarded-delete.js';
 export {
+  physicalObjectOf,
+  physicalStoreOf,
   type RestoreOption,
   RestoreOptionSchema,
   type StorageCost,

@@ -81,3 +81,25 @@ export const StorageLocationSchema = z
 export type StorageLocationInput = z.input<typeof StorageLocationSchema>;
 /** A declared storage location. */
 export type StorageLocation = z.output<typeof StorageLocationSchema>;
+
+/**
+ * The physical store a location writes to: its `store` when several locations are storage classes
+ * of one bucket or volume, else the location itself. Two copies are one physical object when
+ * their locations have the same physical store and their keys are equal; placement counts
+ * physical objects, and a copy is never planned onto a store already holding the file.
+ */
+export function physicalStoreOf(location: Pick<StorageLocation, 'id' | 'store'>): string {
+  return location.store === undefined ? `location:${location.id}` : `store:${location.store}`;
+}
+
+/**
+ * The identity of the physical object a copy is, given the declared locations: `store|key`, or
+ * undefined when the location is not declared.
+ */
+export function physicalObjectOf(
+  copy: { readonly locationId: string; readonly key: string },
+  locations: ReadonlyMap<string, Pick<StorageLocation, 'id' | 'store'>>,
+): string | undefined {
+  const location = locations.get(copy.locationId);
+  return location === undefined ? undefined : `${physicalStoreOf(location)}|${copy.key}`;
+}

@@ -3,7 +3,7 @@ import { parseInput } from '../support/index.js';
 import { assessCopy } from './assess-copy.js';
 import type { PlacementChecker, PlacementReport, PlacementSubject, PlacementViolation } from './check-placement.js';
 import { type FileCopy, FileCopySchema, type FileIdentity } from './file-copy.js';
-import type { StorageLocation } from './locations.js';
+import { physicalObjectOf, physicalStoreOf, type StorageLocation } from './locations.js';
 import type { PlacementRule } from './placement-rules.js';
 
 const PlaceSchema = z.object({ locationId: z.string().min(1).max(128), key: z.string().min(1).max(1024) });
@@ -161,11 +161,18 @@ export function planReconcile(
     const source = sourceFor(file);
     if (source === undefined) return false;
     const rules = checker.rulesFor(subject.asset, file.fileKey);
-    const taken = new Set(
-      copies.filter((c) => c.fileKey === file.fileKey && c.status !== 'missing').map((c) => c.locationId),
+    const held = copies.filter((c) => c.fileKey === file.fileKey && c.status !== 'missing');
+    const taken = new Set(held.map((c) => c.locationId));
+    // A new copy is a new physical object: never a location of a store that already holds the
+    // file (another storage class of the same bucket would be the same object under the same key).
+    const stores = new Set(
+      held.flatMap((c) => {
+        const l = locations.get(c.locationId);
+        return l === undefined ? [] : [physicalStoreOf(l)];
+      }),
     );
     const target = [...locations.values()]
-      .filter((l) => !taken.has(l.id) && !excludedBy(rules, l) && need(l))
+      .filter((l) => !taken.has(l.id) && !stores.has(physicalStoreOf(l)) && !excludedBy(rules, l) && need(l))
       .sort((a, b) => a.cost.storagePerGbMonth - b.cost.storagePerGbMonth || a.id.localeCompare(b.id))[0];
     if (target === undefined) return false;
     actions.push({
@@ -220,9 +227,11 @@ export function planReconcile(
       case 'excluded': {
         if (at === undefined) return false;
         if (addMove(file, () => true, `${v.message}: moved by a storage-class change`)) return true;
+        const atObject = physicalObjectOf(at, locations);
         const keep = counted(file).filter(
           (c) =>
             c.locationId !== at.locationId &&
+            physicalObjectOf(c, locations) !== atObject &&
             !excludedBy(checker.rulesFor(subject.asset, file.fileKey), locations.get(c.locationId) as StorageLocation),
         );
         if (keep.length === 0)

@@ -1,10 +1,11 @@
 import type { Catalog, PrincipalInput } from '../catalog/index.js';
 import { asFramewiseError, FramewiseError, isFramewiseError } from '../errors/index.js';
 import type { JobDefinition } from '../scheduler/index.js';
-import type { ObjectStorage } from '../storage/index.js';
+import { isSameObject, type ObjectStorage } from '../storage/index.js';
 import { type Clock, type Logger, silentLogger, systemClock, type Tracer, withSpan } from '../support/index.js';
 import type { FileCopy, FileCopyInput } from './file-copy.js';
 import { repairCopy } from './fixity-audit.js';
+import { type CopySetRecord, guardedDelete } from './guarded-delete.js';
 import { type ReconcileAction, ReconcileActionSchema, type ReconcilePlan } from './plan-reconcile.js';
 
 /** How one action went. */
@@ -30,6 +31,12 @@ export interface ReconcileRunOptions {
   readonly tracer?: Tracer;
   /** Record each action as an `archive.copy` / `.move` / `.repair` / `.verify` / `.delete` audit event. */
   readonly record?: { readonly catalog: Catalog; readonly actor: PrincipalInput };
+  /**
+   * Where the file's copy set is recorded: deletes then remove the copy's record by
+   * compare-and-set before its bytes, so concurrent reconcilers (in other processes too) can never
+   * delete each other's kept copy. Without it, deletes are serialised per file in this process only.
+   */
+  readonly copySet?: CopySetRecord;
 }
 
 /** The storage serving a location, or undefined when none is available (a tape not loaded). */
@@ -62,12 +69,22 @@ async function run(
     case 'copy': {
       const from = storageOf(storages, action.from.locationId);
       const to = storageOf(storages, action.to.locationId);
-      if (from === to && action.from.key !== action.to.key) await from.copy(action.from.key, action.to.key);
+      // Physical identity: another location of the same store under the same key is the same object.
+      if (isSameObject(from, action.from.key, to, action.to.key))
+        throw new FramewiseError(
+          'CONFLICT',
+          `Copy of "${action.fileKey}" from "${action.from.locationId}" to "${action.to.locationId}" would copy the object onto itself (one store, one key): no second copy can be made there`,
+          { details: { from: action.from, to: action.to, store: to.identity } },
+        );
+      const expected = { sha256: action.sha256, sizeBytes: action.sizeBytes };
+      if (from === to) await from.copy(action.from.key, action.to.key);
       else
-        await to.put(action.to.key, await from.get(action.from.key, options.signal ? { signal: options.signal } : {}), {
-          expected: { sha256: action.sha256, sizeBytes: action.sizeBytes },
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        await to.put(
+          action.to.key,
+          // A verified read: a source that rotted fails before its last byte reaches the target.
+          await from.get(action.from.key, { expected, ...(options.signal ? { signal: options.signal } : {}) }),
+          { expected, ...(options.signal ? { signal: options.signal } : {}) },
+        );
       const readBack = await to.digest(action.to.key, options.signal);
       if (readBack.sha256 !== action.sha256 || readBack.sizeBytes !== action.sizeBytes)
         throw new FramewiseError(
@@ -123,29 +140,12 @@ async function run(
         checkedAt: nowIso,
       };
     }
-    case 'delete': {
-      // Never the last verified copy: some kept copy must read back matching now, not as recorded.
-      let kept = false;
-      for (const keep of action.keep) {
-        try {
-          const digest = await storageOf(storages, keep.locationId).digest(keep.key, options.signal);
-          if (digest.sha256 === action.sha256 && digest.sizeBytes === action.sizeBytes) {
-            kept = true;
-            break;
-          }
-        } catch (error) {
-          if (isFramewiseError(error, 'CANCELLED')) throw error;
-        }
-      }
-      if (!kept)
-        throw new FramewiseError(
-          'CONFLICT',
-          `Refused to delete "${action.fileKey}" at "${action.at.locationId}": none of the copies to keep read back verified, so it could be the last`,
-          { details: { locationId: action.at.locationId, key: action.at.key } },
-        );
-      await storageOf(storages, action.at.locationId).delete(action.at.key);
+    case 'delete':
+      await guardedDelete(action, (id) => storageOf(storages, id), {
+        ...(options.copySet ? { copySet: options.copySet } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       return undefined;
-    }
   }
 }
 

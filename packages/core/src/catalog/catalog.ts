@@ -160,12 +160,12 @@ export class Catalog {
   ): Promise<Version> {
     return versions.updateVersion(this.#ctx, principal(actor), versionId, patch, options);
   }
-  /** Record that a version's files moved; links by id (proxies, renditions) survive. */
+  /** Record that a version's files moved; links by id (proxies, renditions) survive. `expectedRevision` makes it a compare-and-set. */
   relocateVersion(
     actor: PrincipalInput,
     versionId: string,
     locations: readonly FileLocationInput[],
-    options?: WriteOptions,
+    options?: versions.RelocateOptions,
   ): Promise<Version> {
     return versions.relocateVersion(this.#ctx, principal(actor), versionId, locations, options);
   }

@@ -59,4 +59,4 @@ export {
   RecommendationQuerySchema,
   type RecommendationSearch,
 } from './search-model.js';
-export type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';
+export type { DeriveInput, DeriveResult, Genealogy, RelateInput, RelocateOptions } from './version-ops.js';

@@ -120,6 +120,15 @@ export async function updateVersion(
   });
 }
 
+/** Options of {@link relocateVersion}. */
+export interface RelocateOptions extends WriteOptions {
+  /**
+   * Refuse (`CONFLICT`) unless the version is at this revision: a compare-and-set on its copy set,
+   * so two writers deciding from the same state cannot both apply (the archive's deletes use it).
+   */
+  readonly expectedRevision?: number;
+}
+
 /**
  * Record that a version's files moved (a new storage tier, a migrated bucket). Proxies and
  * renditions link to the version by id, so they stay linked.
@@ -129,11 +138,18 @@ export async function relocateVersion(
   principal: Principal,
   versionId: string,
   locations: readonly FileLocationInput[],
-  options: WriteOptions = {},
+  options: RelocateOptions = {},
 ): Promise<Version> {
   const parsed = locations.map((l, i) => parseInput(FileLocationSchema, l, `Location ${i} of version "${versionId}"`));
   return write(ctx, principal, async (tx, audit) => {
     const { version: before, asset } = await loadVersion(tx, principal, versionId, 'write');
+    // Compare-and-set: writers are serialised (the audit head lock), so the revision read here is current.
+    if (options.expectedRevision !== undefined && options.expectedRevision !== before.revision)
+      throw new FramewiseError(
+        'CONFLICT',
+        `Version "${versionId}" is at revision ${before.revision}, not ${options.expectedRevision}: re-read its locations and decide again`,
+        { details: { versionId, revision: before.revision, expectedRevision: options.expectedRevision } },
+      );
     await assertWritable(ctx, tx, principal, asset, options);
     const after: Version = { ...before, locations: parsed, revision: before.revision + 1, updatedAt: nowIso(ctx) };
     await tx.putEntity('version', after);

@@ -65,7 +65,7 @@ describe('DigestStream', () => {
         .digest('hex'),
     );
     await worker.close();
-  });
+  }, 30_000);
 
   it('copies a write that crosses the ring’s end in two spans', async () => {
     const worker = new HashWorker();

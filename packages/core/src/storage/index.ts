@@ -7,6 +7,7 @@
 export { createMemoryStorage, type MemoryStorageOptions, MemoryStorageOptionsSchema } from './memory-driver.js';
 export {
   createObjectStorage,
+  isSameObject,
   ObjectStorage,
   type ObjectStorageOptions,
   ObjectStorageOptionsSchema,
@@ -16,3 +17,4 @@ export {
   type StorageEvents,
 } from './object-storage.js';
 export type { ByteRange, DriverPutOptions, ObjectInfo, StorageCapabilities, StorageDriver } from './port.js';
+export type { ExpectedContent } from './verified-read.js';

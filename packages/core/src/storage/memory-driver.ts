@@ -13,8 +13,8 @@ export const MemoryStorageOptionsSchema = z.strictObject({
 export type MemoryStorageOptions = z.input<typeof MemoryStorageOptionsSchema>;
 
 /**
- * A storage driver that keeps objects in memory: for tests and embedded use. Puts are atomic (the
- * object appears when its stream has ended); memory holds every object in full. With
+ * A storage driver that keeps objects in memory: for tests and embedded use. Puts are atomic and
+ * verified (the object appears when its stream has ended and the caller's check passed); memory holds every object in full. With
  * `storageClasses`, objects carry a storage class (new ones get the first) that
  * `setStorageClass` changes in place, as an object store's tiers do.
  */
@@ -30,6 +30,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       serverSideCopy: true,
       userMetadata: true,
       storageClasses: classes.length > 0,
+      verifiedPut: true,
     },
     async put(key: string, body: Readable, options: DriverPutOptions) {
       const chunks: Buffer[] = [];
@@ -55,6 +56,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       if (options.signal?.aborted)
         throw new FramewiseError('CANCELLED', `Upload of ${JSON.stringify(key)} was cancelled`, { details: { key } });
       const data = Buffer.concat(chunks);
+      // The bytes are held aside until the check passes: a failed check leaves the key as it was.
+      await options.verify?.({ sizeBytes: data.length });
       objects.set(key, {
         data,
         info: {

@@ -152,7 +152,7 @@ describe('ObjectStorage with XXH64', () => {
       await rm(file, { force: true });
     }
     await storage.close();
-  });
+  }, 30_000);
 
   it('leaves XXH64 out unless asked', async () => {
     const storage = createObjectStorage(createMemoryStorage());

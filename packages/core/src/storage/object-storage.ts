@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
@@ -15,8 +16,9 @@ import {
   withSpan,
 } from '../support/index.js';
 import { DigestStream, type Digests, HashWorker, loadXxh64 } from './digest.js';
-import { normalizeKey, normalizePrefix } from './keys.js';
+import { normalizeKey, normalizePrefix, stagingKey } from './keys.js';
 import type { ByteRange, ObjectInfo, StorageDriver } from './port.js';
+import { type ExpectedContent, VerifyingStream } from './verified-read.js';
 
 /** Something to store: a stream (read once), bytes, or a file on disk (re-readable, so retried). */
 export type PutSource = Readable | Uint8Array | { readonly file: string };
@@ -25,7 +27,10 @@ export type PutSource = Readable | Uint8Array | { readonly file: string };
 export interface PutOptions {
   readonly contentType?: string;
   readonly metadata?: Readonly<Record<string, string>>;
-  /** Checksums the content must have; on a mismatch the object is deleted and `INTEGRITY` thrown. */
+  /**
+   * Checksums the content must have; on a mismatch `INTEGRITY` is thrown and the key keeps
+   * whatever it held (the new bytes are verified under a temporary name before they replace it).
+   */
   readonly expected?: { readonly sha256?: string; readonly md5?: string; readonly sizeBytes?: number };
   /** Called with the number of bytes sent so far. */
   readonly onProgress?: (bytes: number) => void;
@@ -75,6 +80,9 @@ export const ObjectStorageOptionsSchema = z.strictObject({
 });
 /** Options of {@link createObjectStorage}. */
 export type ObjectStorageOptions = z.input<typeof ObjectStorageOptionsSchema>;
+
+/** The identity of drivers that declare none: each driver instance is its own store. */
+const driverIdentities = new WeakMap<StorageDriver, string>();
 
 /** Transfers at least this large hash in a worker thread beside the transfer (smaller ones inline). */
 const WORKER_HASHING_BYTES = 8 * 1024 * 1024;
@@ -145,6 +153,19 @@ export class ObjectStorage {
       `framewise storage: ${operation} finished`,
     );
     return result;
+  }
+
+  /**
+   * The physical store: the driver's `identity`, or one of the driver instance's own when it
+   * declares none. Two storages with the same identity hold the same object under a key.
+   */
+  get identity(): string {
+    let own = driverIdentities.get(this.driver);
+    if (own === undefined) {
+      own = `instance:${randomUUID()}`;
+      driverIdentities.set(this.driver, own);
+    }
+    return this.driver.identity ?? own;
   }
 
   /** The driver's capabilities. */
@@ -221,30 +242,28 @@ export class ObjectStorage {
         const body = open();
         body.on('error', (e) => digest.destroy(e));
         body.pipe(digest);
-        const stored = await this.driver.put(k, digest, {
+        const driverOptions = {
           ...(options.contentType ? { contentType: options.contentType } : {}),
           ...(options.metadata ? { metadata: options.metadata } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
-        });
+        };
+        const verify = async (stored: { readonly sizeBytes: number; readonly etag?: string }) =>
+          this.#verifyStored(k, digest, stored, options.expected);
+        let stored: { readonly sizeBytes: number; readonly etag?: string };
+        if (this.driver.capabilities.verifiedPut === true) {
+          stored = await this.driver.put(k, digest, { ...driverOptions, verify });
+        } else {
+          // The driver cannot verify before replacing: stage under a reserved name, copy into place once verified.
+          const staging = stagingKey(k);
+          try {
+            stored = await this.driver.put(staging, digest, driverOptions);
+            await verify(stored);
+            await this.driver.copy(staging, k);
+          } finally {
+            await this.driver.delete(staging).catch(() => undefined);
+          }
+        }
         const { sha256, md5, xxh64: xxh } = digest.digests;
-        // A driver reporting a plain MD5 as the stored ETag (S3 single-part puts) lets the stored
-        // bytes be checked against what was sent without reading them back.
-        if (stored.etag !== undefined && /^[0-9a-f]{32}$/i.test(stored.etag) && stored.etag.toLowerCase() !== md5) {
-          await this.driver.delete(k).catch(() => undefined);
-          throw new FramewiseError(
-            'INTEGRITY',
-            `Storage "${this.driver.name}" stored ${JSON.stringify(k)} with MD5 ETag ${stored.etag}, but ${md5} was sent; the object was removed`,
-            { details: { key: k } },
-          );
-        }
-        if (stored.sizeBytes !== digest.bytes) {
-          await this.driver.delete(k).catch(() => undefined);
-          throw new FramewiseError(
-            'INTEGRITY',
-            `Storage "${this.driver.name}" stored ${stored.sizeBytes} bytes for ${JSON.stringify(k)} but ${digest.bytes} were sent`,
-            { details: { key: k } },
-          );
-        }
         return {
           key: k,
           sizeBytes: digest.bytes,
@@ -257,36 +276,70 @@ export class ObjectStorage {
       rereadable,
       options.signal,
     );
-    const e = options.expected;
-    const mismatch =
-      (e?.sha256 !== undefined && e.sha256.toLowerCase() !== result.sha256 && 'sha256') ||
-      (e?.md5 !== undefined && e.md5.toLowerCase() !== result.md5 && 'md5') ||
-      (e?.sizeBytes !== undefined && e.sizeBytes !== result.sizeBytes && 'size');
-    if (mismatch) {
-      await this.driver.delete(k).catch(() => undefined);
-      throw new FramewiseError(
-        'INTEGRITY',
-        `Content stored at ${JSON.stringify(k)} does not match the expected ${mismatch}; the object was removed`,
-        {
-          details: {
-            key: k,
-            expected: e,
-            actual: { sha256: result.sha256, md5: result.md5, sizeBytes: result.sizeBytes },
-          },
-        },
-      );
-    }
     this.#events.emit('stored', result);
     return result;
   }
 
-  /** A stream of an object or of a byte range of it (ends inclusive). `NOT_FOUND` when missing. */
+  /**
+   * Check what a driver stored against what was sent (size; a plain-MD5 ETag) and the caller's
+   * expected checksums, before the key is replaced. `INTEGRITY` on a mismatch: the key keeps
+   * whatever it held.
+   */
+  async #verifyStored(
+    k: string,
+    digest: DigestStream,
+    stored: { readonly sizeBytes: number; readonly etag?: string },
+    e: PutOptions['expected'],
+  ): Promise<void> {
+    const { sha256, md5 } = digest.digests;
+    const fail = (message: string, details: Record<string, unknown>): never => {
+      throw new FramewiseError(
+        'INTEGRITY',
+        `${message}; nothing was stored and whatever was under the key is untouched`,
+        { details: { key: k, ...details } },
+      );
+    };
+    // A driver reporting a plain MD5 as the stored ETag (S3 single-part puts) lets the stored
+    // bytes be checked against what was sent without reading them back.
+    if (stored.etag !== undefined && /^[0-9a-f]{32}$/i.test(stored.etag) && stored.etag.toLowerCase() !== md5)
+      fail(
+        `Storage "${this.driver.name}" stored ${JSON.stringify(k)} with MD5 ETag ${stored.etag}, but ${md5} was sent`,
+        {},
+      );
+    if (stored.sizeBytes !== digest.bytes)
+      fail(
+        `Storage "${this.driver.name}" stored ${stored.sizeBytes} bytes for ${JSON.stringify(k)} but ${digest.bytes} were sent`,
+        {},
+      );
+    const mismatch =
+      (e?.sha256 !== undefined && e.sha256.toLowerCase() !== sha256 && 'sha256') ||
+      (e?.md5 !== undefined && e.md5.toLowerCase() !== md5 && 'md5') ||
+      (e?.sizeBytes !== undefined && e.sizeBytes !== digest.bytes && 'size');
+    if (mismatch)
+      fail(`Content sent for ${JSON.stringify(k)} does not match the expected ${mismatch}`, {
+        expected: e,
+        actual: { sha256, md5, sizeBytes: digest.bytes },
+      });
+  }
+
+  /**
+   * A stream of an object or of a byte range of it (ends inclusive). `NOT_FOUND` when missing.
+   * With `expected` (whole objects only), the bytes are hashed as they stream and a mismatch fails
+   * the stream with `INTEGRITY` before the consumer receives the last byte.
+   */
   async get(
     key: string,
-    options: { readonly range?: ByteRange; readonly signal?: AbortSignal } = {},
+    options: { readonly range?: ByteRange; readonly signal?: AbortSignal; readonly expected?: ExpectedContent } = {},
   ): Promise<Readable> {
     const k = normalizeKey(key);
     const range = options.range;
+    const expected = options.expected;
+    if (expected !== undefined && range !== undefined)
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `A verified read of ${JSON.stringify(k)} reads the whole object: drop the byte range or the expected digest`,
+        { details: { key: k, range } },
+      );
     if (
       range !== undefined &&
       !(
@@ -303,9 +356,25 @@ export class ObjectStorage {
       );
     }
     const fields: Record<string, string> = range === undefined ? {} : { range: `${range.start}-${range.end}` };
-    return this.#transfer('get', k, fields, () =>
-      this.#retry('get', k, () => this.driver.get(k, options), true, options.signal),
+    const { expected: _e, ...driverOptions } = options;
+    const stream = await this.#transfer('get', k, fields, () =>
+      this.#retry('get', k, () => this.driver.get(k, driverOptions), true, options.signal),
     );
+    if (expected === undefined) return stream;
+    // Media-sized reads hash in the worker thread beside the transfer, as puts do; small ones inline.
+    const hashing =
+      (expected.sha256 !== undefined || expected.md5 !== undefined) &&
+      (expected.sizeBytes ?? Number.POSITIVE_INFINITY) >= WORKER_HASHING_BYTES
+        ? new DigestStream(this.#hasher, undefined, undefined)
+        : undefined;
+    const verifying = new VerifyingStream(k, this.driver.name, expected, hashing);
+    const fail = (error: Error) => verifying.destroy(error);
+    stream.on('error', fail);
+    verifying.on('close', () => stream.destroy());
+    if (hashing === undefined) return stream.pipe(verifying);
+    hashing.on('error', fail);
+    verifying.on('close', () => hashing.destroy());
+    return stream.pipe(hashing).pipe(verifying);
   }
 
   /** The whole object as bytes, refusing objects larger than `maxBytes` (default 64 MiB). */
@@ -396,9 +465,11 @@ export class ObjectStorage {
   /** SHA-256, MD5 (and XXH64 with the `xxh64` option) and size of a stored object, read as a stream (for fixity checks). */
   async digest(key: string, signal?: AbortSignal): Promise<Digests> {
     // Fixity reads are media: hashed in the worker, with no HEAD first to ask the size.
+    // The object first: a hashing session opened for a missing key would never end.
+    const source = await this.get(key, signal ? { signal } : {});
     const digest = new DigestStream(this.#hasher, undefined, await this.#xxh64For(this.#hasher));
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-    await pipeline(await this.get(key, signal ? { signal } : {}), digest, discard);
+    await pipeline(source, digest, discard);
     return digest.digests;
   }
 
@@ -421,4 +492,12 @@ export class ObjectStorage {
  */
 export function createObjectStorage(driver: StorageDriver, options: ObjectStorageOptions = {}): ObjectStorage {
   return new ObjectStorage(driver, parseOptions(ObjectStorageOptionsSchema, options, 'Object storage options'));
+}
+
+/**
+ * Whether two (storage, key) places are one physical object: the same store identity and the
+ * same key. Copying one onto the other is no copy; deleting one deletes the other.
+ */
+export function isSameObject(a: ObjectStorage, aKey: string, b: ObjectStorage, bKey: string): boolean {
+  return (a === b || a.identity === b.identity) && normalizeKey(aKey) === normalizeKey(bKey);
 }

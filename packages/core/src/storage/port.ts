@@ -14,6 +14,12 @@ export interface StorageCapabilities {
   readonly userMetadata: boolean;
   /** Objects have storage classes (tiers). */
   readonly storageClasses: boolean;
+  /**
+   * `put` honours {@link DriverPutOptions.verify}: the bytes land under a temporary name, the
+   * check runs, and only then is the key replaced. Without it, core stages the upload under a
+   * reserved `.partial` key itself and copies it into place once verified.
+   */
+  readonly verifiedPut?: boolean;
 }
 
 /** What is known about a stored object. */
@@ -34,6 +40,12 @@ export interface DriverPutOptions {
   readonly contentType?: string;
   readonly metadata?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  /**
+   * With `capabilities.verifiedPut`: called once every byte is durably stored under a temporary
+   * name and before the key is replaced, with what was stored. When it throws, the driver removes
+   * the temporary object, leaves whatever was under the key untouched and rethrows.
+   */
+  readonly verify?: (stored: { readonly sizeBytes: number; readonly etag?: string }) => Promise<void>;
 }
 
 /** A byte range, both ends inclusive (as HTTP ranges). */
@@ -53,6 +65,14 @@ export interface ByteRange {
 export interface StorageDriver {
   /** Short name for logs, e.g. `fs`, `s3`. */
   readonly name: string;
+  /**
+   * The physical store this driver writes to, e.g. `fs:/srv/media` or
+   * `s3:https://s3.eu-west-1.amazonaws.com/masters/prefix/`: two drivers with the same identity
+   * hold the same objects under the same keys (whatever storage class each writes), so a copy
+   * between them is no copy and a delete through one removes the other's object. Absent: the
+   * driver instance is its own store.
+   */
+  readonly identity?: string;
   readonly capabilities: StorageCapabilities;
   /** Store a stream under a key (replacing any object there). Nothing is visible under the key unless it completes. */
   put(

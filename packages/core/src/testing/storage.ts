@@ -128,12 +128,83 @@ export function objectStorageConformance(name: string, options: StorageConforman
         '',
         'nul\u0000key',
         'x'.repeat(1100),
+        // Bidi override (reads as another name), C1 control, line separator.
+        'masters/evil\u202Efxm.mp4',
+        'a\u0085b',
+        'a\u2028b',
+        // Over-long segment, the reserved temporary suffix.
+        `long/${'s'.repeat(256)}`,
+        'conf/keys/x.partial',
+        'conf/keys.partial/x',
       ]) {
         await expectCode(storage.put(key, Buffer.from('x')), 'INVALID_INPUT');
       }
     });
 
-    it('removes content that does not match the expected checksum', async () => {
+    it('normalises keys to NFC: a decomposed and a precomposed name are one object', async () => {
+      await storage.put('conf/nfc/Cafe\u0301.mxf', Buffer.from('one'));
+      await storage.put('conf/nfc/Caf\u00e9.mxf', Buffer.from('two'));
+      const keys: string[] = [];
+      for await (const item of storage.list('conf/nfc/')) keys.push(item.key);
+      expect(keys).toEqual(['conf/nfc/Caf\u00e9.mxf']);
+      expect(await text(storage, 'conf/nfc/Cafe\u0301.mxf')).toBe('two');
+    });
+
+    it('leaves the existing object untouched when a put fails its expected checksum', async () => {
+      const good = Buffer.from('the good master');
+      await storage.put('conf/keep/master.bin', good);
+      await expectCode(
+        storage.put('conf/keep/master.bin', Buffer.from('a bad re-render'), { expected: { sha256: '0'.repeat(64) } }),
+        'INTEGRITY',
+      );
+      expect((await storage.read('conf/keep/master.bin')).equals(good)).toBe(true);
+      const keys: string[] = [];
+      for await (const item of storage.list('conf/keep/')) keys.push(item.key);
+      expect(keys).toEqual(['conf/keep/master.bin']);
+    });
+
+    it('fails a verified read with INTEGRITY before the consumer gets the last byte', async () => {
+      const body = randomBytes(300_000);
+      await storage.put('conf/verified/a.bin', body);
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      const good: Buffer[] = [];
+      for await (const c of await storage.get('conf/verified/a.bin', { expected: { sha256, sizeBytes: body.length } }))
+        good.push(c as Buffer);
+      expect(Buffer.concat(good).equals(body)).toBe(true);
+      const received: Buffer[] = [];
+      const read = async () => {
+        for await (const c of await storage.get('conf/verified/a.bin', { expected: { sha256: '0'.repeat(64) } }))
+          received.push(c as Buffer);
+      };
+      await expectCode(read(), 'INTEGRITY');
+      expect(Buffer.concat(received).length).toBeLessThan(body.length);
+      await expectCode(
+        storage.get('conf/verified/a.bin', { expected: { sizeBytes: 1 }, range: { start: 0, end: 1 } }),
+        'INVALID_INPUT',
+      );
+      // Media-sized: hashed in the worker thread, same guarantee.
+      const large = randomBytes(9 * 1024 * 1024);
+      await storage.put('conf/verified/large.bin', large);
+      const largeSha = createHash('sha256').update(large).digest('hex');
+      let n = 0;
+      for await (const c of await storage.get('conf/verified/large.bin', {
+        expected: { sha256: largeSha, sizeBytes: large.length },
+      }))
+        n += (c as Buffer).length;
+      expect(n).toBe(large.length);
+      let partial = 0;
+      const readLarge = async () => {
+        for await (const c of await storage.get('conf/verified/large.bin', {
+          expected: { sha256: '1'.repeat(64), sizeBytes: large.length },
+        }))
+          partial += (c as Buffer).length;
+      };
+      await expectCode(readLarge(), 'INTEGRITY');
+      expect(partial).toBeLessThan(large.length);
+      await storage.delete('conf/verified/large.bin');
+    });
+
+    it('stores nothing when content does not match the expected checksum', async () => {
       await expectCode(
         storage.put('conf/integrity/bad.bin', Buffer.from('payload'), { expected: { sha256: '0'.repeat(64) } }),
         'INTEGRITY',
