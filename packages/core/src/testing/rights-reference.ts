@@ -50,9 +50,14 @@ export class ReferenceRights {
     };
   }
 
+  private grantIndex: Map<string, Grant> | undefined;
+
   private findGrant(id: string): Grant | undefined {
-    for (const deal of this.doc.deals) for (const g of deal.grants) if (g.id === id) return g;
-    return undefined;
+    if (this.grantIndex === undefined) {
+      this.grantIndex = new Map();
+      for (const deal of this.doc.deals) for (const g of deal.grants) this.grantIndex.set(g.id, g);
+    }
+    return this.grantIndex.get(id);
   }
 
   /** A lag as luxon units. */
