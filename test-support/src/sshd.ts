@@ -22,6 +22,10 @@ export interface SshdServer {
   start(): Promise<void>;
   /** Stop it for good and remove its directory. */
   destroy(): Promise<void>;
+  /** Hang: the server and its sessions stop answering (SIGSTOP to its process group), connections stay open. */
+  freeze(): void;
+  /** Answer again after {@link freeze} (SIGCONT). */
+  thaw(): void;
 }
 
 /**
@@ -107,7 +111,18 @@ export async function startSshd(): Promise<SshdServer> {
     root,
     stop,
     start,
+    freeze() {
+      if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGSTOP');
+    },
+    thaw() {
+      if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGCONT');
+    },
     async destroy() {
+      try {
+        if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGCONT');
+      } catch {
+        // not running
+      }
       await stop();
       for (const child of started) await stopGroup(child, 1_000);
       // Any listener still serving this directory's keys (a restart racing a stop) goes too.

@@ -88,8 +88,7 @@ export class DropUploader {
     for (const { path, file } of files) {
       const trusted = this.#trusted(path, file);
       if (!trusted.part) await this.#t.remove(tempName(path));
-      if (file.sha256 !== undefined)
-        next[path] = { sha256: file.sha256, done: trusted.done };
+      if (file.sha256 !== undefined) next[path] = { sha256: file.sha256, done: trusted.done };
     }
     this.#files = next;
     await this.#save();
@@ -116,10 +115,12 @@ export class DropUploader {
     let offset = trusted.part ? ((await this.#t.size(temp)) ?? 0) : 0;
     if (offset > file.sizeBytes) offset = 0;
     if (offset === 0) await this.#t.remove(temp); // whatever is there, a planted link included, goes
-    if (offset > 0 && offset < file.sizeBytes) this.#log.info({ ...fields, offset }, `framewise ${this.#t.name}: resuming upload`);
+    if (offset > 0 && offset < file.sizeBytes)
+      this.#log.info({ ...fields, offset }, `framewise ${this.#t.name}: resuming upload`);
     else this.#log.debug(fields, `framewise ${this.#t.name}: uploading`);
     checkSignal(this.#ctx.signal);
-    if (offset < file.sizeBytes || file.sizeBytes === 0) await this.#t.write(temp, this.#body(await file.open(offset)), offset);
+    if (offset < file.sizeBytes || file.sizeBytes === 0)
+      await this.#t.write(temp, this.#body(await file.open(offset)), offset);
     const written = await this.#t.size(temp);
     if (written !== file.sizeBytes)
       throw new FramewiseError(

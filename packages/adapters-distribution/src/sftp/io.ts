@@ -19,7 +19,10 @@ export function timed<T>(promise: Promise<T>, ms: number, what: string, onTimeou
 }
 
 /** Run one SFTP request: its answer within the request timeout, or `TIMEOUT`. */
-export type Request = <T>(what: string, fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) => Promise<T>;
+export type Request = <T>(
+  what: string,
+  fn: (cb: (error: Error | null | undefined, value?: T) => void) => void,
+) => Promise<T>;
 
 /**
  * The largest write the session sends as one SFTP request: 255 KiB with OpenSSH (its

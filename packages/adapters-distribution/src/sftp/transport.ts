@@ -129,7 +129,12 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       sock.setNoDelay(true);
       const connectTimer = setTimeout(() => {
         sock.destroy();
-        fail(new FramewiseError('TIMEOUT', `SFTP connection to ${c.host}:${c.port}: not ready within ${c.readyTimeoutMs} ms`));
+        fail(
+          new FramewiseError(
+            'TIMEOUT',
+            `SFTP connection to ${c.host}:${c.port}: not ready within ${c.readyTimeoutMs} ms`,
+          ),
+        );
       }, c.readyTimeoutMs);
       client.once('ready', () => clearTimeout(connectTimer));
       client.once('close', () => clearTimeout(connectTimer));
@@ -176,7 +181,8 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       `${what} on ${c.host}:${c.port}`,
       drop,
     );
-  const call = <T>(fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) => request<T>('SFTP request', fn);
+  const call = <T>(fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) =>
+    request<T>('SFTP request', fn);
   const isFile = async (sftp: SFTPWrapper, path: string): Promise<number | undefined> => {
     try {
       const s = await call<{ size: number; isFile(): boolean }>((cb) => sftp.lstat(path, cb));
@@ -234,7 +240,9 @@ export function sftpTransport(c: SftpConnection): DropTransport {
         : op(`SFTP read-back of "${path}"`, async (sftp) => {
             const size = await isFile(sftp, full(path));
             if (size === undefined)
-              throw new FramewiseError('NOT_FOUND', `"${path}" is not a regular file to read back`, { details: { path } });
+              throw new FramewiseError('NOT_FOUND', `"${path}" is not a regular file to read back`, {
+                details: { path },
+              });
             const handle = await call<Buffer>((cb) => sftp.open(full(path), 'r', cb));
             try {
               return await pipelinedDigest(
@@ -302,4 +310,3 @@ export function sftpTransport(c: SftpConnection): DropTransport {
     },
   };
 }
-
