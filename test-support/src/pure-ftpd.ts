@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, greets, spawnServer, stopGroup, waitFor } from './process.js';
+import { findExecutable, freePort, greets, signalTree, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running pure-ftpd on loopback with one virtual user and explicit TLS available. */
 export interface PureFtpdServer {
@@ -150,14 +150,14 @@ export async function startPureFtpd(options: { readonly tls?: 'optional' | 'requ
     stop,
     start,
     freeze() {
-      if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGSTOP');
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGSTOP');
     },
     thaw() {
-      if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGCONT');
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
     },
     async destroy() {
       try {
-        if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGCONT');
+        if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
       } catch {
         // not running
       }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, greets, spawnServer, stopGroup, waitFor } from './process.js';
+import { findExecutable, freePort, greets, signalTree, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running OpenSSH sshd serving SFTP on loopback, with throwaway keys. */
 export interface SshdServer {
@@ -112,14 +112,14 @@ export async function startSshd(): Promise<SshdServer> {
     stop,
     start,
     freeze() {
-      if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGSTOP');
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGSTOP');
     },
     thaw() {
-      if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGCONT');
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
     },
     async destroy() {
       try {
-        if (server?.child.pid !== undefined) process.kill(-server.child.pid, 'SIGCONT');
+        if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
       } catch {
         // not running
       }

@@ -20,6 +20,7 @@ export function timed<T>(promise: Promise<T>, ms: number, what: string, onTimeou
 
 /** Run one SFTP request: its answer within the request timeout, or `TIMEOUT`. */
 export type Request = <T>(
+  sftp: SFTPWrapper,
   what: string,
   fn: (cb: (error: Error | null | undefined, value?: T) => void) => void,
 ) => Promise<T>;
@@ -59,7 +60,7 @@ export async function pipelinedWrite(
   const send = (data: Buffer) => {
     const at = position;
     position += data.length;
-    const p = request<void>(`SFTP write at ${at}`, (cb) => sftp.write(handle, data, 0, data.length, at, cb))
+    const p = request<void>(sftp, `SFTP write at ${at}`, (cb) => sftp.write(handle, data, 0, data.length, at, cb))
       .catch((error: unknown) => {
         failure ??= error;
       })
@@ -103,7 +104,7 @@ export async function pipelinedDigest(
 ): Promise<string> {
   const hash = createHash('sha256');
   const read = (at: number, length: number) =>
-    request<Buffer>(`SFTP read at ${at}`, (cb) =>
+    request<Buffer>(sftp, `SFTP read at ${at}`, (cb) =>
       sftp.read(handle, Buffer.alloc(length), 0, length, at, (error, bytesRead, buffer) =>
         cb(error, buffer.subarray(0, bytesRead)),
       ),

@@ -69,6 +69,8 @@ export function sftpTransport(c: SftpConnection): DropTransport {
 
   let idleTimer: NodeJS.Timeout | undefined;
   let busy = 0;
+  /** The timeout that made this process drop the connection (reported instead of "closed"). */
+  let timedOut: FramewiseError | undefined;
   /** Tear the connection down (a request timed out, or it sat idle): the next operation opens a new one. */
   const drop = () => {
     const s = session;
@@ -91,6 +93,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
   const open = (Ssh2Client: typeof Client) =>
     new Promise<{ client: Client; sftp: SFTPWrapper; closed: Promise<never> }>((resolve, reject) => {
       const client = new Ssh2Client();
+      let opened: SFTPWrapper | undefined;
       // Settles (rejected) when the connection drops, so requests it will never answer fail.
       let dropped: (error: Error) => void = () => undefined;
       const closed = new Promise<never>((_, rejectClosed) => {
@@ -107,6 +110,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       };
       client.on('error', fail);
       client.on('close', () => {
+        if (opened !== undefined) dead.add(opened);
         session = undefined;
         dropped(
           new FramewiseError('TRANSIENT', `SFTP connection to ${c.host}:${c.port} closed`, { retryAfterMs: 5_000 }),
@@ -120,6 +124,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
             return;
           }
           settled = true;
+          opened = sftp;
           resolve({ client, sftp, closed });
         });
       });
@@ -164,7 +169,9 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       const { sftp, closed } = await connect();
       return await Promise.race([run(sftp), closed]);
     } catch (error) {
-      throw sshError(error, what);
+      const cause = timedOut ?? error;
+      timedOut = undefined;
+      throw sshError(cause, what);
     } finally {
       busy--;
       if (busy === 0 && session !== undefined) {
@@ -174,18 +181,38 @@ export function sftpTransport(c: SftpConnection): DropTransport {
     }
   };
   /** One SFTP request, answered within `requestTimeoutMs` (else the connection is dropped: `TIMEOUT`). */
-  const request: Request = <T>(what: string, fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) =>
-    timed(
+  /** Connections dropped: a late request on one fails at once, a late timeout leaves the new one alone. */
+  const dead = new WeakSet<SFTPWrapper>();
+  const request: Request = <T>(
+    sftp: SFTPWrapper,
+    what: string,
+    fn: (cb: (error: Error | null | undefined, value?: T) => void) => void,
+  ) => {
+    if (dead.has(sftp))
+      return Promise.reject(
+        new FramewiseError('TRANSIENT', `${what}: the connection to ${c.host}:${c.port} was dropped`),
+      );
+    return timed(
       new Promise<T>((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value as T)))),
       c.requestTimeoutMs,
       `${what} on ${c.host}:${c.port}`,
-      drop,
+      () => {
+        if (dead.has(sftp)) return;
+        dead.add(sftp);
+        timedOut ??= new FramewiseError(
+          'TIMEOUT',
+          `${what} on ${c.host}:${c.port}: no answer within ${c.requestTimeoutMs} ms`,
+          { details: { timeoutMs: c.requestTimeoutMs } },
+        );
+        drop();
+      },
     );
-  const call = <T>(fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) =>
-    request<T>('SFTP request', fn);
+  };
+  const call = <T>(sftp: SFTPWrapper, fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) =>
+    request<T>(sftp, 'SFTP request', fn);
   const isFile = async (sftp: SFTPWrapper, path: string): Promise<number | undefined> => {
     try {
-      const s = await call<{ size: number; isFile(): boolean }>((cb) => sftp.lstat(path, cb));
+      const s = await call<{ size: number; isFile(): boolean }>(sftp, (cb) => sftp.lstat(path, cb));
       return s.isFile() ? s.size : undefined;
     } catch (error) {
       if ((error as { code?: unknown }).code === NO_SUCH_FILE) return undefined;
@@ -201,7 +228,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
         // exclusively (O_EXCL at the server: a link at the name fails the open).
         if (offset > 0 && (await isFile(sftp, full(path))) === undefined)
           throw new FramewiseError('CONFLICT', `"${path}" is not a regular file to resume`, { details: { path } });
-        const handle = await call<Buffer>((cb) => sftp.open(full(path), offset > 0 ? 'r+' : 'wx', cb)).catch(
+        const handle = await call<Buffer>(sftp, (cb) => sftp.open(full(path), offset > 0 ? 'r+' : 'wx', cb)).catch(
           (error: unknown) => {
             if (offset === 0 && (error as { code?: unknown }).code === 4)
               throw new FramewiseError('CONFLICT', `"${path}" is taken by something else: it is not written through`, {
@@ -222,14 +249,14 @@ export function sftpTransport(c: SftpConnection): DropTransport {
             c.inFlight,
           );
         } finally {
-          await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+          await call<void>(sftp, (cb) => sftp.close(handle, cb)).catch(() => undefined);
         }
       }),
     size: (path) => op(`SFTP size of "${path}"`, (sftp) => isFile(sftp, full(path))),
     remove: (path) =>
       op(`SFTP removal of "${path}"`, async (sftp) => {
         try {
-          await call<void>((cb) => sftp.unlink(full(path), cb));
+          await call<void>(sftp, (cb) => sftp.unlink(full(path), cb));
         } catch (error) {
           if ((error as { code?: unknown }).code !== NO_SUCH_FILE) throw error;
         }
@@ -243,7 +270,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
               throw new FramewiseError('NOT_FOUND', `"${path}" is not a regular file to read back`, {
                 details: { path },
               });
-            const handle = await call<Buffer>((cb) => sftp.open(full(path), 'r', cb));
+            const handle = await call<Buffer>(sftp, (cb) => sftp.open(full(path), 'r', cb));
             try {
               return await pipelinedDigest(
                 sftp,
@@ -254,20 +281,24 @@ export function sftpTransport(c: SftpConnection): DropTransport {
                 c.inFlight,
               );
             } finally {
-              await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+              await call<void>(sftp, (cb) => sftp.close(handle, cb)).catch(() => undefined);
             }
           }),
     rename: (from, to) =>
-      op(`SFTP rename of "${from}"`, (sftp) => call<void>((cb) => sftp.ext_openssh_rename(full(from), full(to), cb))),
+      op(`SFTP rename of "${from}"`, (sftp) =>
+        call<void>(sftp, (cb) => sftp.ext_openssh_rename(full(from), full(to), cb)),
+      ),
     mkdirs: (path) =>
       op(`SFTP mkdir "${path}"`, async (sftp) => {
         let dir = base;
         for (const part of checkRelativePath(path).split('/')) {
           dir = `${dir}/${part}`;
           try {
-            await call<void>((cb) => sftp.mkdir(dir, cb));
+            await call<void>(sftp, (cb) => sftp.mkdir(dir, cb));
           } catch (error) {
-            const stat = await call<{ isDirectory(): boolean }>((cb) => sftp.stat(dir, cb)).catch(() => undefined);
+            const stat = await call<{ isDirectory(): boolean }>(sftp, (cb) => sftp.stat(dir, cb)).catch(
+              () => undefined,
+            );
             if (stat?.isDirectory() !== true) throw error;
           }
         }
@@ -275,7 +306,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
     list: (path) =>
       op(`SFTP list of "${path}"`, async (sftp) => {
         try {
-          return (await call<{ filename: string }[]>((cb) => sftp.readdir(full(path), cb)))
+          return (await call<{ filename: string }[]>(sftp, (cb) => sftp.readdir(full(path), cb)))
             .map((e) => e.filename)
             .sort();
         } catch (error) {
@@ -288,7 +319,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
         const remove = async (dir: string): Promise<void> => {
           let entries: { filename: string; attrs: { isDirectory(): boolean } }[];
           try {
-            entries = await call((cb) => sftp.readdir(dir, cb as never));
+            entries = await call(sftp, (cb) => sftp.readdir(dir, cb as never));
           } catch (error) {
             if ((error as { code?: unknown }).code === NO_SUCH_FILE) return;
             throw error;
@@ -296,9 +327,9 @@ export function sftpTransport(c: SftpConnection): DropTransport {
           for (const e of entries) {
             const child = `${dir}/${e.filename}`;
             if (e.attrs.isDirectory()) await remove(child);
-            else await call<void>((cb) => sftp.unlink(child, cb));
+            else await call<void>(sftp, (cb) => sftp.unlink(child, cb));
           }
-          await call<void>((cb) => sftp.rmdir(dir, cb));
+          await call<void>(sftp, (cb) => sftp.rmdir(dir, cb));
         };
         await remove(full(path));
       }),
