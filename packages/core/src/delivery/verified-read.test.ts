@@ -34,7 +34,7 @@ describe('verifiedRead', () => {
           const body = Buffer.from(bytes);
           const start = startSeed % body.length;
           const stored = Buffer.from(body);
-          if (flipSeed !== undefined) stored[flipSeed % stored.length] ^= 0x01;
+          if (flipSeed !== undefined) stored[flipSeed % stored.length] = (stored[flipSeed % stored.length] as number) ^ 0x01;
           const { got, error } = await drain(
             await verifiedRead(
               async () => chunked(stored, chunk),
@@ -97,7 +97,7 @@ describe('delivery of a bit-rotted rendition', () => {
     });
     // Bits flip behind the storage's back.
     const rotten = Buffer.from(good);
-    rotten[40_000] ^= 0x10;
+    rotten[40_000] = (rotten[40_000] as number) ^ 0x10;
     await storage.put('r/main.mp4', rotten);
     const adapter = new MemoryEndpoint();
     const distributor = createDistributor({
