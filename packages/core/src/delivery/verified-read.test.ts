@@ -34,7 +34,8 @@ describe('verifiedRead', () => {
           const body = Buffer.from(bytes);
           const start = startSeed % body.length;
           const stored = Buffer.from(body);
-          if (flipSeed !== undefined) stored[flipSeed % stored.length] = (stored[flipSeed % stored.length] as number) ^ 0x01;
+          if (flipSeed !== undefined)
+            stored[flipSeed % stored.length] = (stored[flipSeed % stored.length] as number) ^ 0x01;
           const { got, error } = await drain(
             await verifiedRead(
               async () => chunked(stored, chunk),
