@@ -16,6 +16,7 @@
  *    basic-ftp's `uploadFrom`. Servers and files on tmpfs; 5 rounds, alternating, median; every endpoint and client connected before the clock starts.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -161,6 +162,11 @@ try {
   }
   await handle.close();
   const size = statSync(source).size;
+  // The package carries the file's SHA-256, so the drop folder proves it at the receiver (the
+  // folder's checksum: the file read back from disk) before the rename: in the measured path.
+  const hash = createHash('sha256');
+  for await (const c of createReadStream(source)) hash.update(c as Buffer);
+  const sourceSha256 = hash.digest('hex');
   const plain = async (round: number) => {
     const target = join(dir, `plain-${round}.bin`);
     const t = process.hrtime.bigint();
@@ -185,6 +191,7 @@ try {
             role: 'media',
             name: 'main',
             sizeBytes: size,
+            sha256: sourceSha256,
             contentType: 'video/mp4',
             open: async (start = 0) => createReadStream(source, { start }),
           },
@@ -222,12 +229,12 @@ try {
     `drop folder, ${MIB} MiB file to a local folder (median of 10, alternating order, ${dir.startsWith('/dev/shm') ? 'tmpfs' : 'disk'})`,
   );
   console.log(
-    `  framewise drop folder (temp name, size check, rename, sidecar, marker, fsync)  ${(MIB / o).toFixed(0)} MiB/s`,
+    `  framewise drop folder (exclusive temp name, size + SHA-256 read back, rename, sidecar, marker, fsync)  ${(MIB / o).toFixed(0)} MiB/s`,
   );
   console.log(
     `  plain stream copy + fsync                                                   ${(MIB / p).toFixed(0)} MiB/s`,
   );
-  const protocols = await overProtocols(source, size);
+  const protocols = await overProtocols(source, size, sourceSha256);
   console.log(
     JSON.stringify({
       bench: 'distribution',
@@ -249,7 +256,7 @@ try {
 }
 
 /** Part 3: SFTP and FTPS, ours against the plain client calls, on loopback servers. */
-async function overProtocols(source: string, size: number): Promise<Record<string, number>> {
+async function overProtocols(source: string, size: number, sha256: string): Promise<Record<string, number>> {
   process.env.TMPDIR = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const sshd = await startSshd();
   const ftpd = await startPureFtpd();
@@ -264,6 +271,7 @@ async function overProtocols(source: string, size: number): Promise<Record<strin
         role: 'media' as const,
         name: 'main',
         sizeBytes: size,
+        sha256,
         contentType: 'video/mp4',
         open: async (start = 0) => createReadStream(source, { start }),
       },
@@ -309,7 +317,18 @@ async function overProtocols(source: string, size: number): Promise<Record<strin
       password: ftpd.password,
       ca: ftpd.certificate,
     });
-    for (const adapter of [sftpAdapter, ftpAdapter]) {
+    // The same endpoints proving every file at the receiver by reading it back (neither OpenSSH nor
+    // pure-ftpd offers a server-side checksum): what `verify: 'read-back'` costs.
+    const sftpProof = createSftpEndpoint({ ...sftpOptions, verify: 'read-back' });
+    const ftpProof = createFtpEndpoint({
+      host: ftpd.host,
+      port: ftpd.port,
+      user: ftpd.user,
+      password: ftpd.password,
+      ca: ftpd.certificate,
+      verify: 'read-back',
+    });
+    for (const adapter of [sftpAdapter, ftpAdapter, sftpProof, ftpProof]) {
       const warm = await adapter.submit({ ...pkg(-1), files: [] }, ctx());
       if (warm.kind !== 'success') throw new Error(JSON.stringify(warm));
     }
@@ -317,6 +336,11 @@ async function overProtocols(source: string, size: number): Promise<Record<strin
       sftp_ours: (r) =>
         seconds(async () => {
           const outcome = await sftpAdapter.submit(pkg(r), ctx());
+          if (outcome.kind !== 'success') throw new Error(JSON.stringify(outcome));
+        }),
+      sftp_ours_read_back: (r) =>
+        seconds(async () => {
+          const outcome = await sftpProof.submit(pkg(r), ctx());
           if (outcome.kind !== 'success') throw new Error(JSON.stringify(outcome));
         }),
       // The naive pipe runs at a few MiB/s: it sends the first STREAM_MIB only, and its rate is scaled.
@@ -342,6 +366,11 @@ async function overProtocols(source: string, size: number): Promise<Record<strin
         });
         return s;
       },
+      ftp_ours_read_back: (r) =>
+        seconds(async () => {
+          const outcome = await ftpProof.submit(pkg(r), ctx());
+          if (outcome.kind !== 'success') throw new Error(JSON.stringify(outcome));
+        }),
       ftp_upload_from: (r) => seconds(() => ftp.uploadFrom(createReadStream(source), `/upload-${r}.bin`)),
     };
     const results: Record<string, number[]> = {};
@@ -355,8 +384,7 @@ async function overProtocols(source: string, size: number): Promise<Record<strin
           for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
       }
     }
-    await sftpAdapter.close();
-    await ftpAdapter.close();
+    for (const adapter of [sftpAdapter, ftpAdapter, sftpProof, ftpProof]) await adapter.close();
     ssh.client.end();
     ftp.close();
     if (args.has('verbose'))
@@ -370,7 +398,9 @@ async function overProtocols(source: string, size: number): Promise<Record<strin
       sftp_ours_mib_s: mibs('sftp_ours'),
       sftp_stream_mib_s: mibs('sftp_stream'),
       sftp_fastput_mib_s: mibs('sftp_fastput'),
+      sftp_read_back_mib_s: mibs('sftp_ours_read_back'),
       ftps_ours_mib_s: mibs('ftp_ours'),
+      ftps_read_back_mib_s: mibs('ftp_ours_read_back'),
       ftps_upload_from_mib_s: mibs('ftp_upload_from'),
     };
     console.log(
@@ -381,8 +411,10 @@ async function overProtocols(source: string, size: number): Promise<Record<strin
       `        ssh2 createWriteStream (put of a stream) ${out.sftp_stream_mib_s} MiB/s (first ${STREAM_MIB} MiB)`,
     );
     console.log(`        ssh2 fastPut                             ${out.sftp_fastput_mib_s} MiB/s`);
+    console.log(`        framewise, verify: 'read-back'           ${out.sftp_read_back_mib_s} MiB/s`);
     console.log(`  FTPS  framewise endpoint                      ${out.ftps_ours_mib_s} MiB/s`);
     console.log(`        basic-ftp uploadFrom                     ${out.ftps_upload_from_mib_s} MiB/s`);
+    console.log(`        framewise, verify: 'read-back'           ${out.ftps_read_back_mib_s} MiB/s`);
     return out;
   } finally {
     await sshd.destroy();

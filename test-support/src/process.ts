@@ -128,3 +128,23 @@ export function greets(port: number, prefix: string): Promise<boolean> {
     });
   });
 }
+
+/**
+ * Send `signal` to a process and every process below it (per-connection servers that left its
+ * process group with `setsid` included): e.g. SIGSTOP to make a server hang, SIGCONT to resume it.
+ */
+export function signalTree(pid: number, signal: NodeJS.Signals): void {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) for (const [child, parent] of table) if (parent === all[i]) all.push(child);
+  for (const p of all) {
+    try {
+      process.kill(p, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, greets, spawnServer, stopGroup, waitFor } from './process.js';
+import { findExecutable, freePort, greets, signalTree, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running pure-ftpd on loopback with one virtual user and explicit TLS available. */
 export interface PureFtpdServer {
@@ -17,6 +17,10 @@ export interface PureFtpdServer {
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
+  /** Hang: the server and its sessions stop answering (SIGSTOP to its process group), connections stay open. */
+  freeze(): void;
+  /** Answer again after {@link freeze} (SIGCONT). */
+  thaw(): void;
 }
 
 /**
@@ -145,7 +149,18 @@ export async function startPureFtpd(options: { readonly tls?: 'optional' | 'requ
     home,
     stop,
     start,
+    freeze() {
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGSTOP');
+    },
+    thaw() {
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
+    },
     async destroy() {
+      try {
+        if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
+      } catch {
+        // not running
+      }
       await stop();
       for (const child of started) await stopGroup(child, 1_000);
       rmSync(dir, { recursive: true, force: true });

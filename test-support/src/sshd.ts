@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable, freePort, greets, spawnServer, stopGroup, waitFor } from './process.js';
+import { findExecutable, freePort, greets, signalTree, spawnServer, stopGroup, waitFor } from './process.js';
 
 /** A running OpenSSH sshd serving SFTP on loopback, with throwaway keys. */
 export interface SshdServer {
@@ -22,6 +22,10 @@ export interface SshdServer {
   start(): Promise<void>;
   /** Stop it for good and remove its directory. */
   destroy(): Promise<void>;
+  /** Hang: the server and its sessions stop answering (SIGSTOP to its process group), connections stay open. */
+  freeze(): void;
+  /** Answer again after {@link freeze} (SIGCONT). */
+  thaw(): void;
 }
 
 /**
@@ -107,7 +111,18 @@ export async function startSshd(): Promise<SshdServer> {
     root,
     stop,
     start,
+    freeze() {
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGSTOP');
+    },
+    thaw() {
+      if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
+    },
     async destroy() {
+      try {
+        if (server?.child.pid !== undefined) signalTree(server.child.pid, 'SIGCONT');
+      } catch {
+        // not running
+      }
       await stop();
       for (const child of started) await stopGroup(child, 1_000);
       // Any listener still serving this directory's keys (a restart racing a stop) goes too.

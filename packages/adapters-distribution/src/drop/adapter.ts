@@ -7,10 +7,10 @@ import {
   type DistributionOutcome,
   outcomeOf,
 } from '@framewise/core/delivery';
-import { FramewiseError } from '@framewise/core/errors';
 import { z } from 'zod';
 import { checkRelativePath, checkTemplate, extensionOf, fillTemplate } from './naming.js';
 import type { DropTransport } from './transport.js';
+import { DropUploader, progressDir } from './upload.js';
 
 /** How a drop folder lays out a delivery. */
 export const DropFolderOptionsSchema = z.strictObject({
@@ -27,6 +27,13 @@ export const DropFolderOptionsSchema = z.strictObject({
   marker: z.union([z.string().min(1).max(300), z.literal(false)]).default('READY'),
   /** Keep earlier revisions when a new one is complete (default: remove them). */
   keepRevisions: z.boolean().default(false),
+  /**
+   * How each file is proven at the receiver before it is renamed into place (files with a SHA-256):
+   * `auto` (default) the receiver's own checksum where the protocol offers one (the local
+   * filesystem, FTP `HASH`), else the size; `checksum` the receiver's checksum, else the bytes read
+   * back; `read-back` always the bytes read back; `size` the size only.
+   */
+  verify: z.enum(['auto', 'checksum', 'read-back', 'size']).default('auto'),
   /** Where uploads are logged: a resumed file at info, each file sent at debug (default: nowhere). */
   logger: LoggerSchema.optional(),
 });
@@ -48,10 +55,14 @@ export function transportOutcome(error: unknown, what: string): DistributionOutc
 /**
  * A drop-folder endpoint over any transport: each delivery is a package folder holding the media
  * and other files, a JSON metadata sidecar and a completion marker written last. Every file is
- * uploaded under a temporary name (`.name.part`), resumed from the size already on the server
- * after an interruption, checked for size, then renamed into place; a file already complete is not
- * sent again. A changed delivery is a new revision in its own folder (earlier ones are removed once
- * it is complete, unless `keepRevisions`). Removal deletes every revision's folder.
+ * uploaded under a temporary name (`.name.part`) created exclusively (never through a planted
+ * link), resumed after an interruption only when the resume record in `progress` says the `.part`
+ * holds the same file (its SHA-256), checked for size and — as `verify` says — digest at the
+ * receiver, then renamed into place; a file is kept, not sent again, only when the record says it
+ * was delivered with the same digest. A changed delivery is a new revision in its own folder
+ * (earlier ones are removed once it is complete, unless `keepRevisions`). A submission that fails
+ * for good removes the folder it wrote; removal deletes every revision's folder and whatever a
+ * failed or interrupted submission left.
  */
 export function createDropFolderAdapter(
   transport: DropTransport,
@@ -65,34 +76,6 @@ export function createDropFolderAdapter(
     Object.entries(ctx.remoteFiles)
       .filter(([k]) => k.startsWith(PACKAGE))
       .map(([, v]) => checkRelativePath(v));
-
-  async function upload(path: string, file: DeliveryPackage['files'][number]): Promise<void> {
-    const slash = path.lastIndexOf('/');
-    const temp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.part`;
-    if ((await transport.size(path)) === file.sizeBytes) return; // complete already (a resumed delivery)
-    let offset = (await transport.size(temp)) ?? 0;
-    if (offset > file.sizeBytes) offset = 0;
-    const fields = { transport: transport.name, path, sizeBytes: file.sizeBytes };
-    if (offset > 0 && offset < file.sizeBytes)
-      logger.info({ ...fields, offset }, `framewise ${transport.name}: resuming upload`);
-    else logger.debug(fields, `framewise ${transport.name}: uploading`);
-    if (offset < file.sizeBytes || file.sizeBytes === 0) await transport.write(temp, await file.open(offset), offset);
-    const written = await transport.size(temp);
-    if (written !== file.sizeBytes)
-      throw new FramewiseError(
-        'TRANSIENT',
-        `${transport.name} has ${written ?? 'no'} bytes of "${temp}", expected ${file.sizeBytes}; resuming next time`,
-        { details: { path: temp, written, expected: file.sizeBytes } },
-      );
-    await transport.rename(temp, path);
-  }
-
-  async function small(path: string, text: string): Promise<void> {
-    const slash = path.lastIndexOf('/');
-    const temp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.part`;
-    await transport.write(temp, Readable.from([Buffer.from(text)]), 0);
-    await transport.rename(temp, path);
-  }
 
   /** Remove the now-empty folders above a removed package (never the drop folder itself). */
   async function pruneEmptyParents(dir: string): Promise<void> {
@@ -128,10 +111,13 @@ export function createDropFolderAdapter(
       } catch (error) {
         return { kind: 'failed', code: 'INVALID_INPUT', message: (error as Error).message };
       }
+      const earlier = revisionsOf(ctx).filter((d) => d !== dir);
+      const ours = !revisionsOf(ctx).includes(dir);
+      const uploader = new DropUploader(transport, o.verify, logger, ctx, dir);
       try {
-        await ctx.save({ progress: { dir } });
+        await uploader.prepare(names);
         await transport.mkdirs(dir);
-        for (const { file, path } of names) await upload(path, file);
+        for (const { file, path } of names) await uploader.upload(path, file);
         if (o.sidecar !== false) {
           const sidecar = {
             format: 'framewise.delivery',
@@ -149,10 +135,11 @@ export function createDropFolderAdapter(
               ...(file.language === undefined ? {} : { language: file.language }),
             })),
           };
-          await small(`${dir}/${fillTemplate(o.sidecar, values)}`, `${JSON.stringify(sidecar, null, 2)}\n`);
+          const text = `${JSON.stringify(sidecar, null, 2)}\n`;
+          await uploader.small(`${dir}/${fillTemplate(o.sidecar, values)}`, Readable.from([Buffer.from(text)]));
         }
-        if (o.marker !== false) await small(`${dir}/${fillTemplate(o.marker, values)}`, '');
-        const earlier = revisionsOf(ctx).filter((d) => d !== dir);
+        if (o.marker !== false)
+          await uploader.small(`${dir}/${fillTemplate(o.marker, values)}`, Readable.from([Buffer.alloc(0)]));
         await ctx.save({
           remoteId: dir,
           remoteFiles: Object.fromEntries([
@@ -169,7 +156,21 @@ export function createDropFolderAdapter(
           response: { folder: dir, files: names.map((n) => n.path) },
         };
       } catch (error) {
-        return transportOutcome(error, `${transport.name} delivery to "${dir}"`);
+        const outcome = transportOutcome(error, `${transport.name} delivery to "${dir}"`);
+        // Failed for good (not to be resumed): what this submission wrote goes, unless the folder
+        // is a revision already delivered. A retry keeps its `.part` files to resume.
+        if (outcome.kind === 'failed' && outcome.code !== 'CANCELLED' && ours) {
+          try {
+            await transport.removeTree(dir);
+            await pruneEmptyParents(dir);
+          } catch (cleanup) {
+            logger.warn(
+              { transport: transport.name, dir, error: (cleanup as Error).message },
+              `framewise ${transport.name}: a failed delivery could not be cleaned up; removal will`,
+            );
+          }
+        }
+        return outcome;
       }
     },
 
@@ -181,9 +182,12 @@ export function createDropFolderAdapter(
       if (mode !== 'delete')
         return { kind: 'failed', code: 'UNSUPPORTED', message: 'A drop folder can only delete a delivery' };
       try {
+        // Every revision delivered, and whatever a failed or interrupted submission left.
+        const partial = progressDir(ctx.progress);
         const dirs = new Set([
           ...revisionsOf(ctx),
           ...(ctx.remoteId === undefined ? [] : [checkRelativePath(ctx.remoteId)]),
+          ...(partial === undefined ? [] : [checkRelativePath(partial)]),
         ]);
         for (const dir of dirs) {
           await transport.removeTree(dir);
@@ -196,7 +200,17 @@ export function createDropFolderAdapter(
     },
 
     async poll(ctx) {
-      if (ctx.remoteId === undefined) return { kind: 'success', remoteState: 'removed' };
+      if (ctx.remoteId === undefined) {
+        // A failed submission's leftovers count as content until removed.
+        const partial = progressDir(ctx.progress);
+        if (partial === undefined) return { kind: 'success', remoteState: 'removed' };
+        try {
+          const there = await transport.list(checkRelativePath(partial));
+          return { kind: 'success', remoteState: there.length > 0 ? 'live' : 'removed' };
+        } catch (error) {
+          return transportOutcome(error, `${transport.name} check of "${partial}"`);
+        }
+      }
       try {
         const there = await transport.list(checkRelativePath(ctx.remoteId));
         return { kind: 'success', remoteState: there.length > 0 ? 'live' : 'removed' };

@@ -43,9 +43,11 @@ export function fillTemplate(template: string, values: NamingValues): string {
 }
 
 /**
- * Refuse a template with unknown tokens.
+ * Refuse a template with unknown tokens, or whose literal parts could leave the drop folder
+ * (`..` or `.` segments, an absolute path, empty segments, backslashes, control characters): the
+ * template is checked as a path with every token filled with a safe value.
  *
- * @throws `INVALID_CONFIG` naming the token.
+ * @throws `INVALID_CONFIG` naming the token or the template.
  */
 export function checkTemplate(template: string): string {
   const unknown = template.replace(TOKEN, '').match(/\{[^}]*\}/);
@@ -57,6 +59,16 @@ export function checkTemplate(template: string): string {
         details: { template },
       },
     );
+  const sample = template.replace(TOKEN, (_m, token: string) => (token === 'ext' ? '.ext' : 'x'));
+  try {
+    checkRelativePath(sample);
+  } catch {
+    throw new FramewiseError(
+      'INVALID_CONFIG',
+      `Name template ${JSON.stringify(template).slice(0, 120)} is not a safe relative path (no "..", ".", leading "/", empty segments, backslashes or control characters)`,
+      { details: { template } },
+    );
+  }
   return template;
 }
 

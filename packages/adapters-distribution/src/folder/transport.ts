@@ -1,16 +1,21 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { FramewiseError } from '@framewise/core/errors';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';
 
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+
 /**
  * The local filesystem (or a mounted share) as a drop-folder transport. Paths are checked to stay
- * under the root, symbolic links included; appends resume a partial file; renames are POSIX
- * renames (atomic, replacing); every file is flushed to disk before it is renamed into place.
+ * under the root, symbolic links included; new files are created with `O_CREAT | O_EXCL |
+ * O_NOFOLLOW` (a link planted at the name makes the write fail, it is never written through) and
+ * resumed files opened with `O_NOFOLLOW`; renames are POSIX renames (atomic, replacing); every file
+ * is flushed to disk before it is renamed into place; the receiver's checksum is the SHA-256 of
+ * the file read back from disk.
  */
 export function localTransport(root: string): DropTransport {
   const base = resolve(root);
@@ -38,13 +43,34 @@ export function localTransport(root: string): DropTransport {
     }
     return abs;
   };
+  const refused = (error: unknown, path: string): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ELOOP')
+      throw new FramewiseError(
+        'CONFLICT',
+        `"${path}" is taken by something else (${code === 'ELOOP' ? 'a symbolic link' : 'a file'}): it is not written through`,
+        { details: { path }, cause: error },
+      );
+    throw error;
+  };
   return {
     name: 'folder',
     async write(path: string, body: Readable, offset: number) {
       const abs = await inside(path);
-      await pipeline(body, createWriteStream(abs, offset > 0 ? { flags: 'r+', start: offset } : { flags: 'w' }));
-      const handle = await open(abs, 'r+');
+      const flags = offset > 0 ? O_WRONLY | O_NOFOLLOW : O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
+      const handle = await open(abs, flags, 0o644).catch((error: unknown) => refused(error, path));
       try {
+        if (!(await handle.stat()).isFile())
+          throw new FramewiseError('CONFLICT', `"${path}" is not a regular file`, { details: { path } });
+        let position = offset;
+        for await (const chunk of body) {
+          const data = chunk as Buffer;
+          for (let done = 0; done < data.length; ) {
+            const { bytesWritten } = await handle.write(data, done, data.length - done, position);
+            done += bytesWritten;
+            position += bytesWritten;
+          }
+        }
         await handle.sync();
       } finally {
         await handle.close();
@@ -52,10 +78,18 @@ export function localTransport(root: string): DropTransport {
     },
     async size(path: string) {
       try {
-        return (await stat(await inside(path))).size;
+        const s = await lstat(await inside(path));
+        return s.isFile() ? s.size : undefined;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
+      }
+    },
+    async remove(path: string) {
+      try {
+        await unlink(await inside(path));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     },
     async rename(from: string, to: string) {
@@ -74,6 +108,19 @@ export function localTransport(root: string): DropTransport {
     },
     async removeTree(path: string) {
       await rm(await inside(path), { recursive: true, force: true });
+    },
+    async digest(path: string) {
+      // The filesystem is the receiver: both ways, the bytes on disk are read back and hashed.
+      const abs = await inside(path);
+      const handle = await open(abs, constants.O_RDONLY | O_NOFOLLOW);
+      try {
+        const hash = createHash('sha256');
+        for await (const chunk of handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false }))
+          hash.update(chunk as Buffer);
+        return hash.digest('hex');
+      } finally {
+        await handle.close();
+      }
     },
     async close() {},
   };

@@ -28,7 +28,14 @@ export const FtpEndpointOptionsSchema = DropFolderOptionsSchema.extend({
     .string()
     .refine((p) => p.startsWith('/') && !p.includes('\0'), 'must be an absolute path')
     .default('/'),
+  /** Socket inactivity (control and data) before an operation fails `TIMEOUT` (30 s). */
   timeoutMs: z.number().int().positive().default(30_000),
+  /** Time to connect, negotiate TLS and log in (20 s). */
+  connectTimeoutMs: z.number().int().positive().default(20_000),
+  /** Time a command other than a transfer has to be answered (30 s). */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** An unused connection is closed after this long (60 s). */
+  idleTimeoutMs: z.number().int().positive().default(60_000),
 });
 /** Options of {@link createFtpEndpoint}. */
 export type FtpEndpointOptions = z.input<typeof FtpEndpointOptionsSchema>;
@@ -43,13 +50,14 @@ export type FtpEndpointOptions = z.input<typeof FtpEndpointOptionsSchema>;
  */
 export function createFtpEndpoint(options: FtpEndpointOptions): DistributionAdapter {
   const o = parseOptions(FtpEndpointOptionsSchema, options, 'FTP endpoint options');
-  const { packagePath, fileName, sidecar, marker, keepRevisions, logger, ...connection } = o;
+  const { packagePath, fileName, sidecar, marker, keepRevisions, verify, logger, ...connection } = o;
   return createDropFolderAdapter(ftpTransport(connection), {
     packagePath,
     fileName,
     sidecar,
     marker,
     keepRevisions,
+    verify,
     ...(logger === undefined ? {} : { logger }),
   });
 }

@@ -28,7 +28,14 @@ export const SftpEndpointOptionsSchema = DropFolderOptionsSchema.extend({
     .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH SHA256 fingerprint (SHA256: and 43 base64 characters)'),
   /** Absolute remote directory of the drop folder. */
   root: z.string().refine((p) => p.startsWith('/') && !p.includes('\0'), 'must be an absolute path'),
+  /** Time to connect, finish the SSH handshake and authenticate (20 s). */
   readyTimeoutMs: z.number().int().positive().default(20_000),
+  /** Time each SFTP request (one chunk written or read, a stat, a rename) has to be answered (30 s). */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** SSH keepalive interval (15 s; 0: none); the connection is dropped after 3 unanswered. */
+  keepaliveIntervalMs: z.number().int().min(0).default(15_000),
+  /** An unused connection is closed after this long (60 s). */
+  idleTimeoutMs: z.number().int().positive().default(60_000),
   /**
    * Bytes per write request (default 248 KiB; capped at the server's largest write, 255 KiB for
    * OpenSSH) and requests in flight (default 8: about the 2 MiB channel window OpenSSH grants).
@@ -61,13 +68,14 @@ export type SftpEndpointOptions = z.input<typeof SftpEndpointOptionsSchema>;
  */
 export function createSftpEndpoint(options: SftpEndpointOptions): DistributionAdapter {
   const o = parseOptions(SftpEndpointOptionsSchema, options, 'SFTP endpoint options');
-  const { packagePath, fileName, sidecar, marker, keepRevisions, logger, ...connection } = o;
+  const { packagePath, fileName, sidecar, marker, keepRevisions, verify, logger, ...connection } = o;
   return createDropFolderAdapter(sftpTransport(connection), {
     packagePath,
     fileName,
     sidecar,
     marker,
     keepRevisions,
+    verify,
     ...(logger === undefined ? {} : { logger }),
   });
 }

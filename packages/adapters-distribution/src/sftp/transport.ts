@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { connect as connectSocket } from 'node:net';
-import type { Readable } from 'node:stream';
 import { FramewiseError, messageOf } from '@framewise/core/errors';
 import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { checkRelativePath } from '../drop/naming.js';
 import type { DropTransport } from '../drop/transport.js';
 import { loadSsh2 } from '../peers.js';
+import { maxReadLength, maxWriteLength, pipelinedDigest, pipelinedWrite, type Request, timed } from './io.js';
 
 /** How to reach and trust an SFTP server. */
 export interface SftpConnection {
@@ -19,7 +19,14 @@ export interface SftpConnection {
   readonly hostKeySha256: string;
   /** Absolute remote directory the drop folder lives in. */
   readonly root: string;
+  /** Time to open the TCP connection and finish the SSH handshake and authentication. */
   readonly readyTimeoutMs: number;
+  /** Time each SFTP request (a write of one chunk, a stat, a rename) has to be answered. */
+  readonly requestTimeoutMs: number;
+  /** SSH keepalive every this many ms; the connection is dropped after 3 unanswered. 0: none. */
+  readonly keepaliveIntervalMs: number;
+  /** An unused connection is closed after this long. */
+  readonly idleTimeoutMs: number;
   /** Bytes per SFTP write request, and how many are in flight. */
   readonly chunkBytes: number;
   readonly inFlight: number;
@@ -34,7 +41,9 @@ function sshError(error: unknown, what: string): FramewiseError {
   const e = error as { level?: string; code?: unknown; message?: string };
   const message = `${what}: ${messageOf(error)}`;
   if (e.level === 'client-authentication') return new FramewiseError('AUTH', message, { cause: error });
-  if (e.level === 'client-socket' || e.level === 'client-timeout' || typeof e.code === 'string')
+  if (e.level === 'client-timeout' || /keepalive timeout|timed out/i.test(messageOf(error)))
+    return new FramewiseError('TIMEOUT', message, { cause: error });
+  if (e.level === 'client-socket' || typeof e.code === 'string')
     return new FramewiseError('TRANSIENT', message, { cause: error, retryAfterMs: 5_000 });
   if (e.code === 3) return new FramewiseError('FORBIDDEN', message, { cause: error });
   return new FramewiseError('TRANSIENT', message, { cause: error, retryAfterMs: 5_000 });
@@ -44,28 +53,47 @@ function sshError(error: unknown, what: string): FramewiseError {
  * SFTP (over ssh2) as a drop-folder transport. The host key is pinned by its SHA-256 fingerprint;
  * renames use the OpenSSH `posix-rename` extension (SFTP v3's own rename refuses to replace a
  * file); uploads send `chunkBytes` writes with several in flight instead of one 64 KiB round trip
- * at a time; one connection is opened on first use and again after it drops. `ssh2` is an optional
- * peer, imported on the first connection: without it, that fails `INVALID_CONFIG` naming it.
+ * at a time; one connection is opened on first use and again after it drops. New files are opened
+ * with `SSH_FXF_EXCL` (a link planted at the name fails the open, it is never written through); a
+ * resumed file must be a regular file (`lstat`). Every request has `requestTimeoutMs` to be
+ * answered, the connection `readyTimeoutMs` to be ready, SSH keepalives find a dead peer, and an
+ * idle connection is closed: a hung server fails the operation with `TIMEOUT` (retryable) and the
+ * connection is torn down. OpenSSH offers no `check-file` extension: the receiver's digest is the
+ * bytes read back (`digest(path, 'read-back')`). `ssh2` is an optional peer, imported on the first
+ * connection: without it, that fails `INVALID_CONFIG` naming it.
  */
 export function sftpTransport(c: SftpConnection): DropTransport {
   let session: Promise<{ client: Client; sftp: SFTPWrapper; closed: Promise<never> }> | undefined;
   const base = c.root.replace(/\/+$/, '');
   const full = (path: string) => `${base}/${checkRelativePath(path)}`;
 
+  let idleTimer: NodeJS.Timeout | undefined;
+  let busy = 0;
+  /** The timeout that made this process drop the connection (reported instead of "closed"). */
+  let timedOut: FramewiseError | undefined;
+  /** Tear the connection down (a request timed out, or it sat idle): the next operation opens a new one. */
+  const drop = () => {
+    const s = session;
+    session = undefined;
+    if (s !== undefined) void s.then((x) => x.client.destroy()).catch(() => undefined);
+  };
   const connect = (): Promise<{ client: Client; sftp: SFTPWrapper; closed: Promise<never> }> => {
-    session ??= loadSsh2().then(
-      ({ Client }) => open(Client),
-      (error: unknown) => {
-        session = undefined;
-        throw error;
-      },
-    );
+    session ??= timed(
+      loadSsh2().then(({ Client }) => open(Client)),
+      c.readyTimeoutMs + 1_000,
+      `SFTP connection to ${c.host}:${c.port}`,
+      () => undefined,
+    ).catch((error: unknown) => {
+      session = undefined;
+      throw error;
+    });
     return session;
   };
 
   const open = (Ssh2Client: typeof Client) =>
     new Promise<{ client: Client; sftp: SFTPWrapper; closed: Promise<never> }>((resolve, reject) => {
       const client = new Ssh2Client();
+      let opened: SFTPWrapper | undefined;
       // Settles (rejected) when the connection drops, so requests it will never answer fail.
       let dropped: (error: Error) => void = () => undefined;
       const closed = new Promise<never>((_, rejectClosed) => {
@@ -82,6 +110,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       };
       client.on('error', fail);
       client.on('close', () => {
+        if (opened !== undefined) dead.add(opened);
         session = undefined;
         dropped(
           new FramewiseError('TRANSIENT', `SFTP connection to ${c.host}:${c.port} closed`, { retryAfterMs: 5_000 }),
@@ -95,6 +124,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
             return;
           }
           settled = true;
+          opened = sftp;
           resolve({ client, sftp, closed });
         });
       });
@@ -102,6 +132,17 @@ export function sftpTransport(c: SftpConnection): DropTransport {
       // otherwise add ~40 ms to every small request.
       const sock = connectSocket({ host: c.host, port: c.port });
       sock.setNoDelay(true);
+      const connectTimer = setTimeout(() => {
+        sock.destroy();
+        fail(
+          new FramewiseError(
+            'TIMEOUT',
+            `SFTP connection to ${c.host}:${c.port}: not ready within ${c.readyTimeoutMs} ms`,
+          ),
+        );
+      }, c.readyTimeoutMs);
+      client.once('ready', () => clearTimeout(connectTimer));
+      client.once('close', () => clearTimeout(connectTimer));
       sock.once('error', fail);
       const config: ConnectConfig = {
         sock,
@@ -109,6 +150,8 @@ export function sftpTransport(c: SftpConnection): DropTransport {
         port: c.port,
         username: c.username,
         readyTimeout: c.readyTimeoutMs,
+        keepaliveInterval: c.keepaliveIntervalMs,
+        keepaliveCountMax: 3,
         algorithms: { cipher: CIPHERS as never },
         hostVerifier: (key: Buffer) =>
           `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}` === c.hostKeySha256,
@@ -120,47 +163,142 @@ export function sftpTransport(c: SftpConnection): DropTransport {
     });
 
   const op = async <T>(what: string, run: (sftp: SFTPWrapper) => Promise<T>): Promise<T> => {
-    const { sftp, closed } = await connect();
+    busy++;
+    clearTimeout(idleTimer);
     try {
+      const { sftp, closed } = await connect();
       return await Promise.race([run(sftp), closed]);
     } catch (error) {
-      throw sshError(error, what);
+      const cause = timedOut ?? error;
+      timedOut = undefined;
+      throw sshError(cause, what);
+    } finally {
+      busy--;
+      if (busy === 0 && session !== undefined) {
+        idleTimer = setTimeout(drop, c.idleTimeoutMs);
+        idleTimer.unref?.();
+      }
     }
   };
-  const call = <T>(fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) =>
-    new Promise<T>((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value as T))));
+  /** One SFTP request, answered within `requestTimeoutMs` (else the connection is dropped: `TIMEOUT`). */
+  /** Connections dropped: a late request on one fails at once, a late timeout leaves the new one alone. */
+  const dead = new WeakSet<SFTPWrapper>();
+  const request: Request = <T>(
+    sftp: SFTPWrapper,
+    what: string,
+    fn: (cb: (error: Error | null | undefined, value?: T) => void) => void,
+  ) => {
+    if (dead.has(sftp))
+      return Promise.reject(
+        new FramewiseError('TRANSIENT', `${what}: the connection to ${c.host}:${c.port} was dropped`),
+      );
+    return timed(
+      new Promise<T>((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value as T)))),
+      c.requestTimeoutMs,
+      `${what} on ${c.host}:${c.port}`,
+      () => {
+        if (dead.has(sftp)) return;
+        dead.add(sftp);
+        timedOut ??= new FramewiseError(
+          'TIMEOUT',
+          `${what} on ${c.host}:${c.port}: no answer within ${c.requestTimeoutMs} ms`,
+          { details: { timeoutMs: c.requestTimeoutMs } },
+        );
+        drop();
+      },
+    );
+  };
+  const call = <T>(sftp: SFTPWrapper, fn: (cb: (error: Error | null | undefined, value?: T) => void) => void) =>
+    request<T>(sftp, 'SFTP request', fn);
+  const isFile = async (sftp: SFTPWrapper, path: string): Promise<number | undefined> => {
+    try {
+      const s = await call<{ size: number; isFile(): boolean }>(sftp, (cb) => sftp.lstat(path, cb));
+      return s.isFile() ? s.size : undefined;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === NO_SUCH_FILE) return undefined;
+      throw error;
+    }
+  };
 
   return {
     name: 'sftp',
     write: (path, body, offset) =>
       op(`SFTP upload of "${path}"`, async (sftp) => {
-        const handle = await call<Buffer>((cb) => sftp.open(full(path), offset > 0 ? 'r+' : 'w', cb));
+        // A resumed file must be a regular file (never a link to follow); a new one is created
+        // exclusively (O_EXCL at the server: a link at the name fails the open).
+        if (offset > 0 && (await isFile(sftp, full(path))) === undefined)
+          throw new FramewiseError('CONFLICT', `"${path}" is not a regular file to resume`, { details: { path } });
+        const handle = await call<Buffer>(sftp, (cb) => sftp.open(full(path), offset > 0 ? 'r+' : 'wx', cb)).catch(
+          (error: unknown) => {
+            if (offset === 0 && (error as { code?: unknown }).code === 4)
+              throw new FramewiseError('CONFLICT', `"${path}" is taken by something else: it is not written through`, {
+                details: { path },
+                cause: error,
+              });
+            throw error;
+          },
+        );
         try {
-          await pipelinedWrite(sftp, handle, body, offset, Math.min(c.chunkBytes, maxWriteLength(sftp)), c.inFlight);
+          await pipelinedWrite(
+            sftp,
+            request,
+            handle,
+            body,
+            offset,
+            Math.min(c.chunkBytes, maxWriteLength(sftp)),
+            c.inFlight,
+          );
         } finally {
-          await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+          await call<void>(sftp, (cb) => sftp.close(handle, cb)).catch(() => undefined);
         }
       }),
-    size: (path) =>
-      op(`SFTP size of "${path}"`, async (sftp) => {
+    size: (path) => op(`SFTP size of "${path}"`, (sftp) => isFile(sftp, full(path))),
+    remove: (path) =>
+      op(`SFTP removal of "${path}"`, async (sftp) => {
         try {
-          return (await call<{ size: number }>((cb) => sftp.stat(full(path), cb))).size;
+          await call<void>(sftp, (cb) => sftp.unlink(full(path), cb));
         } catch (error) {
-          if ((error as { code?: unknown }).code === NO_SUCH_FILE) return undefined;
-          throw error;
+          if ((error as { code?: unknown }).code !== NO_SUCH_FILE) throw error;
         }
       }),
+    digest: (path, source) =>
+      source === 'server'
+        ? Promise.resolve(undefined)
+        : op(`SFTP read-back of "${path}"`, async (sftp) => {
+            const size = await isFile(sftp, full(path));
+            if (size === undefined)
+              throw new FramewiseError('NOT_FOUND', `"${path}" is not a regular file to read back`, {
+                details: { path },
+              });
+            const handle = await call<Buffer>(sftp, (cb) => sftp.open(full(path), 'r', cb));
+            try {
+              return await pipelinedDigest(
+                sftp,
+                request,
+                handle,
+                size,
+                Math.min(c.chunkBytes, maxReadLength(sftp)),
+                c.inFlight,
+              );
+            } finally {
+              await call<void>(sftp, (cb) => sftp.close(handle, cb)).catch(() => undefined);
+            }
+          }),
     rename: (from, to) =>
-      op(`SFTP rename of "${from}"`, (sftp) => call<void>((cb) => sftp.ext_openssh_rename(full(from), full(to), cb))),
+      op(`SFTP rename of "${from}"`, (sftp) =>
+        call<void>(sftp, (cb) => sftp.ext_openssh_rename(full(from), full(to), cb)),
+      ),
     mkdirs: (path) =>
       op(`SFTP mkdir "${path}"`, async (sftp) => {
         let dir = base;
         for (const part of checkRelativePath(path).split('/')) {
           dir = `${dir}/${part}`;
           try {
-            await call<void>((cb) => sftp.mkdir(dir, cb));
+            await call<void>(sftp, (cb) => sftp.mkdir(dir, cb));
           } catch (error) {
-            const stat = await call<{ isDirectory(): boolean }>((cb) => sftp.stat(dir, cb)).catch(() => undefined);
+            const stat = await call<{ isDirectory(): boolean }>(sftp, (cb) => sftp.stat(dir, cb)).catch(
+              () => undefined,
+            );
             if (stat?.isDirectory() !== true) throw error;
           }
         }
@@ -168,7 +306,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
     list: (path) =>
       op(`SFTP list of "${path}"`, async (sftp) => {
         try {
-          return (await call<{ filename: string }[]>((cb) => sftp.readdir(full(path), cb)))
+          return (await call<{ filename: string }[]>(sftp, (cb) => sftp.readdir(full(path), cb)))
             .map((e) => e.filename)
             .sort();
         } catch (error) {
@@ -181,7 +319,7 @@ export function sftpTransport(c: SftpConnection): DropTransport {
         const remove = async (dir: string): Promise<void> => {
           let entries: { filename: string; attrs: { isDirectory(): boolean } }[];
           try {
-            entries = await call((cb) => sftp.readdir(dir, cb as never));
+            entries = await call(sftp, (cb) => sftp.readdir(dir, cb as never));
           } catch (error) {
             if ((error as { code?: unknown }).code === NO_SUCH_FILE) return;
             throw error;
@@ -189,76 +327,17 @@ export function sftpTransport(c: SftpConnection): DropTransport {
           for (const e of entries) {
             const child = `${dir}/${e.filename}`;
             if (e.attrs.isDirectory()) await remove(child);
-            else await call<void>((cb) => sftp.unlink(child, cb));
+            else await call<void>(sftp, (cb) => sftp.unlink(child, cb));
           }
-          await call<void>((cb) => sftp.rmdir(dir, cb));
+          await call<void>(sftp, (cb) => sftp.rmdir(dir, cb));
         };
         await remove(full(path));
       }),
     async close() {
+      clearTimeout(idleTimer);
       const s = session;
       session = undefined;
       if (s !== undefined) (await s.catch(() => undefined))?.client.end();
     },
   };
-}
-
-/**
- * The largest write the session sends as one SFTP request: 255 KiB with OpenSSH (its
- * `limits@openssh.com` answer), about 32 KiB with other servers. ssh2 splits a larger write into
- * requests sent one after another, so writes are cut to this size to keep `inFlight` requests
- * really in flight.
- */
-function maxWriteLength(sftp: SFTPWrapper): number {
-  const known = (sftp as unknown as { _maxWriteLen?: unknown })._maxWriteLen;
-  return typeof known === 'number' && known >= 1024 ? known : Number.POSITIVE_INFINITY;
-}
-
-/** Write a stream to an open SFTP handle in `chunkBytes` requests, `inFlight` at a time. */
-async function pipelinedWrite(
-  sftp: SFTPWrapper,
-  handle: Buffer,
-  body: Readable,
-  offset: number,
-  chunkBytes: number,
-  inFlight: number,
-): Promise<void> {
-  let position = offset;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const running = new Set<Promise<void>>();
-  let failure: unknown;
-  const send = (data: Buffer) => {
-    const at = position;
-    position += data.length;
-    const p = new Promise<void>((resolve, reject) =>
-      sftp.write(handle, data, 0, data.length, at, (error) => (error ? reject(error) : resolve())),
-    )
-      .catch((error: unknown) => {
-        failure ??= error;
-      })
-      .finally(() => running.delete(p));
-    running.add(p);
-  };
-  try {
-    for await (const chunk of body) {
-      if (failure !== undefined) break;
-      pending.push(chunk as Buffer);
-      pendingBytes += (chunk as Buffer).length;
-      while (pendingBytes >= chunkBytes) {
-        const all = Buffer.concat(pending);
-        send(all.subarray(0, chunkBytes));
-        pending = [all.subarray(chunkBytes)];
-        pendingBytes = all.length - chunkBytes;
-        while (running.size >= inFlight) await Promise.race(running);
-      }
-    }
-  } catch (error) {
-    // The source broke off: let the writes already sent land (the server keeps them), then fail.
-    await Promise.all(running);
-    throw error;
-  }
-  if (pendingBytes > 0 && failure === undefined) send(Buffer.concat(pending));
-  await Promise.all(running);
-  if (failure !== undefined) throw failure;
 }

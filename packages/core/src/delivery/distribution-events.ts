@@ -4,7 +4,6 @@ import type { Logger, TypedEvents } from '../support/index.js';
 import type { DistributionOutcome } from './port.js';
 import type { DistributionRecord, DistributionState } from './record.js';
 import { type DistributionAction, ERROR_STATES } from './states.js';
-import { GATE_TAKEDOWN_REASONS } from './transitions.js';
 
 /** What every distributor event carries: the record as written, and the state it came from. */
 export interface DistributionEvent {
@@ -26,10 +25,15 @@ export interface DistributorEvents {
   /** Work is parked until a time (a quota reset). */
   parked: DistributionEvent & { readonly until: string };
   /**
-   * A takedown owed because the window closed or the rights lapsed has not happened yet (the
-   * removal is retrying, parked or failed): content may be live where it must not be.
+   * An owed takedown (window closed, rights lapsed, requested) has not happened within
+   * `takedownOverdueMs` (the removal is retrying, parked or failing): content may be live where it
+   * must not be. Raised once per takedown; the removal keeps being retried. `outcome` is the last
+   * attempt's, or `waiting` when none ended since the delay ran out.
    */
-  'takedown-overdue': DistributionEvent & { readonly reason: string; readonly outcome: DistributionOutcome['kind'] };
+  'takedown-overdue': DistributionEvent & {
+    readonly reason: string;
+    readonly outcome: DistributionOutcome['kind'] | 'waiting';
+  };
 }
 
 /** A remote call's result, as {@link announce} reads it. */
@@ -43,8 +47,8 @@ interface CallResult {
 }
 
 /**
- * Emit the typed events a call's result means (submitted, live, removed, failed, parked,
- * takedown-overdue), and log failures and overdue takedowns at `warn`.
+ * Emit the typed events a call's result means (submitted, live, removed, failed, parked), and log
+ * failures at `warn`. An overdue takedown is raised by {@link escalate}.
  */
 export function announce(events: TypedEvents<DistributorEvents>, log: Logger, call: CallResult): void {
   const { record: r, from, action, outcome } = call;
@@ -58,18 +62,19 @@ export function announce(events: TypedEvents<DistributorEvents>, log: Logger, ca
     log.warn({ record: r.id, endpoint: r.endpointId, error: r.lastError }, `distribution: ${action} failed`);
     events.emit('failed', { ...base, error: r.lastError });
   }
-  const removal = action === 'remove' || from === 'removing';
-  const reason = r.removalReason;
-  if (
-    r.removalOwed &&
-    removal &&
-    outcome.kind !== 'success' &&
-    reason !== undefined &&
-    GATE_TAKEDOWN_REASONS.has(reason)
-  ) {
-    log.warn({ record: r.id, endpoint: r.endpointId, reason, outcome: outcome.kind }, 'distribution: takedown overdue');
-    events.emit('takedown-overdue', { ...base, reason, outcome: outcome.kind });
-  }
+}
+
+/** Raise `takedown-overdue` for a record just escalated (logged at `warn`). */
+export function escalate(
+  events: TypedEvents<DistributorEvents>,
+  log: Logger,
+  r: DistributionRecord,
+  from: DistributionState,
+  outcome: DistributionOutcome['kind'] | 'waiting',
+): void {
+  const reason = r.removalReason ?? 'requested';
+  log.warn({ record: r.id, endpoint: r.endpointId, reason, outcome }, 'distribution: takedown overdue');
+  events.emit('takedown-overdue', { record: r, from, reason, outcome });
 }
 
 /**

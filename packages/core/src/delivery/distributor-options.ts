@@ -76,8 +76,18 @@ export const DistributorOptionsSchema = z.strictObject({
     .default({ baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 8 }),
   /** How often an endpoint that processes asynchronously is asked where the content stands (60 s). */
   pollIntervalMs: positiveInt('pollIntervalMs').default(60_000),
-  /** How long a remote call may hold a record before another distributor takes over (15 min). */
+  /**
+   * How long a remote call holds a record before another distributor may take over (15 min). The
+   * holder renews it by heartbeat every third of it while the call runs; a holder that cannot renew
+   * in time (or finds another holder) aborts the call before its next side effect.
+   */
   leaseMs: positiveInt('leaseMs').default(15 * 60_000),
+  /**
+   * How long an owed takedown may stay undone before `takedown-overdue` is raised (default 0: at
+   * the first removal attempt that does not succeed). The removal itself is retried until it
+   * succeeds, backing off to `retry.maxMs`.
+   */
+  takedownOverdueMs: z.number().int().min(0).default(0),
   /** Record every submission, update, removal and rights takedown in the catalog's audit trail. */
   audit: z
     .object({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { FramewiseError, messageOf } from '../errors/index.js';
 import {
   type Clock,
@@ -8,7 +9,7 @@ import {
   systemClock,
   TypedEvents,
 } from '../support/index.js';
-import { announce, auditCall, type DistributorEvents } from './distribution-events.js';
+import { announce, auditCall, type DistributorEvents, escalate } from './distribution-events.js';
 import {
   type DistributorOptions,
   DistributorOptionsSchema,
@@ -16,6 +17,7 @@ import {
 } from './distributor-options.js';
 import { createEndpointSlots } from './endpoint-slots.js';
 import { gateOf, submissionWindow } from './gate.js';
+import { holdLease } from './lease.js';
 import type { DeliverySubject, DistributionEndpoint } from './package.js';
 import type { DistributionContext } from './port.js';
 import { type DeliveryProfile, DeliveryProfileSchema } from './profile.js';
@@ -29,7 +31,7 @@ import {
   NO_UPDATE_STATES,
   RESUBMITTABLE_STATES,
 } from './states.js';
-import { applyOutcome, decide, enqueued, nextWake } from './transitions.js';
+import { applyOutcome, decide, enqueued, nextWake, owe, takedownOverdue } from './transitions.js';
 import { type DeliveryValidation, validateDelivery } from './validate.js';
 
 export type { DistributionEvent, DistributorEvents } from './distribution-events.js';
@@ -82,6 +84,8 @@ export class Distributor {
   readonly #writer: RecordWriter;
   /** Remote calls in flight per endpoint, at most its `maxConcurrent`. */
   readonly #slots = createEndpointSlots();
+  /** Who this distributor is, in the leases it holds. */
+  readonly #id = `distributor-${randomUUID()}`;
 
   /** Prefer {@link createDistributor}; both parse the options once. */
   #closed = false;
@@ -238,7 +242,7 @@ export class Distributor {
   async remove(assetId: string, endpointId: string, reason = 'requested'): Promise<DistributionRecord> {
     this.#assertOpen();
     const r = await this.#require(assetId, endpointId);
-    return this.#writer.save(r, { removalOwed: true, removalReason: reason, nextAttemptAt: this.#iso(), attempts: 0 });
+    return this.#writer.save(r, owe(reason, this.#clock.now()));
   }
 
   /** Set an asset's window at an endpoint by hand (instead of the rights windows). */
@@ -305,7 +309,7 @@ export class Distributor {
       }
       // Read the record again only when the step wrote it (most records in a sweep are untouched).
       const fresh = this.#writer.forget(record.id) ? ((await this.#o.store.get(record.id)) ?? record) : record;
-      const due = nextWake(fresh);
+      const due = nextWake(fresh, this.#o.takedownOverdueMs);
       if (due !== undefined) wake = Math.min(wake, due);
     };
     const worker = async () => {
@@ -333,7 +337,7 @@ export class Distributor {
     let r = record;
     // Each decision but a call or an idle changes what the next one sees (unpark, owe a takedown, then act).
     for (let round = 0; round < 4; round++) {
-      const d = decide(r, now, gate, entry.profile.automation.update);
+      const d = decide(r, now, gate, entry.profile.automation.update, this.#o.takedownOverdueMs);
       switch (d.kind) {
         case 'idle':
           return undefined;
@@ -341,6 +345,8 @@ export class Distributor {
           return this.#run(r, d.action, now);
         case 'patch':
           r = await this.#writer.save(r, d.patch);
+          if (d.escalate === true)
+            escalate(this.#events, this.#log, r, r.state, r.state === 'parked' ? 'parked' : 'waiting');
           break;
         case 'transition': {
           const from = r.state;
@@ -370,41 +376,73 @@ export class Distributor {
     const { endpoint, profile } = this.#endpoint(record.endpointId);
     const from = record.state;
     const claimed = action === 'poll' ? from : CLAIMED_STATE_OF[action];
-    // Claim the record (compare-and-set) before calling out, with a lease another distributor honours.
+    // Claim the record (compare-and-set) before calling out, with a lease another distributor
+    // honours; the lease is renewed by heartbeat while the call runs.
     let r = await this.#writer.write(
       record,
-      { ...record, leaseUntil: this.#iso(now + this.#o.leaseMs) },
+      { ...record, leaseUntil: this.#iso(now + this.#o.leaseMs), leaseHolder: this.#id },
       claimed,
       action,
     );
+    const lease = holdLease({
+      holder: this.#id,
+      leaseMs: this.#o.leaseMs,
+      clock: this.#clock,
+      leaseUntil: Date.parse(r.leaseUntil as string),
+      renew: async () => {
+        r = await this.#writer.save(r, (fresh) => {
+          lease.check(fresh);
+          return { leaseUntil: this.#iso(this.#clock.now() + this.#o.leaseMs) };
+        });
+        return Date.parse(r.leaseUntil as string);
+      },
+      onLost: (why) => this.#log.warn({ record: r.id, why }, 'distribution: lease lost, the call is aborted'),
+    });
     const ctx: DistributionContext = {
       remoteId: r.remoteId,
       remoteFiles: r.remoteFiles,
       progress: r.progress,
+      signal: lease.signal,
       save: async (update) => {
-        r = await this.#writer.save(r, (fresh) => ({
-          ...(update.remoteId === undefined ? {} : { remoteId: update.remoteId }),
-          ...(update.remoteFiles === undefined ? {} : { remoteFiles: { ...fresh.remoteFiles, ...update.remoteFiles } }),
-          ...('progress' in update ? { progress: update.progress } : {}),
-        }));
+        // Nothing is saved (and so no side effect follows) once the lease is lost.
+        lease.check();
+        r = await this.#writer.save(r, (fresh) => {
+          lease.check(fresh);
+          return {
+            ...(update.remoteId === undefined ? {} : { remoteId: update.remoteId }),
+            ...(update.remoteFiles === undefined
+              ? {}
+              : { remoteFiles: { ...fresh.remoteFiles, ...update.remoteFiles } }),
+            ...('progress' in update ? { progress: update.progress } : {}),
+          };
+        });
       },
     };
     const capturedChanges = r.changes;
-    const { outcome, pkg } = await callEndpoint({
-      endpoint,
-      profile,
-      record: r,
-      action,
-      ctx,
-      now,
-      source: this.#o.source,
-      validate: (subject) => this.#validate(endpoint, profile, subject, now),
-      tracer: this.#o.tracer,
-    });
+    let called: Awaited<ReturnType<typeof callEndpoint>>;
+    try {
+      called = await callEndpoint({
+        endpoint,
+        profile,
+        record: r,
+        action,
+        ctx,
+        now,
+        source: this.#o.source,
+        validate: (subject) => this.#validate(endpoint, profile, subject, now),
+        tracer: this.#o.tracer,
+      });
+    } finally {
+      lease.stop();
+    }
+    const { outcome, pkg } = called;
+    let escalated = false;
     // Requests made while the call was in flight (a change, a removal) wrote the record: apply the
-    // outcome on the fresh record, so they are kept.
-    r = await this.#writer.writeFresh(r, (fresh) =>
-      applyOutcome(fresh, {
+    // outcome on the fresh record, so they are kept. A call whose lease was lost writes nothing:
+    // the record belongs to whoever took it over.
+    r = await this.#writer.writeFresh(r, (fresh) => {
+      lease.check(fresh);
+      const t = applyOutcome(fresh, {
         action,
         from,
         outcome,
@@ -414,9 +452,14 @@ export class Distributor {
         pollIntervalMs: this.#o.pollIntervalMs,
         retry: { ...this.#o.retry, jitter: 'none' },
         confirmsRemoval: endpoint.adapter.capabilities.confirmsRemoval,
-      }),
-    );
+      });
+      escalated =
+        outcome.kind !== 'success' &&
+        takedownOverdue({ ...t.next, state: t.state }, now, this.#o.takedownOverdueMs, true);
+      return escalated ? { ...t, next: { ...t.next, takedownOverdueAt: this.#iso(now) } } : t;
+    });
     announce(this.#events, this.#log, { record: r, from, action, outcome });
+    if (escalated) escalate(this.#events, this.#log, r, from, outcome.kind);
     if (this.#o.audit !== undefined) await auditCall(this.#o.audit, this.#log, r, action, outcome);
     return {
       recordId: r.id,

@@ -8,6 +8,7 @@ import type { DeliveryChanges, DeliveryFile, DeliveryPackage, DistributionAdapte
 import type { DeliveryProfile, DeliveryProfileInput } from './profile.js';
 import type { DistributionRecord } from './record.js';
 import { matchesRendition } from './validate.js';
+import { verifiedRead } from './verified-read.js';
 
 /** Everything the distributor reads about one version before it delivers it. */
 export interface DeliverySubject {
@@ -63,7 +64,10 @@ const CONTAINER_TYPES: Readonly<Record<string, string>> = {
   matroska: 'video/x-matroska',
 };
 
-/** The default files of a package: matching renditions, thumbnails and captions. */
+/**
+ * The default files of a package: matching renditions, thumbnails and captions. A file whose
+ * location has a SHA-256 is read verified against it ({@link verifiedRead}).
+ */
 export function defaultFiles(profile: DeliveryProfile, subject: DeliverySubject): DeliveryFile[] {
   const files: DeliveryFile[] = [];
   const file = (
@@ -73,13 +77,24 @@ export function defaultFiles(profile: DeliveryProfile, subject: DeliverySubject)
     extra: { readonly contentType?: string; readonly language?: string } = {},
   ) => {
     if (location === undefined) return;
+    const sha256 = location.checksums.sha256;
     files.push({
       role,
       name,
       sizeBytes: location.sizeBytes ?? 0,
-      ...(location.checksums.sha256 === undefined ? {} : { sha256: location.checksums.sha256 }),
+      ...(sha256 === undefined ? {} : { sha256 }),
       ...extra,
-      open: (start) => subject.open(location, start),
+      // Every read is verified against the catalog's digest while it streams (a bit-rotted file
+      // fails INTEGRITY before its last byte reaches the endpoint).
+      open: (start = 0) =>
+        sha256 === undefined
+          ? subject.open(location, start)
+          : verifiedRead(
+              () => subject.open(location, 0),
+              { sha256, sizeBytes: location.sizeBytes },
+              start,
+              `"${name}" (${location.storage}:${location.key})`,
+            ),
     });
   };
   for (const spec of profile.renditions) {

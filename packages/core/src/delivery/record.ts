@@ -11,7 +11,8 @@ import { IdSchema, InstantSchema } from '../assets/common.js';
  * - `live`: available at the endpoint (or scheduled by it to publish).
  * - `removed`: taken down (deleted or unpublished), confirmed where the endpoint can.
  * - `error-submit` / `error-update` / `error-remove`: the last attempt failed permanently or needs
- *   credentials; a person looks, then resubmits.
+ *   credentials; a person looks, then resubmits. A removal owed is never dropped: `error-remove`
+ *   (and any error state with a removal owed) is retried with backoff until it succeeds.
  * - `parked`: waiting until `parkedUntil` (a quota reset), then back to the work it was doing.
  */
 export const DistributionStateSchema = z.enum([
@@ -65,6 +66,10 @@ export const DistributionRecordSchema = z.object({
   removalOwed: z.boolean().default(false),
   /** Why the removal is owed. */
   removalReason: z.string().max(500).optional(),
+  /** Since when the removal is owed (the start of its overdue delay). */
+  removalOwedAt: InstantSchema.optional(),
+  /** When the owed removal was escalated with `takedown-overdue` (raised once per takedown). */
+  takedownOverdueAt: InstantSchema.optional(),
   /** The window the content may be live in; from the rights when not set by hand. */
   window: z
     .object({
@@ -94,6 +99,8 @@ export const DistributionRecordSchema = z.object({
   approvedChanges: z.number().int().nonnegative().default(0),
   /** Who holds the record while a remote call is in flight, and until when (a crashed holder's claim lapses). */
   leaseUntil: InstantSchema.optional(),
+  /** Which distributor holds the lease (renewed by its heartbeat while the call runs). */
+  leaseHolder: z.string().max(200).optional(),
   attempts: z.number().int().nonnegative().default(0),
   nextAttemptAt: InstantSchema.optional(),
   parkedUntil: InstantSchema.optional(),

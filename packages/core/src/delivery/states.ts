@@ -17,8 +17,19 @@ export const LIVE_STATES = set('live', 'processing', 'updating');
  */
 export const EXPOSED_STATES = set('live', 'processing', 'updating', 'submitting');
 
-/** A closed gate owes a takedown from these: the exposed states, and a failed update (still live). */
-export const TAKEDOWN_STATES = set(...EXPOSED_STATES, 'error-update');
+/**
+ * A closed gate owes a takedown from these: the exposed states, a removal in flight or failed, a
+ * failed update (still live), a failed submission (it may have left part of the content at the
+ * endpoint) and parked work (a quota does not delay a sunset).
+ */
+export const TAKEDOWN_STATES = set(
+  ...EXPOSED_STATES,
+  'removing',
+  'error-update',
+  'error-submit',
+  'error-remove',
+  'parked',
+);
 
 /** The last attempt failed permanently or needs credentials; a person looks. */
 export const ERROR_STATES = set('error-submit', 'error-update', 'error-remove');
@@ -26,8 +37,12 @@ export const ERROR_STATES = set('error-submit', 'error-update', 'error-remove');
 /** Never sent: an owed removal cancels these instead of calling the endpoint. */
 export const UNSENT_STATES = set('pending', 'queued');
 
-/** A removal owed from these has nothing to do (gone, never delivered, or waiting for a person). */
-export const NOTHING_TO_REMOVE_STATES = set('removed', 'error-remove', 'error-submit');
+/**
+ * A removal owed from these has nothing to do (gone). Every other state with a removal owed is
+ * removed — a failed submission's partial content and a failed removal included — and retried
+ * until the endpoint confirms.
+ */
+export const NOTHING_TO_REMOVE_STATES = set('removed');
 
 /** A submission (`ready`, `submit`) starts over from these; from any other it returns the record as it is. */
 export const RESUBMITTABLE_STATES = set('removed', 'error-submit', 'pending');

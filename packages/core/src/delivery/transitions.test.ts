@@ -115,10 +115,13 @@ describe('decide (property)', () => {
         const open = g.inWindow && g.rightsHeld;
         if (!open && final.kind === 'call') expect(['remove', 'poll']).toContain(final.action);
         const leased = isLater(r.leaseUntil);
-        const parked = r.state === 'parked';
-        if (!open && !leased && !parked && TAKEDOWN_STATES.has(r.state)) {
+        if (!open && !leased && TAKEDOWN_STATES.has(r.state)) {
           expect(settled.removalOwed).toBe(true);
-          if (!isLater(settled.nextAttemptAt)) expect(final).toEqual({ kind: 'call', action: 'remove' });
+          if (
+            !isLater(settled.nextAttemptAt) &&
+            (r.state !== 'parked' || r.resumeState !== 'removing' || !isLater(r.parkedUntil))
+          )
+            expect(final).toEqual({ kind: 'call', action: 'remove' });
         }
       }),
       { numRuns: 2_000 },
@@ -130,8 +133,12 @@ describe('decide (property)', () => {
       fc.property(record, gate, updates, (r, g, u) => {
         const d = decide(r, NOW, g, u);
         if (isLater(r.leaseUntil)) expect(d).toEqual({ kind: 'idle' });
-        if (r.state === 'parked' && isLater(r.parkedUntil)) expect(d).toEqual({ kind: 'idle' });
         const gateOwes = !(g.inWindow && g.rightsHeld) && TAKEDOWN_STATES.has(r.state);
+        // Parking waits for its end, but never delays a takedown.
+        const takedown = gateOwes || (r.removalOwed && r.resumeState !== 'removing');
+        if (r.state === 'parked' && isLater(r.parkedUntil) && !takedown) expect(d).toEqual({ kind: 'idle' });
+        if (r.state === 'parked' && !isLater(r.leaseUntil) && r.removalOwed && r.resumeState !== 'removing')
+          expect(d).toMatchObject({ kind: 'transition', state: 'removing' });
         if (isLater(r.nextAttemptAt) && r.state !== 'parked' && !gateOwes) expect(d.kind).not.toBe('call');
       }),
       { numRuns: 2_000 },
@@ -223,6 +230,9 @@ describe('applyOutcome (property)', () => {
                 const gone = o.remoteState === 'removed' || o.remoteState === 'unpublished' || !confirmsRemoval;
                 expect(t.state).toBe(gone ? 'removed' : 'removing');
                 if (gone) expect(t.next.removalOwed).toBe(false);
+              } else if (o.remoteState === 'removed') {
+                // Gone at the endpoint (deleted while processing): never recorded live.
+                expect(t.state).toBe('removed');
               } else {
                 expect(t.state).toBe(o.remoteState === 'processing' ? 'processing' : 'live');
                 if (a === 'submit' || a === 'update') expect(t.next.appliedChanges).toBe(r.changes);
@@ -230,7 +240,7 @@ describe('applyOutcome (property)', () => {
               break;
             case 'retry':
               expect(t.next.attempts).toBe(r.attempts + 1);
-              if (r.attempts + 1 >= maxAttempts) {
+              if (r.attempts + 1 >= maxAttempts && !removal) {
                 expect(t.state).toBe(failState);
                 expect(t.next.lastError?.message).toMatch(/gave up after/);
               } else {
@@ -249,6 +259,11 @@ describe('applyOutcome (property)', () => {
               expect(t.state).toBe(failState);
               expect(ERROR_STATES.has(t.state)).toBe(true);
               expect(t.next.lastError?.code).toBe(o.kind === 'failed' ? o.code : 'AUTH');
+              // A failed removal stays owed and is tried again after a backoff.
+              if (removal && r.removalOwed) {
+                expect(t.next.removalOwed).toBe(true);
+                expect(Date.parse(t.next.nextAttemptAt as string)).toBeGreaterThan(NOW);
+              }
           }
         },
       ),
@@ -306,14 +321,35 @@ describe('enqueued and nextWake', () => {
     );
   });
 
-  it('wakes at the earliest of the next attempt, the end of parking, and the sunset of exposed content', () => {
+  it('wakes at the earliest of the next attempt, the end of parking, the sunset of content that may be out, and an overdue takedown', () => {
     fc.assert(
-      fc.property(record, (r) => {
-        const wake = nextWake(r);
-        const exposed = ['live', 'processing', 'updating', 'submitting'].includes(r.state);
-        const times = [r.nextAttemptAt, r.parkedUntil, exposed ? r.window.sunset : undefined]
+      fc.property(record, fc.option(instant, { nil: undefined }), fc.nat(5 * HOUR), (r0, owedAt, overdueMs) => {
+        const r = owedAt === undefined ? r0 : { ...r0, removalOwedAt: owedAt };
+        const wake = nextWake(r, overdueMs);
+        const exposed = [
+          'live',
+          'processing',
+          'updating',
+          'submitting',
+          'removing',
+          'error-update',
+          'error-submit',
+          'error-remove',
+          'parked',
+        ].includes(r.state);
+        const overdue =
+          r.removalOwed && r.removalOwedAt !== undefined && r.state !== 'removed'
+            ? iso(Date.parse(r.removalOwedAt) + overdueMs + 1)
+            : undefined;
+        const lease = r.leaseUntil === undefined ? Number.NEGATIVE_INFINITY : Date.parse(r.leaseUntil);
+        const times = [
+          r.state === 'parked' ? undefined : r.nextAttemptAt,
+          r.parkedUntil,
+          exposed && !r.removalOwed ? r.window.sunset : undefined,
+        ]
           .filter((t): t is string => t !== undefined)
-          .map(Date.parse);
+          .map((t) => Math.max(Date.parse(t), lease));
+        if (overdue !== undefined) times.push(Date.parse(overdue));
         expect(wake).toBe(times.length === 0 ? undefined : Math.min(...times));
       }),
       { numRuns: 500 },

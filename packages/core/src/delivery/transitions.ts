@@ -12,7 +12,6 @@ import { type DistributionRecord, type DistributionState, redact } from './recor
 import {
   type DistributionAction,
   ERROR_STATE_OF,
-  EXPOSED_STATES,
   NOTHING_TO_REMOVE_STATES,
   RESUMED_ACTION_OF,
   TAKEDOWN_STATES,
@@ -37,8 +36,8 @@ export type DistributionDecision =
       readonly kind: 'transition';
       readonly report?: { readonly action: 'hold' | 'cancel'; readonly note: string };
     } & DistributionTransition)
-  /** Change these fields (kept on a concurrent write), then decide again. */
-  | { readonly kind: 'patch'; readonly patch: Partial<DistributionRecord> }
+  /** Change these fields (kept on a concurrent write), then decide again; `escalate`: raise `takedown-overdue`. */
+  | { readonly kind: 'patch'; readonly patch: Partial<DistributionRecord>; readonly escalate?: boolean }
   /** Make this remote call. */
   | { readonly kind: 'call'; readonly action: DistributionAction };
 
@@ -59,24 +58,35 @@ export function decide(
   now: number,
   gate: DistributionGate,
   updates: Automation = 'automatic',
+  takedownOverdueMs = 0,
 ): DistributionDecision {
   const r = record;
+  // Escalation first, whatever holds the record: an owed takedown past its delay is raised once.
+  if (takedownOverdue(r, now, takedownOverdueMs, false))
+    return { kind: 'patch', patch: { takedownOverdueAt: iso(now) }, escalate: true };
   if (after(r.leaseUntil, now)) return { kind: 'idle' };
-  if (r.state === 'parked') {
-    if (after(r.parkedUntil, now)) return { kind: 'idle' };
-    const next = { ...r, parkedUntil: undefined, nextAttemptAt: iso(now) };
-    // Back to the work it was doing (never to `parked` again: that would park it for good).
-    const resume = r.resumeState === undefined || r.resumeState === 'parked' ? 'queued' : r.resumeState;
-    return { kind: 'transition', next, state: resume, event: 'unpark' };
-  }
   const open = gate.inWindow && gate.rightsHeld;
   if (!open && TAKEDOWN_STATES.has(r.state) && !r.removalOwed) {
     const reason = gate.rightsHeld ? 'sunset' : 'rights not held at this instant';
-    return { kind: 'patch', patch: { removalOwed: true, removalReason: reason, nextAttemptAt: iso(now), attempts: 0 } };
+    return { kind: 'patch', patch: owe(reason, now) };
+  }
+  if (r.state === 'parked') {
+    // A takedown does not wait for a quota reset: it is tried at once (a removal the endpoint
+    // parks in turn waits for its own parking to end).
+    const takedown = r.removalOwed && r.resumeState !== 'removing';
+    if (!takedown && after(r.parkedUntil, now)) return { kind: 'idle' };
+    const next = { ...r, parkedUntil: undefined, nextAttemptAt: iso(now) };
+    // Back to the work it was doing (never to `parked` again: that would park it for good).
+    const resume = takedown
+      ? 'removing'
+      : r.resumeState === undefined || r.resumeState === 'parked'
+        ? 'queued'
+        : r.resumeState;
+    return { kind: 'transition', next, state: resume, event: takedown ? 'takedown' : 'unpark' };
   }
   if (r.removalOwed) {
     if (UNSENT_STATES.has(r.state)) {
-      const next = { ...r, removalOwed: false, nextAttemptAt: undefined };
+      const next = { ...r, removalOwed: false, nextAttemptAt: undefined, removalOwedAt: undefined };
       const report = { action: 'cancel', note: 'never sent' } as const;
       return { kind: 'transition', next, state: 'removed', event: 'cancel', report };
     }
@@ -107,6 +117,31 @@ export function decide(
     default:
       return { kind: 'idle' };
   }
+}
+
+/** The fields of a record that starts to owe a removal (`reason`) at `now`. */
+export function owe(reason: string, now: number): Partial<DistributionRecord> {
+  return {
+    removalOwed: true,
+    removalReason: reason,
+    removalOwedAt: iso(now),
+    takedownOverdueAt: undefined,
+    nextAttemptAt: iso(now),
+    attempts: 0,
+  };
+}
+
+/**
+ * Whether an owed removal must be escalated (`takedown-overdue`) now: it is owed, not done, not yet
+ * escalated, and its delay has run out — `afterAttempt`: right after an attempt that did not
+ * succeed (the delay reached), else only once the delay has passed (a sweep between attempts).
+ */
+export function takedownOverdue(r: DistributionRecord, now: number, overdueMs: number, afterAttempt: boolean): boolean {
+  if (!r.removalOwed || r.takedownOverdueAt !== undefined || r.state === 'removed') return false;
+  if (UNSENT_STATES.has(r.state)) return false;
+  const since = r.removalOwedAt === undefined ? Number.NaN : Date.parse(r.removalOwedAt);
+  if (Number.isNaN(since)) return afterAttempt;
+  return afterAttempt ? now >= since + overdueMs : now > since + overdueMs;
 }
 
 /** A submission's record: which asset, version and endpoint, how it came, its window, and when. */
@@ -157,18 +192,35 @@ export function enqueued(existing: DistributionRecord | undefined, input: Enqueu
     nextAttemptAt: iso(sunrise),
     lastError: undefined,
     removalReason: undefined,
+    removalOwedAt: undefined,
+    takedownOverdueAt: undefined,
+    // After a removal the endpoint's ids are gone: a new delivery makes new ones (a fresh video).
+    ...(existing?.state === 'removed' ? { remoteId: undefined, remoteFiles: {}, progress: undefined } : {}),
   };
   return { next, state: sunrise > now ? 'pending' : 'queued', event: origin === 'manual' ? 'submit' : 'ready' };
 }
 
 /**
  * The earliest instant (epoch ms) a record needs a sweep: its next attempt, the end of its
- * parking, or — while the content is exposed — its window's sunset. Undefined when nothing is due.
+ * parking, or — while the content may be at the endpoint — its window's sunset, and the instant an
+ * owed takedown becomes overdue; none of them (but the escalation) before a lease held on the record
+ * runs out. Undefined when nothing is due.
  */
-export function nextWake(record: DistributionRecord): number | undefined {
-  const sunset = EXPOSED_STATES.has(record.state) ? record.window.sunset : undefined;
-  const times = [record.nextAttemptAt, record.parkedUntil, sunset].filter((t) => t !== undefined);
-  return times.length === 0 ? undefined : Math.min(...times.map((t) => Date.parse(t)));
+export function nextWake(record: DistributionRecord, takedownOverdueMs = 0): number | undefined {
+  const sunset = TAKEDOWN_STATES.has(record.state) && !record.removalOwed ? record.window.sunset : undefined;
+  const overdue =
+    record.removalOwed && record.takedownOverdueAt === undefined && record.removalOwedAt !== undefined
+      ? new Date(Date.parse(record.removalOwedAt) + takedownOverdueMs + 1).toISOString()
+      : undefined;
+  // Nothing but an escalation happens while another call holds the lease.
+  const lease = record.leaseUntil === undefined ? Number.NEGATIVE_INFINITY : Date.parse(record.leaseUntil);
+  // Parked work waits for the end of its parking only (a takedown owed leaves parking in the step that owes it).
+  const attempt = record.state === 'parked' ? undefined : record.nextAttemptAt;
+  const times = [attempt, record.parkedUntil, sunset]
+    .filter((t) => t !== undefined)
+    .map((t) => Math.max(Date.parse(t), lease));
+  if (overdue !== undefined && record.state !== 'removed') times.push(Date.parse(overdue));
+  return times.length === 0 ? undefined : Math.min(...times);
 }
 
 /** What {@link applyOutcome} needs besides the record. */
@@ -199,8 +251,14 @@ export interface OutcomeInput {
 export function applyOutcome(record: DistributionRecord, input: OutcomeInput): DistributionTransition {
   const { action, from, outcome, pkg, now } = input;
   const r = record;
-  const base = { ...r, leaseUntil: undefined, lastError: undefined } as DistributionRecord;
+  const base = { ...r, leaseUntil: undefined, leaseHolder: undefined, lastError: undefined } as DistributionRecord;
   const failState = ERROR_STATE_OF[action === 'poll' ? (from === 'removing' ? 'remove' : 'submit') : action];
+  const removal = action === 'remove' || (action === 'poll' && from === 'removing');
+  /** A removal that failed or needs credentials is tried again after a backoff (a person may fix it meanwhile). */
+  const again =
+    removal && r.removalOwed
+      ? { attempts: r.attempts + 1, nextAttemptAt: iso(now + backoffMs(r.attempts + 1, input.retry)) }
+      : { nextAttemptAt: undefined };
   switch (outcome.kind) {
     case 'success': {
       const next: DistributionRecord = {
@@ -215,22 +273,26 @@ export function applyOutcome(record: DistributionRecord, input: OutcomeInput): D
       if (action === 'update' || action === 'submit')
         next.appliedChanges = Math.max(r.appliedChanges, input.capturedChanges);
       const polled = { ...next, nextAttemptAt: iso(now + input.pollIntervalMs) };
+      const done = { ...next, removalOwed: false, removalOwedAt: undefined, takedownOverdueAt: undefined };
       if (action === 'remove' || (action === 'poll' && from === 'removing')) {
         const gone = outcome.remoteState === 'removed' || outcome.remoteState === 'unpublished';
-        if (gone || !input.confirmsRemoval)
-          return { next: { ...next, removalOwed: false }, state: 'removed', event: action };
+        if (gone || !input.confirmsRemoval) return { next: done, state: 'removed', event: action };
         return { next: polled, state: 'removing', event: action };
       }
+      // Gone at the endpoint (deleted there while processing): never recorded live.
+      if (outcome.remoteState === 'removed')
+        return { next: done, state: 'removed', event: action, note: 'the endpoint reports the content removed' };
       if (outcome.remoteState === 'processing') return { next: polled, state: 'processing', event: action };
       const more = next.changes > next.appliedChanges;
       return { next: { ...next, ...(more ? { nextAttemptAt: iso(now) } : {}) }, state: 'live', event: action };
     }
     case 'retry': {
       const attempts = r.attempts + 1;
-      if (attempts >= input.retry.maxAttempts) {
+      // A removal never gives up: it backs off (to `retry.maxMs`) and is escalated when overdue.
+      if (attempts >= input.retry.maxAttempts && !removal) {
         const message = `gave up after ${attempts} attempts: ${outcome.reason}`;
         return {
-          next: { ...base, attempts, lastError: { code: 'TRANSIENT', message } },
+          next: { ...base, attempts, nextAttemptAt: undefined, lastError: { code: 'TRANSIENT', message } },
           state: failState,
           event: action,
         };
@@ -252,6 +314,7 @@ export function applyOutcome(record: DistributionRecord, input: OutcomeInput): D
       return {
         next: {
           ...base,
+          nextAttemptAt: undefined,
           parkedUntil: outcome.until,
           resumeState: action === 'poll' ? from : r.state,
           lastError: { code: 'RATE_LIMITED', message: outcome.reason },
@@ -262,14 +325,14 @@ export function applyOutcome(record: DistributionRecord, input: OutcomeInput): D
       };
     case 'auth-required':
       return {
-        next: { ...base, lastError: { code: 'AUTH', message: outcome.reason } },
+        next: { ...base, ...again, lastError: { code: 'AUTH', message: outcome.reason } },
         state: failState,
         event: action,
         note: outcome.reason,
       };
     case 'failed':
       return {
-        next: { ...base, lastError: { code: outcome.code, message: outcome.message } },
+        next: { ...base, ...again, lastError: { code: outcome.code, message: outcome.message } },
         state: failState,
         event: action,
         note: outcome.message,
