@@ -51,12 +51,11 @@ export async function addAnnotations(
         createdAt: at,
       };
     });
-    for (const a of created) {
-      if ((await tx.getAnnotation(a.id)) !== undefined) {
-        throw new FramewiseError('CONFLICT', `Annotation "${a.id}" already exists`, {
-          details: { annotationId: a.id },
-        });
-      }
+    const [existing] = await tx.existingAnnotationIds(created.map((a) => a.id));
+    if (existing !== undefined) {
+      throw new FramewiseError('CONFLICT', `Annotation "${existing}" already exists`, {
+        details: { annotationId: existing },
+      });
     }
     await tx.putAnnotations(created.map((annotation) => ({ annotation, index: indexAnnotation(annotation) })));
     await audit('annotations.add', { type: 'version', id: versionId }, asset.project, undefined, undefined, [
