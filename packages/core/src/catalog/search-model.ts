@@ -6,6 +6,7 @@ import {
   AssetKindSchema,
   IdSchema,
   InstantSchema,
+  jsonValueProblem,
   LabelSchema,
   LanguageTagSchema,
   primaryTitle,
@@ -269,7 +270,7 @@ export function encodeCursor(cursor: unknown): string {
 export function decodeCursor<T>(text: string, check: (value: unknown) => value is T): T {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (check(value)) return value;
+    if (jsonValueProblem(value, 2) === undefined && check(value)) return value;
   } catch {
     // fall through
   }

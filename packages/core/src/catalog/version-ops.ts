@@ -66,7 +66,7 @@ async function insertVersion(
     updatedAt: at,
   };
   if ((await tx.getEntity('version', version.id)) !== undefined) {
-    throw new FramewiseError('CONFLICT', `Version "${version.id}" already exists`, {
+    throw new FramewiseError('CONFLICT', `Version id "${version.id}" is already taken`, {
       details: { versionId: version.id },
     });
   }
@@ -259,38 +259,79 @@ export interface Genealogy {
   /** The versions found (readable ones only), nearest first. */
   readonly versions: readonly Version[];
   readonly relations: readonly VersionRelation[];
-  /** Versions found that the principal may not read (counted, not shown). */
+  /**
+   * Neighbouring versions the principal may not read (counted, not shown; the walk does not go
+   * through them).
+   */
   readonly hidden: number;
 }
 
-async function readable(
+/**
+ * Walk the genealogy the principal may read: a relation is returned, and the walk goes on through
+ * it, only when the version at its other end is readable. Unreadable neighbours are counted in
+ * `hidden` (their ids, relations and anything beyond them stay unseen). Tombstoned relations
+ * (their `to` version was deleted) are returned when walking up, and lead nowhere.
+ */
+async function readableWalk(
   ctx: CatalogContext,
   principal: Principal,
-  ids: readonly string[],
-): Promise<{ versions: Version[]; hidden: number }> {
+  start: string,
+  direction: 'up' | 'down',
+): Promise<Genealogy> {
+  const cache = new Map<string, Version | null>();
+  const visible = async (id: string): Promise<Version | undefined> => {
+    let found = cache.get(id);
+    if (found === undefined) {
+      const version = await ctx.store.getEntity('version', id);
+      const asset = version === undefined ? undefined : await ctx.store.getAsset(version.assetId);
+      found = version !== undefined && asset !== undefined && can(principal, 'read', asset.project) ? version : null;
+      cache.set(id, found);
+    }
+    return found ?? undefined;
+  };
+  const seen = new Set<string>([start]);
+  const hidden = new Set<string>();
   const versions: Version[] = [];
-  let hidden = 0;
-  for (const id of ids) {
-    const version = await ctx.store.getEntity('version', id);
-    const asset = version === undefined ? undefined : await ctx.store.getAsset(version.assetId);
-    if (version !== undefined && asset !== undefined && can(principal, 'read', asset.project)) versions.push(version);
-    else hidden++;
+  const relations: VersionRelation[] = [];
+  let frontier = [start];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      const edges = await ctx.store.listEntities('relation', direction === 'up' ? { from: id } : { to: id });
+      for (const edge of edges) {
+        if (edge.tombstone !== undefined) {
+          if (direction === 'up') relations.push(edge);
+          continue;
+        }
+        const otherId = direction === 'up' ? edge.to : edge.from;
+        const other = await visible(otherId);
+        if (other === undefined) {
+          hidden.add(otherId);
+          continue;
+        }
+        relations.push(edge);
+        if (!seen.has(otherId)) {
+          seen.add(otherId);
+          versions.push(other);
+          next.push(otherId);
+        }
+      }
+    }
+    frontier = next;
   }
-  return { versions, hidden };
+  return { versions, relations, hidden: hidden.size };
 }
 
-/** Every version a version derives from, transitively. */
+/** Every version a version derives from, transitively (only through versions the principal may read). */
 export async function ancestors(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Genealogy> {
   await loadVersion(ctx.store, principal, versionId, 'read');
-  const { ids, relations } = await walk(ctx.store, versionId, 'up');
-  return { ...(await readable(ctx, principal, ids)), relations };
+  return readableWalk(ctx, principal, versionId, 'up');
 }
 
-/** Every version derived from a version, transitively. */
+/** Every version derived from a version, transitively (only through versions the principal may read). */
 export async function descendants(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Genealogy> {
   await loadVersion(ctx.store, principal, versionId, 'read');
-  const { ids, relations } = await walk(ctx.store, versionId, 'down');
-  return { ...(await readable(ctx, principal, ids)), relations };
+  return readableWalk(ctx, principal, versionId, 'down');
 }
 
 /** The lineage of a deliverable back to its originals (ancestors with no sources of their own). */
@@ -300,7 +341,7 @@ export async function lineage(
   versionId: string,
 ): Promise<Genealogy & { readonly originals: readonly Version[] }> {
   const up = await ancestors(ctx, principal, versionId);
-  const derived = new Set(up.relations.map((r) => r.from));
+  const derived = new Set(up.relations.filter((r) => r.tombstone === undefined).map((r) => r.from));
   return { ...up, originals: up.versions.filter((v) => !derived.has(v.id)) };
 }
 
@@ -485,7 +526,7 @@ export async function registerRendition(
     if (existing !== undefined) {
       const { createdAt: _c, assetId: _a, versionId: v, ...same } = existing;
       if (v === versionId && canonicalJson(same) === canonicalJson({ ...parsed, id })) return existing;
-      throw new FramewiseError('CONFLICT', `Rendition "${id}" already exists with other content`, {
+      throw new FramewiseError('CONFLICT', `Rendition id "${id}" is already taken (by other content)`, {
         details: { renditionId: id },
       });
     }

@@ -82,7 +82,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         await expectError(
           catalog.createAsset(dramaEditor, episode('drama', 'Dup', { id: 'conf-crud-1' })),
           'CONFLICT',
-          /already exists/,
+          /already taken/,
         );
         await expectError(
           catalog.updateAsset(dramaEditor, asset.id, { project: 'news' }),
