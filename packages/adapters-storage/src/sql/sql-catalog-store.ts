@@ -286,12 +286,18 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
       const { rows } = await driver.query<Row>(text, params);
       return rows.map((r) => String(r.id));
     },
-    async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
+    async readAudit(fromSeq: number, limit: number, projects?: readonly string[]): Promise<AuditEvent[]> {
       await init();
-      const { rows } = await driver.query<Row>(`SELECT doc FROM ${s}.fw_audit WHERE seq >= $1 ORDER BY seq LIMIT $2`, [
-        fromSeq,
-        limit,
-      ]);
+      const { rows } =
+        projects === undefined
+          ? await driver.query<Row>(`SELECT doc FROM ${s}.fw_audit WHERE seq >= $1 ORDER BY seq LIMIT $2`, [
+              fromSeq,
+              limit,
+            ])
+          : await driver.query<Row>(
+              `SELECT doc FROM ${s}.fw_audit WHERE seq >= $1 AND doc->>'project' = ANY($3::text[]) ORDER BY seq LIMIT $2`,
+              [fromSeq, limit, projects],
+            );
       return rows.map((r) => json<AuditEvent>(r.doc));
     },
     async auditHead(): Promise<AuditHead> {

@@ -171,13 +171,17 @@ export async function findAnnotations(
     const { version } = await loadVersion(ctx.store, principal, q.versionId, 'read');
     const rate = FrameRate.parse(version.rate);
     const origin = rate.timecodeBase === undefined ? 0 : Timecode.parse(version.startTimecode, rate).frames;
+    // A label is the first frame at or after the version's start that shows it: a version that
+    // starts at 23:59:00;02 and runs past midnight shows 00:00:30;00 about a minute in (labels wrap
+    // once a day). A label the version never shows is refused.
     toFrame = (value, field) => {
       if (typeof value === 'number') return value;
-      const frame = Timecode.parse(value, rate).frames - origin;
-      if (frame < 0) {
+      let frame = Timecode.parse(value, rate).frames - origin;
+      if (frame < 0) frame += rate.framesPerDay;
+      if (frame > version.durationFrames) {
         throw new FramewiseError(
           'INVALID_INPUT',
-          `Annotation search ${field} ${JSON.stringify(value)} is before the start of version "${version.id}" (${version.startTimecode})`,
+          `Annotation search ${field} ${JSON.stringify(value)} is outside version "${version.id}" (from ${version.startTimecode} for ${version.durationFrames} frames)`,
           {
             details: { field, value },
           },
@@ -212,7 +216,7 @@ export async function findAnnotations(
       q.startsWithin === undefined
         ? undefined
         : { start: toSeconds(q.startsWithin.start), end: toSeconds(q.startsWithin.end) },
-    tokens: q.text === undefined ? undefined : tokenize(q.text),
+    tokens: q.text === undefined ? undefined : tokenize(q.text, 'query'),
     limit: q.limit,
     after: q.after === undefined ? undefined : decodeCursor(q.after, isAnnotationCursor),
   };

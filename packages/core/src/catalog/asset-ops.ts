@@ -222,7 +222,7 @@ export async function searchAssets(
     createdTo: q.createdAt?.to === undefined ? undefined : new Date(q.createdAt.to).toISOString(),
     updatedFrom: q.updatedAt?.from === undefined ? undefined : new Date(q.updatedAt.from).toISOString(),
     updatedTo: q.updatedAt?.to === undefined ? undefined : new Date(q.updatedAt.to).toISOString(),
-    tokens: q.text === undefined ? undefined : tokenize(q.text),
+    tokens: q.text === undefined ? undefined : tokenize(q.text, 'query'),
     seriesId: q.seriesId,
     sortField: q.sort.field,
     descending: q.sort.direction === 'desc',

@@ -25,9 +25,12 @@ export async function readAudit(
       },
     );
   }
-  const events = await ctx.store.readAudit(fromSeq, limit);
-  if (principal.global !== undefined) return events;
-  return events.filter((e) => can(principal, 'audit', e.project));
+  if (principal.global !== undefined) return ctx.store.readAudit(fromSeq, limit);
+  // Filter by project in the store, before the limit: a project admin's page is full while
+  // events of the project remain.
+  const projects = [...new Set(principal.memberships.map((m) => m.project))].filter((p) => can(principal, 'audit', p));
+  if (projects.length === 0) return [];
+  return ctx.store.readAudit(fromSeq, limit, projects);
 }
 
 /** All events in sequence order, read page by page. */

@@ -499,9 +499,16 @@ export function createMemoryCatalogStore(input: MemoryCatalogStoreOptions = {}):
       return ranked.slice(0, q.limit).map((r) => r.id);
     },
 
-    async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
+    async readAudit(fromSeq: number, limit: number, projects?: readonly string[]): Promise<AuditEvent[]> {
       const start = Math.max(0, fromSeq - 1);
-      return state.audit.slice(start, start + limit);
+      if (projects === undefined) return state.audit.slice(start, start + limit);
+      const wanted = new Set(projects);
+      const out: AuditEvent[] = [];
+      for (let i = start; i < state.audit.length && out.length < limit; i++) {
+        const event = state.audit[i] as AuditEvent;
+        if (wanted.has(event.project)) out.push(event);
+      }
+      return out;
     },
     async auditHead(): Promise<AuditHead> {
       return headOf(state.audit);

@@ -108,8 +108,12 @@ export interface CatalogStore extends CatalogReader {
   searchAssets(query: AssetSearch): Promise<Page<Asset>>;
   findAnnotations(query: AnnotationSearch): Promise<Page<Annotation>>;
   recommend(query: RecommendationSearch): Promise<string[]>;
-  /** Audit events with `seq >= fromSeq`, in sequence order. */
-  readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]>;
+  /**
+   * Up to `limit` audit events with `seq >= fromSeq`, in sequence order; with `projects`, only
+   * events of those projects (the filter applies before the limit, so a page is full while events
+   * remain).
+   */
+  readAudit(fromSeq: number, limit: number, projects?: readonly string[]): Promise<AuditEvent[]>;
   auditHead(): Promise<AuditHead>;
   /** Release connections and files. */
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import {
   type Annotation,
   type AnnotationType,
+  type CarriedAnnotation,
   carryAnnotations,
   EDIT_RELATIONS,
   type FileLocationInput,
@@ -106,8 +107,10 @@ export async function updateVersion(
       `Version "${versionId}" update`,
     );
     checkVersionInput(merged);
+    await refuseOrphaning(tx, before, FrameRate.parse(merged.rate).toJSON(), merged.durationFrames);
     const after: Version = {
       ...merged,
+      rate: FrameRate.parse(merged.rate).toJSON(),
       id: versionId,
       assetId: before.assetId,
       revision: before.revision + 1,
@@ -118,6 +121,48 @@ export async function updateVersion(
     await audit('version.update', { type: 'version', id: versionId }, asset.project, before, after);
     return after;
   });
+}
+
+/**
+ * Refuse a version update that would leave annotations or edit events behind: a shorter duration
+ * than an annotation's end or an edit event's source range, or another frame rate while
+ * annotations (frames at the old rate) exist.
+ */
+async function refuseOrphaning(
+  tx: CatalogTx,
+  before: Version,
+  rate: Version['rate'],
+  durationFrames: number,
+): Promise<void> {
+  const rateChanged =
+    rate.num * before.rate.den !== before.rate.num * rate.den || rate.dropFrame !== before.rate.dropFrame;
+  if (!rateChanged && durationFrames >= before.durationFrames) return;
+  const annotations = await tx.listAnnotations(before.id);
+  if (rateChanged && annotations.length > 0) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Version "${before.id}" has ${annotations.length} annotations at ${FrameRate.parse(before.rate).toString()}: changing its rate would misplace them (delete or re-add them at the new rate first)`,
+      { details: { versionId: before.id, annotations: annotations.length } },
+    );
+  }
+  const beyond = annotations.filter((a) => a.start + a.duration > durationFrames);
+  if (beyond.length > 0) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Version "${before.id}" cannot shrink to ${durationFrames} frames: ${beyond.length} annotations end after it (the last at frame ${Math.max(...beyond.map((a) => a.start + a.duration))})`,
+      { details: { versionId: before.id, durationFrames, annotations: beyond.length } },
+    );
+  }
+  for (const relation of await tx.listEntities('relation', { to: before.id })) {
+    const events = relation.editList?.events.filter((e) => e.source === before.id) ?? [];
+    if (events.some((e) => e.start + e.duration > durationFrames) || (rateChanged && events.length > 0)) {
+      throw new FramewiseError(
+        'CONFLICT',
+        `Version "${before.id}" cannot change its rate or shrink to ${durationFrames} frames: a derived version's edit list uses frames of it that would no longer exist`,
+        { details: { versionId: before.id, durationFrames } },
+      );
+    }
+  }
 }
 
 /**
@@ -219,6 +264,7 @@ async function insertRelation(
   if (input.editList !== undefined && !EDIT_RELATIONS.has(type)) {
     throw new FramewiseError('INVALID_INPUT', `Relation ${type} does not carry an edit list`, { details: { type } });
   }
+  if (input.editList !== undefined) await checkEditSources(tx, principal, input.editList);
   const relation: VersionRelation = {
     id: newId(ctx.clock.now()),
     from: input.from,
@@ -234,6 +280,35 @@ async function insertRelation(
   await tx.putEntity('relation', relation);
   await audit('relation.create', { type: 'relation', id: relation.id }, fromAsset.project, undefined, relation);
   return relation;
+}
+
+/**
+ * Check an edit list against its sources: every source is a version the principal may read (the
+ * same `FORBIDDEN` as a missing one), at the edit's cadence, and every event takes frames that
+ * exist in it.
+ */
+async function checkEditSources(tx: CatalogTx, principal: Principal, json: EditListJson): Promise<void> {
+  const edit = EditList.of(json.rate, json.events, { recordStart: json.recordStart });
+  for (const source of edit.sources()) {
+    const { version } = await loadVersion(tx, principal, source, 'read');
+    const rate = FrameRate.parse(version.rate);
+    if (!rate.sameCadence(edit.rate)) {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Source version "${source}" is at ${rate.toString()}, the edit list at ${edit.rate.toString()}`,
+        { details: { source } },
+      );
+    }
+    edit.events.forEach((event, index) => {
+      if (event.source === source && event.sourceRange.end > version.durationFrames) {
+        throw new FramewiseError(
+          'INVALID_INPUT',
+          `Edit event ${index} takes frames ${event.sourceRange.start}-${event.sourceRange.end} of version "${source}", which has ${version.durationFrames} frames`,
+          { details: { index, source, end: event.sourceRange.end, durationFrames: version.durationFrames } },
+        );
+      }
+    });
+  }
 }
 
 function editListRecord(json: EditListJson): NonNullable<VersionRelation['editList']> {
@@ -399,6 +474,22 @@ export interface DeriveResult {
   readonly cut: readonly string[];
   /** Source annotation ids that lost frames but stayed whole. */
   readonly trimmed: readonly string[];
+  /**
+   * Source annotation ids whose carried pieces ran past the end of the derived version (its
+   * `durationFrames` is shorter than the edit): those pieces were shortened to end with it, or
+   * dropped when they started after it.
+   */
+  readonly clipped: readonly string[];
+}
+
+/**
+ * A carried piece as it fits a version of `durationFrames` frames: itself, shortened to end with
+ * the version, or `undefined` when it starts after the end (a point at the very end stays).
+ */
+function clipToVersion(piece: CarriedAnnotation, durationFrames: number): CarriedAnnotation | undefined {
+  if (piece.start + piece.duration <= durationFrames) return piece;
+  if (piece.start >= durationFrames) return undefined;
+  return { ...piece, duration: durationFrames - piece.start };
 }
 
 /**
@@ -419,6 +510,15 @@ export async function deriveVersion(
   const sources = [...new Set(input.sources ?? edit?.sources() ?? [])];
   if (sources.length === 0)
     throw new FramewiseError('INVALID_INPUT', 'Derived version needs at least one source version', { details: {} });
+  for (const used of edit?.sources() ?? []) {
+    if (!sources.includes(used)) {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Edit list uses version "${used}", which is not among the derived version's sources`,
+        { details: { source: used } },
+      );
+    }
+  }
   return write(ctx, principal, async (tx, audit) => {
     const first = await loadVersion(tx, principal, sources[0] as string, 'read');
     const target = await loadAsset(tx, principal, input.assetId ?? first.asset.id, 'write');
@@ -445,7 +545,13 @@ export async function deriveVersion(
       );
     }
     const carry = input.carry ?? edit !== undefined;
-    const result = { carried: [] as Annotation[], split: [] as string[], cut: [] as string[], trimmed: [] as string[] };
+    const result = {
+      carried: [] as Annotation[],
+      split: [] as string[],
+      cut: [] as string[],
+      trimmed: [] as string[],
+      clipped: [] as string[],
+    };
     if (edit !== undefined && carry !== false) {
       const at = nowIso(ctx);
       for (const source of sources) {
@@ -464,7 +570,12 @@ export async function deriveVersion(
         result.split.push(...report.split);
         result.cut.push(...report.cut);
         result.trimmed.push(...report.trimmed);
-        for (const piece of report.carried) {
+        for (const carriedPiece of report.carried) {
+          const piece = clipToVersion(carriedPiece, version.durationFrames);
+          if (piece !== carriedPiece && !result.clipped.includes(carriedPiece.from.id)) {
+            result.clipped.push(carriedPiece.from.id);
+          }
+          if (piece === undefined) continue;
           const {
             id: _id,
             versionId: _v,
@@ -490,7 +601,7 @@ export async function deriveVersion(
         }
       }
       await tx.putAnnotations(result.carried.map((annotation) => ({ annotation, index: indexAnnotation(annotation) })));
-      if (result.carried.length > 0 || result.cut.length > 0) {
+      if (result.carried.length > 0 || result.cut.length > 0 || result.clipped.length > 0) {
         await audit('annotations.carry', { type: 'version', id: version.id }, target.project, undefined, undefined, [
           {
             path: 'carried',
@@ -499,6 +610,7 @@ export async function deriveVersion(
           },
           { path: 'cut', before: null, after: result.cut },
           { path: 'split', before: null, after: result.split },
+          { path: 'clipped', before: null, after: result.clipped },
         ]);
       }
     }
