@@ -80,6 +80,11 @@ class SqlReader implements CatalogReader {
 }
 
 class SqlTx extends SqlReader implements CatalogTx {
+  /** The server's clock, so every process judges lease expiry by one clock. */
+  async now(): Promise<number> {
+    const { rows } = await this.db.query<Row>(`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`);
+    return Math.floor(Number((rows[0] as Row).ms));
+  }
   async lockAuditHead(): Promise<AuditHead> {
     const { rows } = await this.db.query<Row>(`SELECT seq, hash FROM ${this.s}.fw_audit_head WHERE id = 1 FOR UPDATE`);
     const row = rows[0] as Row;

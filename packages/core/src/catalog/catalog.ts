@@ -180,8 +180,8 @@ export class Catalog {
     return versions.listVersions(this.#ctx, principal(actor), assetId);
   }
   /** Record a typed relation (`from` derives from `to`); cycles are refused. */
-  relateVersions(actor: PrincipalInput, input: RelateInput): Promise<VersionRelation> {
-    return versions.relateVersions(this.#ctx, principal(actor), input);
+  relateVersions(actor: PrincipalInput, input: RelateInput, options?: WriteOptions): Promise<VersionRelation> {
+    return versions.relateVersions(this.#ctx, principal(actor), input, options);
   }
   /** Create a derived version, relate it, and carry annotations through its edit list. */
   deriveVersion(actor: PrincipalInput, input: DeriveInput, options?: WriteOptions): Promise<DeriveResult> {
@@ -200,8 +200,13 @@ export class Catalog {
     return versions.lineage(this.#ctx, principal(actor), versionId);
   }
   /** Point a proxy at a (new) high-resolution original. */
-  relinkProxy(actor: PrincipalInput, proxyId: string, originalId: string): Promise<VersionRelation> {
-    return versions.relinkProxy(this.#ctx, principal(actor), proxyId, originalId);
+  relinkProxy(
+    actor: PrincipalInput,
+    proxyId: string,
+    originalId: string,
+    options?: WriteOptions,
+  ): Promise<VersionRelation> {
+    return versions.relinkProxy(this.#ctx, principal(actor), proxyId, originalId, options);
   }
   /** Register a rendition of a version (idempotent for the same id and content). */
   registerRendition(

@@ -26,6 +26,14 @@ export type AuditFn = (
   changes?: readonly AuditChange[],
 ) => Promise<AuditEvent>;
 
+/**
+ * The current instant in ms by the store's clock (the database's, so every process judges leases
+ * by one clock), or the catalog's clock for stores without one.
+ */
+export async function storeNow(ctx: CatalogContext, tx: CatalogTx): Promise<number> {
+  return tx.now === undefined ? ctx.clock.now() : tx.now();
+}
+
 /** The current instant as an ISO string. */
 export function nowIso(ctx: CatalogContext): string {
   return new Date(ctx.clock.now()).toISOString();
@@ -120,13 +128,15 @@ export async function assertWritable(
   options: WriteOptions,
 ): Promise<void> {
   const lease = await tx.getLease(asset.id);
-  const active: Lease | undefined =
-    lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now() ? lease : undefined;
+  const now = await storeNow(ctx, tx);
+  const active: Lease | undefined = lease !== undefined && Date.parse(lease.expiresAt) > now ? lease : undefined;
   if (options.fence !== undefined) {
-    if (options.fence < asset.fence || (active !== undefined && active.token !== options.fence)) {
+    // A token writes only while its own lease is active: once it expired (even if nobody took
+    // over yet) or was released, the token is void.
+    if (active === undefined || active.token !== options.fence || options.fence < asset.fence) {
       throw new FramewiseError(
         'CONFLICT',
-        `Fencing token ${options.fence} for asset "${asset.id}" is stale: the current check-out is token ${asset.fence}${active ? ` held by "${active.holder}"` : ''}`,
+        `Fencing token ${options.fence} for asset "${asset.id}" is stale: ${active ? `the current check-out is token ${active.token} held by "${active.holder}"` : 'its lease has expired or was released'}`,
         { details: { assetId: asset.id, fence: options.fence, current: asset.fence, holder: active?.holder } },
       );
     }

@@ -59,6 +59,12 @@ export interface CatalogReader {
  * everything or nothing.
  */
 export interface CatalogTx extends CatalogReader {
+  /**
+   * The current instant in ms by the store's own clock (PostgreSQL: the server's
+   * `clock_timestamp()`), so that every process judges lease expiry by one clock. Stores without
+   * a shared clock omit it and the catalog's clock is used.
+   */
+  now?(): Promise<number>;
   /** Lock and return the head of the audit chain until the transaction ends. */
   lockAuditHead(): Promise<AuditHead>;
   putAsset(asset: Asset, index: AssetIndex): Promise<void>;

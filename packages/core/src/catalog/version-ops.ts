@@ -325,8 +325,13 @@ export async function relateVersions(
   ctx: CatalogContext,
   principal: Principal,
   input: RelateInput,
+  options: WriteOptions = {},
 ): Promise<VersionRelation> {
-  return write(ctx, principal, (tx, audit) => insertRelation(ctx, tx, audit, principal, input));
+  return write(ctx, principal, async (tx, audit) => {
+    const { asset } = await loadVersion(tx, principal, input.from, 'write');
+    await assertWritable(ctx, tx, principal, asset, options);
+    return insertRelation(ctx, tx, audit, principal, input);
+  });
 }
 
 /** The genealogy around a version. */
@@ -426,9 +431,11 @@ export async function relinkProxy(
   principal: Principal,
   proxyId: string,
   originalId: string,
+  options: WriteOptions = {},
 ): Promise<VersionRelation> {
   return write(ctx, principal, async (tx, audit) => {
     const { asset } = await loadVersion(tx, principal, proxyId, 'write');
+    await assertWritable(ctx, tx, principal, asset, options);
     const old = (await tx.listEntities('relation', { from: proxyId })).filter((r) => r.type === 'proxy-of');
     for (const r of old) await tx.deleteEntity('relation', r.id);
     const relation = await insertRelation(ctx, tx, audit, principal, {

@@ -39,6 +39,12 @@ export interface CatalogConformanceOptions {
   readonly searchSize?: number;
 }
 
+/** Let `ms` pass on the catalog's clock and on the store's (a database judges leases by its own clock). */
+async function expire(clock: ManualClock, ms: number): Promise<void> {
+  clock.advance(ms);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function episode(project: string, title: string, extra: Partial<Parameters<Catalog['createAsset']>[1]> = {}) {
   return { project, kind: 'episode' as const, titles: [{ language: 'en', value: title }], ...extra };
 }
@@ -297,7 +303,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
       it('fences writes, expires, hands over, and refuses stale tokens', async () => {
         const { catalog, clock } = ctx;
         const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Fence', { id: 'conf-fence' }));
-        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 10_000, note: 'conform' });
+        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 1_000, note: 'conform' });
         expect(lease.token).toBe(1);
         await expectError(catalog.checkOut(dramaEditor2, asset.id), 'CONFLICT', /checked out by "ana".*\(conform\)/);
         await expectError(
@@ -306,7 +312,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           /checked out by "ana"/,
         );
         await catalog.updateAsset(dramaEditor, asset.id, { genres: ['drama'] }, { fence: lease.token });
-        clock.advance(10_001);
+        await expire(clock, 1_001);
         const taken = await catalog.checkOut(dramaEditor2, asset.id, { ttlMs: 10_000 });
         expect(taken.token).toBe(2);
         await expectError(
@@ -333,6 +339,68 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           'CONFLICT',
           /stale/,
         );
+      });
+    });
+
+    describe('leases on every write path', () => {
+      it('voids a fencing token once its lease expired, even before anyone else checks out', async () => {
+        const { catalog, clock } = ctx;
+        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Expired', { id: 'conf-expired' }));
+        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 1_000 });
+        await catalog.updateAsset(dramaEditor, asset.id, { genres: ['a'] }, { fence: lease.token });
+        await expire(clock, 1_001);
+        await expectError(
+          catalog.updateAsset(dramaEditor, asset.id, { genres: ['late'] }, { fence: lease.token }),
+          'CONFLICT',
+          /stale.*expired/,
+        );
+        expect((await catalog.getAsset(dramaViewer, asset.id)).genres).toEqual(['a']);
+        // Without a token, and with nobody holding it, the write goes through.
+        await catalog.updateAsset(dramaEditor2, asset.id, { genres: ['b'] });
+      });
+
+      it('makes relateVersions and relinkProxy honour a check-out', async () => {
+        const { catalog } = ctx;
+        const rate = { num: 25, den: 1, dropFrame: false };
+        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Relink', { id: 'conf-relink' }));
+        const master = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'm',
+          kind: 'master',
+          rate,
+          durationFrames: 50,
+        });
+        const master2 = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'm2',
+          kind: 'master',
+          rate,
+          durationFrames: 50,
+        });
+        const proxy = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'p',
+          kind: 'proxy',
+          rate,
+          durationFrames: 50,
+        });
+        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 60_000 });
+        await expectError(
+          catalog.relateVersions(dramaEditor2, { from: proxy.id, to: master.id, type: 'proxy-of' }),
+          'CONFLICT',
+          /checked out by "ana"/,
+        );
+        await expectError(catalog.relinkProxy(dramaEditor2, proxy.id, master2.id), 'CONFLICT', /checked out by "ana"/);
+        await expectError(
+          catalog.relinkProxy(dramaEditor2, proxy.id, master2.id, { fence: lease.token + 1 }),
+          'CONFLICT',
+          /stale/,
+        );
+        expect(await catalog.ancestors(dramaViewer, proxy.id)).toMatchObject({ relations: [] });
+        await catalog.relateVersions(
+          dramaEditor,
+          { from: proxy.id, to: master.id, type: 'proxy-of' },
+          { fence: lease.token },
+        );
+        await catalog.relinkProxy(dramaEditor, proxy.id, master2.id, { fence: lease.token });
+        expect((await catalog.ancestors(dramaViewer, proxy.id)).relations.map((r) => r.to)).toEqual([master2.id]);
       });
     });
 
