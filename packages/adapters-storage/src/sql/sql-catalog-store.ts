@@ -123,8 +123,7 @@ class SqlTx extends SqlReader implements CatalogTx {
     await this.db.query(`DELETE FROM ${this.s}.fw_annotations WHERE asset_id = $1`, [id]);
     await this.db.query(
       `DELETE FROM ${this.s}.fw_entities WHERE asset_id = $1
-         OR (kind = 'relation' AND (rel_from IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1)
-                                 OR rel_to IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1)))`,
+         OR (kind = 'relation' AND rel_from IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1))`,
       [id],
     );
     await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [id]);

@@ -39,7 +39,12 @@ export async function readAudit(
     if (typeof query.project !== 'string' || !can(principal, 'audit', query.project)) return [];
     return ctx.store.readAudit(query.project, fromSeq, limit);
   }
-  const projects = (await ctx.store.auditProjects()).filter((p) => can(principal, 'audit', p));
+  // Only the chains the principal may audit are read, so the limit applies after the filter: a
+  // project admin's page is full while events of the project remain.
+  const projects =
+    principal.global !== undefined
+      ? await ctx.store.auditProjects()
+      : [...new Set(principal.memberships.map((m) => m.project))].filter((p) => can(principal, 'audit', p));
   const events: AuditEvent[] = [];
   for (const project of projects) events.push(...(await ctx.store.readAudit(project, fromSeq, limit)));
   events.sort(

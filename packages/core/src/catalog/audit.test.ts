@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AuditEvent, canonicalJson, diffRecords, GENESIS_HASH, hashAuditEvent } from './audit.js';
 import { verifyAuditTrail } from './audit-verify.js';
@@ -128,6 +129,33 @@ describe('per-project chains', () => {
 describe('audit helpers', () => {
   it('writes canonical JSON with sorted keys', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }, null] })).toBe('{"a":[{"d":2},null],"b":1}');
+  });
+
+  it('matches a naive recursive canonical form on random JSON', () => {
+    const naive = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : naive(x))).join(',')}]`;
+      const r = v as Record<string, unknown>;
+      const keys = Object.keys(r)
+        .filter((k) => r[k] !== undefined)
+        .sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${naive(r[k])}`).join(',')}}`;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(naive(value));
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes JSON nested 100 000 deep without a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = i % 2 === 0 ? [deep] : { k: deep };
+    const text = canonicalJson(deep);
+    expect(text.length).toBe(1 + 100_000 * 2 + 50_000 * 4);
+    expect(text.startsWith('{"k":[{"k":[')).toBe(true);
   });
 
   it('diffs top-level fields, ignoring revision bookkeeping', () => {

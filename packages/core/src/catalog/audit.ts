@@ -51,14 +51,46 @@ export interface AuditEvent {
   readonly hash: string;
 }
 
-/** Canonical JSON: object keys sorted, no whitespace, `undefined` fields dropped. */
+/**
+ * Canonical JSON: object keys sorted, no whitespace, `undefined` fields dropped. Iterative (an
+ * explicit stack, no recursion), so any nesting depth gives an answer, never a stack overflow.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const keys = Object.keys(value as Record<string, unknown>)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  const out: string[] = [];
+  // Work items: a value to write, or literal text.
+  const stack: ({ readonly v: unknown } | string)[] = [{ v: value }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    const v = item.v;
+    if (v === null || typeof v !== 'object') {
+      out.push(JSON.stringify(v) ?? 'null');
+      continue;
+    }
+    if (Array.isArray(v)) {
+      stack.push(']');
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ v: v[i] === undefined ? null : v[i] });
+        if (i > 0) stack.push(',');
+      }
+      stack.push('[');
+      continue;
+    }
+    const record = v as Record<string, unknown>;
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
+    stack.push('}');
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      stack.push({ v: record[key] });
+      stack.push(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+    }
+    stack.push('{');
+  }
+  return out.join('');
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   withSpan,
 } from '../support/index.js';
 import { type Principal, type PrincipalInput, PrincipalSchema } from './access.js';
+import type { ListAnnotationsOptions } from './annotation-ops.js';
 import * as annotations from './annotation-ops.js';
 import type { UpdateAssetOptions } from './asset-ops.js';
 import * as assets from './asset-ops.js';
@@ -36,6 +37,7 @@ import type { RecordEventInput } from './event-ops.js';
 import * as events from './event-ops.js';
 import type { LeaseOptions } from './lease-ops.js';
 import * as leases from './lease-ops.js';
+import { checkArguments } from './limits.js';
 import type { CatalogStore, Lease, Page } from './port.js';
 import type { AnnotationQuery, AssetQuery, RecommendationQuery } from './search-model.js';
 import type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';
@@ -250,9 +252,17 @@ export class Catalog {
   findAnnotations(actor: PrincipalInput, query: AnnotationQuery): Promise<Page<Annotation>> {
     return annotations.findAnnotations(this.#ctx, principal(actor), query);
   }
-  /** Every annotation of a version in media-time order. */
+  /** Every annotation of a version in media-time order (read page by page; see {@link listAnnotationsPage}). */
   listAnnotations(actor: PrincipalInput, versionId: string): Promise<Annotation[]> {
     return annotations.listAnnotations(this.#ctx, principal(actor), versionId);
+  }
+  /** One page of a version's annotations in media-time order: pass `next` as `after` for the next. */
+  listAnnotationsPage(
+    actor: PrincipalInput,
+    versionId: string,
+    options?: ListAnnotationsOptions,
+  ): Promise<Page<Annotation>> {
+    return annotations.listAnnotationsPage(this.#ctx, principal(actor), versionId, options);
   }
 
   // Check-out
@@ -313,7 +323,14 @@ export class Catalog {
         configurable: true,
         writable: true,
         value: function traced(this: Catalog, ...args: unknown[]): Promise<unknown> {
-          const run = () => (operation as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+          const run = () => {
+            try {
+              checkArguments(`Catalog.${name}`, args);
+              return (operation as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          };
           const tracer = this.#ctx.tracer;
           if (tracer === undefined) return run();
           const actor = (args[0] as { id?: unknown } | undefined)?.id;

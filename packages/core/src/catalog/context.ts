@@ -3,6 +3,7 @@ import { FramewiseError } from '../errors/index.js';
 import { type Clock, type Logger, newId, type Tracer } from '../support/index.js';
 import { can, denied, type Permission, type Principal } from './access.js';
 import { type AuditChange, type AuditEvent, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
+import { checkId } from './limits.js';
 import type { CatalogReader, CatalogStore, CatalogTx, Lease } from './port.js';
 
 /** Everything the catalog's operations share. */
@@ -84,6 +85,7 @@ export async function loadAsset(
   id: string,
   permission: Permission,
 ): Promise<Asset> {
+  checkId(id, 'Asset id');
   const asset = await reader.getAsset(id);
   if (asset !== undefined && can(principal, permission, asset.project)) return asset;
   if (asset === undefined && principal.global === 'admin') {
@@ -99,6 +101,7 @@ export async function loadVersion(
   id: string,
   permission: Permission,
 ): Promise<{ version: Version; asset: Asset }> {
+  checkId(id, 'Version id');
   let version = await reader.getEntity('version', id);
   const asset = version === undefined ? undefined : await reader.getAsset(version.assetId);
   // In a write transaction, reading the asset locked it: read the version again, as it is now.

@@ -15,6 +15,7 @@ export {
   RoleSchema,
   readableProjects,
 } from './access.js';
+export type { ListAnnotationsOptions } from './annotation-ops.js';
 export type { UpdateAssetOptions } from './asset-ops.js';
 export {
   type AuditAnchor,
@@ -34,6 +35,7 @@ export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } fro
 export type { WriteOptions } from './context.js';
 export { type RecordEventInput, RecordEventSchema } from './event-ops.js';
 export type { LeaseOptions } from './lease-ops.js';
+export { CATALOG_LIMITS } from './limits.js';
 export {
   createMemoryCatalogStore,
   type MemoryCatalogStoreOptions,

@@ -1,5 +1,5 @@
-import type { Asset } from '../assets/index.js';
-import { FramewiseError } from '../errors/index.js';
+import { type Asset, hasControlCharacter } from '../assets/index.js';
+import { describeInput, FramewiseError } from '../errors/index.js';
 import type { Principal } from './access.js';
 import { type CatalogContext, loadAsset, storeNow, write } from './context.js';
 import type { CatalogTx, Lease } from './port.js';
@@ -19,6 +19,13 @@ function ttlOf(ctx: CatalogContext, options: LeaseOptions): number {
     throw new FramewiseError('INVALID_INPUT', `Lease ttlMs ${ttl} must be between 1 s and 7 days`, {
       details: { ttlMs: ttl },
     });
+  }
+  if (options.note !== undefined && (typeof options.note !== 'string' || hasControlCharacter(options.note))) {
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      `Lease note ${describeInput(options.note)} must be text without control characters`,
+      { details: { field: 'note' } },
+    );
   }
   return ttl;
 }

@@ -252,10 +252,7 @@ class MemoryTx implements CatalogTx {
     this.assets.set(id, null);
     const versions = await this.listEntities('version', { assetId: id });
     for (const v of versions) {
-      for (const r of [
-        ...(await this.listEntities('relation', { from: v.id })),
-        ...(await this.listEntities('relation', { to: v.id })),
-      ]) {
+      for (const r of await this.listEntities('relation', { from: v.id })) {
         this.entities.get('relation')?.set(r.id, null);
       }
     }

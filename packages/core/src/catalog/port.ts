@@ -72,7 +72,11 @@ export interface CatalogTx extends CatalogReader {
    */
   lockAuditHead(project: string): Promise<AuditHead>;
   putAsset(asset: Asset, index: AssetIndex): Promise<void>;
-  /** Delete an asset and everything that belongs to it (versions, relations, renditions, related, annotations, lease). */
+  /**
+   * Delete an asset and everything that belongs to it: versions, relations whose `from` version is
+   * one of its versions, renditions, related assets, annotations, lease. Relations from other
+   * assets pointing at its versions are left alone (the catalog deletes or tombstones them first).
+   */
   deleteAsset(id: string): Promise<void>;
   putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void>;
   deleteEntity(kind: EntityKind, id: string): Promise<void>;

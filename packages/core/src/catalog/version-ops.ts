@@ -1,6 +1,7 @@
 import {
   type Annotation,
   type AnnotationType,
+  type CarriedAnnotation,
   carryAnnotations,
   EDIT_RELATIONS,
   type FileLocationInput,
@@ -66,7 +67,7 @@ async function insertVersion(
     updatedAt: at,
   };
   if ((await tx.getEntity('version', version.id)) !== undefined) {
-    throw new FramewiseError('CONFLICT', `Version "${version.id}" already exists`, {
+    throw new FramewiseError('CONFLICT', `Version id "${version.id}" is already taken`, {
       details: { versionId: version.id },
     });
   }
@@ -106,8 +107,10 @@ export async function updateVersion(
       `Version "${versionId}" update`,
     );
     checkVersionInput(merged);
+    await refuseOrphaning(tx, before, FrameRate.parse(merged.rate).toJSON(), merged.durationFrames);
     const after: Version = {
       ...merged,
+      rate: FrameRate.parse(merged.rate).toJSON(),
       id: versionId,
       assetId: before.assetId,
       revision: before.revision + 1,
@@ -118,6 +121,48 @@ export async function updateVersion(
     await audit('version.update', { type: 'version', id: versionId }, asset.project, before, after);
     return after;
   });
+}
+
+/**
+ * Refuse a version update that would leave annotations or edit events behind: a shorter duration
+ * than an annotation's end or an edit event's source range, or another frame rate while
+ * annotations (frames at the old rate) exist.
+ */
+async function refuseOrphaning(
+  tx: CatalogTx,
+  before: Version,
+  rate: Version['rate'],
+  durationFrames: number,
+): Promise<void> {
+  const rateChanged =
+    rate.num * before.rate.den !== before.rate.num * rate.den || rate.dropFrame !== before.rate.dropFrame;
+  if (!rateChanged && durationFrames >= before.durationFrames) return;
+  const annotations = await tx.listAnnotations(before.id);
+  if (rateChanged && annotations.length > 0) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Version "${before.id}" has ${annotations.length} annotations at ${FrameRate.parse(before.rate).toString()}: changing its rate would misplace them (delete or re-add them at the new rate first)`,
+      { details: { versionId: before.id, annotations: annotations.length } },
+    );
+  }
+  const beyond = annotations.filter((a) => a.start + a.duration > durationFrames);
+  if (beyond.length > 0) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Version "${before.id}" cannot shrink to ${durationFrames} frames: ${beyond.length} annotations end after it (the last at frame ${Math.max(...beyond.map((a) => a.start + a.duration))})`,
+      { details: { versionId: before.id, durationFrames, annotations: beyond.length } },
+    );
+  }
+  for (const relation of await tx.listEntities('relation', { to: before.id })) {
+    const events = relation.editList?.events.filter((e) => e.source === before.id) ?? [];
+    if (events.some((e) => e.start + e.duration > durationFrames) || (rateChanged && events.length > 0)) {
+      throw new FramewiseError(
+        'CONFLICT',
+        `Version "${before.id}" cannot change its rate or shrink to ${durationFrames} frames: a derived version's edit list uses frames of it that would no longer exist`,
+        { details: { versionId: before.id, durationFrames } },
+      );
+    }
+  }
 }
 
 /**
@@ -219,6 +264,7 @@ async function insertRelation(
   if (input.editList !== undefined && !EDIT_RELATIONS.has(type)) {
     throw new FramewiseError('INVALID_INPUT', `Relation ${type} does not carry an edit list`, { details: { type } });
   }
+  if (input.editList !== undefined) await checkEditSources(tx, principal, input.editList);
   const relation: VersionRelation = {
     id: newId(ctx.clock.now()),
     from: input.from,
@@ -234,6 +280,35 @@ async function insertRelation(
   await tx.putEntity('relation', relation);
   await audit('relation.create', { type: 'relation', id: relation.id }, fromAsset.project, undefined, relation);
   return relation;
+}
+
+/**
+ * Check an edit list against its sources: every source is a version the principal may read (the
+ * same `FORBIDDEN` as a missing one), at the edit's cadence, and every event takes frames that
+ * exist in it.
+ */
+async function checkEditSources(tx: CatalogTx, principal: Principal, json: EditListJson): Promise<void> {
+  const edit = EditList.of(json.rate, json.events, { recordStart: json.recordStart });
+  for (const source of edit.sources()) {
+    const { version } = await loadVersion(tx, principal, source, 'read');
+    const rate = FrameRate.parse(version.rate);
+    if (!rate.sameCadence(edit.rate)) {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Source version "${source}" is at ${rate.toString()}, the edit list at ${edit.rate.toString()}`,
+        { details: { source } },
+      );
+    }
+    edit.events.forEach((event, index) => {
+      if (event.source === source && event.sourceRange.end > version.durationFrames) {
+        throw new FramewiseError(
+          'INVALID_INPUT',
+          `Edit event ${index} takes frames ${event.sourceRange.start}-${event.sourceRange.end} of version "${source}", which has ${version.durationFrames} frames`,
+          { details: { index, source, end: event.sourceRange.end, durationFrames: version.durationFrames } },
+        );
+      }
+    });
+  }
 }
 
 function editListRecord(json: EditListJson): NonNullable<VersionRelation['editList']> {
@@ -264,38 +339,79 @@ export interface Genealogy {
   /** The versions found (readable ones only), nearest first. */
   readonly versions: readonly Version[];
   readonly relations: readonly VersionRelation[];
-  /** Versions found that the principal may not read (counted, not shown). */
+  /**
+   * Neighbouring versions the principal may not read (counted, not shown; the walk does not go
+   * through them).
+   */
   readonly hidden: number;
 }
 
-async function readable(
+/**
+ * Walk the genealogy the principal may read: a relation is returned, and the walk goes on through
+ * it, only when the version at its other end is readable. Unreadable neighbours are counted in
+ * `hidden` (their ids, relations and anything beyond them stay unseen). Tombstoned relations
+ * (their `to` version was deleted) are returned when walking up, and lead nowhere.
+ */
+async function readableWalk(
   ctx: CatalogContext,
   principal: Principal,
-  ids: readonly string[],
-): Promise<{ versions: Version[]; hidden: number }> {
+  start: string,
+  direction: 'up' | 'down',
+): Promise<Genealogy> {
+  const cache = new Map<string, Version | null>();
+  const visible = async (id: string): Promise<Version | undefined> => {
+    let found = cache.get(id);
+    if (found === undefined) {
+      const version = await ctx.store.getEntity('version', id);
+      const asset = version === undefined ? undefined : await ctx.store.getAsset(version.assetId);
+      found = version !== undefined && asset !== undefined && can(principal, 'read', asset.project) ? version : null;
+      cache.set(id, found);
+    }
+    return found ?? undefined;
+  };
+  const seen = new Set<string>([start]);
+  const hidden = new Set<string>();
   const versions: Version[] = [];
-  let hidden = 0;
-  for (const id of ids) {
-    const version = await ctx.store.getEntity('version', id);
-    const asset = version === undefined ? undefined : await ctx.store.getAsset(version.assetId);
-    if (version !== undefined && asset !== undefined && can(principal, 'read', asset.project)) versions.push(version);
-    else hidden++;
+  const relations: VersionRelation[] = [];
+  let frontier = [start];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      const edges = await ctx.store.listEntities('relation', direction === 'up' ? { from: id } : { to: id });
+      for (const edge of edges) {
+        if (edge.tombstone !== undefined) {
+          if (direction === 'up') relations.push(edge);
+          continue;
+        }
+        const otherId = direction === 'up' ? edge.to : edge.from;
+        const other = await visible(otherId);
+        if (other === undefined) {
+          hidden.add(otherId);
+          continue;
+        }
+        relations.push(edge);
+        if (!seen.has(otherId)) {
+          seen.add(otherId);
+          versions.push(other);
+          next.push(otherId);
+        }
+      }
+    }
+    frontier = next;
   }
-  return { versions, hidden };
+  return { versions, relations, hidden: hidden.size };
 }
 
-/** Every version a version derives from, transitively. */
+/** Every version a version derives from, transitively (only through versions the principal may read). */
 export async function ancestors(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Genealogy> {
   await loadVersion(ctx.store, principal, versionId, 'read');
-  const { ids, relations } = await walk(ctx.store, versionId, 'up');
-  return { ...(await readable(ctx, principal, ids)), relations };
+  return readableWalk(ctx, principal, versionId, 'up');
 }
 
-/** Every version derived from a version, transitively. */
+/** Every version derived from a version, transitively (only through versions the principal may read). */
 export async function descendants(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Genealogy> {
   await loadVersion(ctx.store, principal, versionId, 'read');
-  const { ids, relations } = await walk(ctx.store, versionId, 'down');
-  return { ...(await readable(ctx, principal, ids)), relations };
+  return readableWalk(ctx, principal, versionId, 'down');
 }
 
 /** The lineage of a deliverable back to its originals (ancestors with no sources of their own). */
@@ -305,7 +421,7 @@ export async function lineage(
   versionId: string,
 ): Promise<Genealogy & { readonly originals: readonly Version[] }> {
   const up = await ancestors(ctx, principal, versionId);
-  const derived = new Set(up.relations.map((r) => r.from));
+  const derived = new Set(up.relations.filter((r) => r.tombstone === undefined).map((r) => r.from));
   return { ...up, originals: up.versions.filter((v) => !derived.has(v.id)) };
 }
 
@@ -365,6 +481,22 @@ export interface DeriveResult {
   readonly cut: readonly string[];
   /** Source annotation ids that lost frames but stayed whole. */
   readonly trimmed: readonly string[];
+  /**
+   * Source annotation ids whose carried pieces ran past the end of the derived version (its
+   * `durationFrames` is shorter than the edit): those pieces were shortened to end with it, or
+   * dropped when they started after it.
+   */
+  readonly clipped: readonly string[];
+}
+
+/**
+ * A carried piece as it fits a version of `durationFrames` frames: itself, shortened to end with
+ * the version, or `undefined` when it starts after the end (a point at the very end stays).
+ */
+function clipToVersion(piece: CarriedAnnotation, durationFrames: number): CarriedAnnotation | undefined {
+  if (piece.start + piece.duration <= durationFrames) return piece;
+  if (piece.start >= durationFrames) return undefined;
+  return { ...piece, duration: durationFrames - piece.start };
 }
 
 /**
@@ -385,6 +517,15 @@ export async function deriveVersion(
   const sources = [...new Set(input.sources ?? edit?.sources() ?? [])];
   if (sources.length === 0)
     throw new FramewiseError('INVALID_INPUT', 'Derived version needs at least one source version', { details: {} });
+  for (const used of edit?.sources() ?? []) {
+    if (!sources.includes(used)) {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `Edit list uses version "${used}", which is not among the derived version's sources`,
+        { details: { source: used } },
+      );
+    }
+  }
   return write(ctx, principal, async (tx, audit) => {
     const first = await loadVersion(tx, principal, sources[0] as string, 'read');
     const target = await loadAsset(tx, principal, input.assetId ?? first.asset.id, 'write');
@@ -411,7 +552,13 @@ export async function deriveVersion(
       );
     }
     const carry = input.carry ?? edit !== undefined;
-    const result = { carried: [] as Annotation[], split: [] as string[], cut: [] as string[], trimmed: [] as string[] };
+    const result = {
+      carried: [] as Annotation[],
+      split: [] as string[],
+      cut: [] as string[],
+      trimmed: [] as string[],
+      clipped: [] as string[],
+    };
     if (edit !== undefined && carry !== false) {
       const at = nowIso(ctx);
       for (const source of sources) {
@@ -430,7 +577,12 @@ export async function deriveVersion(
         result.split.push(...report.split);
         result.cut.push(...report.cut);
         result.trimmed.push(...report.trimmed);
-        for (const piece of report.carried) {
+        for (const carriedPiece of report.carried) {
+          const piece = clipToVersion(carriedPiece, version.durationFrames);
+          if (piece !== carriedPiece && !result.clipped.includes(carriedPiece.from.id)) {
+            result.clipped.push(carriedPiece.from.id);
+          }
+          if (piece === undefined) continue;
           const {
             id: _id,
             versionId: _v,
@@ -456,7 +608,7 @@ export async function deriveVersion(
         }
       }
       await tx.putAnnotations(result.carried.map((annotation) => ({ annotation, index: indexAnnotation(annotation) })));
-      if (result.carried.length > 0 || result.cut.length > 0) {
+      if (result.carried.length > 0 || result.cut.length > 0 || result.clipped.length > 0) {
         await audit('annotations.carry', { type: 'version', id: version.id }, target.project, undefined, undefined, [
           {
             path: 'carried',
@@ -465,6 +617,7 @@ export async function deriveVersion(
           },
           { path: 'cut', before: null, after: result.cut },
           { path: 'split', before: null, after: result.split },
+          { path: 'clipped', before: null, after: result.clipped },
         ]);
       }
     }
@@ -492,7 +645,7 @@ export async function registerRendition(
     if (existing !== undefined) {
       const { createdAt: _c, assetId: _a, versionId: v, ...same } = existing;
       if (v === versionId && canonicalJson(same) === canonicalJson({ ...parsed, id })) return existing;
-      throw new FramewiseError('CONFLICT', `Rendition "${id}" already exists with other content`, {
+      throw new FramewiseError('CONFLICT', `Rendition id "${id}" is already taken (by other content)`, {
         details: { renditionId: id },
       });
     }

@@ -11,8 +11,11 @@ import {
   ManualClock,
   newsEditor,
 } from './fixtures.js';
+import { inputSuite } from './inputs.js';
+import { isolationSuite } from './isolation.js';
 import { searchSuite } from './search.js';
 import { expectError, type SuiteContext } from './suite-context.js';
+import { timelineSuite } from './timeline.js';
 
 export { expectError } from './suite-context.js';
 
@@ -88,7 +91,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         await expectError(
           catalog.createAsset(dramaEditor, episode('drama', 'Dup', { id: 'conf-crud-1' })),
           'CONFLICT',
-          /already exists/,
+          /already taken/,
         );
         await expectError(
           catalog.updateAsset(dramaEditor, asset.id, { project: 'news' }),
@@ -429,6 +432,9 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
     });
 
     annotationSuite(ctx);
+    isolationSuite(ctx);
+    inputSuite(ctx);
+    timelineSuite(ctx);
     searchSuite(ctx, options.searchSize ?? 300);
 
     describe('audit trail', () => {
