@@ -2,7 +2,7 @@ import { createCatalog } from '@framewise/core/catalog';
 import { type PostgresServer, startPostgres } from '@framewise/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresCatalogStore, migrate } from '../src/postgres/index.js';
+import { createPostgresCatalogStore, migrate, type SqlDriver } from '../src/postgres/index.js';
 
 const editor = (id: string, project = 'p') => ({ id, memberships: [{ project, role: 'editor' as const }] });
 const clip = (project: string, title: string) => ({
@@ -95,9 +95,9 @@ describe('PostgreSQL catalog store: leases, writes and audit', () => {
 
   it('refuses a schema migrated by a newer release, and takes one lock key whether the schema is quoted or not', async () => {
     const admin = new pg.Pool({ connectionString, max: 1 });
-    const driver = {
-      query: (text: string, params?: readonly unknown[]) => admin.query(text, params as unknown[]) as never,
-      transaction: async <T>(fn: (c: { query: typeof driver.query }) => Promise<T>) => {
+    const driver: SqlDriver = {
+      query: (text, params) => admin.query(text, params as unknown[]) as never,
+      transaction: async (fn) => {
         const client = await admin.connect();
         try {
           await client.query('BEGIN');
