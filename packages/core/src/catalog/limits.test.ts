@@ -7,8 +7,9 @@ import { CATALOG_LIMITS, checkArguments, checkBatch } from './limits.js';
 function storable(value: unknown, depth: number): boolean {
   if (value === null || value === undefined || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
+  // Unpaired surrogates do not survive a UTF-8 round trip (they become U+FFFD).
   if (typeof value === 'string')
-    return !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+    return !value.includes('\u0000') && Buffer.from(value, 'utf8').toString('utf8') === value;
   if (typeof value !== 'object') return false;
   if (depth >= CATALOG_LIMITS.maxArgumentDepth) return false;
   if (Array.isArray(value)) return value.every((v) => storable(v, depth + 1));
