@@ -89,13 +89,12 @@ export async function addAnnotations(
         createdAt: at,
       };
     });
-    for (const a of created) {
-      if ((await tx.getAnnotation(a.id)) !== undefined) {
-        // The same answer whichever project holds the id: it reveals only that the id is taken.
-        throw new FramewiseError('CONFLICT', `Annotation id "${a.id}" is already taken`, {
-          details: { annotationId: a.id },
-        });
-      }
+    const [existing] = await tx.existingAnnotationIds(created.map((a) => a.id));
+    if (existing !== undefined) {
+      // The same answer whichever project holds the id: it reveals only that the id is taken.
+      throw new FramewiseError('CONFLICT', `Annotation id "${existing}" is already taken`, {
+        details: { annotationId: existing },
+      });
     }
     await tx.putAnnotations(created.map((annotation) => ({ annotation, index: indexAnnotation(annotation) })));
     await audit('annotations.add', { type: 'version', id: versionId }, asset.project, undefined, undefined, [

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type AuditEvent,
-  canonicalJson,
-  diffRecords,
-  GENESIS_HASH,
-  hashAuditEvent,
-  verifyAuditTrail,
-} from './audit.js';
+import { type AuditEvent, canonicalJson, diffRecords, GENESIS_HASH, hashAuditEvent } from './audit.js';
+import { verifyAuditTrail } from './audit-verify.js';
 
 function chain(n: number, key?: string): AuditEvent[] {
   const events: AuditEvent[] = [];
@@ -38,7 +32,11 @@ describe('verifyAuditTrail', () => {
   it('accepts an intact chain and reports its head', async () => {
     const events = chain(6);
     const result = await verifyAuditTrail(events);
-    expect(result).toMatchObject({ ok: true, checked: 6, head: { seq: 6, hash: events[5]?.hash } });
+    expect(result).toMatchObject({
+      ok: true,
+      checked: 6,
+      head: { seq: 6, projects: { drama: { seq: 6, hash: events[5]?.hash } } },
+    });
   });
 
   it('finds an altered event', async () => {
@@ -72,8 +70,14 @@ describe('verifyAuditTrail', () => {
 
   it('finds truncation and a rewritten chain against a recorded head', async () => {
     const events = chain(6);
-    const head = { seq: 6, hash: (events[5] as AuditEvent).hash };
+    const head = (await verifyAuditTrail(events)).head;
     expect(await kinds(events.slice(0, 4), { expectedHead: head })).toEqual([['head-mismatch', 6]]);
+    // A bare { seq, hash } anchor is compared as a whole.
+    expect(await kinds(events.slice(0, 4), { expectedHead: { seq: head.seq, hash: head.hash } })).toEqual([
+      ['head-mismatch', 6],
+    ]);
+    // The store's own head rows: events gone from the end of a chain are found without an anchor.
+    expect(await kinds(events.slice(0, 4), { storedHeads: head.projects })).toEqual([['head-mismatch', 6]]);
     const rewritten = chain(6);
     rewritten[5] = { ...(rewritten[5] as AuditEvent), actor: 'mallory' };
     const { hash: _h, ...body } = rewritten[5] as AuditEvent;
@@ -90,6 +94,35 @@ describe('verifyAuditTrail', () => {
       'altered',
       'altered',
     ]);
+  });
+});
+
+describe('per-project chains', () => {
+  it('verifies each project chain on its own, in any interleaving, and signs the anchor with the key', async () => {
+    const drama = chain(3, 'k-0123456789');
+    const news = chain(2, 'k-0123456789').map((e) => {
+      const { hash: _h, ...body } = { ...e, project: 'news' };
+      return body;
+    });
+    let prev = GENESIS_HASH;
+    const newsChain = news.map((body) => {
+      const event = { ...body, prevHash: prev };
+      const hash = hashAuditEvent(event, 'k-0123456789');
+      prev = hash;
+      return { ...event, hash };
+    });
+    const mixed = [drama[0], newsChain[0], drama[1], newsChain[1], drama[2]] as AuditEvent[];
+    const result = await verifyAuditTrail(mixed, { key: 'k-0123456789' });
+    expect(result.problems).toEqual([]);
+    expect(result.head.seq).toBe(5);
+    expect(Object.keys(result.head.projects)).toEqual(['drama', 'news']);
+    const unsigned = await verifyAuditTrail(
+      mixed.map((e) => e),
+      {},
+    );
+    expect(unsigned.head.hash).not.toBe(result.head.hash);
+    mixed.splice(3, 1);
+    expect(await kinds(mixed, { key: 'k-0123456789', expectedHead: result.head })).toEqual([['head-mismatch', 2]]);
   });
 });
 

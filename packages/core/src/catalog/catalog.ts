@@ -28,8 +28,10 @@ import type { ListAnnotationsOptions } from './annotation-ops.js';
 import * as annotations from './annotation-ops.js';
 import type { UpdateAssetOptions } from './asset-ops.js';
 import * as assets from './asset-ops.js';
-import type { AuditEvent, AuditHead, AuditVerification } from './audit.js';
+import type { AuditAnchor, AuditEvent, AuditHead } from './audit.js';
+import type { ReadAuditQuery } from './audit-ops.js';
 import * as audit from './audit-ops.js';
+import type { AuditVerification } from './audit-verify.js';
 import type { CatalogContext, WriteOptions } from './context.js';
 import type { DeriveInput, DeriveResult } from './derive-ops.js';
 import * as derive from './derive-ops.js';
@@ -299,16 +301,19 @@ export class Catalog {
     return events.recordEvent(this.#ctx, principal(actor), input);
   }
 
-  /** Audit events from a sequence number. */
-  readAudit(actor: PrincipalInput, fromSeq?: number, limit?: number): Promise<AuditEvent[]> {
-    return audit.readAudit(this.#ctx, principal(actor), fromSeq, limit);
+  /** Audit events: one project's chain from a sequence number, or every chain you may audit merged by time. */
+  readAudit(actor: PrincipalInput, query?: ReadAuditQuery): Promise<AuditEvent[]> {
+    return audit.readAudit(this.#ctx, principal(actor), query);
   }
-  /** Verify the whole audit trail; pass a head recorded elsewhere to detect truncation and rewrites. */
-  verifyAuditTrail(actor: PrincipalInput, options?: { readonly expectedHead?: AuditHead }): Promise<AuditVerification> {
+  /** Verify the whole audit trail; pass an anchor recorded elsewhere to detect truncation and rewrites. */
+  verifyAuditTrail(
+    actor: PrincipalInput,
+    options?: { readonly expectedHead?: AuditHead | AuditAnchor },
+  ): Promise<AuditVerification> {
     return audit.verifyCatalogAudit(this.#ctx, principal(actor), options);
   }
-  /** The audit chain's head, to anchor elsewhere. */
-  auditHead(actor: PrincipalInput): Promise<AuditHead> {
+  /** The anchor over every project's audit chain (signed with the audit key), to record elsewhere. */
+  auditHead(actor: PrincipalInput): Promise<AuditAnchor> {
     return audit.auditHead(this.#ctx, principal(actor));
   }
 

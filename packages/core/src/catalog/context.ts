@@ -40,8 +40,9 @@ export function nowIso(ctx: CatalogContext): string {
 }
 
 /**
- * Run a mutation in one store transaction: lock the audit head first (serialising writers), let
- * `fn` read and write, and chain every audit event it records onto the head.
+ * Run a mutation in one store transaction: let `fn` read and write, and chain every audit event it
+ * records onto its project's chain, whose head is locked at the first event of that project (so
+ * writers in other projects are not held up).
  */
 export function write<T>(
   ctx: CatalogContext,
@@ -49,9 +50,10 @@ export function write<T>(
   fn: (tx: CatalogTx, audit: AuditFn) => Promise<T>,
 ): Promise<T> {
   return ctx.store.transaction(async (tx) => {
-    let head: AuditHead = await tx.lockAuditHead();
+    const heads = new Map<string, AuditHead>();
     const at = nowIso(ctx);
     const audit: AuditFn = async (action, target, project, before, after, changes) => {
+      const head = heads.get(project) ?? (await tx.lockAuditHead(project));
       const body = {
         seq: head.seq + 1,
         id: newId(ctx.clock.now()),
@@ -66,7 +68,7 @@ export function write<T>(
       const hash = hashAuditEvent(body, ctx.auditKey);
       const event: AuditEvent = { ...body, hash };
       await tx.appendAudit(event);
-      head = { seq: body.seq, hash };
+      heads.set(project, { seq: body.seq, hash });
       return event;
     };
     return fn(tx, audit);
@@ -100,8 +102,10 @@ export async function loadVersion(
   permission: Permission,
 ): Promise<{ version: Version; asset: Asset }> {
   checkId(id, 'Version id');
-  const version = await reader.getEntity('version', id);
+  let version = await reader.getEntity('version', id);
   const asset = version === undefined ? undefined : await reader.getAsset(version.assetId);
+  // In a write transaction, reading the asset locked it: read the version again, as it is now.
+  if (asset !== undefined && 'appendAudit' in reader) version = await reader.getEntity('version', id);
   if (version !== undefined && asset !== undefined && can(principal, permission, asset.project))
     return { version, asset };
   if (version === undefined && principal.global === 'admin') {

@@ -18,14 +18,19 @@ export {
 export type { ListAnnotationsOptions } from './annotation-ops.js';
 export type { UpdateAssetOptions } from './asset-ops.js';
 export {
+  type AuditAnchor,
   type AuditChange,
   type AuditEvent,
   type AuditHead,
+  auditAnchor,
+} from './audit.js';
+export type { ReadAuditQuery } from './audit-ops.js';
+export {
   type AuditProblem,
   type AuditVerification,
   type VerifyAuditOptions,
   verifyAuditTrail,
-} from './audit.js';
+} from './audit-verify.js';
 export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } from './catalog.js';
 export type { WriteOptions } from './context.js';
 export type { DeriveInput, DeriveResult } from './derive-ops.js';

@@ -122,10 +122,18 @@ export function isolationSuite(ctx: SuiteContext): void {
       const up = await catalog.ancestors(newsEditor, other.id);
       expect(up.relations.map((r) => [r.id, r.tombstone?.reason])).toEqual([[owned.id, 'target-deleted']]);
       const newsAdmin = { id: 'na', memberships: [{ project: 'news', role: 'admin' as const }] };
-      const newsEvents = await catalog.readAudit(newsAdmin, head.seq + 1, 50);
+      const newsEvents = await catalog.readAudit(newsAdmin, {
+        project: 'news',
+        fromSeq: (head.projects.news?.seq ?? 0) + 1,
+        limit: 50,
+      });
       expect(newsEvents.map((e) => [e.action, e.target.id])).toEqual([['relation.tombstone', owned.id]]);
       const dramaAdmin = { id: 'da', memberships: [{ project: 'drama', role: 'admin' as const }] };
-      const dramaEvents = await catalog.readAudit(dramaAdmin, head.seq + 1, 50);
+      const dramaEvents = await catalog.readAudit(dramaAdmin, {
+        project: 'drama',
+        fromSeq: (head.projects.drama?.seq ?? 0) + 1,
+        limit: 50,
+      });
       expect(dramaEvents.map((e) => e.action)).toEqual(['relation.delete', 'relations.tombstone', 'asset.delete']);
       expect(JSON.stringify(dramaEvents)).not.toContain(other.id);
       expect(JSON.stringify(dramaEvents)).not.toContain(owned.id);
@@ -239,12 +247,21 @@ export function isolationSuite(ctx: SuiteContext): void {
       for (let i = 0; i < 12; i++) await catalog.updateAsset(newsEditor, news.id, { keywords: [`k${i}`] });
       for (let i = 0; i < 3; i++) await catalog.updateAsset(dramaEditor, drama.id, { keywords: [`k${i}`] });
       const dramaAdmin = { id: 'da', memberships: [{ project: 'drama', role: 'admin' as const }] };
-      const page = await catalog.readAudit(dramaAdmin, head.seq + 1, 4);
+      const from = (head.projects.drama?.seq ?? 0) + 1;
+      const page = await catalog.readAudit(dramaAdmin, { project: 'drama', fromSeq: from, limit: 4 });
       expect(page.map((e) => e.project)).toEqual(['drama', 'drama', 'drama', 'drama']);
       expect(page.map((e) => e.action)).toEqual(['asset.create', 'asset.update', 'asset.update', 'asset.update']);
-      const next = await catalog.readAudit(dramaAdmin, (page[3]?.seq ?? 0) + 1, 4);
+      const next = await catalog.readAudit(dramaAdmin, {
+        project: 'drama',
+        fromSeq: (page[3]?.seq ?? 0) + 1,
+        limit: 4,
+      });
       expect(next.filter((e) => e.target.id === drama.id)).toEqual([]);
-      expect(await catalog.readAudit(dramaViewer, head.seq + 1, 4)).toEqual([]);
+      expect(await catalog.readAudit(dramaViewer, { project: 'drama', fromSeq: from, limit: 4 })).toEqual([]);
+      // Without a project: only the principal's chains, the limit applied after the filter.
+      const merged = await catalog.readAudit(dramaAdmin, { limit: 10_000 });
+      expect(merged.length).toBeGreaterThanOrEqual(4);
+      expect(merged.every((e) => e.project === 'drama')).toBe(true);
     });
   });
 }
