@@ -68,7 +68,7 @@ describe('PGlite catalog store', () => {
     const own = await PGlite.create();
     const store = createPGliteCatalogStore({ db: own });
     await expect(store.getAsset('nul\u0000id')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(store.readAudit(1, 10, ['p\u0000'])).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(store.readAudit('p\u0000', 1, 10)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await store.close();
     await own.close();
   });
