@@ -63,4 +63,13 @@ describe('PGlite catalog store', () => {
     expect(own.closed).toBe(false);
     await own.close();
   });
+
+  it('reports data the database refuses as INVALID_INPUT, not INTERNAL (defence behind the catalog checks)', async () => {
+    const own = await PGlite.create();
+    const store = createPGliteCatalogStore({ db: own });
+    await expect(store.getAsset('nul\u0000id')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(store.readAudit('p\u0000', 1, 10)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await store.close();
+    await own.close();
+  });
 });

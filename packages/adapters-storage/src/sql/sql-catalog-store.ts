@@ -221,6 +221,9 @@ export function translateSqlError(error: unknown, store: string, what = 'Catalog
     return new FramewiseError('INVALID_CONFIG', `${message} (are migrations applied?)`, options);
   if (AUTH_CODES.has(code)) return new FramewiseError('AUTH', message, options);
   if (code === '23505') return new FramewiseError('CONFLICT', message, options);
+  // Data exceptions (class 22: NUL in text, invalid UTF-8, out-of-range numbers) and a statement
+  // too deep for the server (54001) are input the catalog should have refused: say so.
+  if (code.startsWith('22') || code === '54001') return new FramewiseError('INVALID_INPUT', message, options);
   return new FramewiseError('INTERNAL', message, options);
 }
 

@@ -42,46 +42,64 @@ export interface JsonValueProblem {
  * `undefined`. `undefined` values are allowed (JSON drops them).
  */
 export function jsonValueProblem(value: unknown, maxDepth: number, root = ''): JsonValueProblem | undefined {
-  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root, depth: 0 }];
+  // Paths are built only for the problem found: each item links to its parent.
+  interface Item {
+    readonly v: unknown;
+    readonly depth: number;
+    readonly parent: Item | undefined;
+    readonly key: string | number | undefined;
+  }
+  const pathOf = (item: Item): string => {
+    const parts: string[] = [];
+    for (let at: Item | undefined = item; at?.key !== undefined; at = at.parent) {
+      parts.push(
+        typeof at.key === 'number'
+          ? `[${at.key}]`
+          : `${at.parent?.key === undefined && root === '' ? '' : '.'}${at.key}`,
+      );
+    }
+    return root + parts.reverse().join('');
+  };
+  const stack: Item[] = [{ v: value, depth: 0, parent: undefined, key: undefined }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { v, path, depth } = item;
+    const { v, depth } = item;
     switch (typeof v) {
       case 'string': {
         const why = unstorableText(v);
-        if (why !== undefined) return { path, message: `text ${why}` };
+        if (why !== undefined) return { path: pathOf(item), message: `text ${why}` };
         continue;
       }
       case 'number':
-        if (!Number.isFinite(v)) return { path, message: `${v} is not a finite number` };
+        if (!Number.isFinite(v)) return { path: pathOf(item), message: `${v} is not a finite number` };
         continue;
       case 'boolean':
       case 'undefined':
         continue;
       case 'bigint':
-        return { path, message: 'a BigInt is not JSON (pass a number or a string)' };
+        return { path: pathOf(item), message: 'a BigInt is not JSON (pass a number or a string)' };
       case 'object': {
         if (v === null) continue;
-        if (depth >= maxDepth) return { path, message: `nests deeper than ${maxDepth} levels` };
+        if (depth >= maxDepth) return { path: pathOf(item), message: `nests deeper than ${maxDepth} levels` };
         if (Array.isArray(v)) {
-          for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}[${i}]`, depth: depth + 1 });
+          for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, parent: item, key: i });
           continue;
         }
         const proto = Object.getPrototypeOf(v) as unknown;
         if (proto !== Object.prototype && proto !== null) {
-          return { path, message: `${Object.prototype.toString.call(v)} is not a plain JSON object` };
+          return { path: pathOf(item), message: `${Object.prototype.toString.call(v)} is not a plain JSON object` };
         }
         const keys = Object.keys(v);
         for (let i = keys.length - 1; i >= 0; i--) {
           const key = keys[i] as string;
+          const child: Item = { v: (v as Record<string, unknown>)[key], depth: depth + 1, parent: item, key };
           const why = unstorableText(key);
-          const at = path === '' ? key : `${path}.${key}`;
-          if (why !== undefined) return { path: at, message: `key ${why}` };
-          stack.push({ v: (v as Record<string, unknown>)[key], path: at, depth: depth + 1 });
+          if (why !== undefined) return { path: pathOf(child), message: `key ${why}` };
+          stack.push(child);
         }
         continue;
       }
       default:
-        return { path, message: `a ${typeof v} is not JSON` };
+        return { path: pathOf(item), message: `a ${typeof v} is not JSON` };
     }
   }
   return undefined;

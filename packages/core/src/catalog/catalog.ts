@@ -33,14 +33,17 @@ import type { ReadAuditQuery } from './audit-ops.js';
 import * as audit from './audit-ops.js';
 import type { AuditVerification } from './audit-verify.js';
 import type { CatalogContext, WriteOptions } from './context.js';
+import type { DeriveInput, DeriveResult } from './derive-ops.js';
+import * as derive from './derive-ops.js';
 import type { RecordEventInput } from './event-ops.js';
 import * as events from './event-ops.js';
+import type { Genealogy, RelateInput } from './genealogy-ops.js';
+import * as genealogy from './genealogy-ops.js';
 import type { LeaseOptions } from './lease-ops.js';
 import * as leases from './lease-ops.js';
 import { checkArguments } from './limits.js';
 import type { CatalogStore, Lease, Page } from './port.js';
 import type { AnnotationQuery, AssetQuery, RecommendationQuery } from './search-model.js';
-import type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';
 import * as versions from './version-ops.js';
 
 /** Options for {@link createCatalog}. */
@@ -183,23 +186,23 @@ export class Catalog {
   }
   /** Record a typed relation (`from` derives from `to`); cycles are refused. */
   relateVersions(actor: PrincipalInput, input: RelateInput, options?: WriteOptions): Promise<VersionRelation> {
-    return versions.relateVersions(this.#ctx, principal(actor), input, options);
+    return genealogy.relateVersions(this.#ctx, principal(actor), input, options);
   }
   /** Create a derived version, relate it, and carry annotations through its edit list. */
   deriveVersion(actor: PrincipalInput, input: DeriveInput, options?: WriteOptions): Promise<DeriveResult> {
-    return versions.deriveVersion(this.#ctx, principal(actor), input, options);
+    return derive.deriveVersion(this.#ctx, principal(actor), input, options);
   }
   /** Versions a version derives from, transitively. */
   ancestors(actor: PrincipalInput, versionId: string): Promise<Genealogy> {
-    return versions.ancestors(this.#ctx, principal(actor), versionId);
+    return genealogy.ancestors(this.#ctx, principal(actor), versionId);
   }
   /** Versions derived from a version, transitively. */
   descendants(actor: PrincipalInput, versionId: string): Promise<Genealogy> {
-    return versions.descendants(this.#ctx, principal(actor), versionId);
+    return genealogy.descendants(this.#ctx, principal(actor), versionId);
   }
   /** The lineage of a deliverable back to its camera originals. */
   lineage(actor: PrincipalInput, versionId: string): Promise<Genealogy & { readonly originals: readonly Version[] }> {
-    return versions.lineage(this.#ctx, principal(actor), versionId);
+    return genealogy.lineage(this.#ctx, principal(actor), versionId);
   }
   /** Point a proxy at a (new) high-resolution original. */
   relinkProxy(
@@ -208,7 +211,7 @@ export class Catalog {
     originalId: string,
     options?: WriteOptions,
   ): Promise<VersionRelation> {
-    return versions.relinkProxy(this.#ctx, principal(actor), proxyId, originalId, options);
+    return genealogy.relinkProxy(this.#ctx, principal(actor), proxyId, originalId, options);
   }
   /** Register a rendition of a version (idempotent for the same id and content). */
   registerRendition(

@@ -33,7 +33,9 @@ export {
 } from './audit-verify.js';
 export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } from './catalog.js';
 export type { WriteOptions } from './context.js';
+export type { DeriveInput, DeriveResult } from './derive-ops.js';
 export { type RecordEventInput, RecordEventSchema } from './event-ops.js';
+export type { Genealogy, RelateInput } from './genealogy-ops.js';
 export type { LeaseOptions } from './lease-ops.js';
 export { CATALOG_LIMITS } from './limits.js';
 export {
@@ -66,4 +68,3 @@ export {
   RecommendationQuerySchema,
   type RecommendationSearch,
 } from './search-model.js';
-export type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';

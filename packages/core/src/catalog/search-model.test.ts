@@ -15,7 +15,7 @@ describe('compareCodePoints', () => {
     // U+1F600 (a surrogate pair) sorts after U+FF5E in code point order, before it in UTF-16 order.
     expect(compareCodePoints('\u{1F600}', '\uFF5E')).toBeGreaterThan(0);
     expect(compareCodePoints('a', 'ab')).toBeLessThan(0);
-  });
+  }, 60_000); // 100 binary-string pairs; slow only on a loaded machine
 });
 
 describe('tokenize', () => {

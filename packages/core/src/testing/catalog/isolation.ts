@@ -199,6 +199,36 @@ export function isolationSuite(ctx: SuiteContext): void {
       await expectError(catalog.updateAnnotation(admin, 'iso-id-none', { text: 'x' }), 'NOT_FOUND');
     });
 
+    it('searches, recommends and finds annotations only in readable projects, even when asked for others', async () => {
+      const { catalog } = ctx;
+      const secret = await catalog.createAsset(newsEditor, {
+        id: 'iso-search-n',
+        project: 'news',
+        kind: 'news-item',
+        titles: [{ language: 'en', value: 'Xylophonic embargo' }],
+        genres: ['xylogenre'],
+      });
+      const v = await catalog.addVersion(newsEditor, secret.id, {
+        name: 'n',
+        kind: 'master',
+        rate,
+        durationFrames: 50,
+      });
+      await catalog.addAnnotations(newsEditor, v.id, [
+        { type: 'note', start: 0, duration: 1, text: 'xylophonic note', provenance: person },
+      ]);
+      expect((await catalog.searchAssets(dramaViewer, { text: 'xylophonic', projects: ['news'] })).items).toEqual([]);
+      expect(await catalog.recommend(dramaViewer, { genres: ['xylogenre'], projects: ['news', 'drama'] })).toEqual([]);
+      expect((await catalog.findAnnotations(dramaViewer, { text: 'xylophonic', assetId: secret.id })).items).toEqual(
+        [],
+      );
+      expect((await catalog.findAnnotations(dramaViewer, { text: 'xylophonic', projects: ['news'] })).items).toEqual(
+        [],
+      );
+      await expectError(catalog.listAnnotationsPage(dramaViewer, v.id), 'FORBIDDEN');
+      expect(await catalog.recommend(newsEditor, { genres: ['xylogenre'] })).toEqual([secret.id]);
+    });
+
     it('pages audit reads per project: a project admin gets a full page of its own events', async () => {
       const { catalog } = ctx;
       const head = await catalog.auditHead(auditor);
