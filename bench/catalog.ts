@@ -7,6 +7,10 @@
  * (annotations overlapping a range), and a metadata filter (kind + genre + word, sorted, first
  * page). Each is compared with a naive full scan in the same run: a linear scan over every record
  * in memory, and the same SQL with index scans disabled on PostgreSQL and PGlite.
+ *
+ * With PostgreSQL, the same run also measures writes (`--writes N` createAsset per process,
+ * default 500; see catalog-writes.ts): raw pg inserts, createAsset from 1 and 4 processes, bulk
+ * annotations, a one-row write during another project's bulk load, contains by position.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +24,7 @@ import { type CatalogStore, createCatalog, createMemoryCatalogStore } from '@fra
 import { randomAsset, rng } from '@framewise/core/testing';
 import { startPostgres } from '@framewise/test-support';
 import pg from 'pg';
+import { measureWrites } from './catalog-writes.js';
 import { machine } from './harness.js';
 
 const args = new Map<string, string>();
@@ -30,6 +35,8 @@ const PER_VERSION = Number(args.get('per-version') ?? 10);
 const STORES = (args.get('stores') ?? 'memory,pglite,postgres').split(',');
 const QUERIES = Number(args.get('queries') ?? 1000);
 const NAIVE_QUERIES = Number(args.get('naive-queries') ?? 30);
+/** createAsset calls per writer process in the write section (PostgreSQL). */
+const WRITES = Number(args.get('writes') ?? 500);
 const admin = { id: 'bench', global: 'admin' as const };
 const RATES = [
   { num: 25, den: 1, dropFrame: false },
@@ -253,6 +260,7 @@ async function main(): Promise<void> {
   const data = generate();
   const rows: Row[] = [];
   const loads: Record<string, number> = {};
+  let writes: Record<string, number> | undefined;
   if (STORES.includes('memory')) {
     const store = createMemoryCatalogStore();
     loads.memory = await load(store, data);
@@ -301,6 +309,7 @@ async function main(): Promise<void> {
     client.release();
     await pool.end();
     await store.close();
+    writes = await measureWrites(server.createDatabase('bench_writes'), WRITES);
     await server.stop();
   }
   console.log(
@@ -309,6 +318,7 @@ async function main(): Promise<void> {
       assets: ASSETS,
       annotations: ASSETS * PER_VERSION,
       load_seconds: loads,
+      writes,
       results: rows.map((r) => ({
         ...r,
         p50: Number(r.p50.toFixed(4)),

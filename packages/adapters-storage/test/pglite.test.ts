@@ -47,11 +47,11 @@ describe('PGlite catalog store', () => {
     const own = await PGlite.create();
     const catalogStore = createPGliteCatalogStore({ db: own });
     const records = createPGliteDistributionStore({ db: own });
-    expect((await catalogStore.auditHead()).seq).toBe(0);
+    expect(await catalogStore.auditHeads()).toEqual({});
     await catalogStore.close();
     await catalogStore.close();
     await records.close();
-    await expect(catalogStore.auditHead()).rejects.toMatchObject({
+    await expect(catalogStore.auditHeads()).rejects.toMatchObject({
       code: 'CONFLICT',
       message: 'Catalog store "pglite" is closed',
     });
@@ -61,6 +61,15 @@ describe('PGlite catalog store', () => {
     });
     // The injected database is the host's: still open.
     expect(own.closed).toBe(false);
+    await own.close();
+  });
+
+  it('reports data the database refuses as INVALID_INPUT, not INTERNAL (defence behind the catalog checks)', async () => {
+    const own = await PGlite.create();
+    const store = createPGliteCatalogStore({ db: own });
+    await expect(store.getAsset('nul\u0000id')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(store.readAudit('p\u0000', 1, 10)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await store.close();
     await own.close();
   });
 });

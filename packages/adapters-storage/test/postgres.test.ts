@@ -38,11 +38,14 @@ describe('PostgreSQL catalog store across processes', () => {
 
   it('migrates once when several stores start at the same time', async () => {
     const stores = Array.from({ length: 4 }, () => createPostgresCatalogStore({ connectionString, maxConnections: 2 }));
-    const heads = await Promise.all(stores.map((s) => s.auditHead()));
-    expect(heads.every((h) => h.seq === 0)).toBe(true);
+    const heads = await Promise.all(stores.map((s) => s.auditHeads()));
+    expect(heads.every((h) => Object.keys(h).length === 0)).toBe(true);
     const pool = new pg.Pool({ connectionString });
     const { rows } = await pool.query('SELECT version, name FROM framewise.fw_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1, name: 'catalog' }]);
+    expect(rows).toEqual([
+      { version: 1, name: 'catalog' },
+      { version: 2, name: 'project audit chains and interval index' },
+    ]);
     await pool.end();
     await Promise.all(stores.map((s) => s.close()));
   });
@@ -79,13 +82,13 @@ describe('PostgreSQL catalog store across processes', () => {
     const closed = createPostgresCatalogStore({
       connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`,
     });
-    await expect(closed.auditHead()).rejects.toMatchObject({
+    await expect(closed.auditHeads()).rejects.toMatchObject({
       code: 'TRANSIENT',
       message: expect.stringContaining('Catalog store "postgres"'),
     });
     await closed.close();
     const unmigrated = createPostgresCatalogStore({ connectionString, schema: 'never_migrated', migrate: false });
-    await expect(unmigrated.auditHead()).rejects.toMatchObject({
+    await expect(unmigrated.auditHeads()).rejects.toMatchObject({
       code: 'INVALID_CONFIG',
       message: expect.stringContaining('are migrations applied?'),
     });

@@ -10,12 +10,13 @@ import { mkdir } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { parseOptions } from '@framewise/core/adapter-kit';
 import type { CatalogStore } from '@framewise/core/catalog';
-import { FramewiseError } from '@framewise/core/errors';
+import { FramewiseError, isFramewiseError } from '@framewise/core/errors';
 import { z } from 'zod';
 import { loadPGlite } from '../peers.js';
 import { type SqlDriver, schemaIdentifier } from '../sql/driver.js';
 import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
 import { type ClosableDistributionStore, createSqlDistributionStore } from '../sql/sql-distribution-store.js';
+import { lockDataDir } from './dir-lock.js';
 
 /**
  * Whether a value is an open PGlite database: checked by shape, since `@electric-sql/pglite` is an
@@ -52,7 +53,7 @@ export const PGliteCatalogStoreOptionsSchema = z
 /** Options for {@link createPGliteCatalogStore}. */
 export type PGliteCatalogStoreOptions = z.input<typeof PGliteCatalogStoreOptionsSchema>;
 
-function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
+function pgliteDriver(open: () => Promise<PGlite>, owned: boolean, release?: () => Promise<void>): SqlDriver {
   let db: Promise<PGlite> | undefined;
   const get = () => {
     db ??= open();
@@ -69,13 +70,16 @@ function pgliteDriver(open: () => Promise<PGlite>, owned: boolean): SqlDriver {
       // A database that never opened (a bad directory, PGlite not installed) has nothing to close.
       const open = owned ? await db?.catch(() => undefined) : undefined;
       await open?.close();
+      await release?.();
     },
   };
 }
 
 /**
  * A catalog store on embedded PGlite: the PostgreSQL store's SQL and migrations, in-process,
- * durable in `dataDir`. One process at a time may open a directory.
+ * durable in `dataDir`. One process at a time may open a directory: a lock file
+ * (`framewise.lock`, with the holder's pid and host) refuses a second with `CONFLICT` naming the
+ * holder; a lock left by a process that died is taken over.
  *
  * @example
  * ```ts
@@ -97,15 +101,21 @@ export function createPGliteCatalogStore(options: PGliteCatalogStoreOptions = {}
 function driverFor(o: z.output<typeof PGliteCatalogStoreOptionsSchema>): SqlDriver {
   const injected = o.db;
   const dataDir = o.dataDir;
+  let release: (() => Promise<void>) | undefined;
   const open =
     injected !== undefined
       ? async () => injected
       : async () => {
           const { PGlite } = await loadPGlite();
           try {
-            if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+            if (dataDir !== undefined) {
+              await mkdir(dataDir, { recursive: true });
+              release = await lockDataDir(dataDir);
+            }
             return await PGlite.create(dataDir);
           } catch (error) {
+            if (isFramewiseError(error)) throw error;
+            await release?.();
             throw new FramewiseError(
               'INVALID_CONFIG',
               `PGlite data directory ${JSON.stringify(dataDir ?? 'memory')} cannot be opened: ${(error as Error).message}`,
@@ -113,7 +123,7 @@ function driverFor(o: z.output<typeof PGliteCatalogStoreOptionsSchema>): SqlDriv
             );
           }
         };
-  return pgliteDriver(open, injected === undefined);
+  return pgliteDriver(open, injected === undefined, () => release?.() ?? Promise.resolve());
 }
 
 /** Options for {@link createPGliteDistributionStore}: the same as the catalog store's. */

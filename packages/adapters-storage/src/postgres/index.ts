@@ -15,26 +15,29 @@ import { createSqlCatalogStore } from '../sql/sql-catalog-store.js';
 import { type ClosableDistributionStore, createSqlDistributionStore } from '../sql/sql-distribution-store.js';
 
 /**
- * Whether a value is a `pg.Pool` (or a pool of another copy of `pg`): checked by shape, since `pg`
- * is an optional peer that is not imported until the store is first used.
+ * The part of a `pg.Pool` the stores use: `query`, and `connect` for a client with `query` and
+ * `release`. Any object of this shape is accepted (a pool of the host's own copy of `pg`, a
+ * wrapper), never checked with `instanceof`.
  */
-function isPool(v: unknown): v is pg.Pool {
-  const p = v as Partial<Record<'query' | 'connect' | 'end' | 'on', unknown>> | null;
-  return (
-    typeof p === 'object' &&
-    p !== null &&
-    typeof p.query === 'function' &&
-    typeof p.connect === 'function' &&
-    typeof p.end === 'function' &&
-    typeof p.on === 'function'
-  );
+export interface PoolLike {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  connect(): Promise<{ query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>; release(): void }>;
+}
+
+/** Whether a value has the {@link PoolLike} shape (checked by shape: `pg` is an optional peer). */
+function isPool(v: unknown): v is PoolLike {
+  const p = v as Partial<Record<'query' | 'connect', unknown>> | null;
+  return typeof p === 'object' && p !== null && typeof p.query === 'function' && typeof p.connect === 'function';
 }
 
 /** Options for {@link createPostgresCatalogStore}. */
 export const PostgresCatalogStoreOptionsSchema = z
   .strictObject({
-    /** An existing pool (the host keeps ownership: `close()` does not end it). */
-    pool: z.custom<pg.Pool>(isPool, { message: 'must be a pg.Pool' }).optional(),
+    /**
+     * An existing pool, or any object with its `query`/`connect` shape (the host keeps ownership:
+     * `close()` does not end it).
+     */
+    pool: z.custom<PoolLike>(isPool, { message: 'must be a pg.Pool (an object with query and connect)' }).optional(),
     /** Or a connection string; the store then owns its pool. */
     connectionString: z.string().min(1).optional(),
     /** Pool size when the store creates the pool; default 10. */
@@ -46,6 +49,17 @@ export const PostgresCatalogStoreOptionsSchema = z
       .default('framewise'),
     /** Apply pending migrations on first use; default true. */
     migrate: z.boolean().default(true),
+    /**
+     * How long a write waits for a row lock before failing with `TRANSIENT` (`lock_timeout`);
+     * default 5 s. A writer frozen mid-transaction then holds up only writers of the same asset or
+     * project, and only this long.
+     */
+    lockTimeoutMs: z.number().int().min(1).max(3_600_000).default(5_000),
+    /**
+     * How long a transaction may sit idle before the server ends it and releases its locks
+     * (`idle_in_transaction_session_timeout`); default 60 s.
+     */
+    idleInTransactionTimeoutMs: z.number().int().min(1).max(86_400_000).default(60_000),
     /** Where connection errors of idle pooled clients are reported (they never crash the process). */
     logger: LoggerSchema.optional(),
   })
@@ -56,11 +70,17 @@ export const PostgresCatalogStoreOptionsSchema = z
 export type PostgresCatalogStoreOptions = z.input<typeof PostgresCatalogStoreOptionsSchema>;
 
 /** A driver over a pool made on first use (`pg` is imported then), or over an injected one. */
-function poolDriver(open: () => Promise<pg.Pool>, owned: boolean): SqlDriver {
-  let made: pg.Pool | undefined;
-  let opening: Promise<pg.Pool> | undefined;
+function poolDriver(
+  open: () => Promise<PoolLike>,
+  owned: boolean,
+  limits: { readonly lockTimeoutMs: number; readonly idleInTransactionTimeoutMs: number },
+): SqlDriver {
+  let made: PoolLike | undefined;
+  let opening: Promise<PoolLike> | undefined;
+  // Integers checked by the options schema; one round trip with BEGIN.
+  const begin = `BEGIN; SET LOCAL lock_timeout = ${limits.lockTimeoutMs}; SET LOCAL idle_in_transaction_session_timeout = ${limits.idleInTransactionTimeoutMs}`;
   // One pool however many first calls race; a failed open (pg missing) is tried again next time.
-  const get = (): Promise<pg.Pool> => {
+  const get = (): Promise<PoolLike> => {
     opening ??= open().then(
       (pool) => {
         made = pool;
@@ -78,7 +98,7 @@ function poolDriver(open: () => Promise<pg.Pool>, owned: boolean): SqlDriver {
     async transaction(fn) {
       const client = await (await get()).connect();
       try {
-        await client.query('BEGIN');
+        await client.query(begin);
         const queryable: SqlQueryable = {
           query: async (text, params) => client.query(text, params as unknown[]) as never,
         };
@@ -93,14 +113,15 @@ function poolDriver(open: () => Promise<pg.Pool>, owned: boolean): SqlDriver {
       }
     },
     async close() {
-      if (owned && made !== undefined) await made.end();
+      if (owned && made !== undefined) await (made as pg.Pool).end();
     },
   };
 }
 
 /**
  * A catalog store on PostgreSQL: versioned migrations applied on first use, one transaction per
- * mutation, writers serialised by a row lock on the audit head, GIN indexes for facets and words,
+ * mutation, writers serialised per asset (row lock) and per project audit chain (head row lock)
+ * with a lock timeout, GIN indexes for facets and words,
  * B-tree indexes for sorting and media-time queries. Several processes may share one database.
  *
  * @example
@@ -123,15 +144,22 @@ export function createPostgresCatalogStore(options: PostgresCatalogStoreOptions)
 /** The injected pool, or one the store creates (and ends on `close()`). */
 function driverFor(o: z.output<typeof PostgresCatalogStoreOptionsSchema>): SqlDriver {
   const injected = o.pool;
-  if (injected !== undefined) return poolDriver(async () => injected, false);
+  const limits = { lockTimeoutMs: o.lockTimeoutMs, idleInTransactionTimeoutMs: o.idleInTransactionTimeoutMs };
+  if (injected !== undefined) return poolDriver(async () => injected, false, limits);
   const logger = o.logger ?? silentLogger;
-  return poolDriver(async () => {
-    const { Pool } = await loadPg();
-    const pool = new Pool({ connectionString: o.connectionString, max: o.maxConnections });
-    // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
-    pool.on('error', (error) => logger.warn({ message: error.message }, 'framewise postgres: idle connection failed'));
-    return pool;
-  }, true);
+  return poolDriver(
+    async () => {
+      const { Pool } = await loadPg();
+      const pool = new Pool({ connectionString: o.connectionString, max: o.maxConnections });
+      // An idle client whose server goes away emits on the pool; unhandled, it would crash the host.
+      pool.on('error', (error) =>
+        logger.warn({ message: error.message }, 'framewise postgres: idle connection failed'),
+      );
+      return pool;
+    },
+    true,
+    limits,
+  );
 }
 
 /** Options for {@link createPostgresDistributionStore}: the same as the catalog store's. */

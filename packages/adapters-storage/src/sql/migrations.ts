@@ -1,5 +1,5 @@
 import { FramewiseError } from '@framewise/core/errors';
-import type { SqlDriver } from './driver.js';
+import { type SqlDriver, type SqlQueryable, schemaIdentifier } from './driver.js';
 
 /** One versioned schema change. Applied in order, once, inside a transaction. */
 export interface Migration {
@@ -100,45 +100,105 @@ CREATE TABLE $schema.fw_audit_head (
 INSERT INTO $schema.fw_audit_head (id, seq, hash) VALUES (1, 0, '${'0'.repeat(64)}');
 `,
   },
+  {
+    version: 2,
+    name: 'project audit chains and interval index',
+    // The single global chain (version 1) is kept read-only as fw_audit_v1 / fw_audit_head_v1;
+    // new events go to one chain per project. See docs/catalog.md, "Upgrading".
+    sql: `
+ALTER TABLE $schema.fw_audit RENAME TO fw_audit_v1;
+ALTER INDEX $schema.fw_audit_pkey RENAME TO fw_audit_v1_pkey;
+ALTER TABLE $schema.fw_audit_head RENAME TO fw_audit_head_v1;
+CREATE TABLE $schema.fw_audit (
+  project text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL,
+  doc jsonb NOT NULL,
+  PRIMARY KEY (project, seq)
+);
+CREATE TABLE $schema.fw_audit_heads (
+  project text COLLATE "C" PRIMARY KEY,
+  seq bigint NOT NULL,
+  hash text NOT NULL
+);
+CREATE INDEX fw_annotations_span ON $schema.fw_annotations USING gist (
+  box(point(start_frame, ('x' || substr(md5(version_id), 1, 8))::bit(32)::integer),
+      point(end_frame, ('x' || substr(md5(version_id), 1, 8))::bit(32)::integer)));
+`,
+  },
 ];
 
 /**
- * Bring a schema up to date: create it and the migrations table if needed, then apply each
- * migration not yet recorded, in order, each in its own transaction under an advisory lock so
- * concurrent processes do not race.
+ * Bring a schema up to date, safely from several processes at once:
+ *
+ * 1. Without taking any lock or needing any privilege beyond reading: when every migration of this
+ *    family (catalog 1-999, distribution 1001-1999) is recorded, return at once. A role that owns
+ *    (or may only use) an already-migrated schema starts without `CREATE`.
+ * 2. When the database records a migration of this family newer than this release knows, refuse
+ *    with `INVALID_CONFIG`: a schema migrated by a newer release is not used by an older one.
+ * 3. Otherwise create the schema and migrations table if needed and apply each pending migration
+ *    in order, each in its own transaction, under one advisory lock whose key depends only on the
+ *    schema's name (quoted or not, the store and this function take the same lock).
+ *
+ * `schema` may be given quoted (`"framewise"`) or not (`framewise`).
  */
 export async function migrate(
   driver: SqlDriver,
   schema: string,
   migrations: readonly Migration[] = CATALOG_MIGRATIONS,
 ): Promise<number[]> {
+  const name = schema.startsWith('"') && schema.endsWith('"') ? schema.slice(1, -1) : schema;
+  const quoted = schemaIdentifier(name);
+  const family = familyOf(migrations);
+  const known = Math.max(...migrations.map((m) => m.version));
+  const recorded = async (client: SqlQueryable): Promise<number[] | undefined> => {
+    const { rows } = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+      `${quoted}.fw_migrations`,
+    ]);
+    if (rows[0]?.t === null || rows[0] === undefined) return undefined;
+    const done = await client.query<{ version: number }>(
+      `SELECT version FROM ${quoted}.fw_migrations WHERE version >= $1 AND version <= $2`,
+      [family.from, family.to],
+    );
+    return done.rows.map((r) => Number(r.version));
+  };
+  const refuseNewer = (versions: readonly number[]) => {
+    const newest = Math.max(0, ...versions);
+    if (newest > known) {
+      throw new FramewiseError(
+        'INVALID_CONFIG',
+        `Schema ${name} was migrated by a newer Framewise release (migration ${newest}; this release knows up to ${known}): upgrade this process, or point it at another schema`,
+        { details: { schema: name, databaseVersion: newest, knownVersion: known } },
+      );
+    }
+  };
+  const before = await recorded(driver);
+  if (before !== undefined) {
+    refuseNewer(before);
+    if (migrations.every((m) => before.includes(m.version))) return [];
+  }
   const applied: number[] = [];
-  const lockKey = hashKey(`framewise:${schema}`);
+  const lockKey = hashKey(`framewise:${name}`);
   for (const migration of migrations) {
     const ran = await driver.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
       await client.query(
-        `CREATE TABLE IF NOT EXISTS ${schema}.fw_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${quoted}.fw_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
-      const done = await client.query<{ version: number }>(
-        `SELECT version FROM ${schema}.fw_migrations WHERE version = $1`,
-        [migration.version],
-      );
-      if (done.rows.length > 0) return false;
+      const done = (await recorded(client)) ?? [];
+      refuseNewer(done);
+      if (done.includes(migration.version)) return false;
       try {
-        for (const statement of splitStatements(migration.sql.replaceAll('$schema', schema)))
+        for (const statement of splitStatements(migration.sql.replaceAll('$schema', quoted)))
           await client.query(statement);
       } catch (error) {
         throw new FramewiseError(
           'INTERNAL',
-          `Migration ${migration.version} (${migration.name}) failed in schema ${schema}: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
+          `Migration ${migration.version} (${migration.name}) failed in schema ${name}: ${(error as Error).message}`,
+          { cause: error },
         );
       }
-      await client.query(`INSERT INTO ${schema}.fw_migrations (version, name) VALUES ($1, $2)`, [
+      await client.query(`INSERT INTO ${quoted}.fw_migrations (version, name) VALUES ($1, $2)`, [
         migration.version,
         migration.name,
       ]);
@@ -147,6 +207,13 @@ export async function migrate(
     if (ran) applied.push(migration.version);
   }
   return applied;
+}
+
+/** The version range of a migration family: catalog 1-999, distribution 1001-1999, … */
+function familyOf(migrations: readonly Migration[]): { from: number; to: number } {
+  const first = Math.min(...migrations.map((m) => m.version));
+  const from = Math.floor(first / 1000) * 1000;
+  return { from, to: from + 999 };
 }
 
 function splitStatements(sql: string): string[] {

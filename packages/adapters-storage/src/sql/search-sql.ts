@@ -64,6 +64,19 @@ export function assetQuery(s: string, q: AssetSearch): Statement {
   };
 }
 
+/** The y coordinate of a version on the interval index: 32 bits of the MD5 of its id (stable forever). */
+const versionY = (id: string) => `('x' || substr(md5(${id}), 1, 8))::bit(32)::integer`;
+
+/**
+ * A test the GiST interval index `fw_annotations_span` answers: annotations of one version whose
+ * frame span (closed, a superset of the exact test that follows) touches [a, b]. The cost does
+ * not depend on where in the version the frames are.
+ */
+function spanOverlaps(a: string, b: string, version: string): string {
+  const y = versionY(`${version}::text`);
+  return `box(point(start_frame, ${versionY('version_id')}), point(end_frame, ${versionY('version_id')})) && box(point(${a}::bigint, ${y}), point(${b}::bigint, ${y}))`;
+}
+
 /** The SQL for an annotation search; results in (start_us, id) order. */
 export function annotationQuery(s: string, q: AnnotationSearch): Statement {
   const w = new Where();
@@ -74,12 +87,14 @@ export function annotationQuery(s: string, q: AnnotationSearch): Statement {
   if (q.track !== undefined) w.add(`track = ${w.p(q.track)}`);
   if (q.containsFrame !== undefined) {
     const f = w.p(q.containsFrame);
+    if (q.versionId !== undefined) w.add(spanOverlaps(f, f, w.p(q.versionId)));
     w.add(`start_frame <= ${f} AND end_frame > ${f}`);
   }
   if (q.startFrame !== undefined) w.add(`start_frame = ${w.p(q.startFrame)}`);
   if (q.overlapsFrames !== undefined) {
     const a = w.p(q.overlapsFrames.start);
     const b = w.p(q.overlapsFrames.end);
+    if (q.versionId !== undefined) w.add(spanOverlaps(a, b, w.p(q.versionId)));
     w.add(
       `((end_frame = start_frame AND start_frame >= ${a} AND start_frame < ${b}) OR (end_frame > start_frame AND start_frame < ${b} AND end_frame > ${a}))`,
     );

@@ -26,6 +26,12 @@ import { annotationQuery, assetQuery, recommendQuery } from './search-sql.js';
 
 type Row = Record<string, unknown>;
 
+/** The hash before a chain's first event. */
+const GENESIS_HASH = '0'.repeat(64);
+
+/** Annotation rows per INSERT statement. */
+const ANNOTATION_BATCH = 5_000;
+
 /** Reads shared by transactions and the store itself. */
 class SqlReader implements CatalogReader {
   constructor(
@@ -80,8 +86,23 @@ class SqlReader implements CatalogReader {
 }
 
 class SqlTx extends SqlReader implements CatalogTx {
-  async lockAuditHead(): Promise<AuditHead> {
-    const { rows } = await this.db.query<Row>(`SELECT seq, hash FROM ${this.s}.fw_audit_head WHERE id = 1 FOR UPDATE`);
+  /** The server's clock, so every process judges lease expiry by one clock. */
+  async now(): Promise<number> {
+    const { rows } = await this.db.query<Row>(`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`);
+    return Math.floor(Number((rows[0] as Row).ms));
+  }
+  /** Inside a write transaction the asset row is locked until the end: writers of one asset take turns. */
+  override async getAsset(id: string): Promise<Asset | undefined> {
+    const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_assets WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] === undefined ? undefined : json<Asset>(rows[0].doc);
+  }
+  /** One statement: create the project's head at genesis if missing, lock it, return it. */
+  async lockAuditHead(project: string): Promise<AuditHead> {
+    const { rows } = await this.db.query<Row>(
+      `INSERT INTO ${this.s}.fw_audit_heads (project, seq, hash) VALUES ($1, 0, $2)
+       ON CONFLICT (project) DO UPDATE SET project = EXCLUDED.project RETURNING seq, hash`,
+      [project, GENESIS_HASH],
+    );
     const row = rows[0] as Row;
     return { seq: Number(row.seq), hash: String(row.hash) };
   }
@@ -102,8 +123,7 @@ class SqlTx extends SqlReader implements CatalogTx {
     await this.db.query(`DELETE FROM ${this.s}.fw_annotations WHERE asset_id = $1`, [id]);
     await this.db.query(
       `DELETE FROM ${this.s}.fw_entities WHERE asset_id = $1
-         OR (kind = 'relation' AND (rel_from IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1)
-                                 OR rel_to IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1)))`,
+         OR (kind = 'relation' AND rel_from IN (SELECT id FROM ${this.s}.fw_entities WHERE kind = 'version' AND asset_id = $1))`,
       [id],
     );
     await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [id]);
@@ -125,22 +145,28 @@ class SqlTx extends SqlReader implements CatalogTx {
   async deleteEntity(kind: EntityKind, id: string): Promise<void> {
     await this.db.query(`DELETE FROM ${this.s}.fw_entities WHERE kind = $1 AND id = $2`, [kind, id]);
   }
+  /** One statement per batch of up to 5,000 rows: the rows travel as one JSON parameter. */
   async putAnnotations(records: readonly { annotation: Annotation; index: AnnotationIndex }[]): Promise<void> {
-    const columns = 14;
-    for (let i = 0; i < records.length; i += 500) {
-      const chunk = records.slice(i, i + 500);
-      const values = chunk.map(
-        (_, r) =>
-          `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}${c === 13 ? '::jsonb' : ''}`).join(',')})`,
-      );
+    for (let i = 0; i < records.length; i += ANNOTATION_BATCH) {
+      const chunk = records.slice(i, i + ANNOTATION_BATCH).map((r) => annotationParams(r.annotation, r.index));
       await this.db.query(
         `INSERT INTO ${this.s}.fw_annotations (id, asset_id, version_id, project, type, track, start_frame, end_frame, rate_num, rate_den,
-           start_us, end_us, tokens, doc) VALUES ${values.join(',')}
+           start_us, end_us, tokens, doc)
+         SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::bigint, (r->>7)::bigint, (r->>8)::integer, (r->>9)::integer,
+           (r->>10)::bigint, (r->>11)::bigint, ARRAY(SELECT jsonb_array_elements_text(r->12)), (r->>13)::jsonb
+         FROM jsonb_array_elements($1::jsonb) AS r
          ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, track = EXCLUDED.track, start_frame = EXCLUDED.start_frame,
            end_frame = EXCLUDED.end_frame, start_us = EXCLUDED.start_us, end_us = EXCLUDED.end_us, tokens = EXCLUDED.tokens, doc = EXCLUDED.doc`,
-        chunk.flatMap((r) => annotationParams(r.annotation, r.index)),
+        [JSON.stringify(chunk)],
       );
     }
+  }
+  async existingAnnotationIds(ids: readonly string[]): Promise<string[]> {
+    const { rows } = await this.db.query<Row>(`SELECT id FROM ${this.s}.fw_annotations WHERE id = ANY($1::text[])`, [
+      ids,
+    ]);
+    const found = new Set(rows.map((r) => String(r.id)));
+    return ids.filter((id) => found.has(id));
   }
   async deleteAnnotations(ids: readonly string[]): Promise<void> {
     await this.db.query(`DELETE FROM ${this.s}.fw_annotations WHERE id = ANY($1::text[])`, [ids]);
@@ -154,20 +180,24 @@ class SqlTx extends SqlReader implements CatalogTx {
   async deleteLease(assetId: string): Promise<void> {
     await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [assetId]);
   }
+  /** One statement: the event and its chain's head move together. */
   async appendAudit(event: AuditEvent): Promise<void> {
-    await this.db.query(`INSERT INTO ${this.s}.fw_audit (seq, doc) VALUES ($1, $2::jsonb)`, [
-      event.seq,
-      JSON.stringify(event),
-    ]);
-    await this.db.query(`UPDATE ${this.s}.fw_audit_head SET seq = $1, hash = $2 WHERE id = 1`, [event.seq, event.hash]);
+    await this.db.query(
+      `WITH e AS (INSERT INTO ${this.s}.fw_audit (project, seq, doc) VALUES ($1, $2, $3::jsonb))
+       UPDATE ${this.s}.fw_audit_heads SET seq = $2, hash = $4 WHERE project = $1`,
+      [event.project, event.seq, JSON.stringify(event), event.hash],
+    );
   }
 }
 
-/** SQLSTATEs worth a retry (serialization, deadlock, too many connections, shutdown, connection); a
+/** SQLSTATEs worth a retry (serialization, deadlock, lock timeout, idle-in-transaction timeout, too
+ * many connections, shutdown, connection); a
  * lost socket is judged by the one retry rule, `isRetryable`. */
 const TRANSIENT_CODES = new Set([
   '40001',
   '40P01',
+  '55P03',
+  '25P03',
   '53300',
   '57P01',
   '57P02',
@@ -191,6 +221,9 @@ export function translateSqlError(error: unknown, store: string, what = 'Catalog
     return new FramewiseError('INVALID_CONFIG', `${message} (are migrations applied?)`, options);
   if (AUTH_CODES.has(code)) return new FramewiseError('AUTH', message, options);
   if (code === '23505') return new FramewiseError('CONFLICT', message, options);
+  // Data exceptions (class 22: NUL in text, invalid UTF-8, out-of-range numbers) and a statement
+  // too deep for the server (54001) are input the catalog should have refused: say so.
+  if (code.startsWith('22') || code === '54001') return new FramewiseError('INVALID_INPUT', message, options);
   return new FramewiseError('INTERNAL', message, options);
 }
 
@@ -246,7 +279,16 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
     capabilities: options.capabilities,
     async transaction<T>(fn: (tx: CatalogTx) => Promise<T>): Promise<T> {
       await init();
-      return driver.transaction((client) => fn(new SqlTx(client, s)));
+      // A deadlock between two projects' chains (or a serialization failure) is retried: the
+      // mutation is rerun from the start on a fresh transaction.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await driver.transaction((client) => fn(new SqlTx(client, s)));
+        } catch (error) {
+          const state = (error as { details?: { sqlState?: string } }).details?.sqlState;
+          if (attempt >= 3 || (state !== '40P01' && state !== '40001')) throw error;
+        }
+      }
     },
     getAsset: read((id: string) => reader.getAsset(id)),
     getEntity: read(<K extends EntityKind>(kind: K, id: string) =>
@@ -287,19 +329,27 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
       const { rows } = await driver.query<Row>(text, params);
       return rows.map((r) => String(r.id));
     },
-    async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
+    async readAudit(project: string, fromSeq: number, limit: number): Promise<AuditEvent[]> {
       await init();
-      const { rows } = await driver.query<Row>(`SELECT doc FROM ${s}.fw_audit WHERE seq >= $1 ORDER BY seq LIMIT $2`, [
-        fromSeq,
-        limit,
-      ]);
+      const { rows } = await driver.query<Row>(
+        `SELECT doc FROM ${s}.fw_audit WHERE project = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+        [project, fromSeq, limit],
+      );
       return rows.map((r) => json<AuditEvent>(r.doc));
     },
-    async auditHead(): Promise<AuditHead> {
+    async auditHeads(): Promise<Record<string, AuditHead>> {
       await init();
-      const { rows } = await driver.query<Row>(`SELECT seq, hash FROM ${s}.fw_audit_head WHERE id = 1`);
-      const row = rows[0] as Row;
-      return { seq: Number(row.seq), hash: String(row.hash) };
+      const { rows } = await driver.query<Row>(`SELECT project, seq, hash FROM ${s}.fw_audit_heads ORDER BY project`);
+      const heads: Record<string, AuditHead> = {};
+      for (const r of rows) heads[String(r.project)] = { seq: Number(r.seq), hash: String(r.hash) };
+      return heads;
+    },
+    async auditProjects(): Promise<string[]> {
+      await init();
+      const { rows } = await driver.query<Row>(
+        `SELECT project FROM ${s}.fw_audit_heads UNION SELECT DISTINCT project FROM ${s}.fw_audit ORDER BY 1`,
+      );
+      return rows.map((r) => String(r.project));
     },
     close: () => driver.close(),
   };

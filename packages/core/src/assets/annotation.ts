@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FrameRateJsonSchema, IdSchema, InstantSchema, LabelSchema, textSchema } from './common.js';
+import { jsonRecordSchema } from './json-value.js';
 
 /** Kinds of timecoded annotation. */
 export const AnnotationTypeSchema = z.enum([
@@ -52,7 +53,7 @@ export const AnnotationInputSchema = z.object({
   /** Searchable text: a segment title, a note, a cue title, a transcript line. */
   text: textSchema(20_000).optional(),
   /** Type-specific data (SCTE-35 fields, music cue publisher and usage, QC measurements). */
-  data: z.record(z.string().max(100), z.unknown()).default({}),
+  data: jsonRecordSchema().default({}),
   provenance: ProvenanceSchema,
   flags: z.array(LabelSchema).max(20).default([]),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema, InstantSchema, LabelSchema, LanguageTagSchema, TerritoryCodeSchema, textSchema } from './common.js';
 import { DrmPolicySchema } from './drm.js';
+import { jsonRecordSchema } from './json-value.js';
 
 /** What an asset is. */
 export const AssetKindSchema = z.enum([
@@ -143,7 +144,7 @@ export const AssetInputSchema = z.object({
   recommendation: RecommendationFieldsSchema.default({ audiences: [], popularity: 0, similarTo: [] }),
   drm: DrmPolicySchema.optional(),
   /** Free-form host fields (not searched). */
-  custom: z.record(z.string().max(100), z.unknown()).default({}),
+  custom: jsonRecordSchema().default({}),
 });
 
 /** An asset as given to the catalog. */

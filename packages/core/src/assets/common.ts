@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unstorableText } from './json-value.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
@@ -45,7 +46,8 @@ export function textSchema(max: number) {
     .trim()
     .min(1)
     .max(max)
-    .refine((s) => !hasControlCharacter(s), { message: 'contains control characters' });
+    .refine((s) => !hasControlCharacter(s), { message: 'contains control characters' })
+    .refine((s) => unstorableText(s) === undefined, { message: 'contains an unpaired UTF-16 surrogate' });
 }
 
 /** True when text holds a C0 control character other than tab, line feed or carriage return, or DEL. */

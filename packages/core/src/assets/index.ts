@@ -34,6 +34,7 @@ export {
 export { type CarriedAnnotation, type CarryReport, carryAnnotations, SPLIT_BY_EDIT } from './carry.js';
 export {
   FrameRateJsonSchema,
+  hasControlCharacter,
   IdSchema,
   InstantSchema,
   LabelSchema,
@@ -42,6 +43,13 @@ export {
   textSchema,
 } from './common.js';
 export { type DrmPolicy, DrmPolicySchema, DrmSystemSchema, OutputRestrictionSchema } from './drm.js';
+export {
+  JSON_FIELD_LIMITS,
+  type JsonValueProblem,
+  jsonRecordSchema,
+  jsonValueProblem,
+  unstorableText,
+} from './json-value.js';
 export {
   DeliveryRuleSchema,
   type RelatedAsset,

@@ -7,6 +7,7 @@ import {
   LanguageTagSchema,
   TerritoryCodeSchema,
 } from './common.js';
+import { jsonRecordSchema } from './json-value.js';
 import { TechnicalMetadataSchema } from './technical.js';
 
 /** What a version is in the editorial chain. */
@@ -88,7 +89,7 @@ export const VersionInputSchema = z.object({
   territory: TerritoryCodeSchema.optional(),
   essence: TechnicalMetadataSchema.optional(),
   locations: z.array(FileLocationSchema).max(100).default([]),
-  custom: z.record(z.string().max(100), z.unknown()).default({}),
+  custom: jsonRecordSchema().default({}),
 });
 /** A version as given to the catalog. */
 export type VersionInput = z.input<typeof VersionInputSchema>;
@@ -145,6 +146,11 @@ export const VersionRelationSchema = z.object({
     })
     .optional(),
   createdAt: InstantSchema,
+  /**
+   * Set when the `to` version was deleted by an operation of another project: the relation belongs
+   * to the project of its `from` version, so it is kept as a tombstone instead of being deleted.
+   */
+  tombstone: z.object({ reason: z.literal('target-deleted'), at: InstantSchema }).optional(),
 });
 /** A stored relation. */
 export type VersionRelation = z.output<typeof VersionRelationSchema>;

@@ -2,15 +2,25 @@ import {
   type Asset,
   type AssetInput,
   AssetInputSchema,
+  IdSchema,
   type RelatedAsset,
   type RelatedAssetInput,
   RelatedAssetInputSchema,
+  type VersionRelation,
 } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import { newId, parseInput } from '../support/index.js';
 import { can, denied, type Principal, readableProjects } from './access.js';
-import { assertWritable, type CatalogContext, loadAsset, nowIso, type WriteOptions, write } from './context.js';
-import type { Page } from './port.js';
+import {
+  type AuditFn,
+  assertWritable,
+  type CatalogContext,
+  loadAsset,
+  nowIso,
+  type WriteOptions,
+  write,
+} from './context.js';
+import type { CatalogTx, Page } from './port.js';
 import {
   type AssetQuery,
   AssetQuerySchema,
@@ -47,8 +57,8 @@ export async function createAsset(ctx: CatalogContext, principal: Principal, inp
     const id = parsed.id ?? newId(ctx.clock.now());
     const existing = await tx.getAsset(id);
     if (existing !== undefined) {
-      if (!can(principal, 'read', existing.project)) throw denied(principal, 'write', 'asset', id);
-      throw new FramewiseError('CONFLICT', `Asset "${id}" already exists`, { details: { assetId: id } });
+      // The same answer whichever project holds the id: it reveals only that the id is taken.
+      throw new FramewiseError('CONFLICT', `Asset id "${id}" is already taken`, { details: { assetId: id } });
     }
     const at = nowIso(ctx);
     const asset: Asset = {
@@ -118,20 +128,66 @@ export async function deleteAsset(
   await write(ctx, principal, async (tx, audit) => {
     const before = await loadAsset(tx, principal, id, 'delete');
     await assertWritable(ctx, tx, principal, before, options);
+    await releaseIncomingRelations(ctx, tx, audit, before);
     await tx.deleteAsset(id);
     await audit('asset.delete', { type: 'asset', id }, before.project, before, undefined);
   });
+}
+
+/**
+ * Before an asset is deleted: relations from other assets pointing at its versions. One of the
+ * same project is deleted (an event in the project); one owned by another project — a relation
+ * belongs to the project of its `from` version — is kept as a tombstone, with an event in the
+ * owning project (the full relation) and one in this project (only how many of its version's
+ * incoming relations were tombstoned, nothing about the other project).
+ */
+async function releaseIncomingRelations(
+  ctx: CatalogContext,
+  tx: CatalogTx,
+  audit: AuditFn,
+  asset: Asset,
+): Promise<void> {
+  const at = nowIso(ctx);
+  for (const version of await tx.listEntities('version', { assetId: asset.id })) {
+    let tombstoned = 0;
+    for (const relation of await tx.listEntities('relation', { to: version.id })) {
+      if (relation.tombstone !== undefined) continue;
+      const from = await tx.getEntity('version', relation.from);
+      if (from === undefined || from.assetId === asset.id) continue; // deleted with the asset
+      const owner = await tx.getAsset(from.assetId);
+      const ownerProject = owner?.project ?? asset.project;
+      if (ownerProject === asset.project) {
+        await tx.deleteEntity('relation', relation.id);
+        await audit('relation.delete', { type: 'relation', id: relation.id }, asset.project, relation, undefined);
+        continue;
+      }
+      const kept: VersionRelation = { ...relation, tombstone: { reason: 'target-deleted', at } };
+      await tx.putEntity('relation', kept);
+      await audit('relation.tombstone', { type: 'relation', id: relation.id }, ownerProject, relation, kept);
+      tombstoned++;
+    }
+    if (tombstoned > 0) {
+      await audit('relations.tombstone', { type: 'version', id: version.id }, asset.project, undefined, undefined, [
+        { path: 'incomingRelationsTombstoned', before: null, after: tombstoned },
+      ]);
+    }
+  }
 }
 
 export async function getAsset(ctx: CatalogContext, principal: Principal, id: string): Promise<Asset> {
   return loadAsset(ctx.store, principal, id, 'read');
 }
 
-const isCursor = (v: unknown): v is { value: string | number; id: string } =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as { id?: unknown }).id === 'string' &&
-  ['string', 'number'].includes(typeof (v as { value?: unknown }).value);
+/** A cursor for this sort: a year (safe integer) or a string sort value, and an asset id. */
+const cursorCheck =
+  (field: AssetSearch['sortField']) =>
+  (v: unknown): v is { value: string | number; id: string } => {
+    if (typeof v !== 'object' || v === null) return false;
+    const { value, id } = v as { value?: unknown; id?: unknown };
+    if (typeof id !== 'string' || !IdSchema.safeParse(id).success) return false;
+    if (field === 'productionYear') return Number.isSafeInteger(value);
+    return typeof value === 'string' && value.length <= 1000;
+  };
 
 export async function searchAssets(
   ctx: CatalogContext,
@@ -166,12 +222,12 @@ export async function searchAssets(
     createdTo: q.createdAt?.to === undefined ? undefined : new Date(q.createdAt.to).toISOString(),
     updatedFrom: q.updatedAt?.from === undefined ? undefined : new Date(q.updatedAt.from).toISOString(),
     updatedTo: q.updatedAt?.to === undefined ? undefined : new Date(q.updatedAt.to).toISOString(),
-    tokens: q.text === undefined ? undefined : tokenize(q.text),
+    tokens: q.text === undefined ? undefined : tokenize(q.text, 'query'),
     seriesId: q.seriesId,
     sortField: q.sort.field,
     descending: q.sort.direction === 'desc',
     limit: q.limit,
-    after: q.after === undefined ? undefined : decodeCursor(q.after, isCursor),
+    after: q.after === undefined ? undefined : decodeCursor(q.after, cursorCheck(q.sort.field)),
   };
   return ctx.store.searchAssets(search);
 }
@@ -216,7 +272,7 @@ export async function addRelatedAsset(
       createdAt: nowIso(ctx),
     };
     if ((await tx.getEntity('related', related.id)) !== undefined) {
-      throw new FramewiseError('CONFLICT', `Related asset "${related.id}" already exists`, {
+      throw new FramewiseError('CONFLICT', `Related asset id "${related.id}" is already taken`, {
         details: { id: related.id },
       });
     }

@@ -24,19 +24,26 @@ import {
   withSpan,
 } from '../support/index.js';
 import { type Principal, type PrincipalInput, PrincipalSchema } from './access.js';
+import type { ListAnnotationsOptions } from './annotation-ops.js';
 import * as annotations from './annotation-ops.js';
 import type { UpdateAssetOptions } from './asset-ops.js';
 import * as assets from './asset-ops.js';
-import type { AuditEvent, AuditHead, AuditVerification } from './audit.js';
+import type { AuditAnchor, AuditEvent, AuditHead } from './audit.js';
+import type { ReadAuditQuery } from './audit-ops.js';
 import * as audit from './audit-ops.js';
+import type { AuditVerification } from './audit-verify.js';
 import type { CatalogContext, WriteOptions } from './context.js';
+import type { DeriveInput, DeriveResult } from './derive-ops.js';
+import * as derive from './derive-ops.js';
 import type { RecordEventInput } from './event-ops.js';
 import * as events from './event-ops.js';
+import type { Genealogy, RelateInput } from './genealogy-ops.js';
+import * as genealogy from './genealogy-ops.js';
 import type { LeaseOptions } from './lease-ops.js';
 import * as leases from './lease-ops.js';
+import { checkArguments } from './limits.js';
 import type { CatalogStore, Lease, Page } from './port.js';
 import type { AnnotationQuery, AssetQuery, RecommendationQuery } from './search-model.js';
-import type { DeriveInput, DeriveResult, Genealogy, RelateInput } from './version-ops.js';
 import * as versions from './version-ops.js';
 
 /** Options for {@link createCatalog}. */
@@ -178,28 +185,33 @@ export class Catalog {
     return versions.listVersions(this.#ctx, principal(actor), assetId);
   }
   /** Record a typed relation (`from` derives from `to`); cycles are refused. */
-  relateVersions(actor: PrincipalInput, input: RelateInput): Promise<VersionRelation> {
-    return versions.relateVersions(this.#ctx, principal(actor), input);
+  relateVersions(actor: PrincipalInput, input: RelateInput, options?: WriteOptions): Promise<VersionRelation> {
+    return genealogy.relateVersions(this.#ctx, principal(actor), input, options);
   }
   /** Create a derived version, relate it, and carry annotations through its edit list. */
   deriveVersion(actor: PrincipalInput, input: DeriveInput, options?: WriteOptions): Promise<DeriveResult> {
-    return versions.deriveVersion(this.#ctx, principal(actor), input, options);
+    return derive.deriveVersion(this.#ctx, principal(actor), input, options);
   }
   /** Versions a version derives from, transitively. */
   ancestors(actor: PrincipalInput, versionId: string): Promise<Genealogy> {
-    return versions.ancestors(this.#ctx, principal(actor), versionId);
+    return genealogy.ancestors(this.#ctx, principal(actor), versionId);
   }
   /** Versions derived from a version, transitively. */
   descendants(actor: PrincipalInput, versionId: string): Promise<Genealogy> {
-    return versions.descendants(this.#ctx, principal(actor), versionId);
+    return genealogy.descendants(this.#ctx, principal(actor), versionId);
   }
   /** The lineage of a deliverable back to its camera originals. */
   lineage(actor: PrincipalInput, versionId: string): Promise<Genealogy & { readonly originals: readonly Version[] }> {
-    return versions.lineage(this.#ctx, principal(actor), versionId);
+    return genealogy.lineage(this.#ctx, principal(actor), versionId);
   }
   /** Point a proxy at a (new) high-resolution original. */
-  relinkProxy(actor: PrincipalInput, proxyId: string, originalId: string): Promise<VersionRelation> {
-    return versions.relinkProxy(this.#ctx, principal(actor), proxyId, originalId);
+  relinkProxy(
+    actor: PrincipalInput,
+    proxyId: string,
+    originalId: string,
+    options?: WriteOptions,
+  ): Promise<VersionRelation> {
+    return genealogy.relinkProxy(this.#ctx, principal(actor), proxyId, originalId, options);
   }
   /** Register a rendition of a version (idempotent for the same id and content). */
   registerRendition(
@@ -243,9 +255,17 @@ export class Catalog {
   findAnnotations(actor: PrincipalInput, query: AnnotationQuery): Promise<Page<Annotation>> {
     return annotations.findAnnotations(this.#ctx, principal(actor), query);
   }
-  /** Every annotation of a version in media-time order. */
+  /** Every annotation of a version in media-time order (read page by page; see {@link listAnnotationsPage}). */
   listAnnotations(actor: PrincipalInput, versionId: string): Promise<Annotation[]> {
     return annotations.listAnnotations(this.#ctx, principal(actor), versionId);
+  }
+  /** One page of a version's annotations in media-time order: pass `next` as `after` for the next. */
+  listAnnotationsPage(
+    actor: PrincipalInput,
+    versionId: string,
+    options?: ListAnnotationsOptions,
+  ): Promise<Page<Annotation>> {
+    return annotations.listAnnotationsPage(this.#ctx, principal(actor), versionId, options);
   }
 
   // Check-out
@@ -281,16 +301,19 @@ export class Catalog {
     return events.recordEvent(this.#ctx, principal(actor), input);
   }
 
-  /** Audit events from a sequence number. */
-  readAudit(actor: PrincipalInput, fromSeq?: number, limit?: number): Promise<AuditEvent[]> {
-    return audit.readAudit(this.#ctx, principal(actor), fromSeq, limit);
+  /** Audit events: one project's chain from a sequence number, or every chain you may audit merged by time. */
+  readAudit(actor: PrincipalInput, query?: ReadAuditQuery): Promise<AuditEvent[]> {
+    return audit.readAudit(this.#ctx, principal(actor), query);
   }
-  /** Verify the whole audit trail; pass a head recorded elsewhere to detect truncation and rewrites. */
-  verifyAuditTrail(actor: PrincipalInput, options?: { readonly expectedHead?: AuditHead }): Promise<AuditVerification> {
+  /** Verify the whole audit trail; pass an anchor recorded elsewhere to detect truncation and rewrites. */
+  verifyAuditTrail(
+    actor: PrincipalInput,
+    options?: { readonly expectedHead?: AuditHead | AuditAnchor },
+  ): Promise<AuditVerification> {
     return audit.verifyCatalogAudit(this.#ctx, principal(actor), options);
   }
-  /** The audit chain's head, to anchor elsewhere. */
-  auditHead(actor: PrincipalInput): Promise<AuditHead> {
+  /** The anchor over every project's audit chain (signed with the audit key), to record elsewhere. */
+  auditHead(actor: PrincipalInput): Promise<AuditAnchor> {
     return audit.auditHead(this.#ctx, principal(actor));
   }
 
@@ -303,7 +326,14 @@ export class Catalog {
         configurable: true,
         writable: true,
         value: function traced(this: Catalog, ...args: unknown[]): Promise<unknown> {
-          const run = () => (operation as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+          const run = () => {
+            try {
+              checkArguments(`Catalog.${name}`, args);
+              return (operation as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          };
           const tracer = this.#ctx.tracer;
           if (tracer === undefined) return run();
           const actor = (args[0] as { id?: unknown } | undefined)?.id;

@@ -3,6 +3,7 @@ import { FramewiseError } from '../errors/index.js';
 import { type Clock, type Logger, newId, type Tracer } from '../support/index.js';
 import { can, denied, type Permission, type Principal } from './access.js';
 import { type AuditChange, type AuditEvent, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
+import { checkId } from './limits.js';
 import type { CatalogReader, CatalogStore, CatalogTx, Lease } from './port.js';
 
 /** Everything the catalog's operations share. */
@@ -25,14 +26,23 @@ export type AuditFn = (
   changes?: readonly AuditChange[],
 ) => Promise<AuditEvent>;
 
+/**
+ * The current instant in ms by the store's clock (the database's, so every process judges leases
+ * by one clock), or the catalog's clock for stores without one.
+ */
+export async function storeNow(ctx: CatalogContext, tx: CatalogTx): Promise<number> {
+  return tx.now === undefined ? ctx.clock.now() : tx.now();
+}
+
 /** The current instant as an ISO string. */
 export function nowIso(ctx: CatalogContext): string {
   return new Date(ctx.clock.now()).toISOString();
 }
 
 /**
- * Run a mutation in one store transaction: lock the audit head first (serialising writers), let
- * `fn` read and write, and chain every audit event it records onto the head.
+ * Run a mutation in one store transaction: let `fn` read and write, and chain every audit event it
+ * records onto its project's chain, whose head is locked at the first event of that project (so
+ * writers in other projects are not held up).
  */
 export function write<T>(
   ctx: CatalogContext,
@@ -40,9 +50,10 @@ export function write<T>(
   fn: (tx: CatalogTx, audit: AuditFn) => Promise<T>,
 ): Promise<T> {
   return ctx.store.transaction(async (tx) => {
-    let head: AuditHead = await tx.lockAuditHead();
+    const heads = new Map<string, AuditHead>();
     const at = nowIso(ctx);
     const audit: AuditFn = async (action, target, project, before, after, changes) => {
+      const head = heads.get(project) ?? (await tx.lockAuditHead(project));
       const body = {
         seq: head.seq + 1,
         id: newId(ctx.clock.now()),
@@ -57,7 +68,7 @@ export function write<T>(
       const hash = hashAuditEvent(body, ctx.auditKey);
       const event: AuditEvent = { ...body, hash };
       await tx.appendAudit(event);
-      head = { seq: body.seq, hash };
+      heads.set(project, { seq: body.seq, hash });
       return event;
     };
     return fn(tx, audit);
@@ -74,6 +85,7 @@ export async function loadAsset(
   id: string,
   permission: Permission,
 ): Promise<Asset> {
+  checkId(id, 'Asset id');
   const asset = await reader.getAsset(id);
   if (asset !== undefined && can(principal, permission, asset.project)) return asset;
   if (asset === undefined && principal.global === 'admin') {
@@ -89,8 +101,11 @@ export async function loadVersion(
   id: string,
   permission: Permission,
 ): Promise<{ version: Version; asset: Asset }> {
-  const version = await reader.getEntity('version', id);
+  checkId(id, 'Version id');
+  let version = await reader.getEntity('version', id);
   const asset = version === undefined ? undefined : await reader.getAsset(version.assetId);
+  // In a write transaction, reading the asset locked it: read the version again, as it is now.
+  if (asset !== undefined && 'appendAudit' in reader) version = await reader.getEntity('version', id);
   if (version !== undefined && asset !== undefined && can(principal, permission, asset.project))
     return { version, asset };
   if (version === undefined && principal.global === 'admin') {
@@ -117,13 +132,15 @@ export async function assertWritable(
   options: WriteOptions,
 ): Promise<void> {
   const lease = await tx.getLease(asset.id);
-  const active: Lease | undefined =
-    lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now() ? lease : undefined;
+  const now = await storeNow(ctx, tx);
+  const active: Lease | undefined = lease !== undefined && Date.parse(lease.expiresAt) > now ? lease : undefined;
   if (options.fence !== undefined) {
-    if (options.fence < asset.fence || (active !== undefined && active.token !== options.fence)) {
+    // A token writes only while its own lease is active: once it expired (even if nobody took
+    // over yet) or was released, the token is void.
+    if (active === undefined || active.token !== options.fence || options.fence < asset.fence) {
       throw new FramewiseError(
         'CONFLICT',
-        `Fencing token ${options.fence} for asset "${asset.id}" is stale: the current check-out is token ${asset.fence}${active ? ` held by "${active.holder}"` : ''}`,
+        `Fencing token ${options.fence} for asset "${asset.id}" is stale: ${active ? `the current check-out is token ${active.token} held by "${active.holder}"` : 'its lease has expired or was released'}`,
         { details: { assetId: asset.id, fence: options.fence, current: asset.fence, holder: active?.holder } },
       );
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from '../assets/index.js';
+import { IdSchema, jsonRecordSchema } from '../assets/index.js';
 import { parseInput } from '../support/index.js';
 import type { Principal } from './access.js';
 import type { AuditEvent } from './audit.js';
@@ -14,7 +14,7 @@ export const RecordEventSchema = z.object({
     .regex(/^[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+$/, 'must be namespaced like "rights.takedown"')
     .max(100),
   /** What happened, as JSON (endpoint, territory, window, remote ids — never credentials). */
-  details: z.record(z.string().max(100), z.unknown()).default({}),
+  details: jsonRecordSchema().default({}),
 });
 /** An event as written. */
 export type RecordEventInput = z.input<typeof RecordEventSchema>;

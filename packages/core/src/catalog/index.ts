@@ -15,20 +15,29 @@ export {
   RoleSchema,
   readableProjects,
 } from './access.js';
+export type { ListAnnotationsOptions } from './annotation-ops.js';
 export type { UpdateAssetOptions } from './asset-ops.js';
 export {
+  type AuditAnchor,
   type AuditChange,
   type AuditEvent,
   type AuditHead,
+  auditAnchor,
+} from './audit.js';
+export type { ReadAuditQuery } from './audit-ops.js';
+export {
   type AuditProblem,
   type AuditVerification,
   type VerifyAuditOptions,
   verifyAuditTrail,
-} from './audit.js';
+} from './audit-verify.js';
 export { Catalog, type CatalogOptions, CatalogOptionsSchema, createCatalog } from './catalog.js';
 export type { WriteOptions } from './context.js';
+export type { DeriveInput, DeriveResult } from './derive-ops.js';
 export { type RecordEventInput, RecordEventSchema } from './event-ops.js';
+export type { Genealogy, RelateInput } from './genealogy-ops.js';
 export type { LeaseOptions } from './lease-ops.js';
+export { CATALOG_LIMITS } from './limits.js';
 export {
   createMemoryCatalogStore,
   type MemoryCatalogStoreOptions,
@@ -59,4 +68,4 @@ export {
   RecommendationQuerySchema,
   type RecommendationSearch,
 } from './search-model.js';
-export type { DeriveInput, DeriveResult, Genealogy, RelateInput, RelocateOptions } from './version-ops.js';
+export type { RelocateOptions } from './version-ops.js';

@@ -1,7 +1,7 @@
-import type { Asset } from '../assets/index.js';
-import { FramewiseError } from '../errors/index.js';
+import { type Asset, hasControlCharacter } from '../assets/index.js';
+import { describeInput, FramewiseError } from '../errors/index.js';
 import type { Principal } from './access.js';
-import { type CatalogContext, loadAsset, nowIso, write } from './context.js';
+import { type CatalogContext, loadAsset, storeNow, write } from './context.js';
 import type { CatalogTx, Lease } from './port.js';
 import { indexAsset } from './search-model.js';
 
@@ -20,11 +20,18 @@ function ttlOf(ctx: CatalogContext, options: LeaseOptions): number {
       details: { ttlMs: ttl },
     });
   }
+  if (options.note !== undefined && (typeof options.note !== 'string' || hasControlCharacter(options.note))) {
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      `Lease note ${describeInput(options.note)} must be text without control characters`,
+      { details: { field: 'note' } },
+    );
+  }
   return ttl;
 }
 
-const isActive = (ctx: CatalogContext, lease: Lease | undefined): lease is Lease =>
-  lease !== undefined && Date.parse(lease.expiresAt) > ctx.clock.now();
+const isActive = (now: number, lease: Lease | undefined): lease is Lease =>
+  lease !== undefined && Date.parse(lease.expiresAt) > now;
 
 /**
  * Check an asset out exclusively. Refused with `CONFLICT` naming the holder while another lease is
@@ -40,19 +47,19 @@ export async function checkOut(
   return write(ctx, principal, async (tx, audit) => {
     const asset = await loadAsset(tx, principal, assetId, 'checkout');
     const current = await tx.getLease(assetId);
-    if (isActive(ctx, current)) {
+    const now = await storeNow(ctx, tx);
+    if (isActive(now, current)) {
       throw new FramewiseError(
         'CONFLICT',
         `Asset "${assetId}" is already checked out by "${current.holder}" until ${current.expiresAt}${current.note ? ` (${current.note})` : ''}`,
         { details: { assetId, holder: current.holder, expiresAt: current.expiresAt } },
       );
     }
-    const now = ctx.clock.now();
     const lease: Lease = {
       assetId,
       holder: principal.id,
       token: asset.fence + 1,
-      acquiredAt: nowIso(ctx),
+      acquiredAt: new Date(now).toISOString(),
       expiresAt: new Date(now + ttl).toISOString(),
       ...(options.note === undefined ? {} : { note: options.note.slice(0, 200) }),
     };
@@ -70,17 +77,17 @@ export async function checkOut(
   });
 }
 
-async function requireOwnLease(
-  ctx: CatalogContext,
+function requireOwnLease(
+  now: number,
   lease: Lease | undefined,
   principal: Principal,
   assetId: string,
   token: number,
-): Promise<Lease> {
-  if (lease === undefined || lease.token !== token || lease.holder !== principal.id || !isActive(ctx, lease)) {
+): Lease {
+  if (lease === undefined || lease.token !== token || lease.holder !== principal.id || !isActive(now, lease)) {
     throw new FramewiseError(
       'CONFLICT',
-      `Fencing token ${token} for asset "${assetId}" is stale${lease && isActive(ctx, lease) ? `: the asset is checked out by "${lease.holder}" with token ${lease.token}` : ': the lease has expired or was released'}`,
+      `Fencing token ${token} for asset "${assetId}" is stale${lease && isActive(now, lease) ? `: the asset is checked out by "${lease.holder}" with token ${lease.token}` : ': the lease has expired or was released'}`,
       { details: { assetId, token, holder: lease?.holder, current: lease?.token } },
     );
   }
@@ -104,8 +111,9 @@ export async function renewLease(
   const ttl = ttlOf(ctx, options);
   return write(ctx, principal, async (tx, audit) => {
     const asset = await loadAsset(tx, principal, assetId, 'checkout');
-    const lease = await requireOwnLease(ctx, await tx.getLease(assetId), principal, assetId, token);
-    const renewed: Lease = { ...lease, expiresAt: new Date(ctx.clock.now() + ttl).toISOString() };
+    const now = await storeNow(ctx, tx);
+    const lease = requireOwnLease(now, await tx.getLease(assetId), principal, assetId, token);
+    const renewed: Lease = { ...lease, expiresAt: new Date(now + ttl).toISOString() };
     await tx.putLease(renewed);
     await audit('lease.renew', { type: 'asset', id: assetId }, asset.project, lease, renewed);
     return renewed;
@@ -121,7 +129,7 @@ export async function checkIn(
 ): Promise<void> {
   await write(ctx, principal, async (tx, audit) => {
     const asset = await loadAsset(tx, principal, assetId, 'checkout');
-    const lease = await requireOwnLease(ctx, await tx.getLease(assetId), principal, assetId, token);
+    const lease = requireOwnLease(await storeNow(ctx, tx), await tx.getLease(assetId), principal, assetId, token);
     await tx.deleteLease(assetId);
     await retireToken(tx, asset, lease);
     await audit('lease.checkin', { type: 'asset', id: assetId }, asset.project, lease, undefined);

@@ -8,7 +8,7 @@ describe('memory catalog store', () => {
   it('refuses work once closed with CONFLICT (the resource is closed)', async () => {
     const store = createMemoryCatalogStore({ name: 'scratch' });
     await store.close();
-    await expect(store.auditHead()).rejects.toMatchObject({
+    await expect(store.auditHeads()).rejects.toMatchObject({
       code: 'CONFLICT',
       message: 'Catalog store "scratch" is closed',
     });

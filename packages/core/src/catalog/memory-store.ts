@@ -90,7 +90,8 @@ class MemoryState {
   readonly entities = new Map<EntityKind, Map<string, AnyEntity>>(KINDS.map((k) => [k, new Map()]));
   readonly annotations = new Map<string, AnnotationEntry>();
   readonly leases = new Map<string, Lease>();
-  readonly audit: AuditEvent[] = [];
+  /** Each project's audit chain, in sequence order. */
+  readonly audit = new Map<string, AuditEvent[]>();
   readonly postings = {
     project: new Postings(),
     kind: new Postings(),
@@ -203,8 +204,8 @@ class MemoryTx implements CatalogTx {
 
   constructor(private readonly state: MemoryState) {}
 
-  async lockAuditHead(): Promise<AuditHead> {
-    return headOf(this.state.audit);
+  async lockAuditHead(project: string): Promise<AuditHead> {
+    return headOf(this.state.audit.get(project) ?? []);
   }
   async getAsset(id: string): Promise<Asset | undefined> {
     const staged = this.assets.get(id);
@@ -251,10 +252,7 @@ class MemoryTx implements CatalogTx {
     this.assets.set(id, null);
     const versions = await this.listEntities('version', { assetId: id });
     for (const v of versions) {
-      for (const r of [
-        ...(await this.listEntities('relation', { from: v.id })),
-        ...(await this.listEntities('relation', { to: v.id })),
-      ]) {
+      for (const r of await this.listEntities('relation', { from: v.id })) {
         this.entities.get('relation')?.set(r.id, null);
       }
     }
@@ -286,6 +284,11 @@ class MemoryTx implements CatalogTx {
   async deleteLease(assetId: string): Promise<void> {
     this.leases.set(assetId, null);
   }
+  async existingAnnotationIds(ids: readonly string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const id of ids) if ((await this.getAnnotation(id)) !== undefined) found.push(id);
+    return found;
+  }
   async appendAudit(event: AuditEvent): Promise<void> {
     this.appended.push(frozenCopy(event));
   }
@@ -299,7 +302,11 @@ class MemoryTx implements CatalogTx {
     }
     for (const [id, entry] of this.annotations) entry === null ? s.removeAnnotation(id) : s.putAnnotation(entry);
     for (const [id, lease] of this.leases) lease === null ? s.leases.delete(id) : s.leases.set(id, lease);
-    s.audit.push(...this.appended);
+    for (const event of this.appended) {
+      const chain = s.audit.get(event.project);
+      if (chain === undefined) s.audit.set(event.project, [event]);
+      else chain.push(event);
+    }
   }
 }
 
@@ -502,12 +509,17 @@ export function createMemoryCatalogStore(input: MemoryCatalogStoreOptions = {}):
       return ranked.slice(0, q.limit).map((r) => r.id);
     },
 
-    async readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]> {
+    async readAudit(project: string, fromSeq: number, limit: number): Promise<AuditEvent[]> {
       const start = Math.max(0, fromSeq - 1);
-      return state.audit.slice(start, start + limit);
+      return (state.audit.get(project) ?? []).slice(start, start + limit);
     },
-    async auditHead(): Promise<AuditHead> {
-      return headOf(state.audit);
+    async auditHeads(): Promise<Record<string, AuditHead>> {
+      const heads: Record<string, AuditHead> = {};
+      for (const [project, chain] of state.audit) heads[project] = headOf(chain);
+      return heads;
+    },
+    async auditProjects(): Promise<string[]> {
+      return [...state.audit.keys()];
     },
     async close(): Promise<void> {
       closed = true;

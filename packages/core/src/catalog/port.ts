@@ -54,15 +54,29 @@ export interface CatalogReader {
 }
 
 /**
- * A write transaction. The host calls {@link CatalogTx.lockAuditHead} first in every write
- * transaction, which serialises writers (the audit trail is a single chain); the store applies
- * everything or nothing.
+ * A write transaction; the store applies everything or nothing. Writers are serialised per asset
+ * (reading an asset inside a write transaction locks it until the transaction ends, where the
+ * store has concurrent writers) and per project chain (see {@link CatalogTx.lockAuditHead}), so
+ * writers in different projects never wait for each other.
  */
 export interface CatalogTx extends CatalogReader {
-  /** Lock and return the head of the audit chain until the transaction ends. */
-  lockAuditHead(): Promise<AuditHead>;
+  /**
+   * The current instant in ms by the store's own clock (PostgreSQL: the server's
+   * `clock_timestamp()`), so that every process judges lease expiry by one clock. Stores without
+   * a shared clock omit it and the catalog's clock is used.
+   */
+  now?(): Promise<number>;
+  /**
+   * Lock and return the head of a project's audit chain until the transaction ends (the genesis
+   * head for a project without events). Called before the first event of that project.
+   */
+  lockAuditHead(project: string): Promise<AuditHead>;
   putAsset(asset: Asset, index: AssetIndex): Promise<void>;
-  /** Delete an asset and everything that belongs to it (versions, relations, renditions, related, annotations, lease). */
+  /**
+   * Delete an asset and everything that belongs to it: versions, relations whose `from` version is
+   * one of its versions, renditions, related assets, annotations, lease. Relations from other
+   * assets pointing at its versions are left alone (the catalog deletes or tombstones them first).
+   */
   deleteAsset(id: string): Promise<void>;
   putEntity<K extends EntityKind>(kind: K, record: EntityMap[K]): Promise<void>;
   deleteEntity(kind: EntityKind, id: string): Promise<void>;
@@ -70,8 +84,11 @@ export interface CatalogTx extends CatalogReader {
     records: readonly { readonly annotation: Annotation; readonly index: AnnotationIndex }[],
   ): Promise<void>;
   deleteAnnotations(ids: readonly string[]): Promise<void>;
+  /** Which of these annotation ids exist already (one query for a whole batch). */
+  existingAnnotationIds(ids: readonly string[]): Promise<string[]>;
   putLease(lease: Lease): Promise<void>;
   deleteLease(assetId: string): Promise<void>;
+  /** Append an event to its project's chain and move that chain's head to it. */
   appendAudit(event: AuditEvent): Promise<void>;
 }
 
@@ -104,9 +121,12 @@ export interface CatalogStore extends CatalogReader {
   searchAssets(query: AssetSearch): Promise<Page<Asset>>;
   findAnnotations(query: AnnotationSearch): Promise<Page<Annotation>>;
   recommend(query: RecommendationSearch): Promise<string[]>;
-  /** Audit events with `seq >= fromSeq`, in sequence order. */
-  readAudit(fromSeq: number, limit: number): Promise<AuditEvent[]>;
-  auditHead(): Promise<AuditHead>;
+  /** A project's audit events with `seq >= fromSeq`, in sequence order, at most `limit`. */
+  readAudit(project: string, fromSeq: number, limit: number): Promise<AuditEvent[]>;
+  /** The stored head of every project's audit chain. */
+  auditHeads(): Promise<Record<string, AuditHead>>;
+  /** Every project with audit events or a stored head (to verify chains whose head is gone too). */
+  auditProjects(): Promise<string[]>;
   /** Release connections and files. */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import {
   AssetKindSchema,
   IdSchema,
   InstantSchema,
+  jsonValueProblem,
   LabelSchema,
   LanguageTagSchema,
   primaryTitle,
@@ -45,13 +46,37 @@ export interface AnnotationIndex {
   readonly tokens: readonly string[];
 }
 
-/** Split text into the distinct lower-cased words every store searches by. */
-export function tokenize(text: string): string[] {
+/** Scripts written without spaces between words: Han, Hiragana, Katakana (with their marks). */
+const UNSPACED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+/gu;
+
+/**
+ * Split text into the distinct lower-cased terms every store searches by. Words are runs of
+ * letters, digits and marks. Runs of Chinese and Japanese characters, written without spaces, are
+ * indexed as every character and every pair of adjacent characters (`'index'`); a query word of
+ * two or more such characters becomes its pairs (`'query'`), so `東京` finds `東京の物語` in every
+ * store, whatever a word segmenter would have made of either.
+ */
+export function tokenize(text: string, mode: 'index' | 'query' = 'index'): string[] {
   const words = text
     .toLowerCase()
     .normalize('NFKC')
-    .split(/[^\p{L}\p{N}]+/u);
-  return [...new Set(words.filter((w) => w.length > 0 && w.length <= 64))];
+    .split(/[^\p{L}\p{N}\p{M}]+/u);
+  const out = new Set<string>();
+  const add = (term: string) => {
+    if (term.length > 0 && term.length <= 64) out.add(term);
+  };
+  for (const word of words) {
+    let last = 0;
+    for (const match of word.matchAll(UNSPACED)) {
+      add(word.slice(last, match.index));
+      last = match.index + match[0].length;
+      const chars = [...match[0]];
+      if (mode === 'index' || chars.length === 1) for (const c of chars) add(c);
+      for (let i = 0; i + 1 < chars.length; i++) add(`${chars[i]}${chars[i + 1]}`);
+    }
+    add(word.slice(last));
+  }
+  return [...out];
 }
 
 /** Compute an asset's index fields (see {@link AssetIndex}). */
@@ -269,7 +294,7 @@ export function encodeCursor(cursor: unknown): string {
 export function decodeCursor<T>(text: string, check: (value: unknown) => value is T): T {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (check(value)) return value;
+    if (jsonValueProblem(value, 2) === undefined && check(value)) return value;
   } catch {
     // fall through
   }

@@ -1,25 +1,17 @@
 import {
-  type Annotation,
-  type AnnotationType,
-  carryAnnotations,
-  EDIT_RELATIONS,
   type FileLocationInput,
   FileLocationSchema,
   type Rendition,
   type RenditionInput,
   RenditionInputSchema,
-  SPLIT_BY_EDIT,
   type Version,
   type VersionInput,
   VersionInputSchema,
-  type VersionRelation,
-  type VersionRelationType,
-  VersionRelationTypeSchema,
 } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
 import { newId, parseInput } from '../support/index.js';
-import { EditList, type EditListJson, FrameRate, Timecode } from '../time/index.js';
-import { can, type Principal } from './access.js';
+import { FrameRate, Timecode } from '../time/index.js';
+import type { Principal } from './access.js';
 import { canonicalJson } from './audit.js';
 import {
   type AuditFn,
@@ -31,8 +23,7 @@ import {
   type WriteOptions,
   write,
 } from './context.js';
-import type { CatalogReader, CatalogTx } from './port.js';
-import { indexAnnotation } from './search-model.js';
+import type { CatalogTx } from './port.js';
 
 function checkVersionInput(version: Pick<Version, 'rate' | 'startTimecode' | 'name'>): void {
   const rate = FrameRate.parse(version.rate);
@@ -45,7 +36,8 @@ function checkVersionInput(version: Pick<Version, 'rate' | 'startTimecode' | 'na
   }
 }
 
-async function insertVersion(
+/** Insert a new version (validated, id checked) with its audit event. */
+export async function insertVersion(
   ctx: CatalogContext,
   tx: CatalogTx,
   audit: AuditFn,
@@ -66,7 +58,7 @@ async function insertVersion(
     updatedAt: at,
   };
   if ((await tx.getEntity('version', version.id)) !== undefined) {
-    throw new FramewiseError('CONFLICT', `Version "${version.id}" already exists`, {
+    throw new FramewiseError('CONFLICT', `Version id "${version.id}" is already taken`, {
       details: { versionId: version.id },
     });
   }
@@ -106,8 +98,10 @@ export async function updateVersion(
       `Version "${versionId}" update`,
     );
     checkVersionInput(merged);
+    await refuseOrphaning(tx, before, FrameRate.parse(merged.rate).toJSON(), merged.durationFrames);
     const after: Version = {
       ...merged,
+      rate: FrameRate.parse(merged.rate).toJSON(),
       id: versionId,
       assetId: before.assetId,
       revision: before.revision + 1,
@@ -127,6 +121,48 @@ export interface RelocateOptions extends WriteOptions {
    * so two writers deciding from the same state cannot both apply (the archive's deletes use it).
    */
   readonly expectedRevision?: number;
+}
+
+/**
+ * Refuse a version update that would leave annotations or edit events behind: a shorter duration
+ * than an annotation's end or an edit event's source range, or another frame rate while
+ * annotations (frames at the old rate) exist.
+ */
+async function refuseOrphaning(
+  tx: CatalogTx,
+  before: Version,
+  rate: Version['rate'],
+  durationFrames: number,
+): Promise<void> {
+  const rateChanged =
+    rate.num * before.rate.den !== before.rate.num * rate.den || rate.dropFrame !== before.rate.dropFrame;
+  if (!rateChanged && durationFrames >= before.durationFrames) return;
+  const annotations = await tx.listAnnotations(before.id);
+  if (rateChanged && annotations.length > 0) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Version "${before.id}" has ${annotations.length} annotations at ${FrameRate.parse(before.rate).toString()}: changing its rate would misplace them (delete or re-add them at the new rate first)`,
+      { details: { versionId: before.id, annotations: annotations.length } },
+    );
+  }
+  const beyond = annotations.filter((a) => a.start + a.duration > durationFrames);
+  if (beyond.length > 0) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Version "${before.id}" cannot shrink to ${durationFrames} frames: ${beyond.length} annotations end after it (the last at frame ${Math.max(...beyond.map((a) => a.start + a.duration))})`,
+      { details: { versionId: before.id, durationFrames, annotations: beyond.length } },
+    );
+  }
+  for (const relation of await tx.listEntities('relation', { to: before.id })) {
+    const events = relation.editList?.events.filter((e) => e.source === before.id) ?? [];
+    if (events.some((e) => e.start + e.duration > durationFrames) || (rateChanged && events.length > 0)) {
+      throw new FramewiseError(
+        'CONFLICT',
+        `Version "${before.id}" cannot change its rate or shrink to ${durationFrames} frames: a derived version's edit list uses frames of it that would no longer exist`,
+        { details: { versionId: before.id, durationFrames } },
+      );
+    }
+  }
 }
 
 /**
@@ -167,320 +203,6 @@ export async function listVersions(ctx: CatalogContext, principal: Principal, as
   return ctx.store.listEntities('version', { assetId });
 }
 
-/** Walk relations from a version: `up` to the sources it derives from, `down` to what derives from it. */
-async function walk(
-  reader: CatalogReader,
-  start: string,
-  direction: 'up' | 'down',
-): Promise<{ ids: string[]; relations: VersionRelation[] }> {
-  const seen = new Set<string>([start]);
-  const relations: VersionRelation[] = [];
-  const ids: string[] = [];
-  let frontier = [start];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      const edges = await reader.listEntities('relation', direction === 'up' ? { from: id } : { to: id });
-      for (const edge of edges) {
-        relations.push(edge);
-        const other = direction === 'up' ? edge.to : edge.from;
-        if (!seen.has(other)) {
-          seen.add(other);
-          ids.push(other);
-          next.push(other);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return { ids, relations };
-}
-
-/** Input for {@link Catalog.relateVersions}. */
-export interface RelateInput {
-  /** The derived version. */
-  readonly from: string;
-  /** The source version. */
-  readonly to: string;
-  readonly type: VersionRelationType;
-  /** For edit relations: the edit list whose sources are version ids. */
-  readonly editList?: EditListJson;
-}
-
-async function insertRelation(
-  ctx: CatalogContext,
-  tx: CatalogTx,
-  audit: AuditFn,
-  principal: Principal,
-  input: RelateInput,
-): Promise<VersionRelation> {
-  const type = parseInput(VersionRelationTypeSchema, input.type, 'Relation type');
-  const { asset: fromAsset } = await loadVersion(tx, principal, input.from, 'write');
-  await loadVersion(tx, principal, input.to, 'read');
-  if (input.from === input.to) {
-    throw new FramewiseError('INVALID_INPUT', `Version "${input.from}" cannot be related to itself`, {
-      details: { ...input },
-    });
-  }
-  const { ids: ancestorsOfTarget } = await walk(tx, input.to, 'up');
-  if (ancestorsOfTarget.includes(input.from)) {
-    throw new FramewiseError(
-      'CONFLICT',
-      `Relating "${input.from}" ${type} "${input.to}" would make a cycle: "${input.to}" already derives from "${input.from}"`,
-      {
-        details: { ...input },
-      },
-    );
-  }
-  if (input.editList !== undefined && !EDIT_RELATIONS.has(type)) {
-    throw new FramewiseError('INVALID_INPUT', `Relation ${type} does not carry an edit list`, { details: { type } });
-  }
-  const relation: VersionRelation = {
-    id: newId(ctx.clock.now()),
-    from: input.from,
-    to: input.to,
-    type,
-    ...(input.editList === undefined ? {} : { editList: editListRecord(input.editList) }),
-    createdAt: nowIso(ctx),
-  };
-  const duplicate = (await tx.listEntities('relation', { from: input.from, to: input.to })).find(
-    (r) => r.type === type,
-  );
-  if (duplicate !== undefined) return duplicate;
-  await tx.putEntity('relation', relation);
-  await audit('relation.create', { type: 'relation', id: relation.id }, fromAsset.project, undefined, relation);
-  return relation;
-}
-
-function editListRecord(json: EditListJson): NonNullable<VersionRelation['editList']> {
-  const normalized = EditList.of(json.rate, json.events, { recordStart: json.recordStart }).toJSON();
-  return {
-    rate: normalized.rate,
-    recordStart: normalized.recordStart,
-    events: normalized.events.map((e) => ({ ...e })),
-  };
-}
-
-/** Record a typed relation between two versions; refuses cycles. Idempotent for an identical relation. */
-export async function relateVersions(
-  ctx: CatalogContext,
-  principal: Principal,
-  input: RelateInput,
-): Promise<VersionRelation> {
-  return write(ctx, principal, (tx, audit) => insertRelation(ctx, tx, audit, principal, input));
-}
-
-/** The genealogy around a version. */
-export interface Genealogy {
-  /** The versions found (readable ones only), nearest first. */
-  readonly versions: readonly Version[];
-  readonly relations: readonly VersionRelation[];
-  /** Versions found that the principal may not read (counted, not shown). */
-  readonly hidden: number;
-}
-
-async function readable(
-  ctx: CatalogContext,
-  principal: Principal,
-  ids: readonly string[],
-): Promise<{ versions: Version[]; hidden: number }> {
-  const versions: Version[] = [];
-  let hidden = 0;
-  for (const id of ids) {
-    const version = await ctx.store.getEntity('version', id);
-    const asset = version === undefined ? undefined : await ctx.store.getAsset(version.assetId);
-    if (version !== undefined && asset !== undefined && can(principal, 'read', asset.project)) versions.push(version);
-    else hidden++;
-  }
-  return { versions, hidden };
-}
-
-/** Every version a version derives from, transitively. */
-export async function ancestors(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Genealogy> {
-  await loadVersion(ctx.store, principal, versionId, 'read');
-  const { ids, relations } = await walk(ctx.store, versionId, 'up');
-  return { ...(await readable(ctx, principal, ids)), relations };
-}
-
-/** Every version derived from a version, transitively. */
-export async function descendants(ctx: CatalogContext, principal: Principal, versionId: string): Promise<Genealogy> {
-  await loadVersion(ctx.store, principal, versionId, 'read');
-  const { ids, relations } = await walk(ctx.store, versionId, 'down');
-  return { ...(await readable(ctx, principal, ids)), relations };
-}
-
-/** The lineage of a deliverable back to its originals (ancestors with no sources of their own). */
-export async function lineage(
-  ctx: CatalogContext,
-  principal: Principal,
-  versionId: string,
-): Promise<Genealogy & { readonly originals: readonly Version[] }> {
-  const up = await ancestors(ctx, principal, versionId);
-  const derived = new Set(up.relations.map((r) => r.from));
-  return { ...up, originals: up.versions.filter((v) => !derived.has(v.id)) };
-}
-
-/** Point a proxy at a (new) high-resolution original, replacing its previous proxy-of link. */
-export async function relinkProxy(
-  ctx: CatalogContext,
-  principal: Principal,
-  proxyId: string,
-  originalId: string,
-): Promise<VersionRelation> {
-  return write(ctx, principal, async (tx, audit) => {
-    const { asset } = await loadVersion(tx, principal, proxyId, 'write');
-    const old = (await tx.listEntities('relation', { from: proxyId })).filter((r) => r.type === 'proxy-of');
-    for (const r of old) await tx.deleteEntity('relation', r.id);
-    const relation = await insertRelation(ctx, tx, audit, principal, {
-      from: proxyId,
-      to: originalId,
-      type: 'proxy-of',
-    });
-    await audit(
-      'proxy.relink',
-      { type: 'version', id: proxyId },
-      asset.project,
-      { originals: old.map((r) => r.to) },
-      { originals: [originalId] },
-    );
-    return relation;
-  });
-}
-
-/** Input for {@link Catalog.deriveVersion}. */
-export interface DeriveInput {
-  /** The new version. */
-  readonly version: VersionInput;
-  /** Asset the new version belongs to; default: the asset of the first source. */
-  readonly assetId?: string;
-  readonly relation: VersionRelationType;
-  /** Source version ids; default: the distinct sources of the edit list. */
-  readonly sources?: readonly string[];
-  /** The edit that makes the new timeline from source versions (sources are version ids). */
-  readonly editList?: EditListJson;
-  /** Carry annotations of the sources through the edit: all (`true`, default with an edit list), none, or these types. */
-  readonly carry?: boolean | readonly AnnotationType[];
-}
-
-/** What {@link Catalog.deriveVersion} made. */
-export interface DeriveResult {
-  readonly version: Version;
-  readonly relations: readonly VersionRelation[];
-  /** Annotations created on the new version. */
-  readonly carried: readonly Annotation[];
-  /** Source annotation ids split by the edit (each piece is flagged `split-by-edit`). */
-  readonly split: readonly string[];
-  /** Source annotation ids the edit removed. */
-  readonly cut: readonly string[];
-  /** Source annotation ids that lost frames but stayed whole. */
-  readonly trimmed: readonly string[];
-}
-
-/**
- * Create a version derived from others (a cut-down, a compliance edit, a conform, a proxy), relate
- * it to its sources, and carry the sources' annotations through the edit list — all in one
- * transaction.
- */
-export async function deriveVersion(
-  ctx: CatalogContext,
-  principal: Principal,
-  input: DeriveInput,
-  options: WriteOptions = {},
-): Promise<DeriveResult> {
-  const edit =
-    input.editList === undefined
-      ? undefined
-      : EditList.of(input.editList.rate, input.editList.events, { recordStart: input.editList.recordStart });
-  const sources = [...new Set(input.sources ?? edit?.sources() ?? [])];
-  if (sources.length === 0)
-    throw new FramewiseError('INVALID_INPUT', 'Derived version needs at least one source version', { details: {} });
-  return write(ctx, principal, async (tx, audit) => {
-    const first = await loadVersion(tx, principal, sources[0] as string, 'read');
-    const target = await loadAsset(tx, principal, input.assetId ?? first.asset.id, 'write');
-    await assertWritable(ctx, tx, principal, target, options);
-    const version = await insertVersion(ctx, tx, audit, target.id, target.project, input.version);
-    if (edit !== undefined && !FrameRate.parse(version.rate).sameCadence(edit.rate)) {
-      throw new FramewiseError(
-        'INVALID_INPUT',
-        `Edit list is at ${edit.rate.toString()} but version "${version.name}" is at ${FrameRate.parse(version.rate).toString()}`,
-        {
-          details: {},
-        },
-      );
-    }
-    const relations: VersionRelation[] = [];
-    for (const source of sources) {
-      relations.push(
-        await insertRelation(ctx, tx, audit, principal, {
-          from: version.id,
-          to: source,
-          type: input.relation,
-          ...(input.editList ? { editList: input.editList } : {}),
-        }),
-      );
-    }
-    const carry = input.carry ?? edit !== undefined;
-    const result = { carried: [] as Annotation[], split: [] as string[], cut: [] as string[], trimmed: [] as string[] };
-    if (edit !== undefined && carry !== false) {
-      const at = nowIso(ctx);
-      for (const source of sources) {
-        const { version: sourceVersion } = await loadVersion(tx, principal, source, 'read');
-        if (!FrameRate.parse(sourceVersion.rate).sameCadence(edit.rate)) {
-          throw new FramewiseError(
-            'INVALID_INPUT',
-            `Source version "${source}" is at ${FrameRate.parse(sourceVersion.rate).toString()}, the edit list at ${edit.rate.toString()}`,
-            {
-              details: { source },
-            },
-          );
-        }
-        const annotations = (await tx.listAnnotations(source)).filter((a) => carry === true || carry.includes(a.type));
-        const report = carryAnnotations(annotations, edit, source);
-        result.split.push(...report.split);
-        result.cut.push(...report.cut);
-        result.trimmed.push(...report.trimmed);
-        for (const piece of report.carried) {
-          const {
-            id: _id,
-            versionId: _v,
-            assetId: _a,
-            project: _p,
-            createdAt: _c,
-            derivedFrom: _d,
-            ...rest
-          } = piece.from;
-          result.carried.push({
-            ...rest,
-            id: newId(ctx.clock.now()),
-            assetId: target.id,
-            versionId: version.id,
-            project: target.project,
-            rate: version.rate,
-            start: piece.start,
-            duration: piece.duration,
-            flags: piece.split ? [...new Set([...rest.flags, SPLIT_BY_EDIT])] : rest.flags,
-            derivedFrom: piece.from.id,
-            createdAt: at,
-          });
-        }
-      }
-      await tx.putAnnotations(result.carried.map((annotation) => ({ annotation, index: indexAnnotation(annotation) })));
-      if (result.carried.length > 0 || result.cut.length > 0) {
-        await audit('annotations.carry', { type: 'version', id: version.id }, target.project, undefined, undefined, [
-          {
-            path: 'carried',
-            before: null,
-            after: result.carried.map((a) => ({ id: a.id, from: a.derivedFrom, start: a.start, duration: a.duration })),
-          },
-          { path: 'cut', before: null, after: result.cut },
-          { path: 'split', before: null, after: result.split },
-        ]);
-      }
-    }
-    return { version, relations, ...result };
-  });
-}
-
 export async function registerRendition(
   ctx: CatalogContext,
   principal: Principal,
@@ -501,7 +223,7 @@ export async function registerRendition(
     if (existing !== undefined) {
       const { createdAt: _c, assetId: _a, versionId: v, ...same } = existing;
       if (v === versionId && canonicalJson(same) === canonicalJson({ ...parsed, id })) return existing;
-      throw new FramewiseError('CONFLICT', `Rendition "${id}" already exists with other content`, {
+      throw new FramewiseError('CONFLICT', `Rendition id "${id}" is already taken (by other content)`, {
         details: { renditionId: id },
       });
     }

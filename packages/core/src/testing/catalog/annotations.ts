@@ -77,7 +77,7 @@ export function annotationSuite(ctx: SuiteContext): void {
       await expectError(
         catalog.findAnnotations(dramaViewer, { versionId: v.id, contains: '00:59:59;29' }),
         'INVALID_INPUT',
-        /before the start/,
+        /outside version/,
       );
       await expectError(
         catalog.findAnnotations(dramaViewer, { versionId: v.id, contains: '01:01:00;00' }),

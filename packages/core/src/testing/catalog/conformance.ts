@@ -11,17 +11,20 @@ import {
   ManualClock,
   newsEditor,
 } from './fixtures.js';
+import { inputSuite } from './inputs.js';
+import { isolationSuite } from './isolation.js';
 import { searchSuite } from './search.js';
 import { expectError, type SuiteContext } from './suite-context.js';
+import { timelineSuite } from './timeline.js';
 
 export { expectError } from './suite-context.js';
 
 /** Hooks that let the suite tamper with a store's audit table, to prove verification finds it. */
 export interface AuditTamperHooks {
-  /** Change the actor of an audit event in place, without fixing its hash. */
-  alterActor(seq: number, actor: string): Promise<void>;
-  /** Delete an audit event. */
-  remove(seq: number): Promise<void>;
+  /** Change the actor of an audit event (of a project's chain) in place, without fixing its hash. */
+  alterActor(project: string, seq: number, actor: string): Promise<void>;
+  /** Delete an audit event of a project's chain, leaving the chain's stored head as it is. */
+  remove(project: string, seq: number): Promise<void>;
 }
 
 /** How the conformance suite gets a store. */
@@ -34,6 +37,12 @@ export interface CatalogConformanceOptions {
   readonly tamper?: (store: CatalogStore) => AuditTamperHooks;
   /** Generated catalog size for search tests (default 300). */
   readonly searchSize?: number;
+}
+
+/** Let `ms` pass on the catalog's clock and on the store's (a database judges leases by its own clock). */
+async function expire(clock: ManualClock, ms: number): Promise<void> {
+  clock.advance(ms);
+  await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function episode(project: string, title: string, extra: Partial<Parameters<Catalog['createAsset']>[1]> = {}) {
@@ -82,7 +91,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         await expectError(
           catalog.createAsset(dramaEditor, episode('drama', 'Dup', { id: 'conf-crud-1' })),
           'CONFLICT',
-          /already exists/,
+          /already taken/,
         );
         await expectError(
           catalog.updateAsset(dramaEditor, asset.id, { project: 'news' }),
@@ -294,7 +303,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
       it('fences writes, expires, hands over, and refuses stale tokens', async () => {
         const { catalog, clock } = ctx;
         const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Fence', { id: 'conf-fence' }));
-        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 10_000, note: 'conform' });
+        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 1_000, note: 'conform' });
         expect(lease.token).toBe(1);
         await expectError(catalog.checkOut(dramaEditor2, asset.id), 'CONFLICT', /checked out by "ana".*\(conform\)/);
         await expectError(
@@ -303,7 +312,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           /checked out by "ana"/,
         );
         await catalog.updateAsset(dramaEditor, asset.id, { genres: ['drama'] }, { fence: lease.token });
-        clock.advance(10_001);
+        await expire(clock, 1_001);
         const taken = await catalog.checkOut(dramaEditor2, asset.id, { ttlMs: 10_000 });
         expect(taken.token).toBe(2);
         await expectError(
@@ -333,6 +342,68 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
       });
     });
 
+    describe('leases on every write path', () => {
+      it('voids a fencing token once its lease expired, even before anyone else checks out', async () => {
+        const { catalog, clock } = ctx;
+        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Expired', { id: 'conf-expired' }));
+        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 1_000 });
+        await catalog.updateAsset(dramaEditor, asset.id, { genres: ['a'] }, { fence: lease.token });
+        await expire(clock, 1_001);
+        await expectError(
+          catalog.updateAsset(dramaEditor, asset.id, { genres: ['late'] }, { fence: lease.token }),
+          'CONFLICT',
+          /stale.*expired/,
+        );
+        expect((await catalog.getAsset(dramaViewer, asset.id)).genres).toEqual(['a']);
+        // Without a token, and with nobody holding it, the write goes through.
+        await catalog.updateAsset(dramaEditor2, asset.id, { genres: ['b'] });
+      });
+
+      it('makes relateVersions and relinkProxy honour a check-out', async () => {
+        const { catalog } = ctx;
+        const rate = { num: 25, den: 1, dropFrame: false };
+        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Relink', { id: 'conf-relink' }));
+        const master = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'm',
+          kind: 'master',
+          rate,
+          durationFrames: 50,
+        });
+        const master2 = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'm2',
+          kind: 'master',
+          rate,
+          durationFrames: 50,
+        });
+        const proxy = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'p',
+          kind: 'proxy',
+          rate,
+          durationFrames: 50,
+        });
+        const lease = await catalog.checkOut(dramaEditor, asset.id, { ttlMs: 60_000 });
+        await expectError(
+          catalog.relateVersions(dramaEditor2, { from: proxy.id, to: master.id, type: 'proxy-of' }),
+          'CONFLICT',
+          /checked out by "ana"/,
+        );
+        await expectError(catalog.relinkProxy(dramaEditor2, proxy.id, master2.id), 'CONFLICT', /checked out by "ana"/);
+        await expectError(
+          catalog.relinkProxy(dramaEditor2, proxy.id, master2.id, { fence: lease.token + 1 }),
+          'CONFLICT',
+          /stale/,
+        );
+        expect(await catalog.ancestors(dramaViewer, proxy.id)).toMatchObject({ relations: [] });
+        await catalog.relateVersions(
+          dramaEditor,
+          { from: proxy.id, to: master.id, type: 'proxy-of' },
+          { fence: lease.token },
+        );
+        await catalog.relinkProxy(dramaEditor, proxy.id, master2.id, { fence: lease.token });
+        expect((await catalog.ancestors(dramaViewer, proxy.id)).relations.map((r) => r.to)).toEqual([master2.id]);
+      });
+    });
+
     describe('transactions', () => {
       it('writes nothing when any part of a mutation fails', async () => {
         const { catalog, store } = ctx;
@@ -343,7 +414,7 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           rate: { num: 25, den: 1, dropFrame: false },
           durationFrames: 100,
         });
-        const head = await store.auditHead();
+        const head = await store.auditHeads();
         const note = (start: number) => ({
           type: 'note' as const,
           start,
@@ -356,37 +427,49 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           /Annotation 1 \(note\) ends at frame 105, past the end/,
         );
         expect(await store.listAnnotations(v.id)).toEqual([]);
-        expect(await store.auditHead()).toEqual(head);
+        expect(await store.auditHeads()).toEqual(head);
       });
     });
 
     annotationSuite(ctx);
+    isolationSuite(ctx);
+    inputSuite(ctx);
+    timelineSuite(ctx);
     searchSuite(ctx, options.searchSize ?? 300);
 
     describe('audit trail', () => {
-      it('records every mutation in a verifiable chain', async () => {
+      it('records every mutation in a verifiable chain per project', async () => {
         const { catalog } = ctx;
         const before = await catalog.auditHead(auditor);
+        const drama = before.projects.drama?.seq ?? 0;
         const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Audited', { id: 'conf-audit' }));
         await catalog.updateAsset(dramaEditor, asset.id, { genres: ['drama'] });
-        const events = await catalog.readAudit(auditor, before.seq + 1, 10);
-        expect(events.map((e) => e.action)).toEqual(['asset.create', 'asset.update']);
+        await catalog.createAsset(newsEditor, episode('news', 'Elsewhere', { id: 'conf-audit-news' }));
+        const events = await catalog.readAudit(auditor, { project: 'drama', fromSeq: drama + 1, limit: 10 });
+        expect(events.map((e) => [e.action, e.seq])).toEqual([
+          ['asset.create', drama + 1],
+          ['asset.update', drama + 2],
+        ]);
         expect(events[1]?.changes).toEqual([{ path: 'genres', before: [], after: ['drama'] }]);
         expect(events[1]?.prevHash).toBe(events[0]?.hash);
         expect(events[0]?.actor).toBe('ana');
-        const result = await catalog.verifyAuditTrail(auditor, { expectedHead: await catalog.auditHead(auditor) });
+        const after = await catalog.auditHead(auditor);
+        expect(after.seq).toBe(before.seq + 3);
+        expect(after.projects.drama).toEqual({ seq: drama + 2, hash: events[1]?.hash });
+        const result = await catalog.verifyAuditTrail(auditor, { expectedHead: after });
         expect(result.problems).toEqual([]);
         expect(result.ok).toBe(true);
+        expect(result.head).toEqual(after);
         await expectError(catalog.verifyAuditTrail(dramaEditor), 'FORBIDDEN');
-        const own = await catalog.readAudit(
-          { id: 'pa', memberships: [{ project: 'drama', role: 'admin' }] },
-          before.seq + 1,
-          10,
-        );
+        const projectAdmin = { id: 'pa', memberships: [{ project: 'drama', role: 'admin' as const }] };
+        const own = await catalog.readAudit(projectAdmin, { project: 'drama', fromSeq: drama + 1, limit: 10 });
         expect(own).toHaveLength(2);
-        expect(
-          await catalog.readAudit({ id: 'pn', memberships: [{ project: 'news', role: 'admin' }] }, before.seq + 1, 10),
-        ).toEqual([]);
+        // Without a project: only the chains the principal may audit, the limit applied after that.
+        const mine = await catalog.readAudit(projectAdmin, { limit: 1_000 });
+        expect(mine.length).toBeGreaterThanOrEqual(2);
+        expect(mine.every((e) => e.project === 'drama')).toBe(true);
+        const newsAdmin = { id: 'pn', memberships: [{ project: 'news', role: 'admin' as const }] };
+        expect(await catalog.readAudit(newsAdmin, { project: 'drama', fromSeq: drama + 1, limit: 10 })).toEqual([]);
       });
 
       it('records actions taken outside the catalog, such as takedowns, in the same chain', async () => {
@@ -420,7 +503,9 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
             },
           },
         ]);
-        expect((await catalog.readAudit(auditor, event.seq, 1))[0]?.hash).toBe(event.hash);
+        expect((await catalog.readAudit(auditor, { project: 'drama', fromSeq: event.seq, limit: 1 }))[0]?.hash).toBe(
+          event.hash,
+        );
         expect((await catalog.verifyAuditTrail(auditor)).ok).toBe(true);
         await expectError(
           catalog.recordEvent(dramaViewer, { assetId: asset.id, action: 'rights.takedown' }),
@@ -440,14 +525,32 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Tamper', { id: 'conf-tamper' }));
           await catalog.updateAsset(dramaEditor, asset.id, { genres: ['a'] });
           await catalog.updateAsset(dramaEditor, asset.id, { genres: ['b'] });
-          const head = await catalog.auditHead(auditor);
-          await hooks.alterActor(head.seq - 1, 'mallory');
+          const head = (await catalog.auditHead(auditor)).projects.drama as { seq: number };
+          await hooks.alterActor('drama', head.seq - 1, 'mallory');
           const altered = await catalog.verifyAuditTrail(auditor);
-          expect(altered.problems.map((p) => [p.kind, p.seq])).toEqual([['altered', head.seq - 1]]);
-          await hooks.remove(head.seq - 2);
+          expect(altered.problems.map((p) => [p.project, p.kind, p.seq])).toEqual([['drama', 'altered', head.seq - 1]]);
+          await hooks.remove('drama', head.seq - 2);
           const removed = await catalog.verifyAuditTrail(auditor);
           expect(removed.problems.map((p) => p.kind)).toContain('removed');
           expect(removed.problems.find((p) => p.kind === 'removed')?.seq).toBe(head.seq - 2);
+        });
+
+        it('finds events deleted from the end of a chain whose stored head was left alone', async () => {
+          const { catalog, store } = ctx;
+          const hooks = (options.tamper as NonNullable<CatalogConformanceOptions['tamper']>)(store);
+          const asset = await catalog.createAsset(newsEditor, episode('news', 'Truncated', { id: 'conf-truncate' }));
+          await catalog.updateAsset(newsEditor, asset.id, { genres: ['a'] });
+          await catalog.updateAsset(newsEditor, asset.id, { genres: ['b'] });
+          const head = (await catalog.auditHead(auditor)).projects.news as { seq: number };
+          expect((await catalog.verifyAuditTrail(auditor)).problems.filter((p) => p.project === 'news')).toEqual([]);
+          await hooks.remove('news', head.seq);
+          await hooks.remove('news', head.seq - 1);
+          const result = await catalog.verifyAuditTrail(auditor);
+          expect(result.ok).toBe(false);
+          expect(result.problems.filter((p) => p.project === 'news').map((p) => [p.kind, p.seq])).toEqual([
+            ['head-mismatch', head.seq],
+          ]);
+          expect(result.problems.find((p) => p.project === 'news')?.message).toMatch(/removed from the end/);
         });
       }
     });
