@@ -95,13 +95,17 @@ describe('PostgreSQL catalog store: leases, writes and audit', () => {
 
   it('refuses a schema migrated by a newer release, and takes one lock key whether the schema is quoted or not', async () => {
     const admin = new pg.Pool({ connectionString, max: 1 });
+    type Query = (text: string, params?: readonly unknown[]) => never;
+    const query: Query = (text, params) => admin.query(text, params as unknown[]) as never;
     const driver = {
-      query: (text: string, params?: readonly unknown[]) => admin.query(text, params as unknown[]) as never,
-      transaction: async <T>(fn: (c: { query: typeof driver.query }) => Promise<T>) => {
+      query,
+      transaction: async <T>(fn: (c: { query: Query }) => Promise<T>) => {
         const client = await admin.connect();
         try {
           await client.query('BEGIN');
-          const result = await fn({ query: (t, p) => client.query(t, p as unknown[]) as never });
+          const result = await fn({
+            query: (t: string, p?: readonly unknown[]) => client.query(t, p as unknown[]) as never,
+          });
           await client.query('COMMIT');
           return result;
         } catch (error) {
