@@ -87,5 +87,5 @@ export {
   type OutcomeInput,
 } from './transitions.js';
 export { type DeliveryCandidate, type DeliveryValidation, matchesRendition, validateDelivery } from './validate.js';
-export { type ExpectedContent, verifiedRead } from './verified-read.js';
+export { type ExpectedDelivery, verifiedRead } from './verified-read.js';
 export { rightsCover, rightsWindow } from './window.js';

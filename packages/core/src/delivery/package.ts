@@ -91,7 +91,7 @@ export function defaultFiles(profile: DeliveryProfile, subject: DeliverySubject)
           ? subject.open(location, start)
           : verifiedRead(
               () => subject.open(location, 0),
-              { sha256, sizeBytes: location.sizeBytes },
+              { sha256, ...(location.sizeBytes === undefined ? {} : { sizeBytes: location.sizeBytes }) },
               start,
               `"${name}" (${location.storage}:${location.key})`,
             ),

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { FramewiseError } from '../errors/index.js';
+import type { ExpectedContent } from '../storage/index.js';
 
-/** What a delivered file must be: the catalog's digest (and size, when known). */
-export interface ExpectedContent {
-  readonly sha256: string;
-  readonly sizeBytes?: number | undefined;
-}
+/** What a delivered file must be: the catalog's SHA-256 (and size, when known). */
+export type ExpectedDelivery = ExpectedContent & { readonly sha256: string };
 
 /**
  * A stream of a stored file from byte `start`, verified against the catalog's digest while it
@@ -20,7 +18,7 @@ export interface ExpectedContent {
  */
 export function verifiedRead(
   open: () => Promise<Readable>,
-  expected: ExpectedContent,
+  expected: ExpectedDelivery,
   start: number,
   what: string,
 ): Promise<Readable> {

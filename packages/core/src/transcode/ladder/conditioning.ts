@@ -47,11 +47,7 @@ export function planConditioning(
 ): { conditioning: Conditioning; frameRate: FrameRateJson; decisions: string[] } {
   const decisions: string[] = [];
   let rate = FrameRate.parse(video.frameRate).withDropFrame(false);
-  const conditioning: {
-    deinterlace?: Conditioning['deinterlace'];
-    inverseTelecine?: Conditioning['inverseTelecine'];
-    constantFrameRate?: FrameRateJson;
-  } = {};
+  const conditioning: { -readonly [K in keyof Conditioning]: Conditioning[K] } = {};
   const flagged = video.scan?.type === 'interlaced';
   const fieldOrder = scan?.fieldOrder ?? video.scan?.fieldOrder ?? 'tff';
   if (scan?.scan === 'telecined' && template.inverseTelecine) {
