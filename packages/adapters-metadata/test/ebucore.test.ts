@@ -109,7 +109,9 @@ describe('EBUCore worst cases', () => {
     await expect(exporter.write(withControl)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const surrogate = richDescription();
     surrogate.asset.genres = ['half \uD800 pair'];
-    await expect(exporter.write(surrogate)).rejects.toThrow(/asset\.genres\[0\] contains U\+D800/);
+    await expect(exporter.write(surrogate)).rejects.toThrow(
+      /asset\.genres\[0\]: contains an unpaired UTF-16 surrogate/,
+    );
   });
 
   it('reads the same document as bytes and as text', async () => {

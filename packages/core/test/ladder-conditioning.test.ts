@@ -240,7 +240,7 @@ describe('encoders and tool failures', () => {
       (e: unknown) => e,
     );
     expect(isFramewiseError(error, 'TRANSIENT')).toBe(true);
-    expect((error as Error).message).toMatch(/killed by SIGKILL/);
+    expect((error as Error).message).toMatch(/killed by signal SIGKILL/);
   }, 60_000);
 
   it('reports a missing filter as UNSUPPORTED', async () => {

@@ -29,8 +29,8 @@ export const DropFolderOptionsSchema = z.strictObject({
   keepRevisions: z.boolean().default(false),
   /**
    * How each file is proven at the receiver before it is renamed into place (files with a SHA-256):
-   * `auto` (default) the receiver's own checksum where the protocol offers one (the local
-   * filesystem, FTP `HASH`), else the size; `checksum` the receiver's checksum, else the bytes read
+   * `auto` (default) the receiver's own checksum where the protocol offers one (FTP `HASH`), else
+   * the size (the bytes sent were already verified against the catalog's digest while streaming); `checksum` the receiver's checksum, else the bytes read
    * back; `read-back` always the bytes read back; `size` the size only.
    */
   verify: z.enum(['auto', 'checksum', 'read-back', 'size']).default('auto'),

@@ -5,7 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FramewiseError } from '@framewise/core/errors';
 import { checkRelativePath } from '../drop/naming.js';
-import type { DropTransport } from '../drop/transport.js';
+import type { DigestSource, DropTransport } from '../drop/transport.js';
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
 
@@ -109,8 +109,10 @@ export function localTransport(root: string): DropTransport {
     async removeTree(path: string) {
       await rm(await inside(path), { recursive: true, force: true });
     },
-    async digest(path: string) {
-      // The filesystem is the receiver: both ways, the bytes on disk are read back and hashed.
+    async digest(path: string, source: DigestSource) {
+      // A local filesystem keeps no checksum of its own: re-hashing the page cache right after the
+      // write proves little and costs a second pass, so only an explicit read-back reads the bytes.
+      if (source === 'server') return undefined;
       const abs = await inside(path);
       const handle = await open(abs, constants.O_RDONLY | O_NOFOLLOW);
       try {

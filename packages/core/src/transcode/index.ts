@@ -30,7 +30,6 @@ export {
   type RunFfmpegOptions,
   runFfmpeg,
 } from './ffmpeg/runner.js';
-export { toolFailure } from './ffmpeg/tool-failure.js';
 export { codecString } from './ladder/codec-string.js';
 export { type Conditioning, conditioningFilters, TONE_MAP_FILTERS } from './ladder/conditioning.js';
 export { colourTags, type HdrMetadata, x265MasterDisplay } from './ladder/encoders.js';

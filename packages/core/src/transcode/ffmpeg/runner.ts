@@ -32,7 +32,7 @@ export const DEFAULT_FFMPEG_TIMEOUT_MS = 6 * 3_600_000;
  * muxer, an option): the tool cannot do it, which says nothing about the media.
  */
 const MISSING_CAPABILITY =
-  /No such filter|Unknown encoder|Encoder \S+ not found|Unknown decoder|Decoder \S+ not found|Requested output format '[^']*' is not a suitable output format|Unknown input format|Unrecognized option|Option not found|Filter not found/i;
+  /No such filter|Unknown encoder|Encoder \S+ not found|Unknown decoder|Decoder \S+ not found|Requested output format '[^']*' is not a suitable output format|Unknown input format|Unrecognized option|Option not found|Option \S+ not found|Filter not found|Device creation failed|Cannot load lib/i;
 
 /** Options for {@link runFfmpeg}. */
 export interface RunFfmpegOptions extends FfmpegTools {

@@ -10,7 +10,6 @@ import { safeMediaPath } from '../ffmpeg/media-path.js';
 import { type ProbeResult, probe } from '../ffmpeg/probe.js';
 import type { FfmpegProgress } from '../ffmpeg/progress.js';
 import { type FfmpegTools, runFfmpeg } from '../ffmpeg/runner.js';
-import { toolFailure } from '../ffmpeg/tool-failure.js';
 import { conditioningFilters, TONE_MAP_FILTERS } from './conditioning.js';
 import { type EncoderPreset, videoEncoderArgs } from './encoders.js';
 import type { LadderPlan, PlannedAudio, PlannedRung } from './plan.js';
@@ -237,8 +236,6 @@ export async function runLadder(
     ...(options.onProgress
       ? { onProgress: (p: FfmpegProgress) => options.onProgress?.({ ...p, outputs: names }) }
       : {}),
-  }).catch((error: unknown) => {
-    throw toolFailure(error);
   });
   for (const f of files) await rename(f.tmp, f.final);
   // Probe and checksum every output at once.

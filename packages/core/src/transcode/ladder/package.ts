@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { FramewiseError } from '../../errors/index.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
 import { type FfmpegTools, runFfmpeg } from '../ffmpeg/runner.js';
-import { toolFailure } from '../ffmpeg/tool-failure.js';
 import { codecString } from './codec-string.js';
 import type { LadderOutput } from './execute.js';
 import { finishDashManifest } from './manifest-dash.js';
@@ -121,8 +120,6 @@ export async function packageLadder(
       ...options,
       label: `${format.toUpperCase()} packaging into ${JSON.stringify(directory)}`,
       outputs: [staging],
-    }).catch((error: unknown) => {
-      throw toolFailure(error);
     });
     if (format === 'hls') await writeHlsMaster(staging, video, audio);
     else await finishDashManifest(staging, manifest, [...video, ...audio]);
