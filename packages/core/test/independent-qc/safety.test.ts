@@ -82,7 +82,7 @@ describe('independent: FIFO/device inputs', () => {
     await expect(runFfmpeg(['-f', 'wav', '-i', f, '-f', 'null', '-'], { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(runFfmpeg(['-f', 'rawvideo', '-s', '8x8', '-i', '/dev/zero', '-f', 'null', '-'], { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   }, 15_000);
-  it('runFfmpeg refuses file: prefixed FIFO (protocol bypass) or at least times out', async () => {
+  it('runFfmpeg refuses a file:-prefixed FIFO input (else it blocks until timeoutMs, 6 h by default)', async () => {
     const f = join(dir, 'fifo4');
     mkfifo(f);
     const t0 = Date.now();
@@ -170,4 +170,24 @@ describe('independent: timeouts, cancellation, classification', () => {
     await new Promise((res) => setTimeout(res, 200));
     expect(execSync(`ps -eo args | grep -F ${fake} | grep -v grep || true`).toString().trim()).toBe('');
   }, 30_000);
+  it('real ffmpeg SIGKILLed externally mid-decode (OOM-killer style) -> TRANSIENT, not a failing report', async () => {
+    const long = join(dir, 'long-kill.mkv');
+    ff60(long);
+    const p = runQc(long, {}).then((rep) => rep, (e: unknown) => e);
+    let pid = '';
+    for (let i = 0; i < 100 && pid === ''; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      pid = execSync(`pgrep -f -- "-i ${long}" || true`).toString().trim().split('\n')[0] ?? '';
+      if (pid !== '' && !execSync(`ps -o args= -p ${pid} || true`).toString().includes('ffmpeg')) pid = '';
+    }
+    expect(pid).not.toBe('');
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(Number(pid), 'SIGKILL');
+    const r = await p;
+    expect(r).toMatchObject({ code: 'TRANSIENT' });
+  }, 60_000);
 });
+
+function ff60(out: string) {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=64x36:r=25:d=60', '-f', 'lavfi', '-i', 'sine=d=60', '-c:v', 'ffv1', '-c:a', 'pcm_s16le', out]);
+}

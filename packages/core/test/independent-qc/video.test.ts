@@ -41,6 +41,16 @@ describe('independent: black detection at the end', () => {
     pictureThenBlack(g, 40, 37);
     expect(blacks(await runQc(g, { policy: BROADCAST_EBU_R128 }))).toEqual([[40, 37]]);
   }, 90_000);
+  for (const [rate, pic, blk, expected] of [['24', 48, 24, [[48, 24]]], ['50', 60, 50, [[60, 50]]], ['30000/1001', 40, 30, [[40, 30]]], ['30000/1001', 40, 29, []]] as const) {
+    it(`black tail at ${rate} fps: ${blk} frames`, async () => {
+      const f = join(dir, `tail-${rate.replace('/', '_')}-${blk}.mkv`);
+      ff(['-f', 'lavfi', '-i', `testsrc=s=64x36:r=${rate}`, '-f', 'lavfi', '-i', `color=c=black:s=64x36:r=${rate}`,
+        '-filter_complex', `[0:v]trim=end_frame=${pic}[a];[1:v]trim=end_frame=${blk}[b];[a][b]concat=n=2:v=1:a=0,format=yuv420p[v]`, '-map', '[v]', '-c:v', 'ffv1', f]);
+      const r = await runQc(f, { policy: BROADCAST_EBU_R128 });
+      expect(r.durationFrames).toBe(pic + blk);
+      expect(blacks(r)).toEqual(expected);
+    }, 60_000);
+  }
   it('black at the very start is exact too', async () => {
     const f = join(dir, 'head.mkv');
     pictureThenBlack(f, 30, 26, true);
