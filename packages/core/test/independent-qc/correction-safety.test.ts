@@ -26,11 +26,18 @@ describe('independent: correctLoudness paths and failures', () => {
     const f = join(dir, 'fifo.mkv');
     execFileSync('mkfifo', [f]);
     const outcome = await Promise.race([
-      correctLoudness(f, join(dir, 'o.mkv'), plan).then(() => 'resolved', (e: { code?: string }) => e.code),
+      correctLoudness(f, join(dir, 'o.mkv'), plan).then(
+        () => 'resolved',
+        (e: { code?: string }) => e.code,
+      ),
       new Promise((r) => setTimeout(() => r('still blocked after 5 s'), 5000)),
     ]);
     // Unblock whatever opened the FIFO (ffprobe ignores SIGTERM while blocked in open()), so nothing is left behind.
-    try { closeSync(openSync(f, constants.O_WRONLY | constants.O_NONBLOCK)); } catch { /* no reader: nothing blocked */ }
+    try {
+      closeSync(openSync(f, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      /* no reader: nothing blocked */
+    }
     expect(outcome).toBe('INVALID_INPUT');
   }, 15_000);
   it('ffmpeg killed by a signal during correction -> TRANSIENT and no output left', async () => {

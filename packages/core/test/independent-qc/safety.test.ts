@@ -10,7 +10,24 @@ let clip: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'indep-safety-'));
   clip = join(dir, 'clip.mkv');
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=64x36:r=25:d=1', '-f', 'lavfi', '-i', 'sine=f=1000:d=1', '-c:v', 'ffv1', '-c:a', 'pcm_s16le', '-shortest', clip]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=s=64x36:r=25:d=1',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=f=1000:d=1',
+    '-c:v',
+    'ffv1',
+    '-c:a',
+    'pcm_s16le',
+    '-shortest',
+    clip,
+  ]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -79,14 +96,21 @@ describe('independent: FIFO/device inputs', () => {
   it('runFfmpeg refuses a FIFO -i even with -f format given', async () => {
     const f = join(dir, 'fifo3');
     mkfifo(f);
-    await expect(runFfmpeg(['-f', 'wav', '-i', f, '-f', 'null', '-'], { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(runFfmpeg(['-f', 'rawvideo', '-s', '8x8', '-i', '/dev/zero', '-f', 'null', '-'], { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(runFfmpeg(['-f', 'wav', '-i', f, '-f', 'null', '-'], { timeoutMs: 5000 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await expect(
+      runFfmpeg(['-f', 'rawvideo', '-s', '8x8', '-i', '/dev/zero', '-f', 'null', '-'], { timeoutMs: 5000 }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   }, 15_000);
   it('runFfmpeg refuses a file:-prefixed FIFO input (else it blocks until timeoutMs, 6 h by default)', async () => {
     const f = join(dir, 'fifo4');
     mkfifo(f);
     const t0 = Date.now();
-    const r = await runFfmpeg(['-i', `file:${f}`, '-f', 'null', '-'], { timeoutMs: 3000 }).then(() => 'ok', (e: { code: string }) => e.code);
+    const r = await runFfmpeg(['-i', `file:${f}`, '-f', 'null', '-'], { timeoutMs: 3000 }).then(
+      () => 'ok',
+      (e: { code: string }) => e.code,
+    );
     expect(['INVALID_INPUT']).toContain(r);
     expect(Date.now() - t0).toBeLessThan(2500);
   }, 15_000);
@@ -99,8 +123,11 @@ describe('independent: timeouts, cancellation, classification', () => {
   });
   it('timeoutMs kills a long run with TIMEOUT', async () => {
     const marker = `indeptimeout${process.pid}`;
-    await expect(runFfmpeg(['-re', '-f', 'lavfi', '-i', `sine=f=440:d=600`, '-metadata', `title=${marker}`, '-f', 'null', '-'], { timeoutMs: 800 }))
-      .rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(
+      runFfmpeg(['-re', '-f', 'lavfi', '-i', `sine=f=440:d=600`, '-metadata', `title=${marker}`, '-f', 'null', '-'], {
+        timeoutMs: 800,
+      }),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
     await new Promise((r) => setTimeout(r, 300));
     expect(execSync(`ps -eo args | grep ${marker} | grep -v grep || true`).toString().trim()).toBe('');
   }, 15_000);
@@ -111,7 +138,10 @@ describe('independent: timeouts, cancellation, classification', () => {
     writeFileSync(wrapper, `#!/bin/sh\nffmpeg "$@" &\nwait\n`);
     chmodSync(wrapper, 0o755);
     const ac = new AbortController();
-    const p = runFfmpeg(['-re', '-f', 'lavfi', '-i', 'sine=f=440:d=600', '-metadata', `title=${marker}`, '-f', 'null', '-'], { ffmpegPath: wrapper, signal: ac.signal });
+    const p = runFfmpeg(
+      ['-re', '-f', 'lavfi', '-i', 'sine=f=440:d=600', '-metadata', `title=${marker}`, '-f', 'null', '-'],
+      { ffmpegPath: wrapper, signal: ac.signal },
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(execSync(`ps -eo args | grep ${marker} | grep -v grep || true`).toString()).toContain(marker);
     ac.abort();
@@ -135,7 +165,10 @@ describe('independent: timeouts, cancellation, classification', () => {
     const fake = join(dir, 'ffkill.sh');
     writeFileSync(fake, '#!/bin/sh\nkill -9 $$\n');
     chmodSync(fake, 0o755);
-    const r = await runQc(clip, { ffmpegPath: fake }).then((rep) => rep, (e: unknown) => e);
+    const r = await runQc(clip, { ffmpegPath: fake }).then(
+      (rep) => rep,
+      (e: unknown) => e,
+    );
     expect(r).toMatchObject({ code: 'TRANSIENT' });
   }, 30_000);
   it('ffmpeg killed by SIGTERM/SIGSEGV -> TRANSIENT', async () => {
@@ -143,29 +176,44 @@ describe('independent: timeouts, cancellation, classification', () => {
       const fake = join(dir, `ff${sig}.sh`);
       writeFileSync(fake, `#!/bin/sh\nkill -${sig} $$\n`);
       chmodSync(fake, 0o755);
-      const r = await runQc(clip, { ffmpegPath: fake }).then((rep) => rep, (e: unknown) => e);
+      const r = await runQc(clip, { ffmpegPath: fake }).then(
+        (rep) => rep,
+        (e: unknown) => e,
+      );
       expect(r).toMatchObject({ code: 'TRANSIENT' });
     }
   }, 30_000);
   it('a missing filter during QC -> UNSUPPORTED, not a report', async () => {
     const fake = join(dir, 'ffnofilter.sh');
-    writeFileSync(fake, `#!/bin/sh\necho "[AVFilterGraph @ 0x1] No such filter: 'ebur128'" >&2\necho "Error initializing complex filters." >&2\nexit 8\n`);
+    writeFileSync(
+      fake,
+      `#!/bin/sh\necho "[AVFilterGraph @ 0x1] No such filter: 'ebur128'" >&2\necho "Error initializing complex filters." >&2\nexit 8\n`,
+    );
     chmodSync(fake, 0o755);
-    const r = await runQc(clip, { ffmpegPath: fake }).then((rep) => rep, (e: unknown) => e);
+    const r = await runQc(clip, { ffmpegPath: fake }).then(
+      (rep) => rep,
+      (e: unknown) => e,
+    );
     expect(r).toMatchObject({ code: 'UNSUPPORTED' });
   }, 30_000);
   it('a filter missing with newer ffmpeg wording ("Filter not found") -> UNSUPPORTED', async () => {
     const fake = join(dir, 'ffnofilter2.sh');
     writeFileSync(fake, `#!/bin/sh\necho "[fc#0 @ 0x1] Filter not found: blackframe" >&2\nexit 8\n`);
     chmodSync(fake, 0o755);
-    const r = await runQc(clip, { ffmpegPath: fake }).then((rep) => rep, (e: unknown) => e);
+    const r = await runQc(clip, { ffmpegPath: fake }).then(
+      (rep) => rep,
+      (e: unknown) => e,
+    );
     expect(r).toMatchObject({ code: 'UNSUPPORTED' });
   }, 30_000);
   it('QC timeoutMs -> TIMEOUT, not a report', async () => {
     const fake = join(dir, 'ffsleep.sh');
     writeFileSync(fake, '#!/bin/sh\nsleep 30\n');
     chmodSync(fake, 0o755);
-    const r = await runQc(clip, { ffmpegPath: fake, timeoutMs: 500 }).then((rep) => rep, (e: unknown) => e);
+    const r = await runQc(clip, { ffmpegPath: fake, timeoutMs: 500 }).then(
+      (rep) => rep,
+      (e: unknown) => e,
+    );
     expect(r).toMatchObject({ code: 'TIMEOUT' });
     await new Promise((res) => setTimeout(res, 200));
     expect(execSync(`ps -eo args | grep -F ${fake} | grep -v grep || true`).toString().trim()).toBe('');
@@ -173,7 +221,10 @@ describe('independent: timeouts, cancellation, classification', () => {
   it('real ffmpeg SIGKILLed externally mid-decode (OOM-killer style) -> TRANSIENT, not a failing report', async () => {
     const long = join(dir, 'long-kill.mkv');
     ff60(long);
-    const p = runQc(long, {}).then((rep) => rep, (e: unknown) => e);
+    const p = runQc(long, {}).then(
+      (rep) => rep,
+      (e: unknown) => e,
+    );
     let pid = '';
     for (let i = 0; i < 100 && pid === ''; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -189,5 +240,22 @@ describe('independent: timeouts, cancellation, classification', () => {
 });
 
 function ff60(out: string) {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=64x36:r=25:d=60', '-f', 'lavfi', '-i', 'sine=d=60', '-c:v', 'ffv1', '-c:a', 'pcm_s16le', out]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=s=64x36:r=25:d=60',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=d=60',
+    '-c:v',
+    'ffv1',
+    '-c:a',
+    'pcm_s16le',
+    out,
+  ]);
 }
