@@ -156,6 +156,14 @@ describe('tool failures are not media defects', () => {
     );
   }, 30_000);
 
+  it('an encoder refusing its channel layout is UNSUPPORTED, not a defect of the input', async () => {
+    const failure = await codeOf(
+      runFfmpeg(['-i', clip, '-vn', '-af', 'aformat=channel_layouts=FL', '-c:a', 'aac', '-f', 'null', '-']),
+    );
+    expect(failure.code).toBe('UNSUPPORTED');
+    expect(failure.message).toMatch(/Unsupported channel layout/);
+  }, 30_000);
+
   it('ffmpeg killed by a signal is a retryable TRANSIENT error, and QC throws it instead of recording integrity.unreadable', async () => {
     const killed = fakeTool('killed-ffmpeg', 'kill -9 $$');
     const failure = await codeOf(runFfmpeg(['-i', clip, '-f', 'null', '-'], { ffmpegPath: killed }));

@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
-import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
+import { assertRegularMediaFile, safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type FfmpegTools, runFfmpeg } from '../transcode/ffmpeg/runner.js';
 import type { LoudnessCorrection, LoudnessPlan } from './loudness-plan.js';
 import { type LoudnessTarget, LoudnessTargetSchema, loudnessOnlyPolicy } from './policy.js';
@@ -230,6 +230,8 @@ export async function correctLoudness(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
+  // A FIFO or a device would block ffprobe (and ffmpeg) before anything else could refuse it.
+  await assertRegularMediaFile(safeMediaPath(input));
   const { streams, durationUs } = await streamsOf(input, tools);
   const audio = streams.filter((s) => s.codec_type === 'audio');
   for (const step of plan.tracks)
@@ -285,14 +287,21 @@ async function writeCorrected(
     const filters = await correctionFilters(input, step, target, ceilingDb, rate, lossy, tools);
     const pads = step.tracks.map((t) => `[0:a:${t}]`);
     const outs = step.tracks.map((t) => `[fix${t}]`);
+    const split = step.tracks.map((t) => `[split${t}]`);
     if (step.tracks.length === 1)
       // The source's own layout, by ffmpeg's name (5.1(side) stays side), or ffmpeg's default for
       // the channel count when the file names none (loudnorm's resampling needs one to end on).
       chains.push(`${pads[0]}${[...filters, `aformat=channel_layouts=${layoutName(first)}`].join(',')}${outs[0]}`);
-    else
+    else {
       chains.push(
-        `${programmeSource(programme, pads)},${filters.join(',')},channelsplit=channel_layout=${PROGRAMME_LAYOUTS[programme.layout as keyof typeof PROGRAMME_LAYOUTS].ffmpeg}${outs.join('')}`,
+        `${programmeSource(programme, pads)},${filters.join(',')},channelsplit=channel_layout=${PROGRAMME_LAYOUTS[programme.layout as keyof typeof PROGRAMME_LAYOUTS].ffmpeg}${split.join('')}`,
       );
+      // channelsplit labels each output with its position (a 1-channel FL, FR, LFE… layout), which
+      // the AAC encoder refuses and PCM would carry as a relabelled track: each is made plain mono.
+      step.tracks.forEach((_, i) => {
+        chains.push(`${split[i]}aformat=channel_layouts=mono${outs[i]}`);
+      });
+    }
     step.tracks.forEach((t, i) => {
       replaced.set(t, outs[i] as string);
     });

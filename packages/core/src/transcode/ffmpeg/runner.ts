@@ -31,6 +31,9 @@ export const DEFAULT_FFMPEG_TIMEOUT_MS = 6 * 3_600_000;
  * ffmpeg's words for a build that lacks what the command asks (a filter, an encoder, a decoder, a
  * muxer, an option): the tool cannot do it, which says nothing about the media.
  */
+/** An encoder or muxer that cannot take what the command gives it (not a defect of the input media). */
+const UNSUPPORTED_BY_TOOL = /Unsupported channel layout/i;
+
 const MISSING_CAPABILITY =
   /No such filter|Unknown encoder|Encoder \S+ not found|Unknown decoder|Decoder \S+ not found|Requested output format '[^']*' is not a suitable output format|Unknown input format|Unrecognized option|Option not found|Option \S+ not found|Filter not found|Device creation failed|Cannot load lib/i;
 
@@ -90,7 +93,7 @@ export async function ffmpegVersion(path = 'ffmpeg'): Promise<{ major: number; m
 
 /**
  * The local files a command reads: the value of each `-i` whose input is not a lavfi graph and
- * has no protocol prefix.
+ * has no protocol prefix, and the path of each `file:` input (ffmpeg's local file protocol).
  */
 function localInputs(args: readonly string[]): string[] {
   const out: string[] = [];
@@ -100,7 +103,10 @@ function localInputs(args: readonly string[]): string[] {
     if (arg === '-f') format = args[i + 1];
     else if (arg === '-i') {
       const input = args[i + 1] as string;
-      if (format !== 'lavfi' && !/^[a-zA-Z0-9+.-]*:/.test(input) && !/^subfile,/i.test(input) && input !== '-')
+      // `file:` is ffmpeg's local file protocol: everything after it is a local path, whatever it
+      // looks like (`file:pipe:0` is a file named `pipe:0`), checked like any other local input.
+      if (format !== 'lavfi' && /^file:/i.test(input)) out.push(input.slice('file:'.length));
+      else if (format !== 'lavfi' && !/^[a-zA-Z0-9+.-]*:/.test(input) && !/^subfile,/i.test(input) && input !== '-')
         out.push(input);
       format = undefined;
       i++;
@@ -112,16 +118,18 @@ function localInputs(args: readonly string[]): string[] {
 /**
  * Run ffmpeg with an argv array (never a shell), adding `-hide_banner -nostdin -nostats
  * -progress pipe:1 -stats_period 0.5`. Every local input (`-i`) must be a regular file: a FIFO or
- * a device is refused before ffmpeg starts. ffmpeg runs in its own process group; aborting, or
+ * a device is refused before ffmpeg starts (a `file:` input too). ffmpeg runs in its own process group; aborting, or
  * running past `timeoutMs` (default 6 h), kills the whole group and removes the outputs. Progress
  * is parsed and reported; stderr is kept (the last 64 KiB) and attached to the error on failure.
  *
  * Failures are classified so that a tool problem is never taken for a media defect: killed by a
  * signal (out of memory, an operator) → `TRANSIENT` (retryable); a filter, encoder, decoder, format
- * or option this ffmpeg build lacks → `UNSUPPORTED`; anything else ffmpeg refuses → `INVALID_INPUT`.
+ * or option this ffmpeg build lacks, or an encoder refusing the channel layout it is given
+ * ("Unsupported channel layout") → `UNSUPPORTED`; anything else ffmpeg refuses → `INVALID_INPUT`.
  *
  * @throws `CANCELLED` when aborted; `TIMEOUT` when it runs out of time; `TRANSIENT` when killed by a
- * signal; `UNSUPPORTED` when this ffmpeg lacks a filter, codec or format the command needs;
+ * signal; `UNSUPPORTED` when this ffmpeg lacks a filter, codec or format the command needs, or an
+ * encoder refuses the channel layout;
  * `INVALID_INPUT` when ffmpeg exits with an error (the message ends with ffmpeg's last error line)
  * or an input is not a regular file; `INVALID_CONFIG` when ffmpeg cannot be started or `timeoutMs` is not a positive number of ms.
  */
@@ -283,6 +291,17 @@ function spawnChecked(args: readonly string[], options: RunFfmpegOptions, timeou
             new FramewiseError(
               'UNSUPPORTED',
               `${label}: this ffmpeg lacks what the command needs (not a media defect): ${line.trim().slice(0, 500)}`,
+              { details: { exitCode: code, stderr, argv } },
+            ),
+          );
+          return;
+        }
+        const refused = stderr.split('\n').find((l) => UNSUPPORTED_BY_TOOL.test(l));
+        if (refused !== undefined) {
+          reject(
+            new FramewiseError(
+              'UNSUPPORTED',
+              `${label}: ffmpeg cannot produce this output (not a media defect): ${refused.trim().slice(0, 500)}`,
               { details: { exitCode: code, stderr, argv } },
             ),
           );
