@@ -66,7 +66,7 @@ describe('independent: richer round trip', () => {
           { id: 'w', media: ['svod'], territories: 'WORLD except NA, US', window: { start: '2024-01-01', end: '2026-01-01' }, exclusive: true },
           { id: 'i', media: ['est'], territories: 'NA, GB', window: { start: '2024-03-01T10:00:00Z', end: '2024-09-01T10:00:00+02:00' }, exclusive: false },
         ],
-        holdbacks: [{ id: 'h', media: ['svod'], territories: 'WORLD except NA, US', languages: ['de'], window: { start: '2024-01-01', end: '2026-01-01' }, grant: 'w' }] }],
+        holdbacks: [{ id: 'h', media: ['svod'], territories: 'WORLD except NA, US', languages: ['de'], window: { start: '2024-01-01', end: '2026-01-01' } }] }],
     };
     let a;
     try { a = createRightsEngine(doc as never); } catch { delete (doc.deals[0] as { holdbacks?: unknown }).holdbacks; a = createRightsEngine(doc as never); }
