@@ -198,6 +198,27 @@ describe('independent: hostile XLSX', () => {
     const files = unzip(await good());
     await typed(zip(files, { name: 'xl/worksheets/sheet1.xml', size: 0xfffffff0 }));
   });
+  it('zip bomb inside the worksheet, lying about its size (declares 1 KB, inflates 700 MB): refused, no OOM', async () => {
+    const files = unzip(await good());
+    const sheetName = [...files.keys()].find((k) => k.includes('worksheets/')) as string;
+    const sheet = files.get(sheetName)?.toString('utf8') as string;
+    const at = sheet.indexOf('<sheetData>') + '<sheetData>'.length;
+    const pad = Buffer.alloc(700 * 1024 * 1024, 0x20);
+    files.set(sheetName, Buffer.concat([Buffer.from(sheet.slice(0, at)), pad, Buffer.from(sheet.slice(at))]));
+    const bytes = zip(files, { name: sheetName, size: 1024 });
+    const before = process.memoryUsage().rss;
+    const t0 = Date.now();
+    let refused = false;
+    try {
+      await readAvailsXlsx(bytes, { source: 'bomb2.xlsx' });
+    } catch (error) {
+      expect(isFramewiseError(error), String(error)).toBe(true);
+      refused = true;
+    }
+    const grew = process.memoryUsage().rss - before;
+    console.log('lying bomb: refused', refused, 'rss growth MB', Math.round(grew / 1048576), 'ms', Date.now() - t0);
+    expect(refused).toBe(true);
+  }, 120_000);
   it('zip bomb lying about its size (declares 1 KB, inflates 600 MB) is refused or bounded, no OOM', async () => {
     const files = unzip(await good());
     const sheetName = [...files.keys()].find((k) => k.includes('worksheets/')) as string;
