@@ -3,19 +3,24 @@ import { createRightsEngine } from '@framewise/core/rights';
 import { describe, expect, it } from 'vitest';
 import { availsToRights, readAvailsCsv } from '../../src/avails/index.js';
 
-const H = 'DisplayName,Licensee,WorkType,ContentID,Territory,LicenseType,Start,End,ContractID,AvailID,AllowedLanguages,LocalizationType';
+const H =
+  'DisplayName,Licensee,WorkType,ContentID,Territory,LicenseType,Start,End,ContractID,AvailID,AllowedLanguages,LocalizationType';
 
 describe('independent: deal grouping', () => {
   it('same ContractID and title but a different Licensee: the second licensee is not lost', () => {
-    const r = readAvailsCsv(`${H}\r\nS,P,Movie,m1,GB,SVOD,2024-01-01,Open,C,a,,\r\nS,Q,Movie,m1,FR,SVOD,2024-01-01,Open,C,b,,`);
+    const r = readAvailsCsv(
+      `${H}\r\nS,P,Movie,m1,GB,SVOD,2024-01-01,Open,C,a,,\r\nS,Q,Movie,m1,FR,SVOD,2024-01-01,Open,C,b,,`,
+    );
     const rr = availsToRights(r.avails);
-    const fr = rr.deals.find((d) => d.grants.some((g) => g.id === 'b'));
+    const fr = rr.deals.find((d) => (d.grants ?? []).some((g) => g.id === 'b'));
     expect(fr?.licensee === 'Q' || rr.issues.some((i) => i.row === 3 && i.column === 'Licensee')).toBe(true);
   });
   it('ContractIDs "C 1" (licensee P) and "C-1" (licensee Q): FR grant stays with Q', () => {
-    const r = readAvailsCsv(`${H}\r\nS,P,Movie,m1,GB,SVOD,2024-01-01,Open,C 1,a,,\r\nS,Q,Movie,m1,FR,SVOD,2024-01-01,Open,C-1,b,,`);
+    const r = readAvailsCsv(
+      `${H}\r\nS,P,Movie,m1,GB,SVOD,2024-01-01,Open,C 1,a,,\r\nS,Q,Movie,m1,FR,SVOD,2024-01-01,Open,C-1,b,,`,
+    );
     const rr = availsToRights(r.avails);
-    const fr = rr.deals.find((d) => d.grants.some((g) => g.id === 'b'));
+    const fr = rr.deals.find((d) => (d.grants ?? []).some((g) => g.id === 'b'));
     expect(fr?.licensee).toBe('Q');
     expect(fr?.contractId).toBe('C-1');
   });
@@ -26,7 +31,16 @@ describe('independent: language tags', () => {
     const r = readAvailsCsv(`${H}\r\nS,P,Movie,m1,GB,SVOD,2024-01-01,Open,C,a,EN,sub`);
     const rr = availsToRights(r.avails);
     const e = createRightsEngine({ titles: rr.titles, deals: rr.deals } as never);
-    expect(e.evaluate({ assetId: 'm1', territory: 'GB', channel: 'svod', at: '2024-06-01T00:00:00Z', language: 'en', languageForm: 'subtitled' }).allowed).toBe(true);
+    expect(
+      e.evaluate({
+        assetId: 'm1',
+        territory: 'GB',
+        channel: 'svod',
+        at: '2024-06-01T00:00:00Z',
+        language: 'en',
+        languageForm: 'subtitled',
+      }).allowed,
+    ).toBe(true);
   });
   it('AllowedLanguages "en, fr" (space after comma) gives both languages', () => {
     const r = readAvailsCsv(`${H}\r\nS,P,Movie,m1,GB,SVOD,2024-01-01,Open,C,a,"en, fr",dub`);
@@ -36,7 +50,11 @@ describe('independent: language tags', () => {
 
 describe('independent: speed', () => {
   it('10,000 rows import and map in under 2 s', () => {
-    const rows = Array.from({ length: 10_000 }, (_, i) => `S,P,Movie,m${i % 500},${['GB', 'FR', 'DE', 'NA'][i % 4]},SVOD,2024-01-01,2025-01-01,C${i % 50},a${i},,`);
+    const rows = Array.from(
+      { length: 10_000 },
+      (_, i) =>
+        `S,P,Movie,m${i % 500},${['GB', 'FR', 'DE', 'NA'][i % 4]},SVOD,2024-01-01,2025-01-01,C${i % 50},a${i},,`,
+    );
     const text = [H, ...rows].join('\r\n');
     const t0 = performance.now();
     const r = readAvailsCsv(text);
@@ -53,8 +71,25 @@ describe('independent: conditions with known dates', () => {
     const doc = {
       titles: [{ id: 'm1', kind: 'movie' }],
       events: { 'm1:eststart': { name: 'EST start', at: '2024-03-01T00:00:00Z' } },
-      deals: [{ id: 'd', status: 'executed', direction: 'in', licensor: 'S', licensee: 'P', assets: ['m1'],
-        grants: [{ id: 'g', media: ['svod'], territories: 'GB', window: { start: { event: 'm1:eststart', lag: 'P30D' } }, exclusive: false }] }],
+      deals: [
+        {
+          id: 'd',
+          status: 'executed',
+          direction: 'in',
+          licensor: 'S',
+          licensee: 'P',
+          assets: ['m1'],
+          grants: [
+            {
+              id: 'g',
+              media: ['svod'],
+              territories: 'GB',
+              window: { start: { event: 'm1:eststart', lag: 'P30D' } },
+              exclusive: false,
+            },
+          ],
+        },
+      ],
     };
     const a = createRightsEngine(doc as never);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -69,9 +104,13 @@ describe('independent: conditions with known dates', () => {
     });
   });
   it('ESTStart resolves against the EST avail of the same title in the same sheet', () => {
-    const r = readAvailsCsv(`DisplayName,Licensee,WorkType,ContentID,Territory,LicenseType,Start,End,StartLag,ContractID,AvailID\r\nS,P,Movie,m1,GB,EST,2024-03-01,Open,,C,est\r\nS,P,Movie,m1,GB,SVOD,ESTStart,Open,P30D,C,svod`);
+    const r = readAvailsCsv(
+      `DisplayName,Licensee,WorkType,ContentID,Territory,LicenseType,Start,End,StartLag,ContractID,AvailID\r\nS,P,Movie,m1,GB,EST,2024-03-01,Open,,C,est\r\nS,P,Movie,m1,GB,SVOD,ESTStart,Open,P30D,C,svod`,
+    );
     const rr = availsToRights(r.avails);
     const e = createRightsEngine({ titles: rr.titles, events: rr.events, deals: rr.deals } as never);
-    expect(e.evaluate({ assetId: 'm1', territory: 'GB', channel: 'svod', at: '2024-06-01T00:00:00Z' }).allowed).toBe(true);
+    expect(e.evaluate({ assetId: 'm1', territory: 'GB', channel: 'svod', at: '2024-06-01T00:00:00Z' }).allowed).toBe(
+      true,
+    );
   });
 });

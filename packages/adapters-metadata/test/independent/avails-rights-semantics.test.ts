@@ -7,10 +7,22 @@ const H =
   'DisplayName,Licensee,WorkType,ContentID,SeriesContentID,SeasonContentID,EpisodeContentID,SeasonNumber,EpisodeNumber,ALID,Territory,TerritoryExclusion,LicenseType,Start,End,StartLag,EndLag,Exclusive,ExclusiveAttributes,AllowedLanguages,LocalizationType,HoldbackLanguage,ContractID,AvailID';
 const ROW = (o: Partial<Record<string, string>> = {}): string => {
   const d: Record<string, string> = {
-    DisplayName: 'Studio', Licensee: 'Plat', WorkType: 'Movie', ContentID: 'm1', Territory: 'GB', LicenseType: 'SVOD',
-    Start: '2024-01-01', End: '2025-01-01', Exclusive: 'No', ContractID: 'C1', AvailID: 'a1', ...o,
+    DisplayName: 'Studio',
+    Licensee: 'Plat',
+    WorkType: 'Movie',
+    ContentID: 'm1',
+    Territory: 'GB',
+    LicenseType: 'SVOD',
+    Start: '2024-01-01',
+    End: '2025-01-01',
+    Exclusive: 'No',
+    ContractID: 'C1',
+    AvailID: 'a1',
+    ...o,
   } as Record<string, string>;
-  return H.split(',').map((k) => d[k] ?? '').join(',');
+  return H.split(',')
+    .map((k) => d[k] ?? '')
+    .join(',');
 };
 const load = (rows: string[], opts: Parameters<typeof availsToRights>[1] = {}) => {
   const r = readAvailsCsv([H, ...rows].join('\r\n'));
@@ -19,9 +31,19 @@ const load = (rows: string[], opts: Parameters<typeof availsToRights>[1] = {}) =
   expect(rr.issues).toEqual([]);
   return rr;
 };
-const doc = (rr: ReturnType<typeof availsToRights>, events: Record<string, unknown> = rr.events) => ({ titles: rr.titles, events, deals: rr.deals });
-const ask = (engine: ReturnType<typeof createRightsEngine>, assetId: string, territory: string, at: string, channel = 'svod', extra = {}) =>
-  engine.evaluate({ assetId, territory, channel: channel as never, at, ...extra }).allowed;
+const doc = (rr: ReturnType<typeof availsToRights>, events: Record<string, unknown> = rr.events) => ({
+  titles: rr.titles,
+  events,
+  deals: rr.deals,
+});
+const ask = (
+  engine: ReturnType<typeof createRightsEngine>,
+  assetId: string,
+  territory: string,
+  at: string,
+  channel = 'svod',
+  extra = {},
+) => engine.evaluate({ assetId, territory, channel: channel as never, at, ...extra }).allowed;
 
 describe('independent: territories in the engine', () => {
   it('NA is Namibia: grants NA, not US or CA', () => {
@@ -52,11 +74,43 @@ describe('independent: territories in the engine', () => {
 describe('independent: exclusivity', () => {
   // Rights in: worldwide SVOD+TVOD. Rights out: an exclusive SVOD sale in FR for 2024 to Plat X.
   const build = (exclusive: 'Yes' | 'No') => {
-    const inn = load([ROW({ Territory: 'WORLDWIDE', Start: 'Immediate', End: 'Open', AvailID: 'in-svod', ContractID: 'IN', Exclusive: 'Yes' }),
-      ROW({ Territory: 'WORLDWIDE', Start: 'Immediate', End: 'Open', AvailID: 'in-tvod', ContractID: 'IN', LicenseType: 'VOD', Exclusive: 'Yes' })],
-      { direction: 'in', licensee: 'Us' });
-    const out = load([ROW({ Territory: 'FR', Start: '2024-01-01', End: '2025-01-01', Exclusive: exclusive, AvailID: 'out-fr', ContractID: 'OUT', DisplayName: 'Us', Licensee: 'X' })],
-      { direction: 'out' });
+    const inn = load(
+      [
+        ROW({
+          Territory: 'WORLDWIDE',
+          Start: 'Immediate',
+          End: 'Open',
+          AvailID: 'in-svod',
+          ContractID: 'IN',
+          Exclusive: 'Yes',
+        }),
+        ROW({
+          Territory: 'WORLDWIDE',
+          Start: 'Immediate',
+          End: 'Open',
+          AvailID: 'in-tvod',
+          ContractID: 'IN',
+          LicenseType: 'VOD',
+          Exclusive: 'Yes',
+        }),
+      ],
+      { direction: 'in', licensee: 'Us' },
+    );
+    const out = load(
+      [
+        ROW({
+          Territory: 'FR',
+          Start: '2024-01-01',
+          End: '2025-01-01',
+          Exclusive: exclusive,
+          AvailID: 'out-fr',
+          ContractID: 'OUT',
+          DisplayName: 'Us',
+          Licensee: 'X',
+        }),
+      ],
+      { direction: 'out' },
+    );
     return createRightsEngine({ titles: inn.titles, events: {}, deals: [...inn.deals, ...out.deals] } as never);
   };
   it('exclusive sale blocks our own SVOD in FR during its window', () => {
@@ -73,8 +127,13 @@ describe('independent: exclusivity', () => {
     expect(ask(build('No'), 'm1', 'FR', '2024-06-01T12:00:00Z')).toBe(true);
   });
   it('a draft exclusive sale blocks nothing', () => {
-    const inn = load([ROW({ Territory: 'WORLDWIDE', Start: 'Immediate', End: 'Open', AvailID: 'in', ContractID: 'IN' })]);
-    const out = load([ROW({ Territory: 'FR', Exclusive: 'Yes', AvailID: 'o', ContractID: 'OUT', Licensee: 'X' })], { direction: 'out', status: 'draft' });
+    const inn = load([
+      ROW({ Territory: 'WORLDWIDE', Start: 'Immediate', End: 'Open', AvailID: 'in', ContractID: 'IN' }),
+    ]);
+    const out = load([ROW({ Territory: 'FR', Exclusive: 'Yes', AvailID: 'o', ContractID: 'OUT', Licensee: 'X' })], {
+      direction: 'out',
+      status: 'draft',
+    });
     const e = createRightsEngine({ titles: inn.titles, deals: [...inn.deals, ...out.deals] } as never);
     expect(ask(e, 'm1', 'FR', '2024-06-01T12:00:00Z')).toBe(true);
   });
@@ -83,7 +142,14 @@ describe('independent: exclusivity', () => {
 describe('independent: TV hierarchy', () => {
   const season = (extra: string[] = []) =>
     load([
-      ROW({ WorkType: 'Season', ContentID: '', SeriesContentID: 'ser', SeasonContentID: 's1', SeasonNumber: '1', AvailID: 'season' }),
+      ROW({
+        WorkType: 'Season',
+        ContentID: '',
+        SeriesContentID: 'ser',
+        SeasonContentID: 's1',
+        SeasonNumber: '1',
+        AvailID: 'season',
+      }),
       ...extra,
     ]);
   it('a season avail covers an episode added later under that season', () => {
@@ -94,19 +160,35 @@ describe('independent: TV hierarchy', () => {
   });
   it('... but not an episode of another season of the same series', () => {
     const rr = season();
-    const titles = [...rr.titles, { id: 's2', kind: 'season', parent: 'ser', number: 2 }, { id: 'e21', kind: 'episode', parent: 's2' }];
+    const titles = [
+      ...rr.titles,
+      { id: 's2', kind: 'season', parent: 'ser', number: 2 },
+      { id: 'e21', kind: 'episode', parent: 's2' },
+    ];
     const e = createRightsEngine({ titles, deals: rr.deals } as never);
     expect(ask(e, 'e21', 'GB', '2024-06-01T12:00:00Z')).toBe(false);
     expect(ask(e, 'ser', 'GB', '2024-06-01T12:00:00Z')).toBe(false);
   });
   it('episode rows get the season as parent and the season the series', () => {
-    const rr = load([ROW({ WorkType: 'Episode', ContentID: '', SeriesContentID: 'ser', SeasonContentID: 's1', EpisodeContentID: 'e1', EpisodeNumber: '1', AvailID: 'ep' })]);
+    const rr = load([
+      ROW({
+        WorkType: 'Episode',
+        ContentID: '',
+        SeriesContentID: 'ser',
+        SeasonContentID: 's1',
+        EpisodeContentID: 'e1',
+        EpisodeNumber: '1',
+        AvailID: 'ep',
+      }),
+    ]);
     const byId = new Map(rr.titles.map((t) => [t.id, t]));
     expect(byId.get('e1')).toMatchObject({ kind: 'episode', parent: 's1', number: 1 });
     expect(byId.get('s1')).toMatchObject({ kind: 'season', parent: 'ser' });
   });
   it('ALID and EIDR are kept on the title', () => {
-    const r = readAvailsCsv(`DisplayName,Licensee,WorkType,ALID,TitleID,Territory,LicenseType,Start,End\r\nS,P,Movie,md:alid:x,10.5240/1489-49A2-3956-4B2D-FE16-5,GB,EST,2024-01-01,Open`);
+    const r = readAvailsCsv(
+      `DisplayName,Licensee,WorkType,ALID,TitleID,Territory,LicenseType,Start,End\r\nS,P,Movie,md:alid:x,10.5240/1489-49A2-3956-4B2D-FE16-5,GB,EST,2024-01-01,Open`,
+    );
     const rr = availsToRights(r.avails);
     expect(rr.titles[0]).toMatchObject({ alid: 'md:alid:x', eidr: '10.5240/1489-49A2-3956-4B2D-FE16-5' });
   });
@@ -116,7 +198,8 @@ describe('independent: conditions', () => {
   it('TBD start never opens (any instant, even far future)', () => {
     const rr = load([ROW({ Start: 'TBD', End: 'Open' })]);
     const e = createRightsEngine(doc(rr) as never);
-    for (const at of ['1990-01-01T00:00:00Z', '2024-06-01T00:00:00Z', '2099-12-31T00:00:00Z']) expect(ask(e, 'm1', 'GB', at)).toBe(false);
+    for (const at of ['1990-01-01T00:00:00Z', '2024-06-01T00:00:00Z', '2099-12-31T00:00:00Z'])
+      expect(ask(e, 'm1', 'GB', at)).toBe(false);
   });
   it('TBD end keeps going', () => {
     const e = createRightsEngine(doc(load([ROW({ Start: '2024-01-01', End: 'TBD' })])) as never);
@@ -124,12 +207,17 @@ describe('independent: conditions', () => {
     expect(ask(e, 'm1', 'GB', '2023-12-01T00:00:00Z')).toBe(false);
   });
   it('two TBD avails get distinct events (setting one does not open the other)', () => {
-    const rr = load([ROW({ Start: 'TBD', End: 'Open', AvailID: 'x' }), ROW({ Start: 'TBD', End: 'Open', AvailID: 'y', Territory: 'FR' })]);
+    const rr = load([
+      ROW({ Start: 'TBD', End: 'Open', AvailID: 'x' }),
+      ROW({ Start: 'TBD', End: 'Open', AvailID: 'y', Territory: 'FR' }),
+    ]);
     const names = Object.keys(rr.events);
     expect(names).toHaveLength(2);
     const events = { ...rr.events, [names[0] as string]: { name: 'x', at: '2024-01-01T00:00:00Z' } };
     const e = createRightsEngine(doc(rr, events) as never);
-    expect([ask(e, 'm1', 'GB', '2024-06-01T00:00:00Z'), ask(e, 'm1', 'FR', '2024-06-01T00:00:00Z')].filter(Boolean)).toHaveLength(1);
+    expect(
+      [ask(e, 'm1', 'GB', '2024-06-01T00:00:00Z'), ask(e, 'm1', 'FR', '2024-06-01T00:00:00Z')].filter(Boolean),
+    ).toHaveLength(1);
   });
   it('ESTStart + P30D opens 30 days after the event', () => {
     const rr = load([ROW({ Start: 'ESTStart', StartLag: 'P30D', End: 'Open' })]);
@@ -150,9 +238,13 @@ describe('independent: conditions', () => {
 describe('independent: languages', () => {
   it('AllowedLanguages fr with LocalizationType sub: French subtitles yes, French dub no', () => {
     const e = createRightsEngine(doc(load([ROW({ AllowedLanguages: 'fr', LocalizationType: 'sub' })])) as never);
-    expect(ask(e, 'm1', 'GB', '2024-06-01T12:00:00Z', 'svod', { language: 'fr', languageForm: 'subtitled' })).toBe(true);
+    expect(ask(e, 'm1', 'GB', '2024-06-01T12:00:00Z', 'svod', { language: 'fr', languageForm: 'subtitled' })).toBe(
+      true,
+    );
     expect(ask(e, 'm1', 'GB', '2024-06-01T12:00:00Z', 'svod', { language: 'fr', languageForm: 'dubbed' })).toBe(false);
-    expect(ask(e, 'm1', 'GB', '2024-06-01T12:00:00Z', 'svod', { language: 'de', languageForm: 'subtitled' })).toBe(false);
+    expect(ask(e, 'm1', 'GB', '2024-06-01T12:00:00Z', 'svod', { language: 'de', languageForm: 'subtitled' })).toBe(
+      false,
+    );
   });
   it('HoldbackLanguage de blocks German only', () => {
     const e = createRightsEngine(doc(load([ROW({ HoldbackLanguage: 'de' })])) as never);

@@ -84,7 +84,7 @@ const show = (ms: number) =>
 /** True when list `have` (absent: everything) covers every item of `want` (absent: everything). */
 function listCovers<T>(have: readonly T[] | undefined, want: readonly T[] | undefined): boolean {
   if (have === undefined) return true;
-  return want !== undefined && want.every((w) => have.includes(w));
+  return want?.every((w) => have.includes(w)) ?? false;
 }
 
 /** True when two lists (absent: everything) share an item. */
@@ -98,10 +98,10 @@ export function inCovers(sale: Rule, held: Rule): boolean {
   const have = held.grant?.languages;
   const languages =
     have === undefined ||
-    (want !== undefined &&
-      want.every((w) =>
-        have.some((h) => languageCovers(h.language, w.language) && w.forms.every((f) => h.forms.includes(f))),
-      ));
+    (want?.every((w) =>
+      have.some((h) => languageCovers(h.language, w.language) && w.forms.every((f) => h.forms.includes(f))),
+    ) ??
+      false);
   return (
     languages &&
     listCovers(held.grant?.platforms, sale.grant?.platforms) &&
