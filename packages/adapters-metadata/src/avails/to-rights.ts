@@ -44,8 +44,12 @@ export interface AvailsWithdrawal {
 export interface AvailsRights {
   readonly deals: DealInput[];
   readonly titles: RightsTitleInput[];
-  /** Named events conditions refer to, all TBD (no date): the host sets `at` when it is known. */
-  readonly events: Record<string, { name: string }>;
+  /**
+   * Named events conditions refer to. TBD (no `at`) unless the sheet itself dates the event: an
+   * `ESTStart` event is dated by the EST avails of the same title when they all start at the same
+   * date or instant. Otherwise the host sets `at` when it is known.
+   */
+  readonly events: Record<string, { name: string; at?: string }>;
   readonly withdrawals: AvailsWithdrawal[];
   readonly issues: AvailsIssue[];
 }
@@ -114,7 +118,9 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
   const issues: AvailsIssue[] = [];
   const deals = new Map<string, DealInput & { grants: GrantInput[]; holdbacks: HoldbackInput[] }>();
   const titles = new Map<string, RightsTitleInput>();
-  const events: Record<string, { name: string }> = {};
+  const events: Record<string, { name: string; at?: string }> = {};
+  // EST start of each title as its EST avails give it (null: they disagree, so it stays TBD).
+  const estStarts = new Map<string, string | null>();
   const withdrawals: AvailsWithdrawal[] = [];
   const grantIds = new Set<string>();
   const dealIds = new Map<string, string>();
@@ -260,6 +266,11 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
       deals.set(dealId, deal);
     }
     deal.grants.push(grant);
+    if (avail.licenseType === 'EST' && !('condition' in avail.start)) {
+      const at = 'date' in avail.start ? `${avail.start.date}T00:00:00Z` : avail.start.instant;
+      const known = estStarts.get(titleId);
+      estStarts.set(titleId, known === undefined || known === at ? at : null);
+    }
     if (avail.holdbackLanguages.length > 0)
       deal.holdbacks.push({
         id: `${grantId.slice(0, 118)}.holdback`,
@@ -270,6 +281,10 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
         reason: `HoldbackLanguage of avail ${grantId}`,
       });
     addTitles(avail, titleId, kind as RightsTitleInput['kind'], addTitle);
+  }
+  for (const [titleId, at] of estStarts) {
+    const event = events[conditionEvent(titleId, 'ESTStart', '', 'start')];
+    if (event !== undefined && at !== null) event.at = at;
   }
   return { deals: [...deals.values()], titles: [...titles.values()], events, withdrawals, issues };
 }
