@@ -104,4 +104,11 @@ export const arbitraryAvail = (tv: boolean): fc.Arbitrary<Omit<Avail, 'row'>> =>
       if (!('condition' in a.end)) delete avail.endLag;
       return avail as unknown as Omit<Avail, 'row'>;
     })
-    .filter((a) => !('date' in a.start && 'date' in a.end && a.end.date <= a.start.date));
+    .filter((a) => {
+      // End after Start (a date compared with an instant as midnight UTC); a Delete names its AvailID.
+      const at = (b: AvailsBound): number | undefined =>
+        'date' in b ? Date.parse(`${b.date}T00:00:00Z`) : 'instant' in b ? Date.parse(b.instant) : undefined;
+      const [start, end] = [at(a.start), at(a.end)];
+      if (start !== undefined && end !== undefined && end <= start) return false;
+      return !((a.entryType === 'Delete' || a.entryType === 'Full Delete') && a.availId === undefined);
+    });

@@ -13,6 +13,11 @@ export interface CsvLimits {
   readonly maxFields: number;
   /** Most characters in one field. */
   readonly maxFieldLength: number;
+  /**
+   * Most blank records (every field empty: a blank line, or only commas), which do not count
+   * toward `maxRecords`; default 5,000,000. Bounds the work on input that is mostly blank.
+   */
+  readonly maxBlankRecords?: number;
 }
 
 /** The default CSV limits: room for an Avails sheet of 200,000 rows. */
@@ -24,8 +29,9 @@ function refuse(source: string, line: number, message: string): FramewiseError {
 
 /**
  * Parses CSV text into records of fields (strings). A leading byte order mark is dropped; a
- * trailing line break does not make an empty record; a record that is one empty field (a blank
- * line) is kept as `['']` so that record numbers stay line numbers of the sheet.
+ * trailing line break does not make an empty record; a blank record (a blank line, or only
+ * commas) is kept (a blank line as `['']`) so that record numbers stay line numbers of the sheet,
+ * and counts toward `maxBlankRecords` instead of `maxRecords`.
  *
  * @throws FramewiseError `INVALID_INPUT` naming `source` and the line: a quote inside an unquoted
  *   field, text after a closing quote, an unterminated quoted field, a limit exceeded.
@@ -42,9 +48,19 @@ export function parseCsv(text: string, source = 'csv', limits: CsvLimits = DEFAU
     if (record.length >= limits.maxFields) throw refuse(source, line, `more than ${limits.maxFields} fields`);
     record.push(value);
   };
+  let blanks = 0;
+  let filled = 0;
+  const maxBlanks = limits.maxBlankRecords ?? 5_000_000;
   const endRecord = (): void => {
-    if (records.length >= limits.maxRecords) throw refuse(source, line, `more than ${limits.maxRecords} records`);
-    records.push(record);
+    if (record.every((field) => field === '')) {
+      // Kept so record numbers stay line numbers, but not counted toward maxRecords.
+      if (++blanks > maxBlanks) throw refuse(source, line, `more than ${maxBlanks} blank records`);
+      records.push(record);
+    } else {
+      if (filled >= limits.maxRecords) throw refuse(source, line, `more than ${limits.maxRecords} records`);
+      filled++;
+      records.push(record);
+    }
     record = [];
   };
   if (i >= n) return records;
@@ -122,10 +138,11 @@ export function parseCsv(text: string, source = 'csv', limits: CsvLimits = DEFAU
 
 /**
  * A value a spreadsheet would run as a formula (or a DDE call): one starting with `=`, `+`, `-`,
- * `@`, a tab, a carriage return, `|` or `%` — or such a value already behind `'` marks, so that
+ * `@`, a tab, a carriage return, `|` or `%`, after any leading whitespace (spaces, line breaks,
+ * no-break spaces: some spreadsheets skip them) — or such a value already behind `'` marks, so that
  * neutralising stays reversible.
  */
-const FORMULA_LIKE = /^'*[=+\-@\t\r|%]/;
+const FORMULA_LIKE = /^'*\s*[=+\-@\t\r|%]/;
 
 /**
  * Neutralises a cell against formula injection (CSV injection) the way OWASP advises: a value a

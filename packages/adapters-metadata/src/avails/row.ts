@@ -137,6 +137,9 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
     const value = cell instanceof Date ? show(cell) : String(cell).trim();
     if (value === '') return required ? fail(column, 'is required') : undefined;
     if (value.length > MAX_TEXT) return fail(column, `is longer than ${MAX_TEXT} characters`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value))
+      return fail(column, 'contains a control character (such as NUL)');
     return value;
   };
   const oneOf = <T extends string>(column: string, values: readonly T[], required = false): T | undefined => {
@@ -198,6 +201,7 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
   const duration = (column: string): string | undefined => {
     const value = text(column);
     if (value === undefined) return undefined;
+    if (value.startsWith('-')) return fail(column, 'a negative lag (before the event) is not supported');
     return DURATION.test(value) ? value : fail(column, 'must be an ISO 8601 duration such as P30D, P18M or P1Y');
   };
   const flag = (column: string): boolean | undefined => {
@@ -232,7 +236,14 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
   if (end && 'condition' in end && end.condition === 'Immediate') fail('End', 'Immediate is a start condition');
   if (startLag !== undefined && start && !('condition' in start)) fail('StartLag', 'applies only to a Start condition');
   if (endLag !== undefined && end && !('condition' in end)) fail('EndLag', 'applies only to an End condition');
-  if (start && end && 'date' in start && 'date' in end && end.date <= start.date) fail('End', 'is not after Start');
+  if (start && end && 'date' in start && 'date' in end) {
+    if (end.date <= start.date) fail('End', 'is not after Start');
+  } else if (start && end && !('condition' in start) && !('condition' in end)) {
+    // A date is read as midnight UTC when compared with a date-time (an instant).
+    const at = (b: { date: string } | { instant: string }): number =>
+      'date' in b ? Date.parse(`${b.date}T00:00:00Z`) : Date.parse(b.instant);
+    if (at(end) <= at(start)) fail('End', 'is not after Start');
+  }
   const exclusive = flag('Exclusive');
   const exclusiveAttributes = text('ExclusiveAttributes');
   const allowedLanguages = list('AllowedLanguages', LANGUAGE, 'a language tag', false);
@@ -260,6 +271,8 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
   const titleStatus = text('TitleStatus');
   const licensee = text('Licensee');
 
+  if ((entryType === 'Delete' || entryType === 'Full Delete') && ids.availId === undefined)
+    fail('AvailID', `a ${entryType} needs the AvailID of the avail it withdraws`);
   if (issues.length > 0 || !licensor || !workType || !licenseType || !start || !end) return { issues };
   const avail: Avail = {
     row,

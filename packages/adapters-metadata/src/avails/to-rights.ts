@@ -44,8 +44,12 @@ export interface AvailsWithdrawal {
 export interface AvailsRights {
   readonly deals: DealInput[];
   readonly titles: RightsTitleInput[];
-  /** Named events conditions refer to, all TBD (no date): the host sets `at` when it is known. */
-  readonly events: Record<string, { name: string }>;
+  /**
+   * Named events conditions refer to. TBD (no `at`) unless the sheet itself dates the event: an
+   * `ESTStart` event is dated by the EST avails of the same title when they all start at the same
+   * date or instant. Otherwise the host sets `at` when it is known.
+   */
+  readonly events: Record<string, { name: string; at?: string }>;
   readonly withdrawals: AvailsWithdrawal[];
   readonly issues: AvailsIssue[];
 }
@@ -99,8 +103,10 @@ const KINDS: Record<string, RightsTitleInput['kind']> = {
  * Identifiers: the title of a row is its content id for its work type (`ContentID`,
  * `EpisodeContentID`, `SeasonContentID`, `SeriesContentID`), else its `ALID`. A season or series
  * avail is a deal on the season or series title, so it covers its episodes (present and future).
- * Deals are grouped by `ContractID` (else licensor and licensee) and title; grants are named by
- * `AvailID` (else the row).
+ * Deals are grouped by licensor, licensee, `ContractID` and title (rows differing in any of them
+ * never share a deal); a deal id is `<ContractID>:<title>` cleaned to id characters, with a hash
+ * suffix when another deal already holds that id, so distinct deals always get distinct ids.
+ * Grants are named by `AvailID` (else the row).
  */
 export function availsToRights(avails: readonly Avail[], options?: AvailsToRightsOptions): AvailsRights {
   const parsed = AvailsToRightsOptionsSchema.safeParse(options ?? {});
@@ -112,9 +118,13 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
   const issues: AvailsIssue[] = [];
   const deals = new Map<string, DealInput & { grants: GrantInput[]; holdbacks: HoldbackInput[] }>();
   const titles = new Map<string, RightsTitleInput>();
-  const events: Record<string, { name: string }> = {};
+  const events: Record<string, { name: string; at?: string }> = {};
+  // EST start of each title as its EST avails give it (null: they disagree, so it stays TBD).
+  const estStarts = new Map<string, string | null>();
   const withdrawals: AvailsWithdrawal[] = [];
   const grantIds = new Set<string>();
+  const dealIds = new Map<string, string>();
+  const usedDealIds = new Set<string>();
 
   const addTitle = (title: RightsTitleInput): void => {
     const known = titles.get(title.id);
@@ -188,12 +198,28 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
       continue;
     }
     const contract = avail.contractId ?? `${avail.licensor}|${licensee}`;
-    const dealId = idOf(
-      `${avail.contractId ?? `avails-${hash(contract)}`}:${titleId}`,
-      () => `avails-${hash(contract + titleId)}`,
-    );
+    // A deal is one licensor, licensee, contract and title: rows differing in any never merge.
+    const key = JSON.stringify([avail.licensor, licensee, avail.contractId ?? null, titleId]);
+    let dealId = dealIds.get(key);
+    if (dealId === undefined) {
+      const base = idOf(
+        `${avail.contractId ?? `avails-${hash(contract)}`}:${titleId}`,
+        () => `avails-${hash(contract + titleId)}`,
+      );
+      // The readable id unless another deal holds it (`C 1` and `C-1` clean to the same id).
+      let candidate = base;
+      for (let n = 0; usedDealIds.has(candidate); n++)
+        candidate = `${base.slice(0, 100)}.${hash(key)}${n === 0 ? '' : `.${n}`}`;
+      dealId = candidate;
+      dealIds.set(key, dealId);
+      usedDealIds.add(dealId);
+    }
     let grantId = idOf(avail.availId ?? `row-${avail.row}`, () => `row-${avail.row}`);
     if (avail.entryType === 'Delete' || avail.entryType === 'Full Delete') {
+      if (avail.availId === undefined) {
+        issue('AvailID', `a ${avail.entryType} needs the AvailID of the avail it withdraws`);
+        continue;
+      }
       withdrawals.push({ row: avail.row, dealId, grantId });
       continue;
     }
@@ -240,6 +266,11 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
       deals.set(dealId, deal);
     }
     deal.grants.push(grant);
+    if (avail.licenseType === 'EST' && !('condition' in avail.start)) {
+      const at = 'date' in avail.start ? `${avail.start.date}T00:00:00Z` : avail.start.instant;
+      const known = estStarts.get(titleId);
+      estStarts.set(titleId, known === undefined || known === at ? at : null);
+    }
     if (avail.holdbackLanguages.length > 0)
       deal.holdbacks.push({
         id: `${grantId.slice(0, 118)}.holdback`,
@@ -250,6 +281,10 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
         reason: `HoldbackLanguage of avail ${grantId}`,
       });
     addTitles(avail, titleId, kind as RightsTitleInput['kind'], addTitle);
+  }
+  for (const [titleId, at] of estStarts) {
+    const event = events[conditionEvent(titleId, 'ESTStart', '', 'start')];
+    if (event !== undefined && at !== null) event.at = at;
   }
   return { deals: [...deals.values()], titles: [...titles.values()], events, withdrawals, issues };
 }
