@@ -80,9 +80,10 @@ export async function runMediaStep(
     'lavfi',
     '-i',
     'sine=frequency=997:sample_rate=48000:duration=6',
-    // Legal levels, tone at −23 LUFS, and a deliberately loud stretch for the QC step to find.
+    // Legal levels and gamut (R'G'B' limited before the conversion to Y'CbCr), tone at −23 LUFS,
+    // and a deliberately loud stretch for the QC step to find.
     '-vf',
-    'limiter=min=16:max=235',
+    'format=gbrp,limiter=min=16:max=235',
     '-af',
     "volume=-1.9dB,volume=8dB:enable='between(t,2.5,4.5)'",
     '-c:v',

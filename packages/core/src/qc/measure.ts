@@ -73,16 +73,18 @@ function gamutChain(
   target: MeasureTarget,
   gamut: { lowPercent: number; highPercent: number; maxPixelShare: number },
 ): string[] {
-  const scale = 2 ** ((target.bitDepth ?? 8) - 8);
+  // The chain starts by converting to 8-bit 4:4:4, so its constants never depend on what format
+  // the frames reach this branch in (a 10-bit source may arrive as 8-bit after format negotiation).
   const full = target.colourRange === 'full';
-  const black = full ? 0 : 16 * scale;
-  const span = full ? 255 * scale : 219 * scale;
-  const mid = 128 * scale;
+  const black = full ? 0 : 16;
+  const span = full ? 255 : 219;
+  const mid = 128;
   const lo = (255 * (0.25 + 0.5 * (gamut.lowPercent / 100))).toFixed(3);
   const hi = (255 * (0.25 + 0.5 * (gamut.highPercent / 100))).toFixed(3);
   const amount = Math.min(100, Math.floor(gamut.maxPixelShare * 100) + 1);
   const inGamut = `'if(between(val,${lo},${hi}),255,0)'`;
   return [
+    `format=${full ? 'yuvj444p' : 'yuv444p'}`,
     `lutyuv=y='(val-${black})*0.5+${black}+${span / 4}':u='(val-${mid})*0.5+${mid}':v='(val-${mid})*0.5+${mid}'`,
     `scale=in_color_matrix=${swsMatrix(target)}:in_range=${full ? 'full' : 'limited'}:out_range=full:flags=accurate_rnd`,
     'format=gbrp',
