@@ -6,4 +6,4 @@ export {
   transportOutcome,
 } from './adapter.js';
 export { checkRelativePath, checkTemplate, extensionOf, fillTemplate, type NamingValues } from './naming.js';
-export type { DropTransport } from './transport.js';
+export type { DigestSource, DropTransport } from './transport.js';

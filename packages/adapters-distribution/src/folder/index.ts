@@ -16,6 +16,7 @@ import { localTransport } from './transport.js';
 export {
   checkRelativePath,
   createDropFolderAdapter,
+  type DigestSource,
   DropFolderAdapterOptionsSchema,
   type DropFolderOptions,
   DropFolderOptionsSchema,

@@ -114,7 +114,7 @@ export async function updateVersion(
   });
 }
 
-/** Options of {@link relocateVersion}. */
+/** Options of `Catalog.relocateVersion`. */
 export interface RelocateOptions extends WriteOptions {
   /**
    * Refuse (`CONFLICT`) unless the version is at this revision: a compare-and-set on its copy set,

@@ -26,6 +26,7 @@ export {
   type PlanLoudnessOptions,
   planLoudnessCorrection,
 } from './loudness-correction.js';
+export type { ProgrammeRef } from './loudness-plan.js';
 export { type MeasureOptions, type MeasureTarget, measureMedia, qcGraphArgs } from './measure.js';
 export { checkOrder, type OrderMismatch, type OrderSpec, type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
 export {
@@ -50,6 +51,7 @@ export {
   type AudioProgramme,
   type AudioProgrammeInput,
   AudioProgrammeSchema,
+  type AudioTrack,
   detectProgrammes,
   PROGRAMME_LAYOUTS,
   type ProgrammeLayout,

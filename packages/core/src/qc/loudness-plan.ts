@@ -3,7 +3,7 @@ import { type LoudnessTargetInput, LoudnessTargetSchema } from './policy.js';
 import type { QcTrackLoudness } from './report.js';
 
 /** What every planned correction names: the programme it applies to. */
-interface ProgrammeRef {
+export interface ProgrammeRef {
   /** Position of the programme in the report's `loudness` list. */
   readonly track: number;
   /** The programme (`audio:0`, `audio:0+1`), as in the report. */

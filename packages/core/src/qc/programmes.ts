@@ -41,7 +41,10 @@ export interface AudioProgramme {
   readonly tracks: readonly number[];
 }
 
-type AudioTrack = Pick<TechnicalMetadata['audio'][number], 'channels'> & { readonly layout?: string | undefined };
+/** An audio track as programme detection reads it: its channel count and layout. */
+export type AudioTrack = Pick<TechnicalMetadata['audio'][number], 'channels'> & {
+  readonly layout?: string | undefined;
+};
 
 const idOf = (tracks: readonly number[]) => `audio:${tracks.join('+')}`;
 

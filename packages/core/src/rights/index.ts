@@ -22,6 +22,8 @@ export {
   type TransitionTarget,
 } from './engine.js';
 export { type UsageEvent, type UsageEventInput, UsageEventSchema, UsageLedger } from './ledger.js';
+export type { DealChange as DealChangeOf } from './lifecycle.js';
+export type { QueryScope } from './match.js';
 export {
   ClearanceSchema,
   type Deal,

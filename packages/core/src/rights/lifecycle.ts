@@ -29,7 +29,7 @@ export interface DealChangeOptions {
 }
 
 /** The outcome of adding, amending or removing a deal. */
-export interface DealChange<E = Engine> {
+export interface DealChange<E = unknown> {
   /** The engine with the change applied (the original engine is unchanged). */
   readonly engine: E;
   /** Conflicts of the changed deal and of every sold deal the change affects, after the change. */

@@ -20,5 +20,5 @@ export {
   type MemoryEndpointItem,
 } from './memory-endpoint.js';
 export { type QueueConformanceOptions, queueBackendConformance } from './queue.js';
-export { ReferenceRights } from './rights-reference.js';
+export { ReferenceRights, type ReferenceScope } from './rights-reference.js';
 export { objectStorageConformance, type StorageConformanceOptions } from './storage.js';
