@@ -21,6 +21,48 @@ describe.each(EBUCORE_VERSIONS)('EBUCore %s', (version) => {
     expect(readEbuCore(xml)).toEqual(canonical(richDescription()));
   });
 
+  it('carries HDR10 static metadata, rotation, variable frame rate and alpha through a round trip', async () => {
+    const input = richDescription();
+    const video = input.version.essence?.video?.[0];
+    if (video === undefined) throw new Error('fixture has no video');
+    Object.assign(video, {
+      colourPrimaries: 'bt2020',
+      transfer: 'smpte2084',
+      matrix: 'bt2020nc',
+      hdrFormat: 'hdr10',
+      bitDepth: 10,
+      masteringDisplay: {
+        red: { x: 0.708, y: 0.292 },
+        green: { x: 0.17, y: 0.797 },
+        blue: { x: 0.131, y: 0.046 },
+        whitePoint: { x: 0.3127, y: 0.329 },
+        minLuminance: 0.0001,
+        maxLuminance: 1000,
+      },
+      contentLightLevel: { maxCll: 1000, maxFall: 400 },
+      rotation: 270,
+      variableFrameRate: false,
+      alpha: true,
+    });
+    const xml = await exporter.write(input);
+    expect((await validateXml(xml, `ebucore-${version}`)).errors).toEqual([]);
+    expect(readEbuCore(xml)).toEqual(canonical(input));
+    video.variableFrameRate = true;
+    const vfr = await exporter.write(input);
+    expect(readEbuCore(vfr).version.essence?.video[0]?.variableFrameRate).toBe(true);
+  });
+
+  it('refuses a malformed MasteringDisplay attribute, naming it', async () => {
+    const input = richDescription();
+    const video = input.version.essence?.video?.[0];
+    if (video === undefined) throw new Error('fixture has no video');
+    const xml = (await exporter.write(input)).replace(
+      '<ebucore:technicalAttributeString typeLabel="HDRFormat">',
+      '<ebucore:technicalAttributeString typeLabel="MasteringDisplay">R(1,2) G(oops)</ebucore:technicalAttributeString><ebucore:technicalAttributeString typeLabel="HDRFormat">',
+    );
+    expect(() => readEbuCore(xml)).toThrow(/MasteringDisplay "R\(1,2\) G\(oops\)"/);
+  });
+
   it('writes frame rates as an integer with a 1000/1001 factor and timecodes flagged drop-frame', async () => {
     const xml = await exporter.write(richDescription());
     expect(xml).toContain('<ebucore:frameRate factorNumerator="1000" factorDenominator="1001">30</ebucore:frameRate>');

@@ -101,6 +101,47 @@ function int(q: XmlQuery, at: XmlElement, value: string | undefined): number | u
   return q.int(at, value, 'technical attribute');
 }
 
+function bool(q: XmlQuery, at: XmlElement, value: string | undefined): boolean | undefined {
+  return q.bool(at, value, 'technical attribute');
+}
+
+const DECIMAL = String.raw`(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)`;
+const MASTERING_DISPLAY = new RegExp(
+  `^R\\(${DECIMAL},${DECIMAL}\\) G\\(${DECIMAL},${DECIMAL}\\) B\\(${DECIMAL},${DECIMAL}\\) WP\\(${DECIMAL},${DECIMAL}\\) L\\(${DECIMAL},${DECIMAL}\\)$`,
+);
+
+/** `MasteringDisplay` as Framewise writes it: `R(x,y) G(x,y) B(x,y) WP(x,y) L(max,min)`. */
+function masteringDisplay(
+  q: XmlQuery,
+  at: XmlElement,
+  value: string | undefined,
+): VideoInput['masteringDisplay'] | undefined {
+  if (value === undefined) return undefined;
+  const m = MASTERING_DISPLAY.exec(value.trim());
+  if (m === null)
+    return q.fail(at, `MasteringDisplay ${JSON.stringify(value)} is not R(x,y) G(x,y) B(x,y) WP(x,y) L(max,min)`);
+  const n = m.slice(1).map(Number);
+  const xy = (i: number) => ({ x: n[i] as number, y: n[i + 1] as number });
+  return {
+    red: xy(0),
+    green: xy(2),
+    blue: xy(4),
+    whitePoint: xy(6),
+    maxLuminance: n[8] as number,
+    minLuminance: n[9] as number,
+  };
+}
+
+function contentLightLevel(
+  q: XmlQuery,
+  at: XmlElement,
+  attrs: Map<string, string>,
+): VideoInput['contentLightLevel'] | undefined {
+  const maxCll = int(q, at, attrs.get('MaxCLL'));
+  const maxFall = int(q, at, attrs.get('MaxFALL'));
+  return maxCll === undefined || maxFall === undefined ? undefined : { maxCll, maxFall };
+}
+
 /** technicalAttribute* children by type label. */
 function technicalAttributes(q: XmlQuery, el: XmlElement): Map<string, string> {
   const out = new Map<string, string>();
@@ -246,6 +287,11 @@ function readVideo(q: XmlQuery, v: XmlElement, own: boolean, timeline: FrameRate
     ...optional('matrix', attrs.get('MatrixCoefficients') as VideoInput['matrix']),
     ...optional('colourRange', colourRange),
     ...optional('hdrFormat', attrs.get('HDRFormat') as VideoInput['hdrFormat']),
+    ...optional('masteringDisplay', masteringDisplay(q, v, attrs.get('MasteringDisplay'))),
+    ...optional('contentLightLevel', contentLightLevel(q, v, attrs)),
+    ...optional('rotation', int(q, v, attrs.get('Rotation')) as VideoInput['rotation']),
+    ...optional('variableFrameRate', bool(q, v, attrs.get('VariableFrameRate'))),
+    ...optional('alpha', bool(q, v, attrs.get('Alpha'))),
     ...optional('bitRate', bitRate !== undefined && bitRate > 0 ? bitRate : undefined),
   };
 }

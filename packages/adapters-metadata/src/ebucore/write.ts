@@ -1,4 +1,4 @@
-import type { AudioTrackSchema, FileLocation, VideoTrackSchema } from '@framewise/core/assets';
+import type { AudioTrackSchema, FileLocation, MasteringDisplay, VideoTrackSchema } from '@framewise/core/assets';
 import type { AssetDescription } from '@framewise/core/interchange';
 import type { z } from 'zod';
 import { isoDuration, rateParts, requireTimecodeRate, timecodeFrames, timecodeLabel } from '../xml/time.js';
@@ -282,12 +282,32 @@ function writeVideo(w: XmlOut, t: VideoTrack): void {
     ['MatrixCoefficients', t.matrix],
     ['colour_range', t.colourRange],
     ['HDRFormat', t.hdrFormat],
+    ['MasteringDisplay', t.masteringDisplay && formatMasteringDisplay(t.masteringDisplay)],
   ];
   for (const [label, value] of strings) w.leaf(`${E}technicalAttributeString`, value, { typeLabel: label });
-  if (t.bitDepth !== undefined)
-    w.leaf(`${E}technicalAttributeInteger`, t.bitDepth, { typeLabel: 'BitDepth', unit: 'bit' });
+  const integers: Array<[string, number | undefined, string]> = [
+    ['BitDepth', t.bitDepth, 'bit'],
+    ['MaxCLL', t.contentLightLevel?.maxCll, 'cd/m2'],
+    ['MaxFALL', t.contentLightLevel?.maxFall, 'cd/m2'],
+    ['Rotation', t.rotation, 'degree'],
+  ];
+  for (const [label, value, unit] of integers) {
+    if (value !== undefined) w.leaf(`${E}technicalAttributeInteger`, value, { typeLabel: label, unit });
+  }
   if (t.frameRate.dropFrame) w.leaf(`${E}technicalAttributeBoolean`, true, { typeLabel: 'DropFrame' });
+  if (t.variableFrameRate !== undefined)
+    w.leaf(`${E}technicalAttributeBoolean`, t.variableFrameRate, { typeLabel: 'VariableFrameRate' });
+  if (t.alpha !== undefined) w.leaf(`${E}technicalAttributeBoolean`, t.alpha, { typeLabel: 'Alpha' });
   w.close();
+}
+
+/**
+ * SMPTE ST 2086 values as `R(x,y) G(x,y) B(x,y) WP(x,y) L(max,min)`, chromaticities as CIE 1931
+ * fractions and luminance in cd/m² (the shortest decimals that read back to the same numbers).
+ */
+function formatMasteringDisplay(m: MasteringDisplay): string {
+  const xy = (c: { x: number; y: number }) => `${c.x},${c.y}`;
+  return `R(${xy(m.red)}) G(${xy(m.green)}) B(${xy(m.blue)}) WP(${xy(m.whitePoint)}) L(${m.maxLuminance},${m.minLuminance})`;
 }
 
 function writeAudio(w: XmlOut, t: AudioTrack): void {
