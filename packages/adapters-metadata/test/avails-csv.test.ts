@@ -117,12 +117,11 @@ describe('parseCsv', () => {
     );
   });
 
-  it('is linear: 200,000 quoted fields on one line parse quickly', () => {
+  // A quadratic parser takes minutes here; the test's own timeout is the guard (no timing assertion).
+  it('parses 200,000 quoted fields on one line', () => {
     const text = Array.from({ length: 200_000 }, () => '"x"').join(',');
-    const started = performance.now();
     expect(parseCsv(text, 's', { maxRecords: 10, maxFields: 300_000, maxFieldLength: 10 })[0]).toHaveLength(200_000);
-    expect(performance.now() - started).toBeLessThan(5000);
-  });
+  }, 60_000);
 });
 
 describe('formula injection', () => {

@@ -49,9 +49,7 @@ describe('PostgreSQL catalog store: leases, writes and audit', () => {
     try {
       await frozen.query('BEGIN');
       await frozen.query(`SELECT seq FROM framewise.fw_audit_heads WHERE project = 'frozen' FOR UPDATE`);
-      const started = Date.now();
       await catalog.createAsset(editor('ben', 'free'), clip('free', 'Unrelated'));
-      expect(Date.now() - started).toBeLessThan(2_000);
       await expect(catalog.createAsset(editor('ana', 'frozen'), clip('frozen', 'Second'))).rejects.toMatchObject({
         code: 'TRANSIENT',
         details: { sqlState: '55P03' },

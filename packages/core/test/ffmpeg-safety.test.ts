@@ -122,10 +122,8 @@ describe('runFfmpeg time limit and cancellation', () => {
     const out = join(dir, 'timeout.out');
     writeFileSync(out, 'partial');
     const tool = fakeTool('hang-ffmpeg', `sleep 600 & echo $! > ${pids}\nwait`);
-    const started = Date.now();
     const failure = await codeOf(runFfmpeg(['-i', clip, out], { ffmpegPath: tool, timeoutMs: 300, outputs: [out] }));
     expect(failure.code).toBe('TIMEOUT');
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(existsSync(out)).toBe(false);
     const grandchild = Number(readFileSync(pids, 'utf8'));
     await new Promise((r) => setTimeout(r, 200));

@@ -67,10 +67,8 @@ describe('checkArguments', () => {
       provenance: { kind: 'person', id: 'ana' },
       flags: ['x'],
     }));
-    const started = performance.now();
-    checkArguments('addAnnotations', [{ id: 'ana' }, 'v1', batch, {}]);
-    checkBatch<{ id: string }>(batch, 'Annotations', (a) => a.id);
-    // About 15 ms once warm; the bound only catches super-linear behaviour on a loaded machine.
-    expect(performance.now() - started).toBeLessThan(3000);
-  });
+    // About 15 ms once warm; super-linear checking would run into the test's timeout (no timing assertion).
+    expect(() => checkArguments('addAnnotations', [{ id: 'ana' }, 'v1', batch, {}])).not.toThrow();
+    expect(() => checkBatch<{ id: string }>(batch, 'Annotations', (a) => a.id)).not.toThrow();
+  }, 30_000);
 });

@@ -285,14 +285,20 @@ describe('issue 17 defects', () => {
     ).toMatch(/territory/);
   });
 
-  it('evaluates instants before 1970 as fast as later ones', () => {
+  // Before the fix each call cost 5–18 ms (offset tables rebuilt every call): 4,000 calls took
+  // 20–70 s and ran into the timeout; now a few µs each. The timeout is the guard, not a timing assertion.
+  it('evaluates instants before 1970 without rebuilding zone tables per call', () => {
     const engine = createRightsEngine({
       deals: [inDeal([{ id: 'g', media: ['svod'], territories: 'WORLD', window: { start: '1950-01-01' } }])],
     });
-    const started = performance.now();
-    for (let i = 0; i < 400; i++)
-      engine.evaluate({ assetId: 't', territory: 'US', channel: 'svod', at: Date.UTC(1955, 0, 1) + i * 3_600_000 });
-    // Before: 5–18 ms each (offset tables rebuilt for every call); now a few µs.
-    expect(performance.now() - started).toBeLessThan(400);
-  });
+    for (let i = 0; i < 4000; i++) {
+      const d = engine.evaluate({
+        assetId: 't',
+        territory: 'US',
+        channel: 'svod',
+        at: Date.UTC(1955, 0, 1) + i * 3_600_000,
+      });
+      expect(d.allowed).toBe(true);
+    }
+  }, 15_000);
 });
