@@ -6,5 +6,8 @@ export default defineProject({
   test: {
     name: 'core',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Generous: on a loaded 2-core machine a whole-day timecode sweep or an ffprobe run takes several seconds.
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
   },
 });
