@@ -1,5 +1,6 @@
 import type { TechnicalMetadata } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
+import { type AudioProgrammeInput, detectProgrammes, type ProgrammeLayout } from '../../qc/programmes.js';
 import { parseInput } from '../../support/index.js';
 import { FrameRate, type FrameRateJson } from '../../time/index.js';
 import type { FfmpegCapabilities } from '../ffmpeg/capabilities.js';
@@ -45,6 +46,15 @@ export interface PlannedAudio {
   readonly channels: number;
   readonly sampleRate: number;
   readonly sourceTrack: number;
+  /**
+   * The source tracks the rendition is encoded from, in channel order: `[sourceTrack]`, or every
+   * track of the programme `sourceTrack` belongs to when that programme is carried on several
+   * mono tracks (a stereo pair, 5.1 on six tracks), joined into `layout` and then mixed to
+   * `channels`.
+   */
+  readonly sourceTracks?: readonly number[];
+  /** The programme's layout when it is joined from several mono tracks. */
+  readonly layout?: ProgrammeLayout;
 }
 
 /** A ladder planned for one source. */
@@ -76,6 +86,11 @@ export interface PlanLadderOptions {
   readonly capabilities?: FfmpegCapabilities;
   /** An `analyseScan` result: interlace or 3:2 pulldown found in the picture, whatever the flags say. */
   readonly scan?: ScanAnalysis;
+  /**
+   * The source's audio programmes (from the order spec), overriding the default grouping of mono
+   * tracks (`detectProgrammes`: six → 5.1, pairs → stereo).
+   */
+  readonly programmes?: readonly AudioProgrammeInput[];
 }
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
@@ -196,8 +211,21 @@ export function planLadder(
       { details: { skipped } },
     );
   }
-  const audio =
-    source.audio.length === 0 ? [] : t.audio.filter((a) => a.sourceTrack < source.audio.length).map((a) => ({ ...a }));
+  const programmes = source.audio.length === 0 ? [] : detectProgrammes(source.audio, options.programmes);
+  const audio: PlannedAudio[] = [];
+  for (const a of t.audio) {
+    if (a.sourceTrack >= source.audio.length) continue;
+    const programme = programmes.find((p) => p.tracks.includes(a.sourceTrack));
+    if (programme === undefined || programme.tracks.length === 1 || programme.layout === 'other') {
+      audio.push({ ...a, sourceTracks: [a.sourceTrack] });
+      continue;
+    }
+    const layout = programme.layout;
+    audio.push({ ...a, sourceTracks: [...programme.tracks], layout });
+    decisions.push(
+      `audio ${a.name}: ${layout} programme on mono tracks ${programme.tracks.join(', ')} joined, then mixed to ${a.channels} channel(s)`,
+    );
+  }
   return {
     template: t.name,
     frameRate: rate.toJSON(),
