@@ -5,6 +5,7 @@ import { parseInput } from '../../support/index.js';
 import { FrameRate, type FrameRateJson } from '../../time/index.js';
 import type { FfmpegCapabilities } from '../ffmpeg/capabilities.js';
 import { type Conditioning, planConditioning } from './conditioning.js';
+import { HDR10_METADATA_ENCODERS } from './encoders.js';
 import type { ScanAnalysis } from './scan.js';
 import {
   DEFAULT_ENCODERS,
@@ -135,6 +136,7 @@ export function planLadder(
   if (video.rotation)
     decisions.push(`rotated ${video.rotation}° before scaling: shown ${display.width}×${display.height}`);
   const deep = (video.bitDepth ?? 8) > 8;
+  const hdr10Metadata = video.masteringDisplay !== undefined || video.contentLightLevel !== undefined;
   const sourceRange = video.transfer === 'smpte2084' ? 'hdr10' : video.transfer === 'arib-std-b67' ? 'hlg' : 'sdr';
   const skipped: { name: string; reason: string }[] = [];
   const rungs: PlannedRung[] = [];
@@ -175,17 +177,28 @@ export function planLadder(
         );
     }
     const preferences = r.encoders ?? DEFAULT_ENCODERS[r.codec];
-    const encoder =
+    const usable =
       options.capabilities === undefined
-        ? preferences[0]
-        : preferences.find((e) => options.capabilities?.encoders.has(e));
-    if (encoder === undefined)
+        ? preferences
+        : preferences.filter((e) => options.capabilities?.encoders.has(e));
+    if (usable.length === 0)
       throw new FramewiseError(
         'UNSUPPORTED',
         `Rung "${r.name}": none of the encoders ${preferences.join(', ')} is usable in this ffmpeg`,
         { details: { rung: r.name, encoders: [...preferences] } },
       );
-    if (encoder !== preferences[0])
+    // An HDR10 rung from a source with static metadata only runs on an encoder that writes it.
+    const carries = r.dynamicRange === 'hdr10' && hdr10Metadata;
+    const encoder = carries ? usable.find((e) => HDR10_METADATA_ENCODERS.has(e)) : usable[0];
+    if (encoder === undefined)
+      throw new FramewiseError(
+        'UNSUPPORTED',
+        `Rung "${r.name}" is HDR10 from a source with mastering-display/MaxCLL metadata, but none of its usable encoders (${usable.join(', ')}) writes that metadata with this ffmpeg (${[...HDR10_METADATA_ENCODERS].join(', ')} do); it is not encoded without it`,
+        { details: { rung: r.name, encoders: [...usable], carrying: [...HDR10_METADATA_ENCODERS] } },
+      );
+    if (carries && encoder !== usable[0])
+      decisions.push(`rung ${r.name}: ${encoder}, not ${usable[0]}, which would drop the HDR10 metadata`);
+    else if (encoder !== preferences[0])
       decisions.push(`rung ${r.name}: ${encoder} (preferred ${preferences[0]} unavailable)`);
     if (toneMap) decisions.push(`rung ${r.name}: ${sourceRange} source tone-mapped to SDR BT.709`);
     rungs.push({
