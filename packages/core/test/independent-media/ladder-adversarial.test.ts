@@ -485,6 +485,22 @@ describe('split-track programmes through the ladder', () => {
       expect(left(440) - right(440)).toBeGreaterThan(20);
       expect(left(880)).toBeGreaterThan(-35);
       expect(right(1320)).toBeGreaterThan(-35);
+      expect(plan.audio[0]).toMatchObject({ sourceTracks: [0, 1, 2, 3, 4, 5], layout: '5.1' });
+      // The order spec overrides the default grouping: a stereo pair on tracks 2+3, the rest mono.
+      const spec = planLadder(
+        probed.technical,
+        template([{ name: 'v', codec: 'h264', height: 180, bitRate: 3e5 }], {
+          audio: [
+            { name: 'pair', codec: 'aac', bitRate: 96_000, channels: 2, sourceTrack: 3 },
+            { name: 'alone', codec: 'aac', bitRate: 64_000, channels: 1, sourceTrack: 0 },
+          ],
+        }),
+        { programmes: [{ layout: 'stereo', tracks: [2, 3] }] },
+      );
+      expect(spec.audio.map((a) => [a.name, a.sourceTracks, a.layout])).toEqual([
+        ['pair', [2, 3], 'stereo'],
+        ['alone', [0], undefined],
+      ]);
     }, 180_000);
   }
 });
