@@ -58,6 +58,8 @@ try {
   );
   const policy = QcPolicySchema.parse(BROADCAST_EBU_R128);
   const ours = () => measureMedia(file, { hasVideo: true, audioTracks: 1 }, policy);
+  // The same graph without the RGB gamut counter: what the gamut check costs on its own.
+  const noGamut = () => measureMedia(file, { hasVideo: true, audioTracks: 1 }, { ...policy, gamut: false });
   const passes = [
     ['-vf', 'blackdetect=d=1:pic_th=0.98:pix_th=0.1'],
     ['-vf', 'freezedetect=n=0.003162:d=2'],
@@ -92,14 +94,16 @@ try {
   const parallel = () => Promise.all(passes.map((pass) => pass()));
   await ours(); // warm the page cache
   type Timing = { wall: number; cpu: number };
-  const results: Record<'ours' | 'sequential' | 'parallel' | 'sameFilters', Timing[]> = {
+  const results: Record<'ours' | 'noGamut' | 'sequential' | 'parallel' | 'sameFilters', Timing[]> = {
     ours: [],
+    noGamut: [],
     sequential: [],
     parallel: [],
     sameFilters: [],
   };
   for (let round = 0; round < ROUNDS; round++) {
     results.ours.push(await timed(ours));
+    results.noGamut.push(await timed(noGamut));
     results.sequential.push(await timed(sequential));
     results.parallel.push(await timed(parallel));
     results.sameFilters.push(await timed(sameFilters));
@@ -109,6 +113,9 @@ try {
   console.log(`machine: ${machine()}`);
   console.log(`every QC check on ${SECONDS} s of 1080p25 H.264 + PCM stereo, median of ${ROUNDS} rounds`);
   console.log(`  framewise, one decode          wall ${wall('ours').toFixed(2)} s   cpu ${cpu('ours').toFixed(2)} s`);
+  console.log(
+    `  framewise, gamut: false        wall ${wall('noGamut').toFixed(2)} s   cpu ${cpu('noGamut').toFixed(2)} s   (gamut check costs ${(cpu('ours') / cpu('noGamut')).toFixed(2)}× the CPU)`,
+  );
   console.log(
     `  7 passes, one after another    wall ${wall('sequential').toFixed(2)} s   cpu ${cpu('sequential').toFixed(2)} s   (${(wall('sequential') / wall('ours')).toFixed(2)}× our wall time)`,
   );
@@ -124,6 +131,8 @@ try {
       seconds: SECONDS,
       ours_wall_s: Number(wall('ours').toFixed(2)),
       ours_cpu_s: Number(cpu('ours').toFixed(2)),
+      no_gamut_wall_s: Number(wall('noGamut').toFixed(2)),
+      no_gamut_cpu_s: Number(cpu('noGamut').toFixed(2)),
       sequential_wall_s: Number(wall('sequential').toFixed(2)),
       sequential_cpu_s: Number(cpu('sequential').toFixed(2)),
       parallel_wall_s: Number(wall('parallel').toFixed(2)),

@@ -51,7 +51,15 @@ describe('planLadder', () => {
     });
     expect(plan.segmentSeconds).toBe(2);
     expect(plan.audio).toEqual([
-      { name: 'aac-stereo-128k', codec: 'aac', bitRate: 128_000, channels: 2, sampleRate: 48_000, sourceTrack: 0 },
+      {
+        name: 'aac-stereo-128k',
+        codec: 'aac',
+        bitRate: 128_000,
+        channels: 2,
+        sampleRate: 48_000,
+        sourceTrack: 0,
+        sourceTracks: [0],
+      },
     ]);
   });
 

@@ -166,7 +166,7 @@ describe('RGB gamut', () => {
       '-',
     ]);
     expect([...raw]).toEqual([0x3c, 0xf0, 0xf0]); // the box really is Y'=60, Cb=Cr=240
-    const report = await runQc(file, { policy: { name: 'gamut', version: 1, black: false, freeze: false } });
+    const report = await runQc(file, { policy: { name: 'gamut', version: 1, black: false, freeze: false, gamut: {} } });
     const found = rules(report, 'video.gamut');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ start: 10, duration: 10, severity: 'warn' });

@@ -87,6 +87,11 @@ export const QcPolicySchema = z.object({
    * when any component is below `lowPercent` or above `highPercent` of the nominal range. Frames
    * with more than `maxPixelShare` of their pixels out are reported, as runs of frames with the
    * out-of-gamut share.
+   *
+   * **Off unless the policy asks** (`gamut: {}` for the defaults): the full-resolution R'G'B'
+   * conversion costs about 1.6× the CPU of every other check together (2.6× QC's CPU with it on,
+   * see docs/benchmarks.md). The broadcast policies ({@link BROADCAST_EBU_R128},
+   * {@link BROADCAST_ATSC_A85}) turn it on.
    */
   gamut: z
     .union([
@@ -99,7 +104,7 @@ export const QcPolicySchema = z.object({
         minFrames: z.number().int().min(1).default(1),
       }),
     ])
-    .default({ severity: 'warn', lowPercent: -5, highPercent: 105, maxPixelShare: 0.01, minFrames: 1 }),
+    .default(false),
   /** Black frames (`blackdetect`). */
   black: z
     .union([
@@ -147,11 +152,16 @@ export type QcPolicyInput = z.input<typeof QcPolicySchema>;
 /** A QC policy: named, versioned rules and thresholds. */
 export type QcPolicy = z.output<typeof QcPolicySchema>;
 
-/** The default broadcast policy: every rule on, EBU R128 loudness. */
-export const BROADCAST_EBU_R128: QcPolicyInput = { name: 'broadcast-ebu-r128', version: 1 };
-/** ATSC A/85 loudness, the other rules at their defaults. */
-export const BROADCAST_ATSC_A85: QcPolicyInput = { name: 'broadcast-atsc-a85', version: 1, loudness: ATSC_A85 };
-/** A streaming platform policy: −14 LUFS, black and freeze as warnings, levels as warnings. */
+/** The default broadcast policy: every rule on, EBU R 103 RGB gamut included, EBU R128 loudness. */
+export const BROADCAST_EBU_R128: QcPolicyInput = { name: 'broadcast-ebu-r128', version: 1, gamut: {} };
+/** ATSC A/85 loudness, RGB gamut on, the other rules at their defaults. */
+export const BROADCAST_ATSC_A85: QcPolicyInput = {
+  name: 'broadcast-atsc-a85',
+  version: 1,
+  loudness: ATSC_A85,
+  gamut: {},
+};
+/** A streaming platform policy: −14 LUFS, black and freeze as warnings, levels as warnings, no RGB gamut check. */
 export const STREAMING_POLICY: QcPolicyInput = {
   name: 'streaming-14',
   version: 1,

@@ -32,7 +32,13 @@ export {
 } from './ffmpeg/runner.js';
 export { codecString } from './ladder/codec-string.js';
 export { type Conditioning, conditioningFilters, TONE_MAP_FILTERS } from './ladder/conditioning.js';
-export { colourTags, type HdrMetadata, x265MasterDisplay } from './ladder/encoders.js';
+export {
+  colourTags,
+  HDR10_METADATA_ENCODERS,
+  type HdrMetadata,
+  svtAv1MasterDisplay,
+  x265MasterDisplay,
+} from './ladder/encoders.js';
 export {
   checkPlanForSource,
   type EncoderPreset,

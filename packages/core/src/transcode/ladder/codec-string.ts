@@ -73,12 +73,24 @@ function hevc(entry: string, c: Uint8Array): string | undefined {
   return `${entry}.${space}${b1 & 0x1f}.${compat}.${tier}${c[12]}${tail}`;
 }
 
-function av1(c: Uint8Array): string | undefined {
+/**
+ * `av01.P.LLT.DD`, and when the sample entry has an `nclx` colour box the long form
+ * `.M.CCC.cp.tc.mc.F` (AV1 ISO BMFF binding, codecs parameter): the short form means BT.709
+ * limited range, so a PQ or HLG rung must name its colour.
+ */
+function av1(c: Uint8Array, colr: Uint8Array | undefined): string | undefined {
   if (c.length < 3) return undefined;
   const b1 = c[1] as number;
   const b2 = c[2] as number;
   const depth = b2 & 0x40 ? (b2 & 0x20 ? 12 : 10) : 8;
-  return `av01.${b1 >> 5}.${String(b1 & 0x1f).padStart(2, '0')}${b2 & 0x80 ? 'H' : 'M'}.${String(depth).padStart(2, '0')}`;
+  const short = `av01.${b1 >> 5}.${String(b1 & 0x1f).padStart(2, '0')}${b2 & 0x80 ? 'H' : 'M'}.${String(depth).padStart(2, '0')}`;
+  const nclx = colr !== undefined && colr.length >= 11 && String.fromCharCode(...colr.subarray(0, 4)) === 'nclx';
+  if (!nclx) return short;
+  const u16 = (at: number) => ((colr[at] as number) << 8) | (colr[at + 1] as number);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const chroma = `${(b2 >> 3) & 1}${(b2 >> 2) & 1}${b2 & 3}`;
+  const fullRange = ((colr[10] as number) >> 7) & 1;
+  return `${short}.${(b2 >> 4) & 1}.${chroma}.${two(u16(4))}.${two(u16(6))}.${two(u16(8))}.${fullRange}`;
 }
 
 /** The audio object type from an `esds` payload (ES_Descriptor → DecoderConfig → DecoderSpecificInfo). */
@@ -144,7 +156,7 @@ export function codecString(initSegment: Uint8Array): string | undefined {
     }
     case 'av01': {
       const c = child('av1C', VISUAL_ENTRY_FIELDS);
-      return c && av1(c);
+      return c && av1(c, child('colr', VISUAL_ENTRY_FIELDS));
     }
     case 'mp4a': {
       const c = child('esds', AUDIO_ENTRY_FIELDS);

@@ -29,6 +29,32 @@ export function x265MasterDisplay(m: MasteringDisplay): string {
   return `G${c(m.green)}B${c(m.blue)}R${c(m.red)}WP${c(m.whitePoint)}L(${Math.round(m.maxLuminance * 10_000)},${Math.round(m.minLuminance * 10_000)})`;
 }
 
+/**
+ * Encoders that write HDR10 static metadata (ST 2086 mastering display, MaxCLL/MaxFALL) with
+ * this ffmpeg (5.1): x265 (`master-display`, `max-cll`) and SVT-AV1 (`mastering-display`,
+ * `content-light`). libaom-av1, librav1e and the hardware encoders get no such option from
+ * ffmpeg 5.1, so an HDR10 rung from a source with that metadata is never planned on them.
+ */
+export const HDR10_METADATA_ENCODERS: ReadonlySet<string> = new Set(['libx265', 'libsvtav1']);
+
+/** SVT-AV1's `mastering-display` string: chromaticities and luminance (cd/m²) as decimals. */
+export function svtAv1MasterDisplay(m: MasteringDisplay): string {
+  const n = (v: number) => String(Number(v.toFixed(5)));
+  const c = (p: { x: number; y: number }) => `(${n(p.x)},${n(p.y)})`;
+  return `G${c(m.green)}B${c(m.blue)}R${c(m.red)}WP${c(m.whitePoint)}L(${n(m.maxLuminance)},${n(m.minLuminance)})`;
+}
+
+function svtAv1Params(r: PlannedRung, gop: string, hdr: HdrMetadata): string {
+  const params = [`keyint=${gop}`, 'scd=0'];
+  if (r.dynamicRange === 'hdr10') {
+    params.push('enable-hdr=1');
+    if (hdr.masteringDisplay) params.push(`mastering-display=${svtAv1MasterDisplay(hdr.masteringDisplay)}`);
+    if (hdr.contentLightLevel)
+      params.push(`content-light=${hdr.contentLightLevel.maxCll},${hdr.contentLightLevel.maxFall}`);
+  }
+  return params.join(':');
+}
+
 /** ffmpeg colour tags of a rung (SDR: BT.709; HDR10: BT.2020 PQ; HLG: BT.2020 HLG). */
 export function colourTags(r: Pick<PlannedRung, 'dynamicRange'>): string[] {
   const [primaries, transfer, matrix] =
@@ -77,7 +103,8 @@ function x265Params(r: PlannedRung, gop: string, hdr: HdrMetadata): string {
 
 /**
  * ffmpeg encoder arguments for one planned rung with its planned encoder (closed, fixed GOPs; no
- * scene-cut keyframes; colour tags; HDR10 mastering display and MaxCLL/MaxFALL through x265).
+ * scene-cut keyframes; colour tags; HDR10 mastering display and MaxCLL/MaxFALL through x265 and
+ * SVT-AV1).
  */
 export function videoEncoderArgs(
   r: PlannedRung,
@@ -134,7 +161,7 @@ export function videoEncoderArgs(
         ...rate,
         ...keys,
         '-svtav1-params',
-        `keyint=${gop}:scd=0`,
+        svtAv1Params(r, gop, hdr),
         ...tail,
       ];
     case 'libaom-av1':

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TechnicalMetadata } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
+import { programmeSource } from '../../qc/programmes.js';
 import { hashFile } from '../../storage/hash-file.js';
 import type { FfmpegCapabilities } from '../ffmpeg/capabilities.js';
 import { safeMediaPath } from '../ffmpeg/media-path.js';
@@ -20,6 +21,28 @@ export { videoEncoderArgs } from './encoders.js';
 
 function audioEncoderArgs(a: PlannedAudio): string[] {
   return ['-c:a', a.codec, '-b:a', String(a.bitRate), '-ac', String(a.channels), '-ar', String(a.sampleRate)];
+}
+
+/** True when a rendition is joined from a programme on several mono tracks. */
+const joinedTracks = (a: PlannedAudio) => a.layout !== undefined && (a.sourceTracks?.length ?? 0) > 1;
+
+/** `join` chains for the renditions whose programme is carried on several mono tracks, labelled `[aN]`. */
+function audioJoinGraphs(audio: readonly PlannedAudio[]): string[] {
+  return audio.flatMap((a, i) => {
+    if (!joinedTracks(a)) return [];
+    const tracks = a.sourceTracks as readonly number[];
+    const programme = {
+      id: `audio:${tracks.join('+')}`,
+      layout: a.layout as NonNullable<PlannedAudio['layout']>,
+      tracks,
+    };
+    return [
+      `${programmeSource(
+        programme,
+        tracks.map((t) => `[0:a:${t}]`),
+      )}[a${i}]`,
+    ];
+  });
 }
 
 /**
@@ -175,7 +198,7 @@ export async function runLadder(
     '-i',
     source,
     '-filter_complex',
-    ladderFilterGraph(plan, probed.technical),
+    [ladderFilterGraph(plan, probed.technical), ...audioJoinGraphs(plan.audio)].join(';'),
   ];
   // Temporary names are unique per run: a worker killed mid-ladder may leave an ffmpeg behind for a
   // moment, and the retry on another worker must never write into the same file.
@@ -210,7 +233,7 @@ export async function runLadder(
     files.push({ kind: 'audio', name: a.name, tmp, final, audio: a });
     argv.push(
       '-map',
-      `0:a:${a.sourceTrack}`,
+      joinedTracks(a) ? `[a${plan.audio.indexOf(a)}]` : `0:a:${a.sourceTrack}`,
       '-vn',
       ...audioEncoderArgs(a),
       '-movflags',

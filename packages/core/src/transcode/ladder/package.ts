@@ -84,7 +84,9 @@ export async function packageLadder(
       '-hls_flags',
       'independent_segments',
       '-hls_fmp4_init_filename',
-      'init_%v.mp4',
+      // ffmpeg expands %v in the init name only when there are several variant streams: with
+      // one it would write, and the playlist would name, a literal "init_%v.mp4" (not a valid URI).
+      video.length + audio.length === 1 ? 'init_0.mp4' : 'init_%v.mp4',
       '-hls_segment_filename',
       safeMediaPath(join(out, 'segment_%v_%05d.m4s')),
       '-master_pl_name',

@@ -1,9 +1,11 @@
 import type { TechnicalMetadata } from '../../assets/index.js';
 import { FramewiseError } from '../../errors/index.js';
+import { type AudioProgrammeInput, detectProgrammes, type ProgrammeLayout } from '../../qc/programmes.js';
 import { parseInput } from '../../support/index.js';
 import { FrameRate, type FrameRateJson } from '../../time/index.js';
 import type { FfmpegCapabilities } from '../ffmpeg/capabilities.js';
 import { type Conditioning, planConditioning } from './conditioning.js';
+import { HDR10_METADATA_ENCODERS } from './encoders.js';
 import type { ScanAnalysis } from './scan.js';
 import {
   DEFAULT_ENCODERS,
@@ -45,6 +47,15 @@ export interface PlannedAudio {
   readonly channels: number;
   readonly sampleRate: number;
   readonly sourceTrack: number;
+  /**
+   * The source tracks the rendition is encoded from, in channel order: `[sourceTrack]`, or every
+   * track of the programme `sourceTrack` belongs to when that programme is carried on several
+   * mono tracks (a stereo pair, 5.1 on six tracks), joined into `layout` and then mixed to
+   * `channels`.
+   */
+  readonly sourceTracks?: readonly number[];
+  /** The programme's layout when it is joined from several mono tracks. */
+  readonly layout?: ProgrammeLayout;
 }
 
 /** A ladder planned for one source. */
@@ -76,6 +87,11 @@ export interface PlanLadderOptions {
   readonly capabilities?: FfmpegCapabilities;
   /** An `analyseScan` result: interlace or 3:2 pulldown found in the picture, whatever the flags say. */
   readonly scan?: ScanAnalysis;
+  /**
+   * The source's audio programmes (from the order spec), overriding the default grouping of mono
+   * tracks (`detectProgrammes`: six → 5.1, pairs → stereo).
+   */
+  readonly programmes?: readonly AudioProgrammeInput[];
 }
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
@@ -120,6 +136,7 @@ export function planLadder(
   if (video.rotation)
     decisions.push(`rotated ${video.rotation}° before scaling: shown ${display.width}×${display.height}`);
   const deep = (video.bitDepth ?? 8) > 8;
+  const hdr10Metadata = video.masteringDisplay !== undefined || video.contentLightLevel !== undefined;
   const sourceRange = video.transfer === 'smpte2084' ? 'hdr10' : video.transfer === 'arib-std-b67' ? 'hlg' : 'sdr';
   const skipped: { name: string; reason: string }[] = [];
   const rungs: PlannedRung[] = [];
@@ -160,17 +177,28 @@ export function planLadder(
         );
     }
     const preferences = r.encoders ?? DEFAULT_ENCODERS[r.codec];
-    const encoder =
+    const usable =
       options.capabilities === undefined
-        ? preferences[0]
-        : preferences.find((e) => options.capabilities?.encoders.has(e));
-    if (encoder === undefined)
+        ? preferences
+        : preferences.filter((e) => options.capabilities?.encoders.has(e));
+    if (usable.length === 0)
       throw new FramewiseError(
         'UNSUPPORTED',
         `Rung "${r.name}": none of the encoders ${preferences.join(', ')} is usable in this ffmpeg`,
         { details: { rung: r.name, encoders: [...preferences] } },
       );
-    if (encoder !== preferences[0])
+    // An HDR10 rung from a source with static metadata only runs on an encoder that writes it.
+    const carries = r.dynamicRange === 'hdr10' && hdr10Metadata;
+    const encoder = carries ? usable.find((e) => HDR10_METADATA_ENCODERS.has(e)) : usable[0];
+    if (encoder === undefined)
+      throw new FramewiseError(
+        'UNSUPPORTED',
+        `Rung "${r.name}" is HDR10 from a source with mastering-display/MaxCLL metadata, but none of its usable encoders (${usable.join(', ')}) writes that metadata with this ffmpeg (${[...HDR10_METADATA_ENCODERS].join(', ')} do); it is not encoded without it`,
+        { details: { rung: r.name, encoders: [...usable], carrying: [...HDR10_METADATA_ENCODERS] } },
+      );
+    if (carries && encoder !== usable[0])
+      decisions.push(`rung ${r.name}: ${encoder}, not ${usable[0]}, which would drop the HDR10 metadata`);
+    else if (encoder !== preferences[0])
       decisions.push(`rung ${r.name}: ${encoder} (preferred ${preferences[0]} unavailable)`);
     if (toneMap) decisions.push(`rung ${r.name}: ${sourceRange} source tone-mapped to SDR BT.709`);
     rungs.push({
@@ -196,8 +224,21 @@ export function planLadder(
       { details: { skipped } },
     );
   }
-  const audio =
-    source.audio.length === 0 ? [] : t.audio.filter((a) => a.sourceTrack < source.audio.length).map((a) => ({ ...a }));
+  const programmes = source.audio.length === 0 ? [] : detectProgrammes(source.audio, options.programmes);
+  const audio: PlannedAudio[] = [];
+  for (const a of t.audio) {
+    if (a.sourceTrack >= source.audio.length) continue;
+    const programme = programmes.find((p) => p.tracks.includes(a.sourceTrack));
+    if (programme === undefined || programme.tracks.length === 1 || programme.layout === 'other') {
+      audio.push({ ...a, sourceTracks: [a.sourceTrack] });
+      continue;
+    }
+    const layout = programme.layout;
+    audio.push({ ...a, sourceTracks: [...programme.tracks], layout });
+    decisions.push(
+      `audio ${a.name}: ${layout} programme on mono tracks ${programme.tracks.join(', ')} joined, then mixed to ${a.channels} channel(s)`,
+    );
+  }
   return {
     template: t.name,
     frameRate: rate.toJSON(),
