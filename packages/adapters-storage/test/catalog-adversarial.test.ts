@@ -15,7 +15,9 @@ afterAll(async () => {
 
 adversarialSuite('memory', () => createMemoryCatalogStore());
 adversarialSuite('pglite', () => createPGliteCatalogStore());
-adversarialSuite('postgres', () => createPostgresCatalogStore({ connectionString: server.createDatabase('adversarial') }));
+adversarialSuite('postgres', () =>
+  createPostgresCatalogStore({ connectionString: server.createDatabase('adversarial') }),
+);
 
 describe('the same refusal in every store', () => {
   it('INVALID_INPUT messages are identical in memory, PGlite and PostgreSQL', () => {
@@ -27,8 +29,11 @@ describe('the same refusal in every store', () => {
         const theirs = other?.get(key);
         // Messages may name the project (it differs per store run): compare with it masked.
         const mask = (m: string | undefined, name: string) =>
-          m?.replaceAll(`-${name}`, '-<store>').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
-        if (mask(theirs, store) !== mask(message, 'memory')) differences.push(`${key}: ${message} | ${store}: ${theirs}`);
+          m
+            ?.replaceAll(`-${name}`, '-<store>')
+            .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
+        if (mask(theirs, store) !== mask(message, 'memory'))
+          differences.push(`${key}: ${message} | ${store}: ${theirs}`);
       }
     }
     expect(memory?.size).toBeGreaterThan(40);

@@ -10,7 +10,11 @@ import { createPGliteCatalogStore } from '../src/pglite/index.js';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Start `count` processes that all try to lock `dir` at the same instant; the intervals they held it. */
-async function race(dir: string, count: number, holdMs: number): Promise<{ held: [number, number][]; refused: number }> {
+async function race(
+  dir: string,
+  count: number,
+  holdMs: number,
+): Promise<{ held: [number, number][]; refused: number }> {
   const at = Date.now() + 4_000 + count * 400;
   const outputs = await Promise.all(
     Array.from(
@@ -45,7 +49,10 @@ async function race(dir: string, count: number, holdMs: number): Promise<{ held:
   const held = outputs
     .filter((o) => o.startsWith('got'))
     .map((o) => o.split(' ').slice(1).map(Number) as [number, number]);
-  expect(outputs.filter((o) => !o.startsWith('got')).every((o) => o === 'refused CONFLICT'), outputs.join('\n')).toBe(true);
+  expect(
+    outputs.filter((o) => !o.startsWith('got')).every((o) => o === 'refused CONFLICT'),
+    outputs.join('\n'),
+  ).toBe(true);
   return { held, refused: outputs.length - held.length };
 }
 

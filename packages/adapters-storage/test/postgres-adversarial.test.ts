@@ -186,7 +186,13 @@ describe('PostgreSQL catalog under adversarial conditions', () => {
       });
       // A process 90 s fast (and one a day fast) must not take over a 60 s lease.
       for (const clockOffsetMs of [90_000, 86_400_000]) {
-        const fast = child({ mode: 'checkout', connectionString: conn, project: 'c', assetId: asset.id, clockOffsetMs });
+        const fast = child({
+          mode: 'checkout',
+          connectionString: conn,
+          project: 'c',
+          assetId: asset.id,
+          clockOffsetMs,
+        });
         expect(await fast.line('')).toBe('refused CONFLICT');
       }
       // A lease taken by a process a minute slow still lasts its 5 s from the database's now.
@@ -202,9 +208,9 @@ describe('PostgreSQL catalog under adversarial conditions', () => {
       const lease = await catalog.getLease(editor('c'), asset2.id);
       const { rows } = await store_now(conn);
       expect(Date.parse(lease?.expiresAt ?? '')).toBeGreaterThan(rows);
-      expect((await catalog.checkOut(editor('c'), asset2.id).catch((e: unknown) => e)) as { code?: string }).toMatchObject(
-        { code: 'CONFLICT' },
-      );
+      expect(
+        (await catalog.checkOut(editor('c'), asset2.id).catch((e: unknown) => e)) as { code?: string },
+      ).toMatchObject({ code: 'CONFLICT' });
     } finally {
       await store.close();
     }
@@ -234,7 +240,9 @@ describe('PostgreSQL catalog under adversarial conditions', () => {
       // Insert a copy of event 4 as a new 5, shifting the rest up.
       await q(`UPDATE framewise.fw_audit SET seq = seq + 100 WHERE project = 't-insert' AND seq >= 5`);
       await q(`UPDATE framewise.fw_audit SET seq = seq - 99 WHERE project = 't-insert' AND seq >= 105`);
-      await q(`INSERT INTO framewise.fw_audit (project, seq, doc) SELECT project, 5, doc FROM framewise.fw_audit WHERE project = 't-insert' AND seq = 4`);
+      await q(
+        `INSERT INTO framewise.fw_audit (project, seq, doc) SELECT project, 5, doc FROM framewise.fw_audit WHERE project = 't-insert' AND seq = 4`,
+      );
       // Truncate events 8-10 and move the stored head back to match: only the anchor can tell.
       await q(`DELETE FROM framewise.fw_audit WHERE project = 't-truncate' AND seq >= 8`);
       await q(
@@ -286,15 +294,23 @@ describe('PostgreSQL catalog under adversarial conditions', () => {
       const asset = await catalog.createAsset(editor('lp'), clip('lp', 'by app'));
       const lease = await catalog.checkOut(editor('lp'), asset.id);
       await catalog.updateAsset(editor('lp'), asset.id, { genres: ['x'] }, { fence: lease.token });
-      const v = await catalog.addVersion(editor('lp'), asset.id, {
-        name: 'm',
-        kind: 'master',
-        rate: { num: 25, den: 1, dropFrame: false },
-        durationFrames: 100,
-      }, { fence: lease.token });
-      await catalog.addAnnotations(editor('lp'), v.id, [
-        { type: 'note', start: 0, duration: 5, text: 'hi', provenance: { kind: 'person', id: 'x' } },
-      ], { fence: lease.token });
+      const v = await catalog.addVersion(
+        editor('lp'),
+        asset.id,
+        {
+          name: 'm',
+          kind: 'master',
+          rate: { num: 25, den: 1, dropFrame: false },
+          durationFrames: 100,
+        },
+        { fence: lease.token },
+      );
+      await catalog.addAnnotations(
+        editor('lp'),
+        v.id,
+        [{ type: 'note', start: 0, duration: 5, text: 'hi', provenance: { kind: 'person', id: 'x' } }],
+        { fence: lease.token },
+      );
       expect((await catalog.findAnnotations(editor('lp'), { versionId: v.id, contains: 2 })).items).toHaveLength(1);
       expect((await catalog.verifyAuditTrail(auditor)).problems).toEqual([]);
       await appStore.close();
