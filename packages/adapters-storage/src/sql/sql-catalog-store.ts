@@ -332,10 +332,12 @@ export function createSqlCatalogStore(options: SqlCatalogStoreOptions): CatalogS
     async readAudit(project: string, fromSeq: number, limit: number): Promise<AuditEvent[]> {
       await init();
       const { rows } = await driver.query<Row>(
-        `SELECT doc FROM ${s}.fw_audit WHERE project = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+        `SELECT seq, doc FROM ${s}.fw_audit WHERE project = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
         [project, fromSeq, limit],
       );
-      return rows.map((r) => json<AuditEvent>(r.doc));
+      // The row's position is the event's place in the chain: an event moved to another row (its
+      // document copied or swapped by direct SQL) is read at that place, so verification sees it there.
+      return rows.map((r) => ({ ...json<AuditEvent>(r.doc), seq: Number(r.seq) }));
     },
     async auditHeads(): Promise<Record<string, AuditHead>> {
       await init();

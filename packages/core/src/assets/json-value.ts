@@ -81,7 +81,12 @@ export function jsonValueProblem(value: unknown, maxDepth: number, root = ''): J
         if (v === null) continue;
         if (depth >= maxDepth) return { path: pathOf(item), message: `nests deeper than ${maxDepth} levels` };
         if (Array.isArray(v)) {
-          for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, parent: item, key: i });
+          for (let i = v.length - 1; i >= 0; i--) {
+            const child: Item = { v: v[i], depth: depth + 1, parent: item, key: i };
+            // JSON turns a hole or an undefined item into null: a store would give back another value.
+            if (v[i] === undefined) return { path: pathOf(child), message: 'an undefined array item is not JSON' };
+            stack.push(child);
+          }
           continue;
         }
         const proto = Object.getPrototypeOf(v) as unknown;
@@ -94,6 +99,8 @@ export function jsonValueProblem(value: unknown, maxDepth: number, root = ''): J
           const child: Item = { v: (v as Record<string, unknown>)[key], depth: depth + 1, parent: item, key };
           const why = unstorableText(key);
           if (why !== undefined) return { path: pathOf(child), message: `key ${why}` };
+          // Copying it (a parsed record, a spread) sets a prototype instead: the key would be lost.
+          if (key === '__proto__') return { path: pathOf(child), message: 'key "__proto__" is not allowed' };
           stack.push(child);
         }
         continue;

@@ -82,6 +82,8 @@ class ChainCheck {
     if (this.recompute(body, event.seq) !== hash) {
       written = this.movedFrom(event);
       if (written === undefined) this.add(event.seq, 'altered', alteredMessage(event), event);
+      else if (this.writtenSeq.has(hash))
+        this.add(event.seq, 'inserted', `event ${event.seq} repeats event ${written}: an event was inserted`);
       else this.add(event.seq, 'reordered', `event ${event.seq} is intact but was written as event ${written}`);
       reported = true;
     }

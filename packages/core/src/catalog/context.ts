@@ -1,5 +1,5 @@
 import type { Asset, Version } from '../assets/index.js';
-import { FramewiseError } from '../errors/index.js';
+import { describeInput, FramewiseError } from '../errors/index.js';
 import { type Clock, type Logger, newId, type Tracer } from '../support/index.js';
 import { can, denied, type Permission, type Principal } from './access.js';
 import { type AuditChange, type AuditEvent, type AuditHead, diffRecords, hashAuditEvent } from './audit.js';
@@ -131,6 +131,11 @@ export async function assertWritable(
   asset: Asset,
   options: WriteOptions,
 ): Promise<void> {
+  if (options.fence !== undefined && (!Number.isSafeInteger(options.fence) || options.fence < 0)) {
+    throw new FramewiseError('INVALID_INPUT', `Fencing token ${describeInput(options.fence)} is not a lease token`, {
+      details: { assetId: asset.id },
+    });
+  }
   const lease = await tx.getLease(asset.id);
   const now = await storeNow(ctx, tx);
   const active: Lease | undefined = lease !== undefined && Date.parse(lease.expiresAt) > now ? lease : undefined;

@@ -12,10 +12,11 @@ function storable(value: unknown, depth: number): boolean {
     return !value.includes('\u0000') && Buffer.from(value, 'utf8').toString('utf8') === value;
   if (typeof value !== 'object') return false;
   if (depth >= CATALOG_LIMITS.maxArgumentDepth) return false;
-  if (Array.isArray(value)) return value.every((v) => storable(v, depth + 1));
+  // JSON would turn a hole or an undefined item into null: refused rather than changed.
+  if (Array.isArray(value)) return Array.from(value).every((v) => v !== undefined && storable(v, depth + 1));
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
-  return Object.entries(value).every(([k, v]) => storable(k, 0) && storable(v, depth + 1));
+  return Object.entries(value).every(([k, v]) => k !== '__proto__' && storable(k, 0) && storable(v, depth + 1));
 }
 
 describe('checkArguments', () => {
