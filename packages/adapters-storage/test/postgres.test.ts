@@ -45,6 +45,7 @@ describe('PostgreSQL catalog store across processes', () => {
     expect(rows).toEqual([
       { version: 1, name: 'catalog' },
       { version: 2, name: 'project audit chains and interval index' },
+      { version: 3, name: 'audit events by operation id' },
     ]);
     await pool.end();
     await Promise.all(stores.map((s) => s.close()));

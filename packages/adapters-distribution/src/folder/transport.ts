@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, unlink } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FramewiseError } from '@framewise/core/errors';
 import { checkRelativePath } from '../drop/naming.js';
@@ -9,13 +9,33 @@ import type { DigestSource, DropTransport } from '../drop/transport.js';
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
 
+/** fsync a directory, so the entries created or renamed in it survive a power loss. */
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+const exists = (path: string) =>
+  lstat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+
 /**
  * The local filesystem (or a mounted share) as a drop-folder transport. Paths are checked to stay
  * under the root, symbolic links included; new files are created with `O_CREAT | O_EXCL |
  * O_NOFOLLOW` (a link planted at the name makes the write fail, it is never written through) and
  * resumed files opened with `O_NOFOLLOW`; renames are POSIX renames (atomic, replacing); every file
- * is flushed to disk before it is renamed into place; the receiver's checksum is the SHA-256 of
- * the file read back from disk.
+ * is flushed to disk before it is renamed into place, and the directory after (as is the parent of
+ * every directory created, one level at a time); the receiver's checksum is the SHA-256 of the
+ * file read back from disk.
  */
 export function localTransport(root: string): DropTransport {
   const base = resolve(root);
@@ -93,10 +113,30 @@ export function localTransport(root: string): DropTransport {
       }
     },
     async rename(from: string, to: string) {
-      await rename(await inside(from), await inside(to));
+      const target = await inside(to);
+      await rename(await inside(from), target);
+      // The new name is durable only once its directory is.
+      await fsyncDir(dirname(target));
     },
     async mkdirs(path: string) {
-      await mkdir(await inside(path), { recursive: true });
+      // One level at a time, each new directory's parent fsynced: a power loss cannot leave a
+      // delivered file (fsynced, renamed) in a directory whose own entry was never written.
+      const abs = await inside(path);
+      const missing: string[] = [];
+      for (let dir = abs; dir !== base && dir.startsWith(base + sep); dir = dirname(dir)) {
+        if (await exists(dir)) break;
+        missing.unshift(dir);
+      }
+      for (const dir of missing) {
+        try {
+          await mkdir(dir);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          continue;
+        }
+        await inside(relative(base, dir)); // still under the root (no link planted meanwhile)
+        await fsyncDir(dirname(dir));
+      }
     },
     async list(path: string) {
       try {

@@ -11,6 +11,7 @@ const source = (bucket: string, key: string) => `${bucket}/${encodeURIComponent(
 /**
  * A server-side copy within a bucket: CopyObject up to 5 GiB, above it a multipart upload whose
  * parts are UploadPartCopy byte ranges (512 MiB each) — the bytes never pass through this process.
+ * With `ifMatch` (an ETag), every request is conditional on the source still having it.
  */
 export async function copyObject(
   sdk: S3Sdk,
@@ -22,11 +23,20 @@ export async function copyObject(
   writeFields: Record<string, unknown>,
   limit = SINGLE_COPY_LIMIT,
   partSize = COPY_PART,
+  ifMatch?: string,
 ): Promise<void> {
+  // Only the source as it was checked: a source replaced since fails (412) instead of being copied.
+  const condition = ifMatch === undefined ? {} : { CopySourceIfMatch: `"${ifMatch}"` };
   if (sizeBytes <= limit) {
     try {
       await client.send(
-        new sdk.CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: source(bucket, from), ...writeFields }),
+        new sdk.CopyObjectCommand({
+          Bucket: bucket,
+          Key: to,
+          CopySource: source(bucket, from),
+          ...condition,
+          ...writeFields,
+        }),
       );
       return;
     } catch (error) {
@@ -48,6 +58,7 @@ export async function copyObject(
           PartNumber: n,
           CopySource: source(bucket, from),
           CopySourceRange: `bytes=${start}-${end}`,
+          ...condition,
         }),
       );
       parts.push({ PartNumber: n, ETag: out.CopyPartResult?.ETag ?? '' });

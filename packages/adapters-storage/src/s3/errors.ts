@@ -21,6 +21,9 @@ export function s3Error(error: unknown, what: string): FramewiseError {
   // The server refused the body: it does not match the Content-MD5, checksum or signed payload hash.
   if (name === 'BadDigest' || name === 'InvalidDigest' || name === 'XAmzContentSHA256Mismatch')
     return new FramewiseError('INTEGRITY', message, { cause: error });
+  // A conditional request whose condition no longer holds: another writer came in between.
+  if (name === 'PreconditionFailed' || status === 412 || name === 'ConditionalRequestConflict' || status === 409)
+    return new FramewiseError('CONFLICT', message, { cause: error });
   if (name === 'InvalidObjectState') return new FramewiseError('CONFLICT', message, { cause: error });
   if (name === 'AccessDenied' || status === 403) return new FramewiseError('FORBIDDEN', message, { cause: error });
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || status === 401)

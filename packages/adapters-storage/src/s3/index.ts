@@ -15,7 +15,14 @@ import { s3Error } from './errors.js';
 import { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
 import { type PutContext, type PutOutcome, putObject } from './put-object.js';
 import { createMemoryUploadStateStore } from './upload-state.js';
-import { abortPendingUploads, listPendingUploads, type PendingUpload, type UploadSweepOptions } from './uploads.js';
+import {
+  abortPendingUploads,
+  type LeakedStagingObject,
+  listPendingUploads,
+  type PendingUpload,
+  sweepStagingObjects,
+  type UploadSweepOptions,
+} from './uploads.js';
 
 export { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
 export type { PutOutcome } from './put-object.js';
@@ -26,7 +33,7 @@ export {
   type UploadState,
   type UploadStateStore,
 } from './upload-state.js';
-export type { PendingUpload, UploadSweepOptions } from './uploads.js';
+export type { LeakedStagingObject, PendingUpload, UploadSweepOptions } from './uploads.js';
 
 /** A restore of an archived object (GLACIER, DEEP_ARCHIVE): its progress and the restored copy's expiry. */
 export interface RestoreStatus {
@@ -60,6 +67,11 @@ export interface S3Storage extends StorageDriver {
    * resume state kept for them. Uploads younger than the threshold are left to finish.
    */
   abortStaleUploads(options?: UploadSweepOptions): Promise<{ readonly aborted: PendingUpload[] }>;
+  /**
+   * Delete staging objects older than `olderThanMs` (default one day) that puts killed between
+   * staging and copying into place left under the prefix (listed page by page; invisible to `list()`).
+   */
+  sweepStaging(options?: UploadSweepOptions): Promise<{ readonly deleted: LeakedStagingObject[] }>;
 }
 
 /**
@@ -158,6 +170,85 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
     }
   };
 
+  // Puts of one key in this process run one after the other: they share the key's staging name
+  // (so that a retried put resumes its upload) and must not overwrite each other's staged bytes.
+  const putting = new Map<string, Promise<unknown>>();
+  const serialised = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const before = putting.get(key) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(work);
+    const settled = mine.catch(() => undefined);
+    putting.set(key, settled);
+    void settled.then(() => {
+      if (putting.get(key) === settled) putting.delete(key);
+    });
+    return mine;
+  };
+
+  const putOne: StorageDriver['put'] = async (key, body, options) => {
+    const fields = {
+      ...(options.contentType ? { ContentType: options.contentType } : {}),
+      ...(options.metadata ? { Metadata: { ...options.metadata } } : {}),
+    };
+    const ctx = await s3();
+    // A failed put never harms the object already under the key: when there is one, the bytes go
+    // to a staging key and are copied into place only once verified.
+    const verify = options.verify;
+    const stage = verify !== undefined && (await head(key)) !== undefined;
+    const target = stage ? s3StagingKey(key) : key;
+    try {
+      lastPut = await putObject(ctx, full(target), body, fields, options.signal);
+      // What the server stored: its size must be what was sent, and its ETag the one this put got
+      // (another process putting the same key may have staged its bytes over ours meanwhile).
+      const stored = await head(target);
+      if (stored === undefined || stored.sizeBytes !== lastPut.sizeBytes)
+        throw new FramewiseError(
+          'INTEGRITY',
+          `S3 reports "${key}" as ${stored === undefined ? 'missing' : `${stored.sizeBytes} bytes`} after a put of ${lastPut.sizeBytes}`,
+          { details: { key } },
+        );
+      if (stage && stored.etag !== undefined && lastPut.etag !== '' && stored.etag !== lastPut.etag)
+        throw new FramewiseError(
+          'CONFLICT',
+          `S3 staging object of "${key}" was replaced by another put while this one checked it (ETag ${stored.etag}, this put's ${lastPut.etag}); nothing was changed under the key`,
+          { details: { key } },
+        );
+      // An ETag that is an MD5 (single-part puts, and some stores' multipart ones) is returned for
+      // the host to compare with the MD5 it computed; under SSE-KMS ETags are not digests.
+      const result = { sizeBytes: lastPut.sizeBytes, ...(etagIsMd5 ? { etag: lastPut.etag } : {}) };
+      await verify?.(result);
+      // Copied into place only as checked: the copy is conditional on the staging object's ETag.
+      if (stage)
+        await copyObject(
+          ctx.sdk,
+          ctx.client,
+          o.bucket,
+          full(target),
+          full(key),
+          result.sizeBytes,
+          writeFields,
+          undefined,
+          undefined,
+          stored.etag,
+        );
+      // The key now holds this put's object: an upload state left for the key itself (a direct
+      // put that completed and died before forgetting it) is stale from here on.
+      if (stage) await ctx.state.delete(`${o.bucket}/${full(key)}`);
+      return result;
+    } catch (error) {
+      // Nothing was under the key before this put: what failed its check goes.
+      if (verify !== undefined && !stage && isFramewiseError(error, 'INTEGRITY'))
+        await ctx.client
+          .send(new ctx.sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(key) }))
+          .catch(() => undefined);
+      throw error;
+    } finally {
+      if (stage)
+        await ctx.client
+          .send(new ctx.sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(target) }))
+          .catch(() => undefined);
+    }
+  };
+
   return {
     name: 's3',
     identity: `s3:${o.endpoint ?? `aws:${o.region}`}/${o.bucket}/${o.prefix}`,
@@ -174,48 +265,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       return lastPut;
     },
 
-    async put(key, body, options) {
-      const fields = {
-        ...(options.contentType ? { ContentType: options.contentType } : {}),
-        ...(options.metadata ? { Metadata: { ...options.metadata } } : {}),
-      };
-      const ctx = await s3();
-      // A failed put never harms the object already under the key: when there is one, the bytes go
-      // to a staging key and are copied into place only once verified.
-      const verify = options.verify;
-      const stage = verify !== undefined && (await head(key)) !== undefined;
-      const target = stage ? s3StagingKey(key) : key;
-      try {
-        lastPut = await putObject(ctx, full(target), body, fields, options.signal);
-        // What the server stored: its size must be what was sent.
-        const stored = await head(target);
-        if (stored === undefined || stored.sizeBytes !== lastPut.sizeBytes)
-          throw new FramewiseError(
-            'INTEGRITY',
-            `S3 reports "${key}" as ${stored === undefined ? 'missing' : `${stored.sizeBytes} bytes`} after a put of ${lastPut.sizeBytes}`,
-            { details: { key } },
-          );
-        // An ETag that is an MD5 (single-part puts, and some stores' multipart ones) is returned for
-        // the host to compare with the MD5 it computed; under SSE-KMS ETags are not digests.
-        const result = { sizeBytes: lastPut.sizeBytes, ...(etagIsMd5 ? { etag: lastPut.etag } : {}) };
-        await verify?.(result);
-        if (stage)
-          await copyObject(ctx.sdk, ctx.client, o.bucket, full(target), full(key), result.sizeBytes, writeFields);
-        return result;
-      } catch (error) {
-        // Nothing was under the key before this put: what failed its check goes.
-        if (verify !== undefined && !stage && isFramewiseError(error, 'INTEGRITY'))
-          await ctx.client
-            .send(new ctx.sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(key) }))
-            .catch(() => undefined);
-        throw error;
-      } finally {
-        if (stage)
-          await ctx.client
-            .send(new ctx.sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(target) }))
-            .catch(() => undefined);
-      }
-    },
+    put: (key, body, options) => serialised(key, () => putOne(key, body, options)),
 
     async get(key, options) {
       const range = options.range as ByteRange | undefined;
@@ -273,6 +323,10 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       } catch (error) {
         throw s3Error(error, `S3 delete of "${key}"`);
       }
+      // An upload state left for the key (its upload completed, the uploader died before
+      // forgetting it) can no longer be recognised as completed once the object is gone: forget it
+      // (an upload it names that is still pending is aborted by abortStaleUploads).
+      await state.delete(`${o.bucket}/${full(key)}`);
       return existed;
     },
 
@@ -361,6 +415,11 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
     async abortStaleUploads(options = {}) {
       const { sdk, client } = await s3();
       return abortPendingUploads({ sdk, client, bucket: o.bucket, prefix: o.prefix, state }, options);
+    },
+
+    async sweepStaging(options = {}) {
+      const { sdk, client } = await s3();
+      return sweepStagingObjects({ sdk, client, bucket: o.bucket, prefix: o.prefix, state }, options);
     },
 
     async close() {

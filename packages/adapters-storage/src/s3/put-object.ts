@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import type { CompleteMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { Logger } from '@framewise/core/adapter-kit';
 import { FramewiseError } from '@framewise/core/errors';
 import { s3Error } from './errors.js';
-import type { UploadedPart, UploadStateStore } from './upload-state.js';
+import type { UploadedPart, UploadState, UploadStateStore } from './upload-state.js';
 
 /**
  * The `@aws-sdk/client-s3` module: an optional peer of `/s3`, imported on first use (see
@@ -212,6 +212,34 @@ function verifyCompleted(
   return etag;
 }
 
+/** How far the server's clock may be behind ours when judging whether an object is newer than an upload. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Whether the key holds an object written since the upload of `state` started: the upload was
+ * completed (its uploader died before forgetting it) or another writer replaced the key meanwhile.
+ * Either way its parts are not to be completed now. A state without `startedAt` (older format) is
+ * judged by size: an object exactly the size of all its parts is that upload, completed.
+ */
+async function completedSince(
+  ctx: PutContext,
+  key: string,
+  state: UploadState,
+  options: { abortSignal?: AbortSignal },
+): Promise<boolean> {
+  let head: { ContentLength?: number | undefined; LastModified?: Date | undefined };
+  try {
+    head = await ctx.client.send(new ctx.sdk.HeadObjectCommand({ Bucket: ctx.bucket, Key: key }), options);
+  } catch (error) {
+    const e = s3Error(error, `S3 head of "${key}"`);
+    if (e.code === 'NOT_FOUND') return false;
+    throw e;
+  }
+  if (state.startedAt !== undefined) return (head.LastModified?.getTime() ?? 0) >= new Date(state.startedAt).getTime();
+  const size = Object.values(state.parts).reduce((sum, p) => sum + p.sizeBytes, 0);
+  return head.ContentLength === size;
+}
+
 /**
  * Store a stream: one PutObject when it fits in a part, else a multipart upload with parts sent
  * `concurrency` at a time (memory: part size × (concurrency + 1)). Every part is checked as it is
@@ -285,8 +313,16 @@ export async function putObject(
   }
 
   let state = await ctx.state.get(id);
-  if (state !== undefined && (state.partSizeBytes !== ctx.partSizeBytes || (state.checksum ?? 'md5') !== kind)) {
-    // Made with other settings: its parts cannot be reused. Best effort — some stores lack Abort.
+  const stale =
+    state !== undefined &&
+    (state.partSizeBytes !== ctx.partSizeBytes ||
+      (state.checksum ?? 'md5') !== kind ||
+      (await completedSince(ctx, key, state, options)));
+  if (state !== undefined && stale) {
+    // Made with other settings (its parts cannot be reused), or already completed — a crash
+    // between CompleteMultipartUpload and forgetting the state: start afresh rather than send parts
+    // to an upload that is gone. Best effort — some stores lack Abort.
+    ctx.logger.info({ bucket: ctx.bucket, key, uploadId: state.uploadId }, 'framewise s3: stale upload state dropped');
     await ctx.client
       .send(new ctx.sdk.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: state.uploadId }))
       .catch(() => undefined);
@@ -299,6 +335,8 @@ export async function putObject(
       'framewise s3: resuming multipart upload',
     );
   let uploadId = state?.uploadId;
+  // The instant an upload starts, by our clock less a minute of skew against the server's.
+  const startedAt = state?.startedAt ?? new Date(Date.now() - CLOCK_SKEW_MS).toISOString();
   if (uploadId === undefined) {
     const cancelled = () => new FramewiseError('CANCELLED', `S3 upload of "${key}" cancelled`, { details: { key } });
     if (signal?.aborted) throw cancelled();
@@ -325,7 +363,7 @@ export async function putObject(
         .catch(() => undefined);
       throw cancelled();
     }
-    state = { uploadId, partSizeBytes: ctx.partSizeBytes, checksum: kind, parts: {} };
+    state = { uploadId, partSizeBytes: ctx.partSizeBytes, checksum: kind, parts: {}, startedAt };
     await ctx.state.put(id, state);
   }
   const done: Record<number, UploadedPart> = { ...(state?.parts ?? {}) };
@@ -380,7 +418,26 @@ export async function putObject(
       partSizeBytes: ctx.partSizeBytes,
       checksum: kind,
       parts: { ...done },
+      startedAt,
     });
+  };
+  // A Complete the server answers with an error (not a throttle) leaves an upload that cannot be
+  // completed as recorded — on some stores one already completed, whose parts a resume would
+  // re-create: the state is forgotten so the next put starts afresh instead of failing forever.
+  const complete = async (command: CompleteMultipartUploadCommand) => {
+    try {
+      return await ctx.client.send(command, options);
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined && status !== 429 && status !== 503 && !signal?.aborted) {
+        await ctx.state.delete(id);
+        throw s3Error(
+          error,
+          `S3 completion of the multipart upload of "${key}" (upload state dropped: the next put starts afresh)`,
+        );
+      }
+      throw error;
+    }
   };
   let n = 0;
   const queue = async function* () {
@@ -412,7 +469,7 @@ export async function putObject(
     if (failure !== undefined) throw failure;
     const numbers = Array.from({ length: n }, (_, i) => i + 1);
     const digestOf = (p: number) => Buffer.from(done[p]?.[kind] ?? '', 'hex');
-    const completed = await ctx.client.send(
+    const completed = await complete(
       new ctx.sdk.CompleteMultipartUploadCommand({
         Bucket: ctx.bucket,
         Key: key,
@@ -425,7 +482,6 @@ export async function putObject(
           })),
         },
       }),
-      options,
     );
     await ctx.state.delete(id);
     let etag: string;

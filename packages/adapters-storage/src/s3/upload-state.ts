@@ -20,6 +20,12 @@ export interface UploadState {
   readonly checksum?: 'md5' | 'sha256';
   /** By part number (1-based). */
   readonly parts: Readonly<Record<number, UploadedPart>>;
+  /**
+   * When the upload was created, ISO 8601 (absent in states written before this field). An object
+   * under the key written after it means the upload completed (or another writer came since): the
+   * state is stale and the next put starts afresh.
+   */
+  readonly startedAt?: string;
 }
 
 /**

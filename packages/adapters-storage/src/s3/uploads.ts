@@ -102,3 +102,58 @@ export async function abortPendingUploads(
   }
   return { aborted };
 }
+
+/** A staging object left by a put that died between staging its bytes and copying them into place. */
+export interface LeakedStagingObject {
+  /** The staging key (without the storage's prefix), `…/.fw-stage-<hash>.partial`. */
+  readonly key: string;
+  readonly sizeBytes: number;
+  /** When it was written, ISO 8601. */
+  readonly modifiedAt: string;
+}
+
+const STAGING = /(^|\/)\.fw-stage-[0-9a-f]{24}\.partial$/;
+
+/**
+ * Delete staging objects (`.fw-stage-<hash>.partial`, invisible to `list()`) under the prefix
+ * written before the cutoff: a put killed after staging its bytes leaves one (a put that fails
+ * removes its own). Younger ones may belong to running puts. Objects under the reserved
+ * `.partial` suffix are never user objects (keys ending in it are refused), so nothing else goes.
+ */
+export async function sweepStagingObjects(
+  where: Where,
+  options: UploadSweepOptions = {},
+): Promise<{ readonly deleted: LeakedStagingObject[] }> {
+  const cutoff = cutoffOf(options);
+  const deleted: LeakedStagingObject[] = [];
+  let token: string | undefined;
+  for (;;) {
+    let page: import('@aws-sdk/client-s3').ListObjectsV2CommandOutput;
+    try {
+      page = await where.client.send(
+        new where.sdk.ListObjectsV2Command({
+          Bucket: where.bucket,
+          ...(where.prefix ? { Prefix: where.prefix } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+    } catch (error) {
+      throw s3Error(error, 'S3 list of staging objects');
+    }
+    for (const o of page.Contents ?? []) {
+      const key = (o.Key ?? '').slice(where.prefix.length);
+      const at = o.LastModified?.getTime() ?? 0;
+      if (!STAGING.test(key) || at >= cutoff) continue;
+      try {
+        await where.client.send(new where.sdk.DeleteObjectCommand({ Bucket: where.bucket, Key: o.Key }));
+      } catch (error) {
+        throw s3Error(error, `S3 delete of staging object "${key}"`);
+      }
+      // Its upload state (a completed staging upload) could no longer be recognised as completed.
+      await where.state.delete(`${where.bucket}/${o.Key}`);
+      deleted.push({ key, sizeBytes: o.Size ?? 0, modifiedAt: new Date(at).toISOString() });
+    }
+    if (!page.IsTruncated || page.NextContinuationToken === undefined) return { deleted };
+    token = page.NextContinuationToken;
+  }
+}

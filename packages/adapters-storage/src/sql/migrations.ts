@@ -125,6 +125,15 @@ CREATE INDEX fw_annotations_span ON $schema.fw_annotations USING gist (
       point(end_frame, ('x' || substr(md5(version_id), 1, 8))::bit(32)::integer)));
 `,
   },
+  {
+    version: 3,
+    name: 'audit events by operation id',
+    // At most one event per operation in a project's chain (a retried job records once), found by index.
+    sql: `
+CREATE UNIQUE INDEX fw_audit_operation ON $schema.fw_audit (project, (doc->>'operationId'))
+  WHERE doc ? 'operationId';
+`,
+  },
 ];
 
 /**

@@ -181,6 +181,14 @@ class SqlTx extends SqlReader implements CatalogTx {
     await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [assetId]);
   }
   /** One statement: the event and its chain's head move together. */
+  /** By the partial index on (project, operationId) of migration 3. */
+  async findAuditByOperation(project: string, operationId: string): Promise<AuditEvent | undefined> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT doc FROM ${this.s}.fw_audit WHERE project = $1 AND doc->>'operationId' = $2 LIMIT 1`,
+      [project, operationId],
+    );
+    return rows[0] === undefined ? undefined : json<AuditEvent>(rows[0].doc);
+  }
   async appendAudit(event: AuditEvent): Promise<void> {
     await this.db.query(
       `WITH e AS (INSERT INTO ${this.s}.fw_audit (project, seq, doc) VALUES ($1, $2, $3::jsonb))

@@ -37,6 +37,13 @@ export interface ReconcileRunOptions {
    * delete each other's kept copy. Without it, deletes are serialised per file in this process only.
    */
   readonly copySet?: CopySetRecord;
+  /**
+   * The id of this run of the action (a job id): its audit event is recorded with it, so running
+   * the action again under the same id — a job retried after its effect, a worker killed before it
+   * acknowledged — records no second event. {@link archiveJobs} passes `archive-job:<job id>`;
+   * {@link executeReconcilePlan} appends `/<index of the action>`.
+   */
+  readonly operationId?: string;
 }
 
 /** The storage serving a location, or undefined when none is available (a tape not loaded). */
@@ -204,6 +211,7 @@ async function attempt(
           ...('to' in action ? { to: action.to, from: action.from } : { at: action.at }),
           reason: action.reason,
         },
+        ...(options.operationId === undefined ? {} : { operationId: options.operationId }),
       });
     return { action, outcome: 'done', ...(copy ? { copy } : {}) };
   } catch (raw) {
@@ -250,8 +258,11 @@ export async function executeReconcilePlan(
   options: ReconcileRunOptions & { readonly onOutcome?: (outcome: ReconcileOutcome) => Promise<void> | void } = {},
 ): Promise<ReconcileOutcome[]> {
   const outcomes: ReconcileOutcome[] = [];
-  for (const action of plan.actions) {
-    const outcome = await executeReconcileAction(action, storages, options);
+  for (const [index, action] of plan.actions.entries()) {
+    const outcome = await executeReconcileAction(action, storages, {
+      ...options,
+      ...(options.operationId === undefined ? {} : { operationId: `${options.operationId}/${index}` }),
+    });
     outcomes.push(outcome);
     await options.onOutcome?.(outcome);
   }
@@ -262,7 +273,8 @@ export async function executeReconcilePlan(
  * The `archive` job kind, running one reconcile action per job, for any queue backend (in
  * process or BullMQ workers): submit a plan's copies, repairs and verifications, wait for them,
  * then its deletes. A refused or failed action fails its job with the action's error code. The
- * job's output is the copy made or checked (null for a delete).
+ * job's output is the copy made or checked (null for a delete). With `record`, each job records
+ * one audit event, under the operation id `archive-job:<job id>`, however often it is retried.
  */
 export function archiveJobs(
   storages: StorageResolver,
@@ -272,8 +284,13 @@ export function archiveJobs(
     archive: {
       input: ReconcileActionSchema,
       resources: { io: 1 },
-      handler: async (action: ReconcileAction, { signal }) => {
-        const outcome = await executeReconcileAction(action, storages, { ...options, signal });
+      handler: async (action: ReconcileAction, { signal, job }) => {
+        // One audit event per job, however often it runs (a retry after the effect, a redelivery).
+        const outcome = await executeReconcileAction(action, storages, {
+          ...options,
+          signal,
+          operationId: `archive-job:${job.id}`,
+        });
         if (outcome.outcome !== 'done')
           throw new FramewiseError(
             (outcome.error?.code ?? 'INTERNAL') as never,

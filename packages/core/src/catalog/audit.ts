@@ -47,6 +47,11 @@ export interface AuditEvent {
   readonly changes: readonly AuditChange[];
   /** Hash of the previous event of the same project's chain. */
   readonly prevHash: string;
+  /**
+   * The caller's id of the operation the event records (e.g. a job id): a project's chain holds at
+   * most one event per operation id, so a retried job records once. Absent on other events.
+   */
+  readonly operationId?: string;
   /** Hash (or HMAC) of this event's canonical form, including `prevHash`. */
   readonly hash: string;
 }
@@ -108,6 +113,8 @@ export function hashAuditEvent(event: Omit<AuditEvent, 'hash'>, key?: string | U
     project: event.project,
     changes: event.changes,
     prevHash: event.prevHash,
+    // Dropped by the canonical form when absent: events without one hash as before.
+    operationId: event.operationId,
   });
   return (key === undefined ? createHash('sha256') : createHmac('sha256', key)).update(body).digest('hex');
 }

@@ -24,6 +24,7 @@ export type AuditFn = (
   before: object | undefined,
   after: object | undefined,
   changes?: readonly AuditChange[],
+  operationId?: string,
 ) => Promise<AuditEvent>;
 
 /**
@@ -52,7 +53,7 @@ export function write<T>(
   return ctx.store.transaction(async (tx) => {
     const heads = new Map<string, AuditHead>();
     const at = nowIso(ctx);
-    const audit: AuditFn = async (action, target, project, before, after, changes) => {
+    const audit: AuditFn = async (action, target, project, before, after, changes, operationId) => {
       const head = heads.get(project) ?? (await tx.lockAuditHead(project));
       const body = {
         seq: head.seq + 1,
@@ -64,6 +65,7 @@ export function write<T>(
         project,
         changes: JSON.parse(JSON.stringify(changes ?? diffRecords(before, after))) as AuditChange[],
         prevHash: head.hash,
+        ...(operationId === undefined ? {} : { operationId }),
       };
       const hash = hashAuditEvent(body, ctx.auditKey);
       const event: AuditEvent = { ...body, hash };

@@ -293,6 +293,11 @@ class MemoryTx implements CatalogTx {
     this.appended.push(frozenCopy(event));
   }
 
+  async findAuditByOperation(project: string, operationId: string): Promise<AuditEvent | undefined> {
+    const staged = this.appended.find((e) => e.project === project && e.operationId === operationId);
+    return staged ?? (this.state.audit.get(project) ?? []).find((e) => e.operationId === operationId);
+  }
+
   commit(): void {
     const s = this.state;
     for (const [id, entry] of this.assets) entry === null ? s.removeAsset(id) : s.putAsset(entry);

@@ -90,6 +90,12 @@ export interface CatalogTx extends CatalogReader {
   deleteLease(assetId: string): Promise<void>;
   /** Append an event to its project's chain and move that chain's head to it. */
   appendAudit(event: AuditEvent): Promise<void>;
+  /**
+   * The event of a project's chain carrying this `operationId`, if any (called with the chain's
+   * head locked). Optional: without it the catalog reads the chain through
+   * {@link CatalogStore.readAudit} to find it, which is correct but linear in the chain's length.
+   */
+  findAuditByOperation?(project: string, operationId: string): Promise<AuditEvent | undefined>;
 }
 
 /** What a store can do; hosts and tests branch on these. */

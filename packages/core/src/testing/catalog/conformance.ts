@@ -518,6 +518,31 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
         );
       });
 
+      it('records an event once per operation id: a retried operation returns the event already recorded', async () => {
+        const { catalog } = ctx;
+        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Retried', { id: 'conf-operation' }));
+        const input = {
+          assetId: asset.id,
+          action: 'archive.copy',
+          details: { to: 'vault' },
+          operationId: 'archive-job:conf-1',
+        };
+        const first = await catalog.recordEvent(dramaEditor, input);
+        expect(first.operationId).toBe('archive-job:conf-1');
+        // Retried later, and several times at once (workers racing on one redelivered job).
+        const again = await catalog.recordEvent(dramaEditor, input);
+        const racing = await Promise.all([1, 2, 3].map(() => catalog.recordEvent(dramaEditor, input)));
+        for (const event of [again, ...racing]) expect(event).toEqual(first);
+        // Another operation, and an event without an operation id, are recorded as usual.
+        const other = await catalog.recordEvent(dramaEditor, { ...input, operationId: 'archive-job:conf-2' });
+        const plain = await catalog.recordEvent(dramaEditor, { assetId: asset.id, action: 'archive.copy' });
+        expect(new Set([first.seq, other.seq, plain.seq]).size).toBe(3);
+        const chain = await catalog.readAudit(auditor, { project: 'drama', fromSeq: first.seq, limit: 100 });
+        expect(chain.filter((e) => e.operationId === 'archive-job:conf-1')).toHaveLength(1);
+        expect((await catalog.verifyAuditTrail(auditor)).ok).toBe(true);
+        await expectError(catalog.recordEvent(dramaEditor, { ...input, operationId: '' }), 'INVALID_INPUT');
+      });
+
       if (options.tamper !== undefined) {
         it('finds an altered event and a removed event where they are', async () => {
           const { catalog, store } = ctx;
