@@ -91,6 +91,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 [ -x /usr/sbin/pure-ftpd ] || missing+=(pure-ftpd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# strace: the durability tests check which directories are fsynced after a create or rename.
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 if [ ${#missing[@]} -gt 0 ]; then
   # Ask for sudo's password (if any) now, in the foreground, not in the middle of a quiet step.
   [ "$(id -u)" -eq 0 ] || sudo -v
