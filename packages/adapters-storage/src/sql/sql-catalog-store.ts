@@ -96,6 +96,11 @@ class SqlTx extends SqlReader implements CatalogTx {
     const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_assets WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] === undefined ? undefined : json<Asset>(rows[0].doc);
   }
+  /** The asset's project, without the row lock `getAsset` takes here. */
+  async projectOf(assetId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<Row>(`SELECT project FROM ${this.s}.fw_assets WHERE id = $1`, [assetId]);
+    return rows[0] === undefined ? undefined : String(rows[0].project);
+  }
   /** One statement: create the project's head at genesis if missing, lock it, return it. */
   async lockAuditHead(project: string): Promise<AuditHead> {
     const { rows } = await this.db.query<Row>(

@@ -43,6 +43,7 @@ export {
   type MemoryCatalogStoreOptions,
   MemoryCatalogStoreOptionsSchema,
 } from './memory-store.js';
+export { type ReindexSearchOptions, type ReindexSearchReport, reindexSearch } from './reindex.js';
 export type {
   AnnotationIndex,
   AssetIndex,
