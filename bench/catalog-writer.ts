@@ -1,6 +1,6 @@
 /**
  * One writer process of `pnpm bench catalog`'s write section: argv = connection string, mode
- * (`catalog` or `raw`), project, count. Connects, prints "ready", waits for "go" on stdin, writes,
+ * (`catalog`, `raw`, or `bulk`: annotations onto the version given as project), project, count. Connects, prints "ready", waits for "go" on stdin, writes,
  * then prints one JSON line: elapsed wall ms and the process's CPU ms (user + system) for the writes.
  */
 import { createPostgresCatalogStore } from '@framewise/adapters-storage/postgres';
@@ -46,6 +46,27 @@ if (mode === 'raw') {
   report(started, cpu);
   client.release();
   await pool.end();
+} else if (mode === 'bulk') {
+  // `project` is the version id here: load `count` annotations onto it in batches of 10,000.
+  const store = createPostgresCatalogStore({ connectionString, maxConnections: 2 });
+  const catalog = createCatalog({ store });
+  const admin = { id: 'bulk-loader', global: 'admin' as const };
+  await store.auditHeads();
+  await waitGo();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < count; i += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, count - i) }, (_, k) => ({
+      type: 'note' as const,
+      start: ((i + k) * 87) % 899_990,
+      duration: 10,
+      text: `note ${i + k}`,
+      provenance: { kind: 'person' as const, id: 'bench' },
+    }));
+    await catalog.addAnnotations(admin, project, batch);
+  }
+  report(started, cpu);
+  await store.close();
 } else {
   const store = createPostgresCatalogStore({ connectionString, maxConnections: 2 });
   const catalog = createCatalog({ store });

@@ -263,7 +263,7 @@ async function main(): Promise<void> {
   const data = generate();
   const rows: Row[] = [];
   const loads: Record<string, number> = {};
-  let writes: Record<string, number> | undefined;
+  let writes: Record<string, number | string> | undefined;
   if (STORES.includes('memory')) {
     const store = createMemoryCatalogStore();
     loads.memory = await load(store, data);

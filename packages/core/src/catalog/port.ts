@@ -80,6 +80,12 @@ export interface CatalogTx extends CatalogReader {
   projectOf?(assetId: string): Promise<string | undefined>;
   putAsset(asset: Asset, index: AssetIndex): Promise<void>;
   /**
+   * Insert a new asset in one round trip, or write nothing and return `false` when its id is
+   * taken (also by a concurrent transaction that commits first). Stores may omit it: the catalog
+   * then reads the id first and uses {@link CatalogTx.putAsset}.
+   */
+  insertAsset?(asset: Asset, index: AssetIndex): Promise<boolean>;
+  /**
    * Delete an asset and everything that belongs to it: versions, relations whose `from` version is
    * one of its versions, renditions, related assets, annotations, lease. Relations from other
    * assets pointing at its versions are left alone (the catalog deletes or tombstones them first).
