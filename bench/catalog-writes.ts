@@ -154,7 +154,11 @@ export async function measureWrites(
   const rate = { num: 25, den: 1, dropFrame: false };
   const frames = 25 * 3600 * 10;
   const newVersion = async (project: string) => {
-    const asset = await catalog.createAsset(admin, { project, kind: 'clip', titles: [{ language: 'en', value: project }] });
+    const asset = await catalog.createAsset(admin, {
+      project,
+      kind: 'clip',
+      titles: [{ language: 'en', value: project }],
+    });
     return catalog.addVersion(admin, asset.id, { name: 'm', kind: 'master', rate, durationFrames: frames });
   };
   const bulkRates: number[] = [];
@@ -165,7 +169,8 @@ export async function measureWrites(
     const before = load();
     const cpu = process.cpuUsage();
     const started = performance.now();
-    for (let i = 0; i < all.length; i += 10_000) await catalog.addAnnotations(admin, version.id, all.slice(i, i + 10_000));
+    for (let i = 0; i < all.length; i += 10_000)
+      await catalog.addAnnotations(admin, version.id, all.slice(i, i + 10_000));
     const ms = performance.now() - started;
     bulkRates.push(all.length / (ms / 1000));
     bulkCpu.push(cpuSince(cpu));
@@ -179,7 +184,11 @@ export async function measureWrites(
   // A one-row write in project "solo" while project "loader" bulk-loads 40,000 annotations; the
   // same writes with nothing loading, for comparison.
   const loaderVersion = await newVersion('loader');
-  const solo = await catalog.createAsset(admin, { project: 'solo', kind: 'clip', titles: [{ language: 'en', value: 'S' }] });
+  const solo = await catalog.createAsset(admin, {
+    project: 'solo',
+    kind: 'clip',
+    titles: [{ language: 'en', value: 'S' }],
+  });
   const quiet: number[] = [];
   for (let i = 0; i < 100; i++) {
     const t = performance.now();
@@ -231,7 +240,10 @@ export async function measureWrites(
   }
   const containsCpuMs = cpuSince(containsCpu) / 900;
   const position = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, p99(v)])) as Record<string, number>;
-  const positionP50 = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+  const positionP50 = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<
+    string,
+    number
+  >;
   console.log(
     `contains on a 40k-annotation version (300 each, through the Catalog): p50 ${JSON.stringify(positionP50, (_, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}, p99 ${JSON.stringify(position, (_, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}; client cpu ${containsCpuMs.toFixed(2)} ms/query; load ${load()}`,
   );

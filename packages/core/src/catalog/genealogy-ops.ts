@@ -22,7 +22,7 @@ import {
   type WriteOptions,
   write,
 } from './context.js';
-import type { CatalogReader, CatalogTx } from './port.js';
+import type { CatalogTx } from './port.js';
 
 /**
  * Walk relations from a version inside a write transaction, only through versions the principal
@@ -43,7 +43,9 @@ async function readableIds(
     let project = projects.get(version.assetId);
     if (!projects.has(version.assetId)) {
       project =
-        tx.projectOf === undefined ? (await tx.getAsset(version.assetId))?.project : await tx.projectOf(version.assetId);
+        tx.projectOf === undefined
+          ? (await tx.getAsset(version.assetId))?.project
+          : await tx.projectOf(version.assetId);
       projects.set(version.assetId, project);
     }
     return project !== undefined && can(principal, 'read', project);

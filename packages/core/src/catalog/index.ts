@@ -43,7 +43,6 @@ export {
   type MemoryCatalogStoreOptions,
   MemoryCatalogStoreOptionsSchema,
 } from './memory-store.js';
-export { type ReindexSearchOptions, type ReindexSearchReport, reindexSearch } from './reindex.js';
 export type {
   AnnotationIndex,
   AssetIndex,
@@ -57,6 +56,7 @@ export type {
   Lease,
   Page,
 } from './port.js';
+export { type ReindexSearchOptions, type ReindexSearchReport, reindexSearch } from './reindex.js';
 export {
   type AnnotationQuery,
   AnnotationQuerySchema,

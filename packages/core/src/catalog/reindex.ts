@@ -2,8 +2,9 @@
  * Rebuild the search index of every stored asset and annotation: the upgrade path when the way
  * text is indexed changes (CJK bigrams: rows written before them are found again only after this).
  */
-import { decodeCursor, indexAnnotation, indexAsset } from './search-model.js';
+
 import type { CatalogStore } from './port.js';
+import { decodeCursor, indexAnnotation, indexAsset } from './search-model.js';
 
 /** Options for {@link reindexSearch}. */
 export interface ReindexSearchOptions {

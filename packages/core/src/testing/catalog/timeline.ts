@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FrameRate, Timecode } from '../../index.js';
 import { indexAnnotation, indexAsset } from '../../adapter-kit/index.js';
 import { reindexSearch } from '../../catalog/index.js';
+import { FrameRate, Timecode } from '../../index.js';
 import { dramaEditor, dramaViewer, newsEditor } from './fixtures.js';
 import { expectError, type SuiteContext } from './suite-context.js';
 
@@ -221,7 +221,11 @@ export function timelineSuite(ctx: SuiteContext): void {
         (await catalog.findAnnotations(newsEditor, { text, versionId: v.id })).items.length;
       // Write the rows back the way the release before bigrams indexed them: a run of CJK
       // characters was one word.
-      const oldTokens = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+      const oldTokens = (text: string) =>
+        text
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}\p{M}]+/u)
+          .filter(Boolean);
       const storedAsset = await catalog.getAsset(newsEditor, asset.id);
       const [storedNote] = await store.listAnnotations(v.id);
       if (storedNote === undefined) throw new Error('annotation missing');
