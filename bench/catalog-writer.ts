@@ -1,6 +1,7 @@
 /**
  * One writer process of `pnpm bench catalog`'s write section: argv = connection string, mode
- * (`catalog` or `raw`), project, count. Waits for "go" on stdin, writes, prints the elapsed ms.
+ * (`catalog`, `raw`, or `bulk`: annotations onto the version given as project), project, count. Connects, prints "ready", waits for "go" on stdin, writes,
+ * then prints one JSON line: elapsed wall ms and the process's CPU ms (user + system) for the writes.
  */
 import { createPostgresCatalogStore } from '@framewise/adapters-storage/postgres';
 import { createCatalog } from '@framewise/core/catalog';
@@ -15,10 +16,24 @@ const input = (i: number) => ({
   titles: [{ language: 'en', value: `${project} ${i}` }],
 });
 
+function report(started: number, cpu: NodeJS.CpuUsage): void {
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(
+    `${JSON.stringify({ ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 })}\n`,
+  );
+}
+
 if (mode === 'raw') {
   const pool = new pg.Pool({ connectionString, max: 1 });
   const client = await pool.connect();
+  // One untimed write, as for the catalog writer.
+  await client.query('INSERT INTO raw_assets (id, project, doc) VALUES ($1, $2, $3::jsonb)', [
+    `${project}-raw-warm`,
+    project,
+    '{}',
+  ]);
   await waitGo();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const id = `${project}-raw-${i}`;
@@ -28,21 +43,52 @@ if (mode === 'raw') {
     await client.query('INSERT INTO raw_audit (project, seq, doc) VALUES ($1, $2, $3::jsonb)', [project, i + 1, doc]);
     await client.query('COMMIT');
   }
-  process.stdout.write(`${performance.now() - started}\n`);
+  report(started, cpu);
   client.release();
   await pool.end();
+} else if (mode === 'bulk') {
+  // `project` is the version id here: load `count` annotations onto it in batches of 10,000.
+  const store = createPostgresCatalogStore({ connectionString, maxConnections: 2 });
+  const catalog = createCatalog({ store });
+  const admin = { id: 'bulk-loader', global: 'admin' as const };
+  await store.auditHeads();
+  await waitGo();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < count; i += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, count - i) }, (_, k) => ({
+      type: 'note' as const,
+      start: ((i + k) * 87) % 899_990,
+      duration: 10,
+      text: `note ${i + k}`,
+      provenance: { kind: 'person' as const, id: 'bench' },
+    }));
+    await catalog.addAnnotations(admin, project, batch);
+  }
+  report(started, cpu);
+  await store.close();
 } else {
   const store = createPostgresCatalogStore({ connectionString, maxConnections: 2 });
   const catalog = createCatalog({ store });
   await store.auditHeads();
+  // One untimed write: the first transaction pays for connection set-up and JIT warm-up.
+  await catalog.createAsset(editor, input(-1));
   await waitGo();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < count; i++) await catalog.createAsset(editor, input(i));
-  process.stdout.write(`${performance.now() - started}\n`);
+  report(started, cpu);
   await store.close();
 }
 
 function waitGo(): Promise<void> {
   process.stdout.write('ready\n');
-  return new Promise((resolve) => process.stdin.once('data', () => resolve()));
+  // Stop reading stdin once told to go: an open, flowing stdin would keep the process alive.
+  return new Promise((resolve) =>
+    process.stdin.once('data', () => {
+      process.stdin.pause();
+      process.stdin.destroy();
+      resolve();
+    }),
+  );
 }

@@ -10,7 +10,8 @@
  *
  * With PostgreSQL, the same run also measures writes (`--writes N` createAsset per process,
  * default 500; see catalog-writes.ts): raw pg inserts, createAsset from 1 and 4 processes, bulk
- * annotations, a one-row write during another project's bulk load, contains by position.
+ * annotations, a one-row write during another project's bulk load, contains by position, in
+ * `--rounds N` interleaved rounds (default 3). `--stores writes` runs the write section alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,8 @@ const QUERIES = Number(args.get('queries') ?? 1000);
 const NAIVE_QUERIES = Number(args.get('naive-queries') ?? 30);
 /** createAsset calls per writer process in the write section (PostgreSQL). */
 const WRITES = Number(args.get('writes') ?? 500);
+/** Interleaved rounds of each write measurement. */
+const ROUNDS = Number(args.get('rounds') ?? 3);
 const admin = { id: 'bench', global: 'admin' as const };
 const RATES = [
   { num: 25, den: 1, dropFrame: false },
@@ -257,10 +260,13 @@ async function main(): Promise<void> {
   console.log(
     `dataset: ${ASSETS} assets, ${ASSETS} versions, ${ASSETS * PER_VERSION} annotations; ${QUERIES} queries each (naive: ${NAIVE_QUERIES})`,
   );
-  const data = generate();
+  // The write section alone needs no query dataset.
+  const data: Dataset = STORES.every((s) => s === 'writes')
+    ? { assets: [], versions: [], annotations: [] }
+    : generate();
   const rows: Row[] = [];
   const loads: Record<string, number> = {};
-  let writes: Record<string, number> | undefined;
+  let writes: Record<string, number | string> | undefined;
   if (STORES.includes('memory')) {
     const store = createMemoryCatalogStore();
     loads.memory = await load(store, data);
@@ -309,8 +315,16 @@ async function main(): Promise<void> {
     client.release();
     await pool.end();
     await store.close();
-    writes = await measureWrites(server.createDatabase('bench_writes'), WRITES);
+    writes = await measureWrites(server.createDatabase('bench_writes'), WRITES, ROUNDS);
     await server.stop();
+  } else if (STORES.includes('writes')) {
+    // The write section alone (for profiling it).
+    const server = await startPostgres();
+    try {
+      writes = await measureWrites(server.createDatabase('bench_writes'), WRITES, ROUNDS);
+    } finally {
+      await server.stop();
+    }
   }
   console.log(
     JSON.stringify({

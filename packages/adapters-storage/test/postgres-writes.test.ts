@@ -40,6 +40,34 @@ describe('PostgreSQL catalog store: leases, writes and audit', () => {
     await Promise.all([honest.close(), fast.close()]);
   });
 
+  it('refuses a caller-chosen asset id that a concurrent transaction takes first, instead of overwriting its asset', async () => {
+    const store = createPostgresCatalogStore({ connectionString, maxConnections: 2 });
+    const catalog = createCatalog({ store });
+    const first = await catalog.createAsset(editor('ana'), { ...clip('p', 'First'), id: 'race-src' });
+    // Another writer inserts asset "race-1" and has not committed yet.
+    const other = new pg.Client({ connectionString });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query(
+      `CREATE TEMP TABLE pending ON COMMIT DROP AS SELECT * FROM framewise.fw_assets WHERE id = 'race-src';
+       UPDATE pending SET id = 'race-1', doc = jsonb_set(doc, '{id}', '"race-1"');
+       INSERT INTO framewise.fw_assets SELECT * FROM pending;`,
+    );
+    const before = (await store.auditHeads()).p;
+    const creating = catalog.createAsset(editor('ben'), { ...clip('p', 'Second'), id: 'race-1' }).then(
+      () => 'created',
+      (error: { code?: string }) => error.code,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await other.query('COMMIT');
+    await other.end();
+    expect(await creating).toBe('CONFLICT');
+    // The other writer's asset stands, and no event claims "race-1" was created by ben.
+    expect((await catalog.getAsset(editor('ana'), 'race-1')).titles[0]?.value).toBe(first.titles[0]?.value);
+    expect((await store.auditHeads()).p).toEqual(before);
+    await store.close();
+  });
+
   it('lets a writer in another project through while one is frozen mid-transaction, and times out a writer of the same project', async () => {
     const store = createPostgresCatalogStore({ connectionString, maxConnections: 4, lockTimeoutMs: 300 });
     const catalog = createCatalog({ store });

@@ -82,13 +82,19 @@ export function annotationQuery(s: string, q: AnnotationSearch): Statement {
   const w = new Where();
   if (q.projects !== undefined) w.add(`project = ANY(${w.p(q.projects)}::text[])`);
   if (q.assetId !== undefined) w.add(`asset_id = ${w.p(q.assetId)}`);
-  if (q.versionId !== undefined) w.add(`version_id = ${w.p(q.versionId)}`);
+  // A position on a version is answered by the interval index alone: the exact tests are wrapped
+  // in IS TRUE (same rows) so the planner cannot AND in a B-tree range on (version_id,
+  // start_frame), whose cost grows with the position (measured: 39 ms at the end of a
+  // 40,000-annotation version, 1 ms in the middle).
+  const onSpan = q.versionId !== undefined && (q.containsFrame !== undefined || q.overlapsFrames !== undefined);
+  const exact = (test: string) => (onSpan ? `(${test}) IS TRUE` : test);
+  if (q.versionId !== undefined) w.add(exact(`version_id = ${w.p(q.versionId)}`));
   if (q.types !== undefined) w.add(`type = ANY(${w.p(q.types)}::text[])`);
   if (q.track !== undefined) w.add(`track = ${w.p(q.track)}`);
   if (q.containsFrame !== undefined) {
     const f = w.p(q.containsFrame);
     if (q.versionId !== undefined) w.add(spanOverlaps(f, f, w.p(q.versionId)));
-    w.add(`start_frame <= ${f} AND end_frame > ${f}`);
+    w.add(exact(`start_frame <= ${f} AND end_frame > ${f}`));
   }
   if (q.startFrame !== undefined) w.add(`start_frame = ${w.p(q.startFrame)}`);
   if (q.overlapsFrames !== undefined) {
@@ -96,7 +102,9 @@ export function annotationQuery(s: string, q: AnnotationSearch): Statement {
     const b = w.p(q.overlapsFrames.end);
     if (q.versionId !== undefined) w.add(spanOverlaps(a, b, w.p(q.versionId)));
     w.add(
-      `((end_frame = start_frame AND start_frame >= ${a} AND start_frame < ${b}) OR (end_frame > start_frame AND start_frame < ${b} AND end_frame > ${a}))`,
+      exact(
+        `((end_frame = start_frame AND start_frame >= ${a} AND start_frame < ${b}) OR (end_frame > start_frame AND start_frame < ${b} AND end_frame > ${a}))`,
+      ),
     );
   }
   if (q.startWithin !== undefined) {

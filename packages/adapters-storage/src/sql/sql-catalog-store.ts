@@ -96,6 +96,11 @@ class SqlTx extends SqlReader implements CatalogTx {
     const { rows } = await this.db.query<Row>(`SELECT doc FROM ${this.s}.fw_assets WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] === undefined ? undefined : json<Asset>(rows[0].doc);
   }
+  /** The asset's project, without the row lock `getAsset` takes here. */
+  async projectOf(assetId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<Row>(`SELECT project FROM ${this.s}.fw_assets WHERE id = $1`, [assetId]);
+    return rows[0] === undefined ? undefined : String(rows[0].project);
+  }
   /** One statement: create the project's head at genesis if missing, lock it, return it. */
   async lockAuditHead(project: string): Promise<AuditHead> {
     const { rows } = await this.db.query<Row>(
@@ -105,6 +110,17 @@ class SqlTx extends SqlReader implements CatalogTx {
     );
     const row = rows[0] as Row;
     return { seq: Number(row.seq), hash: String(row.hash) };
+  }
+  /** `INSERT … ON CONFLICT DO NOTHING`: a taken id (even one a concurrent writer inserts first) writes nothing. */
+  async insertAsset(asset: Asset, index: AssetIndex): Promise<boolean> {
+    const { rows } = await this.db.query<Row>(
+      `INSERT INTO ${this.s}.fw_assets (id, project, kind, series_id, sort_title, created_at, updated_at, year, popularity,
+         languages, tokens, genres, moods, people, rating_territories, rating_keys, doc)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::jsonb)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      assetParams(asset, index),
+    );
+    return rows.length === 1;
   }
   async putAsset(asset: Asset, index: AssetIndex): Promise<void> {
     await this.db.query(

@@ -55,11 +55,10 @@ export async function createAsset(ctx: CatalogContext, principal: Principal, inp
   if (!can(principal, 'write', parsed.project)) throw denied(principal, 'write', 'project', parsed.project);
   return write(ctx, principal, async (tx, audit) => {
     const id = parsed.id ?? newId(ctx.clock.now());
-    const existing = await tx.getAsset(id);
-    if (existing !== undefined) {
-      // The same answer whichever project holds the id: it reveals only that the id is taken.
-      throw new FramewiseError('CONFLICT', `Asset id "${id}" is already taken`, { details: { assetId: id } });
-    }
+    // The same answer whichever project holds the id: it reveals only that the id is taken.
+    const taken = () =>
+      new FramewiseError('CONFLICT', `Asset id "${id}" is already taken`, { details: { assetId: id } });
+    if (tx.insertAsset === undefined && (await tx.getAsset(id)) !== undefined) throw taken();
     const at = nowIso(ctx);
     const asset: Asset = {
       ...parsed,
@@ -70,7 +69,8 @@ export async function createAsset(ctx: CatalogContext, principal: Principal, inp
       createdBy: principal.id,
       fence: 0,
     };
-    await tx.putAsset(asset, indexAsset(asset));
+    if (tx.insertAsset === undefined) await tx.putAsset(asset, indexAsset(asset));
+    else if (!(await tx.insertAsset(asset, indexAsset(asset)))) throw taken();
     await audit('asset.create', { type: 'asset', id }, asset.project, undefined, asset);
     return asset;
   });

@@ -22,35 +22,90 @@ import {
   type WriteOptions,
   write,
 } from './context.js';
-import type { CatalogReader, CatalogTx } from './port.js';
+import type { CatalogTx } from './port.js';
 
-/** Walk relations from a version: `up` to the sources it derives from, `down` to what derives from it. */
-async function walk(
-  reader: CatalogReader,
+/**
+ * Walk relations from a version inside a write transaction, only through versions the principal
+ * may read: `up` to the sources it derives from, `down` to what derives from it. Returns the
+ * readable versions reached and whether any neighbour was unreadable (`hidden`, the same fact
+ * {@link Genealogy.hidden} shows the caller). Tombstoned relations lead nowhere.
+ */
+async function readableIds(
+  tx: CatalogTx,
+  principal: Principal,
   start: string,
   direction: 'up' | 'down',
-): Promise<{ ids: string[]; relations: VersionRelation[] }> {
+): Promise<{ ids: Set<string>; hidden: boolean }> {
+  const projects = new Map<string, string | undefined>();
+  const readable = async (versionId: string): Promise<boolean> => {
+    const version = await tx.getEntity('version', versionId);
+    if (version === undefined) return false;
+    let project = projects.get(version.assetId);
+    if (!projects.has(version.assetId)) {
+      project =
+        tx.projectOf === undefined
+          ? (await tx.getAsset(version.assetId))?.project
+          : await tx.projectOf(version.assetId);
+      projects.set(version.assetId, project);
+    }
+    return project !== undefined && can(principal, 'read', project);
+  };
+  const ids = new Set<string>();
   const seen = new Set<string>([start]);
-  const relations: VersionRelation[] = [];
-  const ids: string[] = [];
+  let hidden = false;
   let frontier = [start];
   while (frontier.length > 0) {
     const next: string[] = [];
     for (const id of frontier) {
-      const edges = await reader.listEntities('relation', direction === 'up' ? { from: id } : { to: id });
+      const edges = await tx.listEntities('relation', direction === 'up' ? { from: id } : { to: id });
       for (const edge of edges) {
-        relations.push(edge);
+        if (edge.tombstone !== undefined) continue;
         const other = direction === 'up' ? edge.to : edge.from;
-        if (!seen.has(other)) {
-          seen.add(other);
-          ids.push(other);
-          next.push(other);
+        if (seen.has(other)) continue;
+        seen.add(other);
+        if (!(await readable(other))) {
+          hidden = true;
+          continue;
         }
+        ids.add(other);
+        next.push(other);
       }
     }
     frontier = next;
   }
-  return { ids, relations };
+  return { ids, hidden };
+}
+
+/**
+ * Refuse a relation `from` → `to` that would close a cycle, judged only on what the principal may
+ * read, so the answer never depends on other projects' data:
+ *
+ * - a cycle through readable versions is a `CONFLICT` naming the two versions;
+ * - otherwise, a cycle could only pass through versions the principal cannot read, leaving the
+ *   readable ancestry of `to` at an unreadable neighbour and entering the readable descendants of
+ *   `from` from one. When both exist (what `ancestors(to).hidden` and `descendants(from).hidden`
+ *   already show), the relation is `FORBIDDEN`: the catalog cannot show it acyclic without looking
+ *   at versions the caller may not see. A principal who may read the whole neighbourhood gets the
+ *   exact answer.
+ */
+async function refuseCycle(tx: CatalogTx, principal: Principal, input: RelateInput, type: string): Promise<void> {
+  const up = await readableIds(tx, principal, input.to, 'up');
+  if (up.ids.has(input.from)) {
+    throw new FramewiseError(
+      'CONFLICT',
+      `Relating "${input.from}" ${type} "${input.to}" would make a cycle: "${input.to}" already derives from "${input.from}"`,
+      { details: { ...input } },
+    );
+  }
+  if (!up.hidden) return;
+  const down = await readableIds(tx, principal, input.from, 'down');
+  if (down.hidden) {
+    throw new FramewiseError(
+      'FORBIDDEN',
+      `Relating "${input.from}" ${type} "${input.to}" cannot be checked for a cycle: the sources of "${input.to}" and what derives from "${input.from}" include versions you may not read`,
+      { details: { ...input } },
+    );
+  }
 }
 
 /** Input for {@link Catalog.relateVersions}. */
@@ -80,16 +135,7 @@ export async function insertRelation(
       details: { ...input },
     });
   }
-  const { ids: ancestorsOfTarget } = await walk(tx, input.to, 'up');
-  if (ancestorsOfTarget.includes(input.from)) {
-    throw new FramewiseError(
-      'CONFLICT',
-      `Relating "${input.from}" ${type} "${input.to}" would make a cycle: "${input.to}" already derives from "${input.from}"`,
-      {
-        details: { ...input },
-      },
-    );
-  }
+  await refuseCycle(tx, principal, input, type);
   if (input.editList !== undefined && !EDIT_RELATIONS.has(type)) {
     throw new FramewiseError('INVALID_INPUT', `Relation ${type} does not carry an edit list`, { details: { type } });
   }

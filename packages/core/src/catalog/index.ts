@@ -56,6 +56,7 @@ export type {
   Lease,
   Page,
 } from './port.js';
+export { type ReindexSearchOptions, type ReindexSearchReport, reindexSearch } from './reindex.js';
 export {
   type AnnotationQuery,
   AnnotationQuerySchema,

@@ -71,7 +71,20 @@ export interface CatalogTx extends CatalogReader {
    * head for a project without events). Called before the first event of that project.
    */
   lockAuditHead(project: string): Promise<AuditHead>;
+  /**
+   * The project of an asset, read without locking the asset (unlike {@link CatalogReader.getAsset}
+   * inside a transaction). The genealogy cycle check uses it to judge which versions the caller may
+   * read without taking locks on other projects' assets. Stores whose `getAsset` does not lock may
+   * omit it (the catalog then uses `getAsset`).
+   */
+  projectOf?(assetId: string): Promise<string | undefined>;
   putAsset(asset: Asset, index: AssetIndex): Promise<void>;
+  /**
+   * Insert a new asset in one round trip, or write nothing and return `false` when its id is
+   * taken (also by a concurrent transaction that commits first). Stores may omit it: the catalog
+   * then reads the id first and uses {@link CatalogTx.putAsset}.
+   */
+  insertAsset?(asset: Asset, index: AssetIndex): Promise<boolean>;
   /**
    * Delete an asset and everything that belongs to it: versions, relations whose `from` version is
    * one of its versions, renditions, related assets, annotations, lease. Relations from other

@@ -72,6 +72,76 @@ export function isolationSuite(ctx: SuiteContext): void {
       expect(all.hidden).toBe(0);
     });
 
+    it("checks relations for cycles only through versions the caller may read: the refusal does not depend on another project's relations", async () => {
+      const { catalog } = ctx;
+      const drama = await catalog.createAsset(dramaEditor, {
+        id: 'iso-cyc-d',
+        project: 'drama',
+        kind: 'feature',
+        titles: [{ language: 'en', value: 'Cycle drama' }],
+      });
+      const news = await catalog.createAsset(newsEditor, {
+        id: 'iso-cyc-n',
+        project: 'news',
+        kind: 'news-item',
+        titles: [{ language: 'en', value: 'Cycle news' }],
+      });
+      const version = (assetId: string, id: string, by: PrincipalInput = dramaEditor) =>
+        catalog.addVersion(by, assetId, { id, name: id, kind: 'master', rate, durationFrames: 100 });
+      // Closed: drama's A <- news' H <- drama's B (B derives from H, H from A). Relating A to B closes a cycle through H.
+      const a = await version(drama.id, 'iso-cyc-a');
+      const h = await version(news.id, 'iso-cyc-h', newsEditor);
+      const b = await version(drama.id, 'iso-cyc-b');
+      await catalog.relateVersions(bothEditor, { from: h.id, to: a.id, type: 'cut-down-of' });
+      await catalog.relateVersions(bothEditor, { from: b.id, to: h.id, type: 'remaster-of' });
+      // Open: drama's C <- news' H1, and drama's D <- news' H2, with H1 and H2 unrelated: no cycle.
+      const c = await version(drama.id, 'iso-cyc-c');
+      const h1 = await version(news.id, 'iso-cyc-h1', newsEditor);
+      const h2 = await version(news.id, 'iso-cyc-h2', newsEditor);
+      const d = await version(drama.id, 'iso-cyc-d2');
+      await catalog.relateVersions(bothEditor, { from: h1.id, to: c.id, type: 'cut-down-of' });
+      await catalog.relateVersions(bothEditor, { from: d.id, to: h2.id, type: 'remaster-of' });
+
+      // The drama editor sees the same in both cases (one hidden neighbour on each side) and gets
+      // the same refusal: whether news' versions connect is not theirs to learn.
+      expect((await catalog.ancestors(dramaEditor, b.id)).hidden).toBe(1);
+      expect((await catalog.ancestors(dramaEditor, d.id)).hidden).toBe(1);
+      const closed = await expectError(
+        catalog.relateVersions(dramaEditor, { from: a.id, to: b.id, type: 'migrated-from' }),
+        'FORBIDDEN',
+      );
+      const open = await expectError(
+        catalog.relateVersions(dramaEditor, { from: c.id, to: d.id, type: 'migrated-from' }),
+        'FORBIDDEN',
+      );
+      expect(open.replaceAll(c.id, 'X').replaceAll(d.id, 'Y')).toBe(closed.replaceAll(a.id, 'X').replaceAll(b.id, 'Y'));
+      for (const message of [closed, open]) {
+        expect(message).not.toContain('iso-cyc-h');
+        expect(message).not.toMatch(/news/);
+      }
+
+      // Someone who reads both projects gets the exact answer: a cycle is refused, the open case allowed.
+      await expectError(
+        catalog.relateVersions(bothEditor, { from: a.id, to: b.id, type: 'migrated-from' }),
+        'CONFLICT',
+        /cycle/,
+      );
+      await catalog.relateVersions(bothEditor, { from: c.id, to: d.id, type: 'migrated-from' });
+      // Nothing was written by the refusals: A still has no sources, and the graph stays acyclic.
+      expect((await catalog.ancestors(admin, a.id)).versions).toEqual([]);
+      expect((await catalog.descendants(admin, a.id)).versions.map((v) => v.id)).toEqual([h.id, b.id]);
+
+      // Hidden versions on one side only cannot hide a cycle: allowed without looking further.
+      const e = await version(drama.id, 'iso-cyc-e');
+      await catalog.relateVersions(dramaEditor, { from: e.id, to: b.id, type: 'cut-down-of' });
+      // And a cycle through readable versions is still a CONFLICT for the drama editor.
+      await expectError(
+        catalog.relateVersions(dramaEditor, { from: b.id, to: e.id, type: 'migrated-from' }),
+        'CONFLICT',
+        /cycle/,
+      );
+    });
+
     it("keeps another project's relation as a tombstone when its target is deleted, with events in both", async () => {
       const { catalog } = ctx;
       const drama = await catalog.createAsset(dramaEditor, {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { indexAnnotation, indexAsset } from '../../adapter-kit/index.js';
+import { reindexSearch } from '../../catalog/index.js';
 import { FrameRate, Timecode } from '../../index.js';
 import { dramaEditor, dramaViewer, newsEditor } from './fixtures.js';
 import { expectError, type SuiteContext } from './suite-context.js';
@@ -193,6 +195,63 @@ export function timelineSuite(ctx: SuiteContext): void {
       expect(await hits('東京タワー')).toBe(1);
       expect(await hits('タワー')).toBe(1);
       expect(await hits('大阪')).toBe(0);
+    });
+
+    it('reindexSearch rebuilds rows indexed before CJK bigrams, changing no record', async () => {
+      const { catalog, store } = ctx;
+      const asset = await catalog.createAsset(newsEditor, {
+        id: 'tl-reindex',
+        project: 'news',
+        kind: 'news-item',
+        titles: [{ language: 'ja', value: '大阪の夜景' }],
+      });
+      const v = await catalog.addVersion(newsEditor, asset.id, {
+        id: 'tl-reindex-v',
+        name: 'm',
+        kind: 'master',
+        rate: { num: 25, den: 1, dropFrame: false },
+        durationFrames: 100,
+      });
+      await catalog.addAnnotations(newsEditor, v.id, [
+        { id: 'tl-reindex-n', type: 'transcript', start: 0, duration: 10, text: '名古屋城の桜', provenance: person },
+      ]);
+      const found = async (text: string) =>
+        (await catalog.searchAssets(newsEditor, { text })).items.some((a) => a.id === asset.id);
+      const hits = async (text: string) =>
+        (await catalog.findAnnotations(newsEditor, { text, versionId: v.id })).items.length;
+      // Write the rows back the way the release before bigrams indexed them: a run of CJK
+      // characters was one word.
+      const oldTokens = (text: string) =>
+        text
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}\p{M}]+/u)
+          .filter(Boolean);
+      const storedAsset = await catalog.getAsset(newsEditor, asset.id);
+      const [storedNote] = await store.listAnnotations(v.id);
+      if (storedNote === undefined) throw new Error('annotation missing');
+      await store.transaction(async (tx) => {
+        await tx.putAsset(storedAsset, { ...indexAsset(storedAsset), tokens: oldTokens('大阪の夜景') });
+        await tx.putAnnotations([
+          { annotation: storedNote, index: { ...indexAnnotation(storedNote), tokens: oldTokens('名古屋城の桜') } },
+        ]);
+      });
+      expect(await found('大阪')).toBe(false);
+      expect(await hits('名古屋')).toBe(0);
+      const head = await store.auditHeads();
+
+      const report = await reindexSearch(store, { pageSize: 7 });
+      expect(report.assets).toBeGreaterThanOrEqual(1);
+      expect(report.annotations).toBeGreaterThanOrEqual(1);
+      expect(await found('大阪')).toBe(true);
+      expect(await found('夜景')).toBe(true);
+      expect(await hits('名古屋')).toBe(1);
+      expect(await hits('桜')).toBe(1);
+      // Records and the audit trail are untouched; a second run changes nothing.
+      expect(await catalog.getAsset(newsEditor, asset.id)).toEqual(storedAsset);
+      expect(await store.listAnnotations(v.id)).toEqual([storedNote]);
+      expect(await store.auditHeads()).toEqual(head);
+      expect((await reindexSearch(store)).assets).toBe(report.assets);
+      expect(await found('大阪')).toBe(true);
     });
   });
 }
