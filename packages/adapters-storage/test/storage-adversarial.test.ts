@@ -3,7 +3,16 @@
  * against the real filesystem and s3rver.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,7 +90,9 @@ function sharedCases(name: string, make: () => ObjectStorage) {
         const body = randomBytes(size);
         await storage.put(`adv/get-${size}.bin`, body);
         const wrong = sha256(Buffer.concat([body, Buffer.from('x')]));
-        const result = await drain(await storage.get(`adv/get-${size}.bin`, { expected: { sha256: wrong, sizeBytes: size } }));
+        const result = await drain(
+          await storage.get(`adv/get-${size}.bin`, { expected: { sha256: wrong, sizeBytes: size } }),
+        );
         expect(result.ended).toBe(false);
         expect(isFramewiseError(result.error, 'INTEGRITY')).toBe(true);
         expect(result.received).toBeLessThan(size);
@@ -165,9 +176,11 @@ describe('filesystem', () => {
     await storage.put('a/b.bin', randomBytes(10));
     await code(storage.put('a/b.bin', randomBytes(3 * 1024 * 1024), { expected: { sha256: '0'.repeat(64) } }));
     await code(storage.put('a/new.bin', randomBytes(100), { expected: { sha256: '0'.repeat(64) } }));
-    expect(allFiles(root).filter((p) => !p.includes('.framewise')).map((p) => p.slice(root.length))).toEqual([
-      '/a/b.bin',
-    ]);
+    expect(
+      allFiles(root)
+        .filter((p) => !p.includes('.framewise'))
+        .map((p) => p.slice(root.length)),
+    ).toEqual(['/a/b.bin']);
   });
 
   it('a path through a symlinked directory creates nothing outside the root', async () => {
