@@ -2,8 +2,10 @@
  * Adversarial fault-injection cases for issue 19 (storage), written from docs/storage.md only,
  * against the real filesystem and s3rver.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  createWriteStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -15,17 +17,19 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { isFramewiseError } from '@framewise/core';
 import { createObjectStorage, isSameObject, type ObjectStorage } from '@framewise/core/storage';
 import { type S3rverServer, startS3rver } from '@framewise/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsStorage } from '../src/fs/index.js';
-import { createS3Storage } from '../src/s3/index.js';
+import { createFileUploadStateStore, createS3Storage } from '../src/s3/index.js';
 
 const bin = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const here = dirname(fileURLToPath(import.meta.url));
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Consume a stream; resolve with the bytes received and the error it ended with (if any). */
@@ -275,4 +279,163 @@ describe('s3rver', () => {
     expect(isSameObject(standard, 'x/m.mov', glacier, 'x/m.mov')).toBe(true);
     expect(standard.identity).toBe(glacier.identity);
   });
+});
+
+/** Run the put-killed fixture on a named pipe, feed it `feed` bytes of `body`, and kill -9 it once it reported `killAt`. */
+async function putAndKill(args: string[], fifo: string, body: Buffer, feed: number, killAt: number): Promise<void> {
+  execFileSync('mkfifo', [fifo]);
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@framewise/source',
+      '--import',
+      'tsx',
+      join(here, 'fixtures/put-killed.ts'),
+      args[0] as string,
+      args[1] as string,
+      fifo,
+      ...args.slice(2),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const writer = createWriteStream(fifo);
+  writer.on('error', () => undefined);
+  for (let at = 0; at < feed; at += 1024 * 1024) writer.write(body.subarray(at, Math.min(feed, at + 1024 * 1024)));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = [...out.matchAll(/progress (\d+)/g)].at(-1);
+      if (m && Number(m[1]) >= killAt) resolve();
+    });
+    child.on('exit', () => reject(new Error(`the put exited before it was killed: ${out.slice(-200)}`)));
+  });
+  // let the driver act on what it has (write a part, save its state)
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGKILL');
+  await exited;
+  writer.destroy();
+}
+
+describe('kill -9 mid-put', () => {
+  let dir: string;
+  let server: S3rverServer;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fw-adv-kill-'));
+    server = await startS3rver(bin);
+  }, 30_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fs: the killed put leaves the old object intact; sweepPartials removes the leftover', async () => {
+    const root = join(dir, 'fsroot');
+    const storage = createFsStorage({ root });
+    const host = createObjectStorage(storage);
+    const old = randomBytes(1000);
+    await host.put('m/master.mov', old);
+    const body = randomBytes(24 * 1024 * 1024);
+    await putAndKill(
+      ['fs', 'm/master.mov', JSON.stringify({ root })],
+      join(dir, 'fifo-fs'),
+      body,
+      12 * 1024 * 1024,
+      8 * 1024 * 1024,
+    );
+    expect(sha256(await host.read('m/master.mov'))).toBe(sha256(old));
+    const leftovers = allFiles(root).filter((p) => p.endsWith('.partial'));
+    expect(leftovers.length).toBe(1);
+    const listed: string[] = [];
+    for await (const item of host.list('')) listed.push(item.key);
+    expect(listed).toEqual(['m/master.mov']);
+    // a younger threshold keeps it (it could be a running put); zero removes it
+    expect((await storage.sweepPartials({ olderThanMs: 3_600_000 })).removed).toEqual([]);
+    expect((await storage.sweepPartials({ olderThanMs: 0 })).removed).toHaveLength(1);
+    expect(allFiles(root).filter((p) => p.endsWith('.partial'))).toEqual([]);
+  }, 60_000);
+
+  it('fs: sweepPartials never goes through a symlinked directory', async () => {
+    const root = join(dir, 'sweeproot');
+    const outside = join(dir, 'sweep-outside');
+    mkdirSync(root, { recursive: true });
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, 'someone-elses.partial'), 'not ours');
+    symlinkSync(outside, join(root, 'link'));
+    const storage = createFsStorage({ root });
+    await storage.sweepPartials({ olderThanMs: 0, now: new Date(Date.now() + 10 * 86_400_000) });
+    expect(readFileSync(join(outside, 'someone-elses.partial'), 'utf8')).toBe('not ours');
+  });
+
+  it('s3: a put killed mid-multipart is resumed by the next put of the key, byte-identical', async () => {
+    const options = {
+      bucket: server.bucket,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials,
+      partSizeBytes: 5 * 1024 * 1024,
+      concurrency: 1,
+    };
+    const stateDir = join(dir, 's3state');
+    mkdirSync(stateDir, { recursive: true });
+    const body = randomBytes(18 * 1024 * 1024);
+    await putAndKill(
+      ['s3', 'k9/master.mov', JSON.stringify(options), stateDir],
+      join(dir, 'fifo-s3'),
+      body,
+      12 * 1024 * 1024,
+      11 * 1024 * 1024,
+    );
+    const bodyFile = join(dir, 'body-s3');
+    writeFileSync(bodyFile, body);
+    const infos: unknown[] = [];
+    const logger = {
+      debug: () => undefined,
+      info: (fields: unknown) => void infos.push(fields),
+      warn: () => undefined,
+      error: () => undefined,
+    };
+    const storage = createObjectStorage(
+      createS3Storage({ ...options, uploadState: createFileUploadStateStore(stateDir), logger }),
+    );
+    const stored = await storage.put('k9/master.mov', { file: bodyFile });
+    // it resumed the killed upload (parts already sent were not sent again)
+    expect(infos.length).toBeGreaterThan(0);
+    expect(stored.sha256).toBe(sha256(body));
+    expect(sha256(await storage.read('k9/master.mov', 64 * 1024 * 1024))).toBe(sha256(body));
+    const listed: string[] = [];
+    for await (const item of storage.list('k9/')) listed.push(item.key);
+    expect(listed).toEqual(['k9/master.mov']);
+  }, 90_000);
+
+  it('s3: a put killed mid-multipart, then a put of other bytes (same size) stores the new bytes', async () => {
+    const options = {
+      bucket: server.bucket,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials,
+      partSizeBytes: 5 * 1024 * 1024,
+      concurrency: 1,
+    };
+    const stateDir = join(dir, 's3state2');
+    mkdirSync(stateDir, { recursive: true });
+    const old = randomBytes(18 * 1024 * 1024);
+    await putAndKill(
+      ['s3', 'k9/rerender.mov', JSON.stringify(options), stateDir],
+      join(dir, 'fifo-s3b'),
+      old,
+      12 * 1024 * 1024,
+      11 * 1024 * 1024,
+    );
+    const fresh = randomBytes(old.length);
+    const freshFile = join(dir, 'fresh-s3');
+    writeFileSync(freshFile, fresh);
+    const storage = createObjectStorage(
+      createS3Storage({ ...options, uploadState: createFileUploadStateStore(stateDir) }),
+    );
+    const stored = await storage.put('k9/rerender.mov', { file: freshFile });
+    expect(stored.sha256).toBe(sha256(fresh));
+    expect(sha256(await storage.read('k9/rerender.mov', 64 * 1024 * 1024))).toBe(sha256(fresh));
+  }, 90_000);
 });
