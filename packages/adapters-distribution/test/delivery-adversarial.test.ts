@@ -46,7 +46,7 @@ describe('verified reads in delivery', () => {
       });
       const rotten =
         rot === 'a flipped byte'
-          ? Buffer.from(good).fill(good[good.length - 2] ^ 1, good.length - 2, good.length - 1)
+          ? Buffer.from(good).fill((good[good.length - 2] as number) ^ 1, good.length - 2, good.length - 1)
           : rot === 'a truncated object'
             ? good.subarray(0, good.length - 1)
             : Buffer.concat([good, Buffer.from([0])]);
