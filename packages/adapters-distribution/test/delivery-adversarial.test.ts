@@ -42,7 +42,9 @@ describe('verified reads in delivery', () => {
       await catalog.registerRendition(editor, version.id, {
         profile: 'hd',
         container: 'mp4',
-        locations: [{ storage: 'online', key: 'r/hd.mp4', sizeBytes: good.length, checksums: { sha256: sha256(good) } }],
+        locations: [
+          { storage: 'online', key: 'r/hd.mp4', sizeBytes: good.length, checksums: { sha256: sha256(good) } },
+        ],
       });
       const rotten =
         rot === 'a flipped byte'
@@ -70,7 +72,11 @@ describe('verified reads in delivery', () => {
             fields: (s) => ({ title: s.asset.titles[0]?.value }),
           },
         ],
-        source: catalogDeliverySource({ catalog, actor: editor, storages: (id) => (id === 'online' ? storage : undefined) }),
+        source: catalogDeliverySource({
+          catalog,
+          actor: editor,
+          storages: (id) => (id === 'online' ? storage : undefined),
+        }),
         retry: { baseMs: 0, maxMs: 0, maxAttempts: 2 },
       });
       distributor.on('live', () => events.push('live'));

@@ -129,13 +129,11 @@ describe('concurrent reconcilers under policy flips', () => {
           const bytes = await s.read('m.mov').catch(() => undefined);
           if (bytes !== undefined && sha256(bytes) === file.sha256) good++;
         }
-        if (good < 1) console.log('NO GOOD BYTES', JSON.stringify(log.slice(-12), null, 1));
-        expect(good).toBeGreaterThanOrEqual(1);
+        expect(good, `no copy's bytes verify after ${JSON.stringify(log.slice(-12))}`).toBeGreaterThanOrEqual(1);
         const recorded = copiesOnVersion(await catalog.getVersion(editor, version.id)).filter(
           (c) => c.status === 'verified',
         );
-        if (recorded.length < 1) console.log('NO RECORD', JSON.stringify(log.slice(-12), null, 1));
-        expect(recorded.length).toBeGreaterThanOrEqual(1);
+        expect(recorded.length, `no copy recorded after ${JSON.stringify(log.slice(-12))}`).toBeGreaterThanOrEqual(1);
       };
       const log: unknown[] = [];
       const copySet = { catalog, actor: editor, versionOf: () => version.id };
