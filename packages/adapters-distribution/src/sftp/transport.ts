@@ -296,9 +296,19 @@ export function sftpTransport(c: SftpConnection): DropTransport {
           try {
             await call<void>(sftp, (cb) => sftp.mkdir(dir, cb));
           } catch (error) {
-            const stat = await call<{ isDirectory(): boolean }>(sftp, (cb) => sftp.stat(dir, cb)).catch(
-              () => undefined,
-            );
+            // lstat: a symbolic link planted at a directory's name is never gone through (it
+            // could lead out of the drop folder).
+            const stat = await call<{ isDirectory(): boolean; isSymbolicLink(): boolean }>(sftp, (cb) =>
+              sftp.lstat(dir, cb),
+            ).catch(() => undefined);
+            if (stat?.isSymbolicLink() === true)
+              throw new FramewiseError(
+                'FORBIDDEN',
+                `"${path}" leads through a symbolic link: it is not written through`,
+                {
+                  details: { path },
+                },
+              );
             if (stat?.isDirectory() !== true) throw error;
           }
         }
@@ -331,7 +341,16 @@ export function sftpTransport(c: SftpConnection): DropTransport {
           }
           await call<void>(sftp, (cb) => sftp.rmdir(dir, cb));
         };
-        await remove(full(path));
+        // A link at the folder's name is removed itself, never what it points to.
+        const top = await call<{ isSymbolicLink(): boolean }>(sftp, (cb) => sftp.lstat(full(path), cb)).catch(
+          (error: unknown) => {
+            if ((error as { code?: unknown }).code === NO_SUCH_FILE) return undefined;
+            throw error;
+          },
+        );
+        if (top === undefined) return;
+        if (top.isSymbolicLink()) await call<void>(sftp, (cb) => sftp.unlink(full(path), cb));
+        else await remove(full(path));
       }),
     async close() {
       clearTimeout(idleTimer);

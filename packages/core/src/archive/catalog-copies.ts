@@ -1,5 +1,5 @@
 import type { FileLocationInput, Version } from '../assets/version.js';
-import type { Catalog, PrincipalInput, WriteOptions } from '../catalog/index.js';
+import type { Catalog, PrincipalInput, RelocateOptions } from '../catalog/index.js';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import { type FileCopy, type FileCopyInput, FileCopySchema } from './file-copy.js';
@@ -35,15 +35,21 @@ export function copiesOnVersion(version: Pick<Version, 'locations'>, fileKey = '
  * is kept. Written as one `version.relocate` audit event, so every change of a copy's state is in
  * the audit trail.
  *
+ * The copy set is replaced as given: a writer deciding from an older read (a fixity audit's
+ * `onChecked`, a reconciler recording a new copy while another deletes one) would put back the
+ * record of a copy deleted meanwhile. Pass `expectedRevision` (the `revision` of the version the
+ * copies were read from) to make the write a compare-and-set, and on `CONFLICT` re-read and apply
+ * the change again.
+ *
  * @throws `INVALID_INPUT` for a malformed copy (naming which) or copies of several files; the catalog's `NOT_FOUND`,
- * `FORBIDDEN`, `CONFLICT` (check-out) errors.
+ * `FORBIDDEN`, `CONFLICT` (check-out, or the version is no longer at `expectedRevision`) errors.
  */
 export async function recordCopies(
   catalog: Catalog,
   actor: PrincipalInput,
   versionId: string,
   copies: readonly FileCopyInput[],
-  options?: WriteOptions,
+  options?: RelocateOptions,
 ): Promise<Version> {
   const parsed = copies.map((c, i) => parseInput(FileCopySchema, c, `Copy ${i} of version "${versionId}"`));
   const files = new Set(parsed.map((c) => c.fileKey));

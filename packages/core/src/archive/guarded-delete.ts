@@ -107,11 +107,25 @@ export async function guardedDelete(
     }
     const versionId = await copySet.versionOf(action.assetId, action.fileKey);
     const is = (l: FileLocation, p: Place) => l.storage === p.locationId && l.key === p.key;
-    let removed: FileLocation | undefined;
+    /** Records of the object to delete: its own, and any other location's that is the same physical object. */
+    const aliasOfAt = (l: FileLocation) => {
+      if (is(l, action.at)) return true;
+      try {
+        return isSameObject(storageOf(l.storage), l.key, atStorage, action.at.key);
+      } catch {
+        return false;
+      }
+    };
+    let removed: FileLocation[] | undefined;
     for (let attempt = 1; removed === undefined; attempt++) {
+      // Bytes are read back again on every attempt: after a race they must match *now*.
+      verified.clear();
       const version = await copySet.catalog.getVersion(copySet.actor, versionId);
       const at = version.locations.find((l) => is(l, action.at));
       if (at === undefined) refuse(action, 'the catalog no longer records it (another reconciler may own it)');
+      // Deleting the bytes deletes every record of that object: all of them go in one write, so
+      // no other reconciler can keep "another" copy that is this object under another location.
+      const aliases = version.locations.filter(aliasOfAt);
       const recorded = keep.filter((k) =>
         version.locations.some(
           (l) =>
@@ -128,10 +142,10 @@ export async function guardedDelete(
         await copySet.catalog.relocateVersion(
           copySet.actor,
           versionId,
-          version.locations.filter((l) => l !== at),
+          version.locations.filter((l) => !aliases.includes(l)),
           { expectedRevision: version.revision },
         );
-        removed = at;
+        removed = aliases;
       } catch (error) {
         const raced = isFramewiseError(error, 'CONFLICT') && error.details?.expectedRevision !== undefined;
         if (!raced) throw error;
@@ -145,7 +159,7 @@ export async function guardedDelete(
       const version = await copySet.catalog.getVersion(copySet.actor, versionId).catch(() => undefined);
       if (version !== undefined && !version.locations.some((l) => is(l, action.at)))
         await copySet.catalog
-          .relocateVersion(copySet.actor, versionId, [...version.locations, removed], {
+          .relocateVersion(copySet.actor, versionId, [...version.locations, ...removed], {
             expectedRevision: version.revision,
           })
           .catch(() => undefined);

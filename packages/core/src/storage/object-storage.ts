@@ -495,9 +495,18 @@ export function createObjectStorage(driver: StorageDriver, options: ObjectStorag
 }
 
 /**
- * Whether two (storage, key) places are one physical object: the same store identity and the
- * same key. Copying one onto the other is no copy; deleting one deletes the other.
+ * Whether two (storage, key) places are one physical object: the store identity joined with the
+ * key names the same place. Identities are paths of a store (`fs:<root>`,
+ * `s3:<endpoint>/<bucket>/<prefix>`), so storages whose roots or prefixes nest see one object under
+ * two keys (`media/m.mov` in the whole bucket is `m.mov` under the prefix `media/`). Copying one
+ * onto the other is no copy; deleting one deletes the other.
  */
 export function isSameObject(a: ObjectStorage, aKey: string, b: ObjectStorage, bKey: string): boolean {
-  return (a === b || a.identity === b.identity) && normalizeKey(aKey) === normalizeKey(bKey);
+  if (a === b) return normalizeKey(aKey) === normalizeKey(bKey);
+  return physicalPlace(a.identity, aKey) === physicalPlace(b.identity, bKey);
+}
+
+/** A store identity and a key inside it as one path (`fs:/r` + `a/b` → `fs:/r/a/b`). */
+function physicalPlace(identity: string, key: string): string {
+  return `${identity.endsWith('/') ? identity : `${identity}/`}${normalizeKey(key)}`;
 }
