@@ -71,7 +71,8 @@ export function shiftBound(at: string, lag: string): string | undefined {
   const parsed = parseLag(lag);
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(at);
   const base = date === null ? Date.parse(at) : Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
-  if (Number.isNaN(base)) throw new FramewiseError('INVALID_INPUT', `${JSON.stringify(at)} is not a date or an instant`);
+  if (Number.isNaN(base))
+    throw new FramewiseError('INVALID_INPUT', `${JSON.stringify(at)} is not a date or an instant`);
   const shifted = addLag(base, parsed);
   if (!Number.isFinite(shifted)) return undefined;
   const year = new Date(shifted).getUTCFullYear();
@@ -193,6 +194,7 @@ export function createBoundResolver(
     register(deal) {
       for (const grant of deal.grants) {
         const existing = grantsById.get(grant.id) ?? fallback?.(grant.id);
+        if (existing?.grant === grant && existing.deal === deal) continue; // registered already
         if (existing !== undefined && existing.grant !== grant && existing.deal.id !== deal.id)
           throw new FramewiseError(
             'INVALID_INPUT',
