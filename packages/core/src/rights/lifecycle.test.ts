@@ -201,6 +201,41 @@ describe('amending a deal that already has a conflict', () => {
   });
 });
 
+describe('removing a deal others are relative to', () => {
+  it('is refused naming the deal whose holdback window is relative to its grant', () => {
+    const engine = createRightsEngine({
+      deals: [
+        {
+          id: 'svod',
+          direction: 'in',
+          licensor: 'studio',
+          licensee: 'us',
+          assets: ['movie'],
+          grants: [{ id: 'svod-gb', media: ['svod'], territories: 'GB', window: { start: '2027-01-01' } }],
+        },
+        {
+          id: 'fast',
+          direction: 'in',
+          licensor: 'studio',
+          licensee: 'us',
+          assets: ['movie'],
+          grants: [{ id: 'fast-gb', media: ['fast'], territories: 'GB' }],
+          holdbacks: [{ id: 'no-fast', media: ['fast'], window: { end: { after: 'svod-gb', lag: 'P2Y' } } }],
+        },
+      ],
+    });
+    expect(() => engine.removeDeal('svod')).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('deal "fast"') }),
+    );
+    expect(
+      engine
+        .removeDeal('fast')
+        .engine.export()
+        .deals.map((d) => d.id),
+    ).toEqual(['svod']);
+  });
+});
+
 describe('LayeredMap', () => {
   it('reads like a plain map through any sequence of changes, folding its top as it grows', () => {
     fc.assert(
