@@ -10,7 +10,11 @@
  * - amending one rights-in deal (a holdback added over a sold window) on the whole catalog: the new
  *   engine, every affected sold deal re-checked, and the transition diff for the 30 endpoints.
  * `--runs N` repeats the evaluate measurement N times (default 3) and reports the median.
+ *
+ * The machine may be shared: every figure is given as wall time and as this process's CPU time
+ * (user + system, `process.cpuUsage`), with the load average at the start and the end.
  */
+import { loadavg } from 'node:os';
 import { createRightsEngine, type DealInput, LicenseTypeSchema, TERRITORIES } from '@framewise/core/rights';
 import { ReferenceRights, rng } from '@framewise/core/testing';
 import { consume, machine } from './harness.js';
@@ -52,8 +56,22 @@ function territories(): string {
   return [...new Set(Array.from({ length: n }, () => pick(CODES)))].join(', ');
 }
 
-console.log(`machine: ${machine()}`);
-const started = Date.now();
+/** Wall and CPU milliseconds of `run`. */
+function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const value = run();
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { value, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const loadStart = load();
+console.log(`machine: ${machine()}; load average at start ${loadStart}`);
+const generateStarted = process.hrtime.bigint();
 const deals: DealInput[] = [];
 for (let t = 0; t < TITLES; t++) {
   const assetId = `title-${t}`;
@@ -107,10 +125,18 @@ for (let t = 0; t < TITLES; t++) {
   }
 }
 const document = { deals };
-const engine = createRightsEngine(document, { allowConflicts: true });
-const built = (Date.now() - started) / 1000;
+const generateSeconds = Number(process.hrtime.bigint() - generateStarted) / 1e9;
+// The build: validation (zod), compilation, and the packed index (built by the first decision).
+const building = timed(() => {
+  const built = createRightsEngine(document, { allowConflicts: true });
+  built.evaluate({ assetId: 'title-0', territory: 'US', channel: 'svod', at: 0 });
+  return built;
+});
+const engine = building.value;
+const built = building.wallMs / 1000;
+const builtCpu = building.cpuMs / 1000;
 console.log(
-  `catalog: ${TITLES} titles, ${deals.reduce((n, d) => n + (d.grants?.length ?? 0) + (d.holdbacks?.length ?? 0), 0)} grants and holdbacks; engine built in ${built.toFixed(1)} s`,
+  `catalog: ${TITLES} titles, ${deals.reduce((n, d) => n + (d.grants?.length ?? 0) + (d.holdbacks?.length ?? 0), 0)} grants and holdbacks (generated in ${generateSeconds.toFixed(1)} s); engine built in ${built.toFixed(1)} s wall, ${builtCpu.toFixed(1)} s CPU; heap ${(process.memoryUsage().heapUsed / 1e9).toFixed(2)} GB`,
 );
 
 const from = Date.parse('2025-01-01T00:00:00Z');
@@ -127,11 +153,14 @@ const queries = Array.from({ length: Math.min(QUERIES, 1_000_000) }, () => ({
 let allowed = 0;
 for (const q of queries) allowed += engine.evaluate(q).allowed ? 1 : 0;
 const rates: number[] = [];
+const cpuRates: number[] = [];
 for (let run = 0; run < RUNS; run++) {
-  const t0 = process.hrtime.bigint();
-  allowed = 0;
-  for (const q of queries) allowed += engine.evaluate(q).allowed ? 1 : 0;
-  rates.push(queries.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+  const round = timed(() => {
+    allowed = 0;
+    for (const q of queries) allowed += engine.evaluate(q).allowed ? 1 : 0;
+  });
+  rates.push(queries.length / (round.wallMs / 1000));
+  cpuRates.push(queries.length / (round.cpuMs / 1000));
 }
 const oursEps = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)] as number;
 const evalSeconds = queries.length / oursEps;
@@ -154,6 +183,9 @@ console.log(
 console.log(
   `  naive linear scan ${Math.round(naiveEps).toLocaleString('en-US').padStart(12)} decisions/s  (${NAIVE_QUERIES} queries; agreement ${agree}/${NAIVE_QUERIES})`,
 );
+console.log(
+  `  runs (wall) ${rates.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')}; per CPU second ${cpuRates.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')}`,
+);
 console.log(`  ratio ${(oursEps / naiveEps).toFixed(0)}×`);
 
 // planTransitions: 30 endpoints, 30 days, whole catalog.
@@ -167,9 +199,10 @@ const targets = ['US', 'GB', 'DE', 'FR', 'JP', 'BR', 'AU', 'IN', 'MX', 'ES'].fla
 const now = Date.parse('2027-06-01T00:00:00Z');
 const horizon = 30 * 86_400_000;
 engine.planTransitions(now, horizon, targets, ['title-0']);
-const t2 = process.hrtime.bigint();
-const plan = engine.planTransitions(now, horizon, targets);
-const planSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
+const planning = timed(() => engine.planTransitions(now, horizon, targets));
+const plan = planning.value;
+const planSeconds = planning.wallMs / 1000;
+const planCpu = planning.cpuMs / 1000;
 
 // Naive planning on a sample: ReferenceRights.transitions scans every deal and resolves every bound
 // with luxon, per asset × endpoint. The engine must find the same transitions there.
@@ -190,7 +223,9 @@ const engineFound = engine
 const agreePlan = JSON.stringify([...naiveFound].sort()) === JSON.stringify([...engineFound].sort());
 
 console.log(`\nplanTransitions (30 days, ${targets.length} endpoints, whole catalog)`);
-console.log(`  framewise         ${planSeconds.toFixed(3)} s  (${plan.length} transitions)`);
+console.log(
+  `  framewise         ${planSeconds.toFixed(3)} s wall, ${planCpu.toFixed(3)} s CPU  (${plan.length} transitions)`,
+);
 console.log(
   `  naive (scaled from ${SAMPLE} titles) ${naivePlanSeconds.toFixed(0)} s  (sample: naive ${naiveFound.length} transitions, engine ${engineFound.length}, ${agreePlan ? 'identical' : 'DIFFERENT'})`,
 );
@@ -206,32 +241,64 @@ const amended: DealInput = {
   ],
 };
 const amendTimes: number[] = [];
+const amendCpu: number[] = [];
 let change = engine.amendDeal(amended, { allowConflicts: true, plan: { now, horizonMs: horizon, targets } });
 for (let i = 0; i < 5; i++) {
-  const t4 = process.hrtime.bigint();
-  change = engine.amendDeal(amended, { allowConflicts: true, plan: { now, horizonMs: horizon, targets } });
-  amendTimes.push(Number(process.hrtime.bigint() - t4) / 1e6);
+  const round = timed(() =>
+    engine.amendDeal(amended, { allowConflicts: true, plan: { now, horizonMs: horizon, targets } }),
+  );
+  change = round.value;
+  amendTimes.push(round.wallMs);
+  amendCpu.push(round.cpuMs);
 }
 const amendMs = [...amendTimes].sort((a, b) => a - b)[2] as number;
+const amendCpuMs = [...amendCpu].sort((a, b) => a - b)[2] as number;
+// A chain of amendments (each on the engine the previous one returned), as a host applies them.
+let chained = engine;
+const chainTimes: number[] = [];
+for (let i = 0; i < 20; i++) {
+  const title = (i * 37) % TITLES;
+  const deal = deals.find((d) => d.id === `in-${title}`) as DealInput;
+  const next: DealInput = {
+    ...deal,
+    holdbacks: [
+      ...(deal.holdbacks ?? []),
+      { id: `t${title}-h-chain${i}`, media: ['svod'], territories: 'GB', window: { start: day(100), end: day(200) } },
+    ],
+  };
+  const round = timed(() => chained.amendDeal(next, { allowConflicts: true }));
+  chained = round.value.engine;
+  chainTimes.push(round.wallMs);
+}
+const chainMs = [...chainTimes].sort((a, b) => a - b)[10] as number;
 const after = change.engine;
 const afterAgrees = queries
   .slice(0, 2000)
   .every((q) => q.assetId === `title-${soldTitle}` || after.evaluate(q).allowed === engine.evaluate(q).allowed);
 console.log(`\namendDeal (a holdback added to one title's rights-in deal, ${TITLES} titles)`);
 console.log(
-  `  ${amendMs.toFixed(1)} ms median of 5 (new engine, ${change.conflicts.length} conflicts re-checked on ${change.affectedAssets.length} title(s), transition diff +${change.transitions?.added.length}/-${change.transitions?.removed.length}); other titles unchanged: ${afterAgrees}`,
+  `  ${amendMs.toFixed(1)} ms wall, ${amendCpuMs.toFixed(1)} ms CPU, median of 5 (new engine, ${change.conflicts.length} conflicts re-checked on ${change.affectedAssets.length} title(s), transition diff +${change.transitions?.added.length}/-${change.transitions?.removed.length}); other titles unchanged: ${afterAgrees}`,
 );
+
+console.log(`  a chain of 20 amendments on successive engines: median ${chainMs.toFixed(1)} ms wall`);
+const loadEnd = load();
+console.log(`\nload average at end ${loadEnd}`);
 
 console.log(
   JSON.stringify({
     bench: 'rights',
     titles: TITLES,
+    load_start: loadStart,
+    load_end: loadEnd,
+    generate_seconds: Number(generateSeconds.toFixed(2)),
     build_seconds: Number(built.toFixed(2)),
+    build_cpu_seconds: Number(builtCpu.toFixed(2)),
     ours_decisions_per_s: Math.round(oursEps),
     naive_decisions_per_s: Number(naiveEps.toFixed(2)),
     evaluate_ratio: Math.round(oursEps / naiveEps),
     naive_agreement: `${agree}/${NAIVE_QUERIES}`,
     plan_seconds: Number(planSeconds.toFixed(3)),
+    plan_cpu_seconds: Number(planCpu.toFixed(3)),
     plan_transitions: plan.length,
     naive_plan_seconds_scaled: Math.round(naivePlanSeconds),
     plan_ratio: Math.round(naivePlanSeconds / planSeconds),
@@ -239,7 +306,10 @@ console.log(
     sample_transitions_engine: engineFound.length,
     sample_plans_identical: agreePlan,
     evaluate_runs: rates.map((r) => Math.round(r)),
+    evaluate_runs_per_cpu_second: cpuRates.map((r) => Math.round(r)),
     amend_ms: Number(amendMs.toFixed(1)),
+    amend_cpu_ms: Number(amendCpuMs.toFixed(1)),
+    amend_chain_median_ms: Number(chainMs.toFixed(1)),
     amend_conflicts: change.conflicts.length,
     amend_other_titles_unchanged: afterAgrees,
   }),

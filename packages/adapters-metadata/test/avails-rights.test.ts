@@ -331,6 +331,65 @@ describe('round trip through Avails', () => {
   });
 });
 
+describe('dated events through Avails', () => {
+  it('writes a window relative to a dated event as the date it resolves to, edges included', () => {
+    const doc: RightsDocumentInput = {
+      events: {
+        'm1:eststart': { at: '2027-01-31' },
+        'm1:theatrical': { at: '2027-03-20T17:00:00+01:00' },
+        'm1:broadcast': { at: '2029-11-15' },
+      },
+      deals: [
+        {
+          id: 'd',
+          direction: 'in',
+          licensor: 'S',
+          licensee: 'P',
+          assets: ['m1'],
+          grants: [
+            // 31 January + 1 month: clamped to 28 February, local midnight in New York.
+            { id: 'g1', media: ['svod'], territories: 'US', window: { start: { event: 'm1:eststart', lag: 'P1M' } } },
+            // An instant + 1 year 2 weeks, ending 7 days before a dated broadcast.
+            {
+              id: 'g2',
+              media: ['est'],
+              territories: 'GB, AU',
+              window: {
+                start: { event: 'm1:theatrical', lag: 'P1Y2W' },
+                end: { event: 'm1:broadcast', lag: '-P7D' },
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const exported = rightsToAvails(doc, { direction: 'in' });
+    expect(exported.issues).toEqual([]);
+    expect(exported.avails.map((a: Avail) => [a.licenseType, a.start, a.end])).toEqual([
+      ['SVOD', { date: '2027-02-28' }, { condition: 'Open' }],
+      ['EST', { instant: '2028-04-03T16:00:00.000Z' }, { date: '2029-11-08' }],
+      ['EST', { instant: '2028-04-03T16:00:00.000Z' }, { date: '2029-11-08' }],
+    ]);
+    const read = readAvailsCsv(writeAvailsCsv(exported.avails));
+    expect(read.issues).toEqual([]);
+    const back = availsToRights(read.avails, { direction: 'in' });
+    expect(back.issues).toEqual([]);
+    const a = createRightsEngine(doc);
+    const b = createRightsEngine({ titles: back.titles, events: back.events, deals: back.deals });
+    const edges = [
+      { territory: 'US', channel: 'svod', at: Date.parse('2027-02-28T05:00:00Z') },
+      { territory: 'GB', channel: 'est', at: Date.parse('2028-04-03T16:00:00Z') },
+      { territory: 'AU', channel: 'est', at: Date.parse('2028-04-03T16:00:00Z') },
+    ] as const;
+    for (const edge of edges)
+      for (const at of [edge.at - 1, edge.at]) {
+        const query = { assetId: 'm1', territory: edge.territory, channel: edge.channel, at };
+        expect(b.evaluate(query).allowed, JSON.stringify(query)).toBe(a.evaluate(query).allowed);
+        expect(a.evaluate(query).allowed).toBe(at === edge.at);
+      }
+  });
+});
+
 describe('availsToRights on any valid avails', () => {
   it('returns deals the engine accepts, or issues — never throws', async () => {
     const { arbitraryAvail } = await import('./avails-arbitraries.js');

@@ -15,6 +15,7 @@ import {
   type RightsDocumentInput,
   RightsDocumentSchema,
   type RightsTitle,
+  shiftBound,
   TERRITORIES,
 } from '@framewise/core/rights';
 import { z } from 'zod';
@@ -232,13 +233,17 @@ function boundOf(
   if (typeof bound === 'string') return { bound: bound.length === 10 ? { date: bound } : { instant: bound } };
   if (!('event' in bound)) return undefined;
   const event = doc.events[bound.event];
-  if (event?.at !== undefined && bound.lag === undefined)
-    return { bound: event.at.length === 10 ? { date: event.at } : { instant: event.at } };
+  if (event?.at !== undefined) {
+    // A dated event: the bound is that date (or instant) shifted by the lag, as the engine resolves it.
+    const at = bound.lag === undefined ? event.at : shiftBound(event.at, bound.lag);
+    if (at === undefined) return undefined;
+    return { bound: at.length === 10 ? { date: at } : { instant: at } };
+  }
   const parts = bound.event.split(':');
   const condition: AvailsCondition | undefined = parts.includes('tbd')
     ? 'TBD'
     : AVAILS_CONDITIONS.find((c) => c.toLowerCase() === parts[parts.length - 1]?.toLowerCase());
-  if (condition === undefined || event?.at !== undefined) return undefined;
+  if (condition === undefined) return undefined;
   return bound.lag === undefined ? { bound: { condition } } : { bound: { condition }, lag: bound.lag };
 }
 

@@ -58,6 +58,29 @@ export function addLag(ms: number, lag: ParsedLag): number {
   return out + lag.days * DAY;
 }
 
+/**
+ * A date (`YYYY-MM-DD`) or an instant shifted by an ISO 8601 lag exactly as the engine resolves
+ * `{ event, lag }` once the event is dated: a date stays a date (calendar days and months, so the
+ * window still opens at local midnight in each territory), an instant stays an instant (calendar
+ * units in UTC, written in UTC). Undefined when the result lies outside years 0000–9999 (no longer
+ * a date as the document writes one).
+ *
+ * @throws `INVALID_INPUT` when `lag` is not an ISO 8601 duration of years, months, weeks and days.
+ */
+export function shiftBound(at: string, lag: string): string | undefined {
+  const parsed = parseLag(lag);
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(at);
+  const base = date === null ? Date.parse(at) : Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
+  if (Number.isNaN(base))
+    throw new FramewiseError('INVALID_INPUT', `${JSON.stringify(at)} is not a date or an instant`);
+  const shifted = addLag(base, parsed);
+  if (!Number.isFinite(shifted)) return undefined;
+  const year = new Date(shifted).getUTCFullYear();
+  if (year < 0 || year > 9999) return undefined;
+  const iso = new Date(shifted).toISOString();
+  return date === null ? iso : iso.slice(0, 10);
+}
+
 /** Resolves window bounds of a rights document, following relative bounds and named events. */
 export interface BoundResolver {
   /** Register a deal's grants so bounds may be relative to them. */
@@ -171,6 +194,7 @@ export function createBoundResolver(
     register(deal) {
       for (const grant of deal.grants) {
         const existing = grantsById.get(grant.id) ?? fallback?.(grant.id);
+        if (existing?.grant === grant && existing.deal === deal) continue; // registered already
         if (existing !== undefined && existing.grant !== grant && existing.deal.id !== deal.id)
           throw new FramewiseError(
             'INVALID_INPUT',

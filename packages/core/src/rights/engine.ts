@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput, parseOptions } from '../support/index.js';
-import { ABSOLUTE, type Bound, type GrantLookup, LOCAL, MAX_INSTANT, OPEN } from './bounds.js';
+import { ABSOLUTE, type Bound, LOCAL, MAX_INSTANT, OPEN } from './bounds.js';
 import {
   type AssetRights,
   type CompiledElement,
@@ -19,11 +19,13 @@ import type { UsageLedger } from './ledger.js';
 import {
   changeDeal,
   type DealChangeOptions,
+  type GrantEntry,
   type DealChange as LifecycleChange,
   parseDealChange,
 } from './lifecycle.js';
 import { blockApplies, elementConflicts, grantCovers, inWindow, type QueryScope } from './match.js';
 import {
+  type Deal,
   type DealInput,
   type LicenseType,
   type RightsDocument,
@@ -354,7 +356,7 @@ export class RightsEngine {
    * rights-in deal (new or amended), the conflicts it brings to sold deals.
    */
   checkDeal(input: DealInput): DealConflict[] {
-    const existing = this.#doc.deals.find((d) => d.id === (input as { id?: unknown } | undefined)?.id);
+    const existing = this.#existing(input);
     const deal = parseDealChange(input, existing, existing === undefined ? 'add' : 'amend');
     return [...changeDeal(this.#host(), deal.id, deal, { allowConflicts: true }).conflicts];
   }
@@ -364,7 +366,7 @@ export class RightsEngine {
     const out: DealConflict[] = [];
     for (const deal of this.#doc.deals)
       if (deal.direction === 'out' && deal.status === 'executed')
-        out.push(...checkDeal(this, deal, this.#compiled.assets, coveredOf(this.#doc, deal)));
+        out.push(...checkDeal(this, deal, this.#compiled.assets, coveredTitles(this.#compiled.children, deal.assets)));
     return out;
   }
 
@@ -378,40 +380,43 @@ export class RightsEngine {
 
   /** Add a deal: the new engine, the conflicts, the titles affected and (with `plan`) the transition diff. */
   addDeal(input: DealInput, options: DealChangeOptions = {}): DealChange {
-    const existing = this.#doc.deals.find((d) => d.id === (input as { id?: unknown } | undefined)?.id);
-    const deal = parseDealChange(input, existing, 'add');
+    const deal = parseDealChange(input, this.#existing(input), 'add');
     return changeDeal(this.#host(), deal.id, deal, options);
   }
 
   /** Amend a deal (its version rises by one unless given higher), re-checking every sold deal it affects. */
   amendDeal(input: DealInput, options: DealChangeOptions = {}): DealChange {
-    const existing = this.#doc.deals.find((d) => d.id === (input as { id?: unknown } | undefined)?.id);
-    const deal = parseDealChange(input, existing, 'amend');
+    const deal = parseDealChange(input, this.#existing(input), 'amend');
     return changeDeal(this.#host(), deal.id, deal, options);
   }
 
   /** Remove a deal, re-checking every sold deal it affects (removing rights in can leave sales unheld). */
   removeDeal(id: string, options: DealChangeOptions = {}): DealChange {
-    if (!this.#doc.deals.some((d) => d.id === id))
+    const deal = typeof id === 'string' ? this.#compiled.deals.get(id) : undefined;
+    if (deal === undefined)
       throw new FramewiseError('NOT_FOUND', `Deal ${JSON.stringify(id)} does not exist`, { details: { deal: id } });
-    if (
-      this.#doc.deals.some(
-        (d) =>
-          d.id !== id &&
-          d.grants.some((g) =>
-            [g.window.start, g.window.end].some(
-              (b) =>
-                typeof b === 'object' &&
-                'after' in b &&
-                this.#doc.deals.find((x) => x.id === id)?.grants.some((o) => o.id === b.after),
-            ),
-          ),
-      )
-    )
-      throw new FramewiseError('CONFLICT', `Deal "${id}" has grants other deals' windows are relative to`, {
-        details: { deal: id },
-      });
+    // Deals (other than this one) with a grant or holdback window relative to one of its grants.
+    for (const g of deal.grants)
+      for (const dependentId of this.#compiled.dependents.get(g.id) ?? []) {
+        const dependent = dependentId === id ? undefined : this.#compiled.deals.get(dependentId);
+        if (dependent === undefined) continue;
+        const relative = [...dependent.grants, ...dependent.holdbacks].some((r) =>
+          [r.window.start, r.window.end].some((b) => typeof b === 'object' && 'after' in b && b.after === g.id),
+        );
+        if (relative)
+          throw new FramewiseError(
+            'CONFLICT',
+            `Deal "${id}" has grants other deals' windows are relative to (deal "${dependentId}" on grant "${g.id}")`,
+            { details: { deal: id, dependent: dependentId, grant: g.id } },
+          );
+      }
     return changeDeal(this.#host(), id, undefined, options);
+  }
+
+  /** The deal an input names by its id, if the document has it. */
+  #existing(input: DealInput): Deal | undefined {
+    const id = (input as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' ? this.#compiled.deals.get(id) : undefined;
   }
 
   #host() {
@@ -419,13 +424,16 @@ export class RightsEngine {
     return {
       engine: this,
       doc: this.#doc,
-      lookup: compiled.lookup,
+      grants: compiled.grants,
+      deals: compiled.deals,
+      children: compiled.children,
       dependents: compiled.dependents,
       assets: compiled.assets,
       next: (
         doc: RightsDocument,
-        assets: Map<string, AssetRights>,
-        lookup: GrantLookup,
+        assets: ReadonlyMap<string, AssetRights>,
+        grants: ReadonlyMap<string, GrantEntry>,
+        deals: ReadonlyMap<string, Deal>,
         changed: readonly string[],
       ) => {
         const base = this.#packed;
@@ -437,7 +445,9 @@ export class RightsEngine {
         const state: EngineState = {
           assets,
           elements: compiled.elements,
-          lookup,
+          grants,
+          deals,
+          children: compiled.children,
           dependents: compiled.dependents,
           ...(overlayAssets !== undefined ? { base, overlayAssets } : {}),
         };
@@ -454,18 +464,18 @@ export class RightsEngine {
 
 /** @hidden the compiled state an engine is built on. */
 export interface EngineState {
-  readonly assets: Map<string, AssetRights>;
+  readonly assets: ReadonlyMap<string, AssetRights>;
   readonly elements: Map<string, CompiledElement[]>;
-  readonly lookup: GrantLookup;
+  /** Every grant of the document's deals, by id. */
+  readonly grants: ReadonlyMap<string, GrantEntry>;
+  /** The document's deals, by id. */
+  readonly deals: ReadonlyMap<string, Deal>;
+  /** The children of each title in the document's hierarchy. */
+  readonly children: ReadonlyMap<string, readonly string[]>;
   readonly dependents: Map<string, Set<string>>;
   /** A packed index of an earlier engine, valid for every title outside `overlayAssets`. */
   readonly base?: PackedIndex | undefined;
   readonly overlayAssets?: ReadonlySet<string>;
-}
-
-function coveredOf(doc: RightsDocument, deal: RightsDocument['deals'][number]): string[] {
-  const children = titleChildren(doc.titles);
-  return coveredTitles(children, deal.assets);
 }
 
 /** The outcome of adding, amending or removing a deal. */
@@ -481,13 +491,16 @@ export function createRightsEngine(document: RightsDocumentInput, input: RightsE
   const options = parseOptions(RightsEngineOptionsSchema, input, 'Rights engine options');
   const doc = parseInput(RightsDocumentSchema, document, 'Rights document');
   validateDocument(doc);
-  const compiled = compileRights(doc);
+  const children = titleChildren(doc.titles);
+  const compiled = compileRights(doc, children);
   const engine = new RightsEngine(
     doc,
     {
       assets: compiled.assets,
       elements: compiled.elements,
-      lookup: (id) => compiled.grants.get(id),
+      grants: compiled.grants,
+      deals: new Map(doc.deals.map((d) => [d.id, d])),
+      children,
       dependents: compiled.dependents,
     },
     options,

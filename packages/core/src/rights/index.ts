@@ -6,6 +6,7 @@
  *
  * @module
  */
+export { shiftBound } from './bounds.js';
 export type { DealConflict } from './conflicts.js';
 export { type ElementConflict, RightsDecision, type RightsQuery, type RuleRef } from './decision.js';
 export {

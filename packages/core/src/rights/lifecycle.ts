@@ -1,9 +1,10 @@
 import { FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import type { GrantLookup } from './bounds.js';
-import { type AssetRights, type ByMedia, coveredTitles, createCompiler, titleChildren } from './compile.js';
+import { type AssetRights, type ByMedia, coveredTitles, createCompiler } from './compile.js';
 import { checkDeal, type DealCheckRights, type DealConflict } from './conflicts.js';
 import type { InstantInput } from './inputs.js';
+import { LayeredMap } from './layered-map.js';
 import { type Deal, type DealInput, DealSchema, type RightsDocument } from './model.js';
 import {
   diffTransitions,
@@ -42,15 +43,29 @@ export interface DealChange<E = unknown> {
   readonly transitions?: TransitionDiff;
 }
 
+/** A grant and its deal, by grant id. */
+export type GrantEntry = { readonly deal: Deal; readonly grant: Deal['grants'][number] };
+
 /** What the lifecycle needs from an engine, and how it builds the next one. */
 export interface LifecycleHost<E extends Engine> {
   readonly engine: E;
   readonly doc: RightsDocument;
-  readonly lookup: GrantLookup;
+  /** Every grant of the document's deals, by id. */
+  readonly grants: ReadonlyMap<string, GrantEntry>;
+  /** The document's deals by id. */
+  readonly deals: ReadonlyMap<string, Deal>;
+  /** The children of each title in the document's hierarchy. */
+  readonly children: ReadonlyMap<string, readonly string[]>;
   readonly dependents: Map<string, Set<string>>;
   readonly assets: ReadonlyMap<string, AssetRights>;
-  /** Build the next engine from a document, its compiled assets, a grant lookup and the changed titles. */
-  next(doc: RightsDocument, assets: Map<string, AssetRights>, lookup: GrantLookup, changed: readonly string[]): E;
+  /** Build the next engine from a document, its compiled assets, grants and deals, and the changed titles. */
+  next(
+    doc: RightsDocument,
+    assets: ReadonlyMap<string, AssetRights>,
+    grants: ReadonlyMap<string, GrantEntry>,
+    deals: ReadonlyMap<string, Deal>,
+    changed: readonly string[],
+  ): E;
 }
 
 const key = (c: DealConflict) =>
@@ -89,12 +104,14 @@ export function changeDeal<E extends Engine>(
   deal: Deal | undefined,
   options: DealChangeOptions,
 ): DealChange<E> {
-  const { doc } = host;
-  const index = doc.deals.findIndex((d) => d.id === id);
-  const old = index < 0 ? undefined : doc.deals[index];
+  const { doc, children } = host;
+  // Nothing here is proportional to the catalog: the maps of titles, deals and grants are shared
+  // with the old engine (LayeredMap), and only the titles the change touches are recompiled.
+  const old = host.deals.get(id);
+  const index = old === undefined ? -1 : doc.deals.indexOf(old);
   if (deal !== undefined)
     for (const g of deal.grants) {
-      const owner = host.lookup(g.id);
+      const owner = host.grants.get(g.id);
       if (owner !== undefined && owner.deal.id !== id)
         throw new FramewiseError(
           'INVALID_INPUT',
@@ -106,12 +123,11 @@ export function changeDeal<E extends Engine>(
     }
   // Deals to recompile: this one and every deal with a window relative (transitively) to its grants.
   const changed = new Map<string, Deal | undefined>([[id, deal]]);
-  const byId = new Map(doc.deals.map((d) => [d.id, d]));
   const queue = [...(old?.grants ?? []), ...(deal?.grants ?? [])].map((g) => g.id);
   while (queue.length > 0) {
     for (const dependent of host.dependents.get(queue.pop() as string) ?? []) {
       if (changed.has(dependent)) continue;
-      const d = byId.get(dependent);
+      const d = host.deals.get(dependent);
       if (d === undefined) continue;
       changed.set(dependent, d);
       queue.push(...d.grants.map((g) => g.id));
@@ -122,44 +138,42 @@ export function changeDeal<E extends Engine>(
   else if (index < 0) deals.push(deal);
   else deals[index] = deal;
   const nextDoc: RightsDocument = { ...doc, deals };
-  const own = new Map<string, { deal: Deal; grant: Deal['grants'][number] } | null>();
-  for (const g of old?.grants ?? []) own.set(g.id, null);
-  if (deal !== undefined) for (const g of deal.grants) own.set(g.id, { deal, grant: g });
-  const parent = host.lookup;
-  const lookup: GrantLookup = (grantId) => {
-    const hit = own.get(grantId);
-    return hit === null ? undefined : (hit ?? parent(grantId));
-  };
-  const compiler = createCompiler(nextDoc, lookup, { dependents: host.dependents });
-  const children = titleChildren(nextDoc.titles);
+  const grantChanges: [string, GrantEntry | undefined][] = (old?.grants ?? []).map((g) => [g.id, undefined]);
+  if (deal !== undefined) for (const g of deal.grants) grantChanges.push([g.id, { deal, grant: g }]);
+  const grants = LayeredMap.with(host.grants, grantChanges);
+  const dealsById = LayeredMap.with(host.deals, [[id, deal]]);
+  const lookup: GrantLookup = (grantId) => grants.get(grantId);
+  const compiler = createCompiler(nextDoc, lookup, { dependents: host.dependents, children });
   const affected = new Set<string>();
   for (const d of [old, ...changed.values()])
     if (d !== undefined) for (const t of coveredTitles(children, d.assets)) affected.add(t);
   for (const d of changed.values()) if (d !== undefined) compiler.addDeal(d);
-  const assets = new Map(host.assets);
   const drop = new Set(changed.keys());
+  const fresh: [string, AssetRights][] = [];
   for (const assetId of affected) {
     const before = host.assets.get(assetId);
-    const fresh = compiler.assets.get(assetId);
+    const compiled = compiler.assets.get(assetId);
     const rights: AssetRights = {
       grants: before ? filterRules(before.grants, drop) : [],
       blocks: before ? filterRules(before.blocks, drop) : [],
       outs: before ? filterRules(before.outs, drop) : [],
     };
-    if (fresh !== undefined) {
-      merge(rights.grants, fresh.grants);
-      merge(rights.blocks, fresh.blocks);
-      merge(rights.outs, fresh.outs);
+    if (compiled !== undefined) {
+      merge(rights.grants, compiled.grants);
+      merge(rights.blocks, compiled.blocks);
+      merge(rights.outs, compiled.outs);
     }
-    assets.set(assetId, rights);
+    fresh.push([assetId, rights]);
   }
+  const assets = LayeredMap.with(host.assets, fresh);
   const affectedList = [...affected];
-  const engine = host.next(nextDoc, assets, lookup, affectedList);
+  const engine = host.next(nextDoc, assets, grants, dealsById, affectedList);
 
   // Conflicts: the changed deal (a draft is checked as if executed) and every sold deal on the affected titles.
   const conflicts: DealConflict[] = [];
   if (deal !== undefined && deal.direction === 'out') {
-    const own = deal.status === 'draft' ? createCompiler(nextDoc, lookup, { includeDrafts: true }) : undefined;
+    const own =
+      deal.status === 'draft' ? createCompiler(nextDoc, lookup, { includeDrafts: true, children }) : undefined;
     own?.addDeal(deal);
     conflicts.push(...checkDeal(engine, deal, own?.assets ?? assets, coveredTitles(children, deal.assets)));
   }
@@ -168,8 +182,9 @@ export function changeDeal<E extends Engine>(
   const beforeSold = soldDeals(host.assets, affectedList);
   for (const [soldId, sold] of afterSold)
     if (soldId !== id) conflicts.push(...checkDeal(engine, sold, assets, affectedList));
-  for (const [soldId, sold] of beforeSold)
-    if (soldId !== id) before.push(...checkDeal(host.engine, sold, host.assets, affectedList));
+  // Before: every sold deal there, the changed deal's old version included (an error it already
+  // had is not one the change brought).
+  for (const sold of beforeSold.values()) before.push(...checkDeal(host.engine, sold, host.assets, affectedList));
   const known = new Set(before.map(key));
   const newErrors = conflicts.filter((c) => c.severity === 'error' && !known.has(key(c)));
   if (newErrors.length > 0 && options.allowConflicts !== true)
