@@ -50,6 +50,19 @@ export function smpteTime(
   w.close();
 }
 
+/** `<name frameRate=".."><SmpteTimeCode>label</SmpteTimeCode></name>` for a label made elsewhere. */
+export function smpteLabel(
+  w: XmlOut,
+  name: string,
+  label: string,
+  rate: FrameRateJson,
+  attributes: Record<string, string | undefined> = {},
+): void {
+  w.open(name, { ...attributes, frameRate: decimalRate(rate) });
+  w.leaf('SmpteTimeCode', label);
+  w.close();
+}
+
 /** `<Duration><SmpteDuration frameRate framecount><SmpteTimeCode>…` for a length in frames. */
 export function smpteDuration(
   w: XmlOut,
