@@ -1,5 +1,6 @@
 import type { FrameRateJson } from '@framewise/core/time';
 import { decimalRate } from '../xml/time.js';
+import { percentEncodePath } from '../xml/uri.js';
 import type { XmlOut } from '../xml/writer.js';
 import { type BxfVersion, bxfNamespace } from './names.js';
 import { bxfTimecode } from './timecode.js';
@@ -91,7 +92,7 @@ export function media(
 ): void {
   w.open('Media').empty('BaseBand').open('MediaLocation');
   w.open('Location').open('AssetServer', { playoutAllowed: 'true', fileTransferAllowed: String(fileTransferAllowed) });
-  w.leaf('PathName', path).close().close();
+  w.leaf('PathName', percentEncodePath(path)).close().close();
   smpteTime(w, 'SOM', somFrames, rate, version, `${field}.som`);
   smpteDuration(w, 'Duration', durationFrames, rate, version, `${field}.duration`);
   w.close().close();
