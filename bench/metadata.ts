@@ -8,6 +8,10 @@
  * into the streaming serialiser, the other into a DOM builder). Each case runs in its own
  * process, so peak RSS is the case's own; documents per second are over the whole run after a
  * warm-up of 200 documents.
+ *
+ * Reading: the same 10 000-event BXF schedule parsed by the reader (saxes underneath) against the
+ * hand-written parser it replaced (bench/peers/legacy-xml-parser.ts), each in its own process,
+ * rounds interleaved; wall time, CPU time (user + system) and the heap the parsed tree retains.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +29,7 @@ import { parseXml, type XmlElement } from '../packages/adapters-metadata/src/xml
 import type { XmlAttributes, XmlOut } from '../packages/adapters-metadata/src/xml/writer.js';
 import { richDescription } from '../packages/adapters-metadata/test/fixtures.js';
 import { machine } from './harness.js';
+import { parseXmlLegacy } from './peers/legacy-xml-parser.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -121,7 +126,9 @@ const parties = {
 };
 
 /** One case, in this process: returns seconds and characters written. */
-async function runCase(name: string): Promise<{ seconds: number; chars: number; docs: number }> {
+async function runCase(
+  name: string,
+): Promise<{ seconds: number; chars: number; docs: number; cpuSeconds?: number; retainedMb?: number }> {
   const dom = name.endsWith('dom');
   const out = (): XmlOut | undefined => (dom ? new DomOut() : undefined);
   let chars = 0;
@@ -138,6 +145,25 @@ async function runCase(name: string): Promise<{ seconds: number; chars: number; 
     return { seconds: Number(process.hrtime.bigint() - t) / 1e9, chars, docs: ASSETS };
   }
   const message = { id: '7c0e8a52-3d4b-4f6e-9a1c-2b3d4e5f6a70', at: new Date(0), schedule };
+  if (name.startsWith('read')) {
+    let doc = '';
+    for await (const c of scheduleChunks({ ...message, events: events(EVENTS) }, '2022', parties, 64 * 1024)) doc += c;
+    doc = JSON.parse(JSON.stringify(doc)) as string; // one flat string, as a file read gives
+    const parse = name === 'read-saxes' ? parseXml : parseXmlLegacy;
+    parse(doc.slice(0, doc.indexOf('<ScheduledEvent', 20_000)) + '</Schedule></BxfData></BxfMessage>'); // warm-up
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const cpu = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    const tree = parse(doc);
+    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+    const used = process.cpuUsage(cpu);
+    gc?.();
+    const retainedMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+    consume(tree.root.name);
+    return { seconds, chars: doc.length, docs: 1, cpuSeconds: (used.user + used.system) / 1e6, retainedMb };
+  }
   for await (const c of scheduleChunks({ ...message, events: events(200) }, '2022', parties, 64 * 1024, out()))
     consume(c);
   const t = process.hrtime.bigint();
@@ -172,6 +198,8 @@ if (single !== undefined) {
       chars: number;
       docs: number;
       maxRssMb: number;
+      cpuSeconds?: number;
+      retainedMb?: number;
     };
   };
   console.log(`metadata interchange — ${machine()}`);
@@ -184,7 +212,11 @@ if (single !== undefined) {
   const same = canon(parseXml(write()).root) === canon(parseXml(write(new DomOut())).root);
   console.log(`  streaming and DOM writers produce the same EBUCore document: ${same ? 'yes' : 'NO'}`);
   const results: Record<string, ReturnType<typeof once>> = {};
-  for (const name of ['ebucore-stream', 'ebucore-dom', 'bxf-stream', 'bxf-dom']) results[name] = once(name);
+  const writing = args.get('only') !== 'read';
+  const none = { seconds: Number.NaN, chars: 0, docs: 0, maxRssMb: Number.NaN };
+  for (const name of ['ebucore-stream', 'ebucore-dom', 'bxf-stream', 'bxf-dom']) {
+    results[name] = writing ? once(name) : none;
+  }
   const r = (k: string) => results[k] as ReturnType<typeof once>;
   console.log(
     `EBUCore 1.10, ${ASSETS} assets (one document each, ${Math.round(r('ebucore-stream').chars / ASSETS)} characters per document)`,
@@ -202,9 +234,46 @@ if (single !== undefined) {
       `  ${k.padEnd(16)} ${(r(k).seconds * 1000).toFixed(0).padStart(8)} ms (${Math.round(EVENTS / r(k).seconds).toLocaleString('en-US')} events/s)   peak RSS ${r(k).maxRssMb.toFixed(0)} MB`,
     );
   }
+  // Reading: rounds interleaved (old, new, old, new…) so that load from elsewhere falls on both.
+  const ROUNDS = Number(args.get('rounds') ?? 5);
+  const reads: Record<string, Array<ReturnType<typeof once>>> = { 'read-legacy': [], 'read-saxes': [] };
+  for (let i = 0; i < ROUNDS; i++) for (const k of ['read-legacy', 'read-saxes']) reads[k]?.push(once(k));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const stat = (k: string) => {
+    const runs = reads[k] ?? [];
+    return {
+      ms: median(runs.map((r) => r.seconds * 1000)),
+      cpuMs: median(runs.map((r) => (r.cpuSeconds ?? 0) * 1000)),
+      retainedMb: median(runs.map((r) => r.retainedMb ?? 0)),
+      rssMb: median(runs.map((r) => r.maxRssMb)),
+    };
+  };
+  const legacy = stat('read-legacy');
+  const saxes = stat('read-saxes');
+  console.log(
+    `Reading that schedule (${((reads['read-saxes']?.[0]?.chars ?? 0) / 1e6).toFixed(1)} M characters), median of ${ROUNDS} interleaved rounds`,
+  );
+  for (const [k, v] of [
+    ['read-saxes', saxes],
+    ['read-legacy', legacy],
+  ] as const) {
+    console.log(
+      `  ${k.padEnd(16)} ${v.ms.toFixed(0).padStart(8)} ms wall ${v.cpuMs.toFixed(0).padStart(6)} ms CPU   tree ${v.retainedMb.toFixed(0)} MB   peak RSS ${v.rssMb.toFixed(0)} MB`,
+    );
+  }
   console.log(
     JSON.stringify({
       bench: 'metadata',
+      read_saxes_ms: Math.round(saxes.ms),
+      read_saxes_cpu_ms: Math.round(saxes.cpuMs),
+      read_saxes_tree_mb: Math.round(saxes.retainedMb),
+      read_saxes_peak_rss_mb: Math.round(saxes.rssMb),
+      read_legacy_ms: Math.round(legacy.ms),
+      read_legacy_cpu_ms: Math.round(legacy.cpuMs),
+      read_legacy_tree_mb: Math.round(legacy.retainedMb),
+      read_legacy_peak_rss_mb: Math.round(legacy.rssMb),
+      read_time_ratio: Number((saxes.cpuMs / legacy.cpuMs).toFixed(2)),
+      read_memory_ratio: Number((saxes.retainedMb / legacy.retainedMb).toFixed(2)),
       same_documents: same,
       assets: ASSETS,
       events: EVENTS,

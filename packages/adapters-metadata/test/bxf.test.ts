@@ -112,8 +112,8 @@ describe.each(BXF_VERSIONS)('BXF %s', (version) => {
     expect((await validateXml(xml, `bxf-${version}`)).errors).toEqual([]);
     expect(xml).toContain('<SmpteDuration frameRate="29.97" framecount="17982">');
     expect(xml).toContain('<SmpteTimeCode>00:10:00;00</SmpteTimeCode>');
-    // 19:10:00 EDT is frame round(69 000 s × 30000/1001) = 2 067 932 since midnight, labelled 19:10:00;02
-    expect(xml).toMatch(/broadcastDate="2026-06-01" frameRate="29.97">\s*<SmpteTimeCode>19:10:00;02</);
+    // 19:10:00 EDT on the wall clock is labelled 19:10:00;00 (not the frame count since midnight, 19:10:00;02)
+    expect(xml).toMatch(/broadcastDate="2026-06-01" frameRate="29.97">\s*<SmpteTimeCode>19:10:00;00</);
   });
 
   it('writes every rate its release allows, and refuses the others with a typed error', async () => {
@@ -123,7 +123,7 @@ describe.each(BXF_VERSIONS)('BXF %s', (version) => {
       if (version === '2008' && rate.num / rate.den > 31) {
         await expect(run).rejects.toMatchObject({ code: 'UNSUPPORTED' });
         await expect(exporter.write({ schedule: schedule({ ...rate }), events: events(1) })).rejects.toThrow(
-          /events\[0\]\.start: BXF 1\.0 \(2008\) timecodes count at most 30 frames/,
+          /schedule\.rate: BXF 1\.0 \(2008\) timecodes count at most 30 frames/,
         );
       } else {
         const xml = await run;
@@ -196,5 +196,155 @@ describe('BXF worst cases', () => {
     expect(chunks).toBeGreaterThan(50);
     expect(largest).toBeLessThan(64 * 1024 + 8 * 1024);
     expect(total).toContain('<BxfMessage');
+  });
+});
+
+/** The first primary event's and its secondaries' (date, label) pairs. */
+function startsOf(xml: string): Array<[string | undefined, string | undefined]> {
+  const root = parseXml(xml).root;
+  return find(root, ['BxfData', 'Schedule', 'ScheduledEvent', 'EventData', 'StartDateTime', 'SmpteDateTime']).map(
+    (e) => [e.attributes.get('broadcastDate'), e.children[0]?.text],
+  );
+}
+
+async function one(
+  version: (typeof BXF_VERSIONS)[number],
+  rate: { num: number; den: number; dropFrame: boolean },
+  event: Partial<PlayoutEventInput>,
+  header: Partial<PlayoutScheduleInput> = {},
+): Promise<string> {
+  const base = [...events(1)][0] as PlayoutEventInput;
+  const xml = await createBxfScheduleExporter({ version, ...fixed }).write({
+    schedule: { ...schedule(rate), ...header },
+    events: [{ ...base, secondary: [], ...event }],
+  });
+  expect((await validateXml(xml, `bxf-${version}`)).errors).toEqual([]);
+  return xml;
+}
+
+describe.each(BXF_VERSIONS)('BXF %s times of day, dates and limits', (version) => {
+  const ndf = [
+    { num: 24000, den: 1001, dropFrame: false },
+    { num: 30000, den: 1001, dropFrame: false },
+    { num: 60000, den: 1001, dropFrame: false },
+  ].filter((r) => version !== '2008' || r.num < 60000);
+
+  it('labels an event at 20:10:00 local 20:10:00:00 at 23.976, 29.97 and 59.94 non-drop (the wall clock, not frames since midnight)', async () => {
+    for (const rate of ndf) {
+      // 19:10:00Z is 20:10:00 in London (BST)
+      const xml = await one(version, rate, { start: '2026-06-01T19:10:00Z' });
+      expect(startsOf(xml), JSON.stringify(rate)).toEqual([['2026-06-01', '20:10:00:00']]);
+      const late = await one(version, rate, { start: '2026-06-01T22:59:59.500Z' });
+      const half = Math.round(rate.num / rate.den) / 2;
+      expect(startsOf(late)).toEqual([['2026-06-01', `23:59:59:${half}`]]);
+    }
+  });
+
+  it('labels drop-frame times from the wall clock, moving a label the count skips to the next one', async () => {
+    const df = { num: 30000, den: 1001, dropFrame: true };
+    const ny = { zone: 'America/New_York' };
+    expect(startsOf(await one(version, df, { start: '2026-06-01T23:10:00Z' }, ny))).toEqual([
+      ['2026-06-01', '19:10:00;00'],
+    ]);
+    expect(startsOf(await one(version, df, { start: '2026-06-01T23:11:00Z' }, ny))).toEqual([
+      ['2026-06-01', '19:11:00;02'],
+    ]);
+    expect(startsOf(await one(version, df, { start: '2026-06-01T23:11:00.500Z' }, ny))).toEqual([
+      ['2026-06-01', '19:11:00;15'],
+    ]);
+  });
+
+  it('dates each secondary event by its own instant: one after midnight is on the next day', async () => {
+    const rate = { num: 25, den: 1, dropFrame: false };
+    // 22:59:00Z is 23:59:00 in London; the logo fires 90 s in, at 00:00:30 on 2 June
+    const xml = await one(
+      version,
+      rate,
+      {
+        start: '2026-06-01T22:59:00Z',
+        durationFrames: 7_500,
+        secondary: [{ id: uuid(5), name: 'LOGO', offsetFrames: 2_250, from: 'start' }],
+      },
+      { broadcastDayStart: '00:00' },
+    );
+    expect(startsOf(xml)).toEqual([
+      ['2026-06-01', '23:59:00:00'],
+      ['2026-06-02', '00:00:30:00'],
+    ]);
+    // with the broadcast day starting at 06:00, 00:00:30 still belongs to the day of 1 June
+    const six = await one(version, rate, {
+      start: '2026-06-01T22:59:00Z',
+      durationFrames: 7_500,
+      secondary: [{ id: uuid(5), name: 'LOGO', offsetFrames: 2_250, from: 'start' }],
+    });
+    expect(startsOf(six)).toEqual([
+      ['2026-06-01', '23:59:00:00'],
+      ['2026-06-01', '00:00:30:00'],
+    ]);
+  });
+
+  it('rounds 23:59:59.99 to the next day rather than to a label of its own day', async () => {
+    const xml = await one(
+      version,
+      { num: 25, den: 1, dropFrame: false },
+      { start: '2026-06-01T22:59:59.990Z' },
+      { broadcastDayStart: '00:00' },
+    );
+    expect(startsOf(xml)).toEqual([['2026-06-02', '00:00:00:00']]);
+  });
+
+  it('refuses a secondary event past its primary event, and durations of 24 hours or more, with typed errors', async () => {
+    const rate = { num: 25, den: 1, dropFrame: false };
+    const past = one(version, rate, {
+      durationFrames: 750,
+      secondary: [{ id: uuid(5), name: 'LOGO', offsetFrames: 800, from: 'end' }],
+    });
+    await expect(past).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(past).rejects.toThrow(/events\[0\]\.secondary\[0\]\.offsetFrames 800 is past the end/);
+    const after = one(version, rate, {
+      durationFrames: 750,
+      secondary: [{ id: uuid(5), name: 'LOGO', offsetFrames: 751, from: 'start' }],
+    });
+    await expect(after).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const day = one(version, rate, { durationFrames: 2_160_000 });
+    await expect(day).rejects.toThrow(/events\[0\]\.durationFrames: 2160000 frames is 24 hours or more/);
+    await expect(one(version, rate, { durationFrames: 2_159_999 })).resolves.toContain('23:59:59:24');
+  });
+
+  it('refuses 100 and 120 fps channels, whose frame numbers no BXF timecode can carry', async () => {
+    for (const rate of [
+      { num: 100, den: 1, dropFrame: false },
+      { num: 120, den: 1, dropFrame: false },
+      { num: 120000, den: 1001, dropFrame: false },
+    ]) {
+      const run = one(version, rate, { start: '2026-06-01T19:10:00.990Z' });
+      await expect(run).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+      await expect(run).rejects.toThrow(/cannot be written in any BXF release|needs BXF 2017/);
+    }
+  });
+
+  it('writes spots, promos, bumpers and fillers with the types the release has', async () => {
+    const kinds = ['spot', 'promo', 'bumper', 'filler'] as const;
+    const types: string[] = [];
+    for (const kind of kinds) {
+      const xml = await one(version, { num: 25, den: 1, dropFrame: false }, { kind });
+      const details = [
+        'BxfData',
+        'Schedule',
+        'ScheduledEvent',
+        'EventData',
+        'PrimaryEvent',
+        'NonProgramEvent',
+        'Details',
+      ];
+      types.push(
+        `${texts(parseXml(xml).root, [...details, 'AdType']).join('')}/${texts(parseXml(xml).root, [...details, 'SpotType']).join('')}`,
+      );
+    }
+    const ad = (spot: string) =>
+      version === '2008'
+        ? ['/Standard', '/Standard', '/Other', '/Other']
+        : [`${spot}/Standard`, 'Promo/Standard', 'Other/Other', 'Other/Other'];
+    expect(types).toEqual(ad(version === '2017' ? 'General' : 'Commercial'));
   });
 });

@@ -70,7 +70,7 @@ describe('hostile and malformed EBUCore input', () => {
 
   it('refuses bytes that are not UTF-8 and other encodings, with their own codes', () => {
     rejects(new Uint8Array([0x3c, 0x61, 0x3e, 0xff, 0xfe, 0x3c, 0x2f, 0x61, 0x3e]), /not valid UTF-8/);
-    rejects(new Uint8Array([0xff, 0xfe, 0x3c, 0x00]), /UTF-16/, 'UNSUPPORTED');
+    rejects(new Uint8Array([0xff, 0xfe, 0x00, 0x00, 0x3c, 0x00, 0x00, 0x00]), /UTF-32/, 'UNSUPPORTED');
     rejects(new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><a/>'), /ISO-8859-1/, 'UNSUPPORTED');
     rejects('<?xml version="1.1"?><a/>', /XML 1\.1/, 'UNSUPPORTED');
   });

@@ -1,5 +1,5 @@
 import type { AssetDescription } from '@framewise/core/interchange';
-import { timecodeFrames } from '../xml/time.js';
+import { canonicalTimecode } from '../xml/time.js';
 import { type XmlOut, XmlWriter } from '../xml/writer.js';
 import { type BxfParties, media, openMessage, smpteDuration, smpteTime } from './message.js';
 import type { BxfVersion } from './names.js';
@@ -34,7 +34,7 @@ export function* contentChunks(
 ): Generator<string> {
   const { version: v, asset } = m.description;
   const rate = v.rate;
-  const som = timecodeFrames(v.startTimecode, rate);
+  const som = canonicalTimecode(v.startTimecode, rate, 'description.version.startTimecode').frames;
   const title = (asset.titles.find((t) => t.kind === 'main') ?? asset.titles[0])?.value ?? m.houseNumber;
   openMessage(w, version, m.id, m.at, parties);
   w.open('Content', { timestamp: `${m.at.toISOString().slice(0, 19)}Z`, contentExists: 'true' });

@@ -1,5 +1,6 @@
 import type { FrameRateJson } from '@framewise/core/time';
 import { decimalRate } from '../xml/time.js';
+import { percentEncodePath } from '../xml/uri.js';
 import type { XmlOut } from '../xml/writer.js';
 import { type BxfVersion, bxfNamespace } from './names.js';
 import { bxfTimecode } from './timecode.js';
@@ -50,6 +51,19 @@ export function smpteTime(
   w.close();
 }
 
+/** `<name frameRate=".."><SmpteTimeCode>label</SmpteTimeCode></name>` for a label made elsewhere. */
+export function smpteLabel(
+  w: XmlOut,
+  name: string,
+  label: string,
+  rate: FrameRateJson,
+  attributes: Record<string, string | undefined> = {},
+): void {
+  w.open(name, { ...attributes, frameRate: decimalRate(rate) });
+  w.leaf('SmpteTimeCode', label);
+  w.close();
+}
+
 /** `<Duration><SmpteDuration frameRate framecount><SmpteTimeCode>…` for a length in frames. */
 export function smpteDuration(
   w: XmlOut,
@@ -78,7 +92,7 @@ export function media(
 ): void {
   w.open('Media').empty('BaseBand').open('MediaLocation');
   w.open('Location').open('AssetServer', { playoutAllowed: 'true', fileTransferAllowed: String(fileTransferAllowed) });
-  w.leaf('PathName', path).close().close();
+  w.leaf('PathName', percentEncodePath(path)).close().close();
   smpteTime(w, 'SOM', somFrames, rate, version, `${field}.som`);
   smpteDuration(w, 'Duration', durationFrames, rate, version, `${field}.duration`);
   w.close().close();

@@ -6,11 +6,12 @@ import {
   PlayoutEventSchema,
   type PlayoutSchedule,
 } from '@framewise/core/interchange';
-import type { FrameRateJson } from '@framewise/core/time';
+import { FrameRate, type FrameRateJson } from '@framewise/core/time';
 import { assertXmlSafe } from '../xml/chars.js';
 import { type XmlOut, XmlWriter } from '../xml/writer.js';
-import { type BxfParties, media, openMessage, smpteDuration, smpteTime } from './message.js';
+import { type BxfParties, media, openMessage, smpteDuration, smpteLabel, smpteTime } from './message.js';
 import type { BxfVersion } from './names.js';
+import { bxfTimecodeBase } from './timecode.js';
 
 /** A schedule message: its header and its events, which may be produced while it is written. */
 export interface ScheduleMessage {
@@ -36,7 +37,12 @@ export async function* scheduleChunks(
   w: XmlOut = new XmlWriter(),
 ): AsyncGenerator<string> {
   const s = m.schedule;
-  const clock = new BroadcastClock(s.zone, s.broadcastDayStart, s.rate);
+  const clock = new BroadcastClock(
+    s.zone,
+    s.broadcastDayStart,
+    s.rate,
+    bxfTimecodeBase(s.rate, version, 'schedule.rate'),
+  );
   openMessage(w, version, m.id, m.at, parties);
   w.open('Schedule', {
     type: 'Primary',
@@ -66,7 +72,9 @@ function writeEvent(
   version: BxfVersion,
   field: string,
 ): void {
-  const start = clock.at(e.start, `${field}.start`);
+  const startMs = Date.parse(e.start);
+  if (Number.isNaN(startMs)) throw new FramewiseError('INVALID_INPUT', `${field}.start ${e.start} is not an instant`);
+  const start = clock.at(startMs);
   w.open('ScheduledEvent');
   w.open('EventData', { eventType: 'Primary' });
   w.open('EventId').leaf('EventId', `urn:uuid:${e.id}`).close();
@@ -79,11 +87,13 @@ function writeEvent(
     w.close();
   } else if (SPOT_KINDS.has(e.kind)) {
     w.open('NonProgramEvent').open('Details');
-    if (version !== '2008') w.leaf('AdType', e.kind === 'spot' ? 'General' : 'Promo');
-    w.leaf('SpotType', 'Standard').close().close();
+    if (version !== '2008') w.leaf('AdType', adType(e.kind, version));
+    w.leaf('SpotType', e.kind === 'bumper' || e.kind === 'filler' ? 'Other' : 'Standard')
+      .close()
+      .close();
   }
   w.close();
-  dateTime(w, start, rate, version, `${field}.start`, e.startMode === 'follow');
+  dateTime(w, start, rate, e.startMode === 'follow');
   w.open('LengthOption');
   smpteDuration(w, 'Duration', e.durationFrames, rate, version, `${field}.durationFrames`);
   w.close();
@@ -100,7 +110,23 @@ function writeEvent(
   w.close();
   e.secondary.forEach((sec, i) => {
     const f = `${field}.secondary[${i}]`;
+    if (sec.offsetFrames > e.durationFrames) {
+      throw new FramewiseError(
+        'INVALID_INPUT',
+        `${f}.offsetFrames ${sec.offsetFrames} is past the end of its primary event (${e.durationFrames} frames)`,
+        {
+          details: {
+            field: `${f}.offsetFrames`,
+            offsetFrames: sec.offsetFrames,
+            primaryDurationFrames: e.durationFrames,
+          },
+        },
+      );
+    }
     const offset = sec.from === 'start' ? sec.offsetFrames : e.durationFrames - sec.offsetFrames;
+    const duration = sec.durationFrames ?? e.durationFrames - offset;
+    // Each secondary event is dated and labelled from its own instant on the wall clock.
+    const at = clock.at(startMs + (offset * rate.den * 1000) / rate.num);
     w.open('ScheduledEvent');
     w.open('EventData', { eventType: 'NonPrimary' });
     w.open('EventId').leaf('EventId', `urn:uuid:${sec.id}`).close();
@@ -116,39 +142,53 @@ function writeEvent(
     smpteTime(w, 'OffsetTime', sec.offsetFrames, rate, version, `${f}.offsetFrames`);
     w.close();
     w.close();
-    dateTime(w, { date: start.date, frames: start.frames + offset }, rate, version, `${f}.start`, true);
+    dateTime(w, at, rate, true);
     w.open('LengthOption');
-    smpteDuration(w, 'Duration', sec.durationFrames ?? e.durationFrames - offset, rate, version, `${f}.durationFrames`);
+    smpteDuration(w, 'Duration', duration, rate, version, `${f}.durationFrames`);
     w.close();
     w.leaf('StartMode', 'Follow').leaf('EndMode', 'Duration');
     w.close().close();
   });
 }
 
-function dateTime(
-  w: XmlOut,
-  at: { readonly date: string; readonly frames: number },
-  rate: FrameRateJson,
-  version: BxfVersion,
-  field: string,
-  nominal: boolean,
-): void {
+/** BXF 2017 has no `Commercial` (spots are `General`); bumpers and fillers are `Other` in both. */
+function adType(kind: string, version: BxfVersion): string {
+  if (kind === 'spot') return version === '2017' ? 'General' : 'Commercial';
+  if (kind === 'promo') return 'Promo';
+  return 'Other';
+}
+
+function dateTime(w: XmlOut, at: TimeOfDay, rate: FrameRateJson, nominal: boolean): void {
   w.open('StartDateTime', nominal ? { nominalFlag: 'true' } : {});
-  smpteTime(w, 'SmpteDateTime', at.frames, rate, version, field, { broadcastDate: at.date });
+  smpteLabel(w, 'SmpteDateTime', at.label, rate, { broadcastDate: at.date });
   w.close();
 }
 
+/** An instant as a broadcast date and a time-of-day timecode label. */
+export interface TimeOfDay {
+  /** Broadcast date (`YYYY-MM-DD`). */
+  readonly date: string;
+  /** Time-of-day label (`20:10:00:00`, `19:10:00;00`). */
+  readonly label: string;
+}
+
 /**
- * Converts instants to a channel's broadcast date and time of day in frames: the local date in
- * the channel's zone (minus one day before the broadcast day's start time) and the frame count
- * since local midnight, rounded to the nearest frame.
+ * Converts instants to a channel's broadcast date and time-of-day label. The label is the
+ * channel's wall clock: hours, minutes and seconds of the local time, and the frame within the
+ * second rounded to the nearest at the timecode base (a rounding to the next second carries, into
+ * the next day if need be). So an event at 20:10:00 local is `20:10:00:00` at every rate —
+ * 23.976, 29.97 and 59.94 non-drop included, whose timecode runs slower than the clock and so is
+ * not a count of frames since midnight — and at drop-frame rates a label the count skips
+ * (`19:11:00;00`) becomes the next one (`19:11:00;02`). The broadcast date is the local date of
+ * the label, minus one day before the broadcast day's start time.
  */
-class BroadcastClock {
+export class BroadcastClock {
   readonly #format: Intl.DateTimeFormat;
   readonly #dayStartMinutes: number;
-  readonly #rate: FrameRateJson;
+  readonly #base: number;
+  readonly #dropFrame: boolean;
 
-  constructor(zone: string, dayStart: string, rate: FrameRateJson) {
+  constructor(zone: string, dayStart: string, rate: FrameRateJson, base: number) {
     this.#format = new Intl.DateTimeFormat('en-CA', {
       timeZone: zone,
       year: 'numeric',
@@ -161,24 +201,35 @@ class BroadcastClock {
     });
     const [h, m] = dayStart.split(':').map(Number);
     this.#dayStartMinutes = (h ?? 0) * 60 + (m ?? 0);
-    this.#rate = rate;
+    this.#base = base;
+    this.#dropFrame = FrameRate.parse(rate).dropFrame;
   }
 
-  at(instant: string, field: string): { date: string; frames: number } {
-    const ms = Date.parse(instant);
-    if (Number.isNaN(ms)) throw new FramewiseError('INVALID_INPUT', `${field} ${instant} is not an instant`);
+  /** The broadcast date and label of an instant (milliseconds since the epoch). */
+  at(ms: number): TimeOfDay {
+    const within = ((ms % 1000) + 1000) % 1000;
+    let second = ms - within;
+    let frame = Math.round((within * this.#base) / 1000);
+    if (frame >= this.#base) {
+      second += 1000;
+      frame = 0;
+    }
     const parts: Record<string, string> = {};
-    for (const p of this.#format.formatToParts(new Date(ms))) parts[p.type] = p.value;
+    for (const p of this.#format.formatToParts(new Date(second))) parts[p.type] = p.value;
     const h = Number(parts.hour);
     const min = Number(parts.minute);
     const sec = Number(parts.second);
-    const msOfDay = ((h * 60 + min) * 60 + sec) * 1000 + (((ms % 1000) + 1000) % 1000);
+    if (this.#dropFrame) {
+      const dropped = this.#base === 60 ? 4 : 2;
+      if (sec === 0 && min % 10 !== 0 && frame < dropped) frame = dropped;
+    }
     let date = `${parts.year}-${parts.month}-${parts.day}`;
     if (h * 60 + min < this.#dayStartMinutes) {
       const previous = new Date(`${date}T12:00:00Z`);
       previous.setUTCDate(previous.getUTCDate() - 1);
       date = previous.toISOString().slice(0, 10);
     }
-    return { date, frames: Math.round((msOfDay * this.#rate.num) / (this.#rate.den * 1000)) };
+    const two = (n: number) => String(n).padStart(2, '0');
+    return { date, label: `${two(h)}:${two(min)}:${two(sec)}${this.#dropFrame ? ';' : ':'}${two(frame)}` };
   }
 }

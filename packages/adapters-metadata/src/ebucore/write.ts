@@ -1,7 +1,7 @@
 import type { AudioTrackSchema, FileLocation, MasteringDisplay, VideoTrackSchema } from '@framewise/core/assets';
 import type { AssetDescription } from '@framewise/core/interchange';
 import type { z } from 'zod';
-import { isoDuration, rateParts, requireTimecodeRate, timecodeFrames, timecodeLabel } from '../xml/time.js';
+import { canonicalTimecode, isoDuration, rateParts, requireTimecodeRate, timecodeLabel } from '../xml/time.js';
 import { type XmlAttributes, type XmlOut, XmlWriter } from '../xml/writer.js';
 import { DC_NS, EBUCORE_NS, type EbuCoreVersion, ESSENCE, FILE_COPY, ID_LABELS } from './names.js';
 
@@ -171,7 +171,7 @@ export function* ebuCoreChunks(
     w.close();
   }
   // part: segments, chapters and breaks, with start and end timecodes.
-  const start = timecodeFrames(v.startTimecode, v.rate);
+  const start = canonicalTimecode(v.startTimecode, v.rate, 'description.version.startTimecode').frames;
   const parts = d.parts;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] as AssetDescription['parts'][number];
@@ -221,7 +221,8 @@ function writeEssenceFormat(w: XmlOut, d: AssetDescription): void {
     }
     w.close();
   }
-  w.open(`${E}start`).leaf(`${E}timecode`, v.startTimecode, timecodeAttrs(v.rate)).close();
+  const startLabel = canonicalTimecode(v.startTimecode, v.rate, 'description.version.startTimecode').label;
+  w.open(`${E}start`).leaf(`${E}timecode`, startLabel, timecodeAttrs(v.rate)).close();
   const rp = rateParts(v.rate);
   w.open(`${E}duration`, { typeLabel: 'timecode' });
   w.leaf(`${E}timecode`, timecodeLabel(v.durationFrames, v.rate), timecodeAttrs(v.rate)).close();

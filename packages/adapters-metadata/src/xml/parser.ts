@@ -1,9 +1,12 @@
 import { FramewiseError } from '@framewise/core/errors';
-import { invalidXmlCharIndex } from './chars.js';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { MAX_ATTRIBUTES, NO_ATTRIBUTES, XmlAttributes } from './attributes.js';
+import { declarationMatches, decodeXmlBytes, encodingName, type XmlByteEncoding } from './decode.js';
+
+export { MAX_ATTRIBUTES, XmlAttributes } from './attributes.js';
 
 /** The `xml:` namespace, bound to the `xml` prefix in every document. */
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /** One parsed element: its expanded name, attributes, child elements and direct text. */
 export interface XmlElement {
@@ -11,7 +14,10 @@ export interface XmlElement {
   readonly ns: string;
   /** Local name. */
   readonly name: string;
-  /** Attributes by local name (unprefixed) or `{namespace}local` (prefixed, e.g. `xml:lang`). */
+  /**
+   * Attributes by local name (unprefixed) or `{namespace}local` (prefixed, e.g. `xml:lang`);
+   * namespace declarations are not attributes.
+   */
   readonly attributes: ReadonlyMap<string, string>;
   readonly children: readonly XmlElement[];
   /** Character data directly inside the element (child elements' text excluded). */
@@ -37,44 +43,53 @@ export interface XmlParseOptions {
   readonly maxLength?: number;
   /** Deepest element nesting accepted (default 256). */
   readonly maxDepth?: number;
+  /** Most elements accepted (default 4 Mi). */
+  readonly maxElements?: number;
 }
 
-interface MutableElement {
-  ns: string;
-  name: string;
-  attributes: Map<string, string>;
-  children: MutableElement[];
-  text: string;
-  offset: number;
-  qname: string;
-  scope: Map<string, string>;
-}
+/** The reader's defaults: 64 Mi characters, 256 levels, 4 Mi elements. */
+export const XML_LIMITS = { maxLength: 64 * 1024 * 1024, maxDepth: 256, maxElements: 4 * 1024 * 1024 } as const;
 
-const NAME_START =
-  'A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
-const NAME_REST = `${NAME_START}0-9.:\\-\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
-/** An XML 1.0 Name (§2.3), matched at a position. */
-const NAME = new RegExp(`[${NAME_START}][${NAME_REST}]*`, 'uy');
-const SPACE = /[ \t\r\n]*/y;
-const QNAME = /^[^:]+(?::[^:]+)?$/;
-const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);
+
+class Element implements XmlElement {
+  children: XmlElement[] | readonly XmlElement[] = NO_CHILDREN;
+  text = '';
+  constructor(
+    readonly ns: string,
+    readonly name: string,
+    readonly attributes: XmlAttributes,
+    readonly offset: number,
+  ) {}
+}
 
 /**
- * Parse an XML 1.0 document strictly and safely: well-formedness is checked (matching tags, one
- * root, quoted and unique attributes, legal characters), namespaces are resolved, and nothing
- * outside the text is ever read — a DOCTYPE (and with it every entity declaration, internal or
- * external) is refused, so entity expansion and external-entity attacks cannot happen. Only the
- * five predefined entities and character references are expanded.
+ * Parse an XML 1.0 document strictly and safely. Tokenising and well-formedness (matching tags,
+ * one root, quoted and unique attributes, legal characters and names, XML declaration syntax,
+ * bound prefixes) are saxes'; Framewise's layer on top refuses any DOCTYPE — so entity
+ * expansion and external-entity attacks cannot happen and nothing outside the text is ever read —
+ * refuses lone surrogates (which saxes lets through when followed by another character), limits
+ * size, depth, element count and attributes per element, and keeps a compact tree: about
+ * {@link XML_LIMITS} bound the work, and the tree costs at most a few bytes of heap per input
+ * character (docs/interchange.md gives the measured factor). Only the five predefined entities
+ * and character references are expanded.
  *
- * Accepts UTF-8 bytes (invalid UTF-8 is an error) or a string.
+ * Accepts a string or bytes: UTF-8 (with or without a byte-order mark) or UTF-16 (with a
+ * byte-order mark, or starting `<?`), decoded strictly.
  *
- * @throws `INVALID_INPUT` naming the source, line and column; `UNSUPPORTED` for XML 1.1 or a
- * declared encoding other than UTF-8.
+ * @throws `INVALID_INPUT` naming the source, line and column; `UNSUPPORTED` for XML 1.1, UTF-32
+ * or a declared encoding other than UTF-8 / UTF-16.
  */
 export function parseXml(input: string | Uint8Array, options: XmlParseOptions = {}): XmlDocument {
   const source = options.source ?? 'document';
-  const text = typeof input === 'string' ? input : decodeUtf8(input, source);
-  const maxLength = options.maxLength ?? 64 * 1024 * 1024;
+  let text: string;
+  let encoding: XmlByteEncoding | undefined;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    ({ text, encoding } = decodeXmlBytes(input, source));
+  }
+  const maxLength = options.maxLength ?? XML_LIMITS.maxLength;
   if (text.length > maxLength) {
     throw new FramewiseError(
       'INVALID_INPUT',
@@ -82,314 +97,194 @@ export function parseXml(input: string | Uint8Array, options: XmlParseOptions = 
       { details: { source, length: text.length, maxLength } },
     );
   }
-  const parser = new Parser(text, source, options.maxDepth ?? 256, typeof input !== 'string');
-  const root = parser.document();
-  return { root, source, position: (offset) => parser.position(offset) };
+  const reader = new Reader(text, source, encoding, options);
+  // Decoded bytes cannot hold a lone surrogate (the decoders are strict); strings can.
+  if (encoding === undefined) reader.refuseLoneSurrogates();
+  const root = reader.read();
+  return { root, source, position: (offset) => positionOf(text, offset) };
 }
 
-function decodeUtf8(bytes: Uint8Array, source: string): string {
-  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)) {
-    throw new FramewiseError('UNSUPPORTED', `${source} is UTF-16; Framewise reads UTF-8 XML`, { details: { source } });
+/** Line and column (1-based; CR LF and lone CR end a line) of an offset in a text. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new FramewiseError('INVALID_INPUT', `${source} is not valid UTF-8`, { cause, details: { source } });
-  }
+  return { line, column: end - lineStart + 1 };
 }
 
-class Parser {
-  #pos = 0;
+/** saxes' messages, said so that someone fixing the document knows what to do. */
+const EXPLAINED: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^disallowed character in entity name\.$/, '"&" that does not start a reference (write &amp;)'],
+  [/^malformed character entity\.$/, 'malformed character reference, or one naming a character XML 1.0 does not allow'],
+  [/^unquoted attribute value\.$|^value must be quoted\.$/, 'attribute value is not quoted'],
+  [/^duplicate attribute: (.*)\.$/, 'attribute $1 repeated'],
+  [/^unbound namespace prefix: "(.*)"\.$/, 'prefix $1 is not bound'],
+  [/^documents may contain only one root\.$|^text data outside of root node\.$/, 'content after the root element'],
+  [/^document must contain a root element\.$/, 'no root element (empty or truncated document)'],
+  [/^unclosed tag: (.*)$/, '<$1> is not closed (truncated document?)'],
+  [/^malformed comment\.$/, 'malformed comment ("--" inside a comment, or "--->")'],
+  [/^unexpected end\.$/, 'the document ends inside markup (truncated document?)'],
+];
+
+class Reader {
   readonly #text: string;
   readonly #source: string;
+  readonly #encoding: XmlByteEncoding | undefined;
   readonly #maxDepth: number;
-  readonly #fromBytes: boolean;
+  readonly #maxElements: number;
+  readonly #parser = new SaxesParser({ xmlns: true, position: true });
+  readonly #stack: Element[] = [];
+  #root: Element | undefined;
+  #elements = 0;
+  #attributes = 0;
+  #lastClosed = '';
+  #offset = 0;
+  readonly #scratch: string[] = [];
 
-  constructor(text: string, source: string, maxDepth: number, fromBytes: boolean) {
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    // End-of-line handling (XML 1.0 §2.11): CR LF and lone CR become LF before parsing.
-    this.#text = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
+  constructor(text: string, source: string, encoding: XmlByteEncoding | undefined, options: XmlParseOptions) {
+    this.#text = text;
     this.#source = source;
-    this.#maxDepth = maxDepth;
-    this.#fromBytes = fromBytes;
+    this.#encoding = encoding;
+    this.#maxDepth = options.maxDepth ?? XML_LIMITS.maxDepth;
+    this.#maxElements = options.maxElements ?? XML_LIMITS.maxElements;
   }
 
-  position(offset: number): { line: number; column: number } {
-    let line = 1;
-    let lineStart = 0;
-    const end = Math.min(offset, this.#text.length);
-    for (let i = 0; i < end; i++) {
-      if (this.#text.charCodeAt(i) === 10) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    return { line, column: end - lineStart + 1 };
-  }
-
-  fail(message: string, offset = this.#pos): never {
-    const { line, column } = this.position(offset);
+  fail(message: string, at?: { line: number; column: number }): never {
+    const { line, column } = at ?? { line: this.#parser.line, column: Math.max(1, this.#parser.column) };
     throw new FramewiseError('INVALID_INPUT', `${this.#source}, line ${line}, column ${column}: ${message}`, {
       details: { source: this.#source, line, column },
     });
   }
 
-  document(): XmlElement {
-    if (this.#text.startsWith('<?xml')) this.#declaration();
-    this.#misc();
-    if (this.#pos >= this.#text.length) this.fail('no root element (empty or truncated document)');
-    if (this.#text.charCodeAt(this.#pos) !== 60) this.fail('text before the root element');
-    const root = this.#element();
-    this.#misc();
-    if (this.#pos < this.#text.length) this.fail('content after the root element');
-    return root;
+  refuseLoneSurrogates(): void {
+    const text = this.#text;
+    // String.prototype.isWellFormed (ES2024, Node 20) scans natively; the regex finds where.
+    if ((text as string & { isWellFormed(): boolean }).isWellFormed()) return;
+    const at = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text)?.index ?? 0;
+    const code = text.charCodeAt(at).toString(16).toUpperCase();
+    this.fail(`lone surrogate U+${code} is not a character (XML 1.0 cannot carry it)`, positionOf(text, at));
   }
 
-  #declaration(): void {
-    const end = this.#text.indexOf('?>');
-    if (end < 0) this.fail('unterminated XML declaration');
-    const decl = this.#text.slice(5, end);
-    const version = /version\s*=\s*["']([^"']*)["']/.exec(decl)?.[1];
-    if (version === undefined) this.fail('XML declaration without a version');
+  read(): Element {
+    const p = this.#parser;
+    p.on('error', (error) => this.#saxesError(error));
+    p.on('xmldecl', (decl) => this.#declaration(decl.version, decl.encoding));
+    p.on('doctype', () => this.#doctype());
+    p.on('processinginstruction', ({ target }) => {
+      if (target.toLowerCase() === 'xml') this.fail('processing instruction target "xml" is reserved');
+    });
+    p.on('opentagstart', () => this.#start());
+    p.on('attribute', () => {
+      if (++this.#attributes > MAX_ATTRIBUTES) this.fail(`an element has more than ${MAX_ATTRIBUTES} attributes`);
+    });
+    p.on('opentag', (tag) => this.#open(tag));
+    p.on('closetag', (tag) => this.#close(tag));
+    p.on('text', (t) => this.#appendText(t));
+    p.on('cdata', (t) => this.#appendText(t));
+    p.write(this.#text).close();
+    if (this.#root === undefined) this.fail('no root element (empty or truncated document)');
+    return this.#root;
+  }
+
+  #saxesError(error: Error): never {
+    const saxes = error.message.replace(/^\d+:\d+: /, '');
+    if (this.#root === undefined && this.#stack.length === 0 && this.#text.lastIndexOf('<!DOCTYPE') >= 0) {
+      // A malformed DOCTYPE fails inside saxes before the doctype event: refuse it all the same.
+      const before = this.#text.lastIndexOf('<!DOCTYPE', this.#parser.position);
+      if (before >= 0) this.#doctype();
+    }
+    if (saxes === 'unexpected close tag.') this.fail(`end tag does not match <${this.#lastClosed}>`);
+    const p = this.#parser as unknown as { entity: string; prevI: number; position: number };
+    if (p.entity !== '' || saxes === 'disallowed character in entity name.') {
+      // saxes reads a reference up to the next ";" (or the end): say where the "&" was.
+      const amp = this.#text.lastIndexOf('&', p.position - p.entity.length - 1);
+      this.fail('"&" that does not start a reference (write &amp;)', positionOf(this.#text, Math.max(0, amp)));
+    }
+    if (saxes === 'undefined entity.') {
+      const amp = this.#text.lastIndexOf('&', p.position - 1);
+      const name = this.#text.slice(amp + 1, p.position - 1);
+      this.fail(
+        `undefined entity &${name}; (only &lt; &gt; &amp; &quot; &apos; and character references are accepted)`,
+        positionOf(this.#text, amp),
+      );
+    }
+    if (saxes === 'disallowed character.') {
+      const at = p.prevI;
+      const code = (this.#text.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      this.fail(`character U+${code} is not allowed in XML 1.0`, positionOf(this.#text, at));
+    }
+    const explained = EXPLAINED.find(([re]) => re.test(saxes));
+    const message = explained === undefined ? saxes.replace(/\.$/, '') : saxes.replace(explained[0], explained[1]);
+    this.fail(message);
+  }
+
+  #declaration(version: string | undefined, declared: string | undefined): void {
     if (version !== '1.0') {
       throw new FramewiseError('UNSUPPORTED', `${this.#source} is XML ${version}; Framewise reads XML 1.0`, {
         details: { source: this.#source, version },
       });
     }
-    const encoding = /encoding\s*=\s*["']([^"']*)["']/.exec(decl)?.[1];
-    if (this.#fromBytes && encoding !== undefined && !/^(utf-8|us-ascii|ascii)$/i.test(encoding)) {
+    const encoding = this.#encoding;
+    if (encoding === undefined || declared === undefined || declarationMatches(declared, encoding)) return;
+    if (encoding === 'utf-8' && !/^utf-16(le|be)?$/i.test(declared)) {
       throw new FramewiseError(
         'UNSUPPORTED',
-        `${this.#source} declares encoding ${JSON.stringify(encoding)}; Framewise reads UTF-8 XML`,
-        { details: { source: this.#source, encoding } },
+        `${this.#source} declares encoding ${JSON.stringify(declared)}; Framewise reads UTF-8 and UTF-16 XML`,
+        { details: { source: this.#source, encoding: declared } },
       );
     }
-    this.#pos = end + 2;
+    this.fail(`declares encoding ${JSON.stringify(declared)} but is ${encodingName(encoding)}`);
   }
 
-  /** Whitespace, comments and processing instructions between top-level constructs. */
-  #misc(): void {
-    for (;;) {
-      this.#space();
-      if (this.#text.startsWith('<!--', this.#pos)) this.#comment();
-      else if (this.#text.startsWith('<?', this.#pos)) this.#processingInstruction();
-      else if (this.#text.startsWith('<!DOCTYPE', this.#pos)) {
-        this.fail('a DOCTYPE is not accepted: DTDs, entity declarations and external entities are refused');
-      } else return;
+  #doctype(): never {
+    this.fail('a DOCTYPE is not accepted: DTDs, entity declarations and external entities are refused');
+  }
+
+  #start(): void {
+    if (++this.#elements > this.#maxElements) this.fail(`more than ${this.#maxElements} elements`);
+    if (this.#stack.length >= this.#maxDepth) this.fail(`elements nested deeper than ${this.#maxDepth}`);
+    this.#attributes = 0;
+    // saxes has read the name and the character after it; the "<" is the last one before them.
+    this.#offset = this.#text.lastIndexOf('<', this.#parser.position - 2);
+  }
+
+  #open(tag: SaxesTagNS): void {
+    const scratch = this.#scratch;
+    for (const key in tag.attributes) {
+      const a = tag.attributes[key] as SaxesTagNS['attributes'][string];
+      if (a.prefix === 'xmlns' || (a.prefix === '' && a.local === 'xmlns')) continue;
+      scratch.push(a.uri === '' ? a.local : `{${a.uri}}${a.local}`, a.value);
     }
+    // An exact-size copy: a pushed-to array keeps room for 17 more entries.
+    const flat = scratch.length === 0 ? undefined : scratch.slice();
+    scratch.length = 0;
+    const element = new Element(
+      tag.uri,
+      tag.local,
+      flat === undefined ? NO_ATTRIBUTES : new XmlAttributes(flat),
+      this.#offset,
+    );
+    const parent = this.#stack[this.#stack.length - 1];
+    if (parent === undefined) this.#root = element;
+    else if (parent.children === NO_CHILDREN) parent.children = [element];
+    else (parent.children as XmlElement[]).push(element);
+    this.#stack.push(element);
   }
 
-  #space(): void {
-    SPACE.lastIndex = this.#pos;
-    SPACE.exec(this.#text);
-    this.#pos = SPACE.lastIndex;
+  #close(tag: SaxesTagNS): void {
+    this.#stack.pop();
+    this.#lastClosed = tag.name;
   }
 
-  #comment(): void {
-    const end = this.#text.indexOf('-->', this.#pos + 4);
-    if (end < 0) this.fail('unterminated comment (truncated document?)');
-    const body = this.#text.slice(this.#pos + 4, end);
-    if (body.includes('--')) this.fail('"--" inside a comment');
-    this.#checkChars(body, this.#pos + 4);
-    this.#pos = end + 3;
+  #appendText(t: string): void {
+    const current = this.#stack[this.#stack.length - 1];
+    if (current !== undefined) current.text = current.text === '' ? t : current.text + t;
   }
-
-  #processingInstruction(): void {
-    const end = this.#text.indexOf('?>', this.#pos + 2);
-    if (end < 0) this.fail('unterminated processing instruction (truncated document?)');
-    const target = /^[^\s?]+/.exec(this.#text.slice(this.#pos + 2, end))?.[0] ?? '';
-    if (target.toLowerCase() === 'xml') this.fail('XML declaration not at the start of the document');
-    this.#pos = end + 2;
-  }
-
-  #name(what: string): string {
-    NAME.lastIndex = this.#pos;
-    const match = NAME.exec(this.#text);
-    if (match === null) this.fail(`expected ${what}`);
-    this.#pos = NAME.lastIndex;
-    return match[0];
-  }
-
-  #element(): MutableElement {
-    const root = this.#startTag(new Map([['xml', XML_NS]]));
-    if (root.selfClosed) return root.element;
-    const stack: MutableElement[] = [root.element];
-    const text = this.#text;
-    while (stack.length > 0) {
-      const current = stack[stack.length - 1] as MutableElement;
-      const lt = text.indexOf('<', this.#pos);
-      if (lt < 0) {
-        this.fail(`<${current.qname}> is not closed (truncated document?)`, text.length);
-      }
-      if (lt > this.#pos) current.text += this.#characterData(this.#pos, lt);
-      this.#pos = lt;
-      if (text.startsWith('</', lt)) {
-        this.#pos = lt + 2;
-        const name = this.#name('an end-tag name');
-        this.#space();
-        if (text.charCodeAt(this.#pos) !== 62) this.fail(`expected ">" to end </${name}`);
-        this.#pos++;
-        if (name !== current.qname) this.fail(`</${name}> does not match <${current.qname}>`, lt);
-        stack.pop();
-      } else if (text.startsWith('<!--', lt)) {
-        this.#comment();
-      } else if (text.startsWith('<![CDATA[', lt)) {
-        const end = text.indexOf(']]>', lt + 9);
-        if (end < 0) this.fail('unterminated CDATA section (truncated document?)');
-        const data = text.slice(lt + 9, end);
-        this.#checkChars(data, lt + 9);
-        current.text += data;
-        this.#pos = end + 3;
-      } else if (text.startsWith('<?', lt)) {
-        this.#processingInstruction();
-      } else if (text.startsWith('<!', lt)) {
-        this.fail('markup declarations are not accepted inside elements');
-      } else {
-        if (stack.length >= this.#maxDepth) this.fail(`elements nested deeper than ${this.#maxDepth}`);
-        const child = this.#startTag(current.scope);
-        current.children.push(child.element);
-        if (!child.selfClosed) stack.push(child.element);
-      }
-    }
-    return root.element;
-  }
-
-  #startTag(scope: Map<string, string>): { element: MutableElement; selfClosed: boolean } {
-    const offset = this.#pos;
-    this.#pos++;
-    const qname = this.#name('an element name');
-    const raw: Array<[string, string, number]> = [];
-    const seen = new Set<string>();
-    let selfClosed = false;
-    for (;;) {
-      const before = this.#pos;
-      this.#space();
-      const c = this.#text.charCodeAt(this.#pos);
-      if (c === 62) {
-        this.#pos++;
-        break;
-      }
-      if (c === 47 && this.#text.charCodeAt(this.#pos + 1) === 62) {
-        this.#pos += 2;
-        selfClosed = true;
-        break;
-      }
-      if (Number.isNaN(c)) this.fail(`<${qname}> start tag is not finished (truncated document?)`, offset);
-      if (this.#pos === before) this.fail(`expected whitespace before an attribute of <${qname}>`);
-      const attrOffset = this.#pos;
-      const name = this.#name(`an attribute name or ">" in <${qname}>`);
-      if (seen.has(name)) this.fail(`attribute ${name} repeated in <${qname}>`, attrOffset);
-      seen.add(name);
-      if (raw.length >= 512) this.fail(`<${qname}> has more than 512 attributes`);
-      this.#space();
-      if (this.#text.charCodeAt(this.#pos) !== 61) this.fail(`expected "=" after attribute ${name}`);
-      this.#pos++;
-      this.#space();
-      raw.push([name, this.#attributeValue(name), attrOffset]);
-    }
-    let elementScope = scope;
-    for (const [name, value] of raw) {
-      if (name === 'xmlns' || name.startsWith('xmlns:')) {
-        if (elementScope === scope) elementScope = new Map(scope);
-        const prefix = name === 'xmlns' ? '' : name.slice(6);
-        if (prefix === 'xml' || prefix === 'xmlns' || value === XMLNS_NS) {
-          this.fail(`the ${name} namespace binding is reserved`, offset);
-        }
-        if (prefix !== '' && value === '') this.fail(`prefix ${prefix} cannot be unbound (XML 1.0 namespaces)`, offset);
-        elementScope.set(prefix, value);
-      }
-    }
-    if (!QNAME.test(qname)) this.fail(`${qname} is not a valid namespaced name`, offset);
-    const [prefix, local] = splitName(qname);
-    const ns = elementScope.get(prefix) ?? (prefix === '' ? '' : this.fail(`prefix ${prefix} is not bound`, offset));
-    const attributes = new Map<string, string>();
-    for (const [name, value, attrOffset] of raw) {
-      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-      if (!QNAME.test(name)) this.fail(`${name} is not a valid namespaced attribute name`, attrOffset);
-      const [attrPrefix, attrLocal] = splitName(name);
-      let key = attrLocal;
-      if (attrPrefix !== '') {
-        const attrNs = elementScope.get(attrPrefix);
-        if (attrNs === undefined) this.fail(`prefix ${attrPrefix} of attribute ${name} is not bound`, attrOffset);
-        key = `{${attrNs}}${attrLocal}`;
-      }
-      if (attributes.has(key)) this.fail(`attribute ${name} repeated in <${qname}>`, attrOffset);
-      attributes.set(key, value);
-    }
-    return {
-      element: { ns, name: local, qname, attributes, children: [], text: '', offset, scope: elementScope },
-      selfClosed,
-    };
-  }
-
-  #attributeValue(name: string): string {
-    const quote = this.#text[this.#pos];
-    if (quote !== '"' && quote !== "'") this.fail(`value of attribute ${name} is not quoted`);
-    const start = this.#pos + 1;
-    const end = this.#text.indexOf(quote, start);
-    if (end < 0) this.fail(`value of attribute ${name} is not closed (truncated document?)`);
-    const raw = this.#text.slice(start, end);
-    const lt = raw.indexOf('<');
-    if (lt >= 0) this.fail(`"<" in the value of attribute ${name}`, start + lt);
-    this.#pos = end + 1;
-    // Attribute-value normalisation: literal whitespace becomes a space; references are kept.
-    return this.#references(raw.replace(/[\t\n\r]/g, ' '), start);
-  }
-
-  #characterData(start: number, end: number): string {
-    const raw = this.#text.slice(start, end);
-    const cdataEnd = raw.indexOf(']]>');
-    if (cdataEnd >= 0) this.fail('"]]>" in character data', start + cdataEnd);
-    return this.#references(raw, start);
-  }
-
-  /** Expand the predefined entities and character references; refuse anything else. */
-  #references(raw: string, offset: number): string {
-    this.#checkChars(raw, offset);
-    if (!raw.includes('&')) return raw;
-    let out = '';
-    let from = 0;
-    for (;;) {
-      const amp = raw.indexOf('&', from);
-      if (amp < 0) break;
-      out += raw.slice(from, amp);
-      const semi = raw.indexOf(';', amp);
-      if (semi < 0 || semi - amp > 12) this.fail('"&" that does not start a reference (write &amp;)', offset + amp);
-      const ref = raw.slice(amp + 1, semi);
-      if (ref.startsWith('#')) {
-        const code = /^#x[0-9a-fA-F]{1,6}$/.test(ref)
-          ? Number.parseInt(ref.slice(2), 16)
-          : /^#[0-9]{1,7}$/.test(ref)
-            ? Number.parseInt(ref.slice(1), 10)
-            : Number.NaN;
-        if (!(code <= 0x10ffff)) this.fail(`malformed character reference &${ref};`, offset + amp);
-        const ch = String.fromCodePoint(code);
-        if (invalidXmlCharIndex(ch) >= 0 || (code >= 0xd800 && code <= 0xdfff)) {
-          this.fail(`character reference &${ref}; names a character XML 1.0 does not allow`, offset + amp);
-        }
-        out += ch;
-      } else {
-        const value = PREDEFINED[ref];
-        if (value === undefined) {
-          this.fail(`undefined entity &${ref}; (only the five predefined entities are accepted)`, offset + amp);
-        }
-        out += value;
-      }
-      from = semi + 1;
-    }
-    return out + raw.slice(from);
-  }
-
-  #checkChars(raw: string, offset: number): void {
-    const bad = invalidXmlCharIndex(raw);
-    if (bad >= 0) {
-      const code = raw.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0');
-      this.fail(`character U+${code} is not allowed in XML 1.0`, offset + bad);
-    }
-  }
-}
-
-function splitName(qname: string): [string, string] {
-  const colon = qname.indexOf(':');
-  return colon < 0 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
 }

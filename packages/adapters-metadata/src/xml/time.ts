@@ -31,6 +31,30 @@ export function timecodeLabel(frames: number, rate: FrameRateJson): string {
   return Timecode.fromFrames(frames, FrameRate.parse(rate), { overflow: 'wrap' }).toString();
 }
 
+/**
+ * A start timecode as documents must carry it: parsed at the rate (surrounding spaces dropped;
+ * `;`, `.` or `,` before the frames accepted at drop-frame rates, where the label is written with
+ * `;`) and written back in its one canonical form.
+ *
+ * @throws `INVALID_INPUT` naming the field when it is not a timecode of the rate (a drop-frame
+ * separator at a non-drop rate, a field out of range, a label drop-frame skips).
+ */
+export function canonicalTimecode(
+  label: string,
+  rate: FrameRateJson,
+  field: string,
+): { frames: number; label: string } {
+  try {
+    const tc = Timecode.parse(label, FrameRate.parse(rate));
+    return { frames: tc.frames, label: tc.toString() };
+  } catch (cause) {
+    throw new FramewiseError('INVALID_INPUT', `${field} ${JSON.stringify(label)}: ${(cause as Error).message}`, {
+      cause,
+      details: { field, value: label },
+    });
+  }
+}
+
 /** Frames counted from 00:00:00:00 of a timecode label at a rate. */
 export function timecodeFrames(label: string, rate: FrameRateJson): number {
   return Timecode.parse(label, FrameRate.parse(rate)).frames;

@@ -6,6 +6,19 @@ import { VersionInputSchema } from '../assets/version.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A `YYYY-MM-DD` that names a day of the proleptic Gregorian calendar (no 2024-02-30, no year 0). */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  if (y === 0) return false;
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+const CALENDAR_DATE = z
+  .string()
+  .regex(DATE, 'must be a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'is not a day of the calendar');
+
 /**
  * The asset fields an interchange document carries: identity, titles, synopses, numbering,
  * genres, moods, themes, keywords, credits, ratings, languages, origin and year. Project,
@@ -73,9 +86,9 @@ export const RightsStatementSchema = z.object({
   /** ISO 3166-1 territories covered (empty: not stated). */
   territories: z.array(TerritoryCodeSchema).max(300).default([]),
   /** First day of the window, `YYYY-MM-DD`. */
-  start: z.string().regex(DATE, 'must be a date YYYY-MM-DD').optional(),
+  start: CALENDAR_DATE.optional(),
   /** Last day of the window, `YYYY-MM-DD`. */
-  end: z.string().regex(DATE, 'must be a date YYYY-MM-DD').optional(),
+  end: CALENDAR_DATE.optional(),
   /** True when the rights are cleared for use. */
   cleared: z.boolean().optional(),
 });
