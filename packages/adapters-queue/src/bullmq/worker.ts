@@ -273,6 +273,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         ? parseInput(definition.input, job.data.input, `Job ${JSON.stringify(job.name)} input`)
         : job.data.input;
       const subject = `Job "${id}" (${job.name})`;
+      const fetchedAt = Date.now();
       // Fleet-wide first (atomically, all of the job's limited resources), then this worker's own slots.
       leased = await acquireFleet(leaseId, job.data.resources, abort);
       if (leased.length > 0)
@@ -290,7 +291,14 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       let last = -1;
       const attempt = Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1);
       const fields = { id, kind: job.name, tenant: job.data.tenant, attempt, worker: name };
-      logger.debug(fields, 'framewise bullmq worker: job started');
+      const startedAt = Date.now();
+      // Scheduling metrics: time queued (since it was queued or its retry came due) and time spent
+      // waiting for resources (fleet-wide leases, then this worker's slots).
+      const timings = {
+        queueWaitMs: Math.max(0, fetchedAt - Math.max(job.data.queuedAt, (job.timestamp ?? 0) + (job.delay ?? 0))),
+        resourceWaitMs: startedAt - fetchedAt,
+      };
+      logger.debug({ ...fields, ...timings }, 'framewise bullmq worker: job started');
       const context: JobContext = {
         signal: abort,
         attempt,
@@ -318,6 +326,8 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
                 'framewise.job.id': id,
                 'framewise.job.tenant': job.data.tenant,
                 'framewise.job.attempt': attempt,
+                'framewise.job.queue_wait_ms': timings.queueWaitMs,
+                'framewise.job.resource_wait_ms': timings.resourceWaitMs,
               },
               () => definition.handler(input, context),
             );
@@ -337,7 +347,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         Promise.resolve().then(run).then(resolve, reject);
       });
       if (abort.aborted) throw abort.reason;
-      logger.info(fields, 'framewise bullmq worker: job succeeded');
+      logger.info({ ...fields, ...timings, runMs: Date.now() - startedAt }, 'framewise bullmq worker: job succeeded');
       return output ?? null;
     } catch (raw) {
       if (raw instanceof UnrecoverableError) throw raw;
