@@ -77,7 +77,10 @@ describe('BullMQ fleet at scale (4 worker processes, one SIGKILLed)', () => {
       while (sampling) {
         const [running, usage] = await Promise.all([probe.hgetall(SCALE_KEYS.running), backend.resourceUsage()]);
         const live = Object.entries(running).filter(([pid]) => !dead.has(pid));
-        maxRunning = Math.max(maxRunning, live.reduce((sum, [, n]) => sum + Number(n), 0));
+        maxRunning = Math.max(
+          maxRunning,
+          live.reduce((sum, [, n]) => sum + Number(n), 0),
+        );
         maxHeld = Math.max(maxHeld, usage.encoder?.held ?? 0);
         samples++;
         await new Promise((r) => setTimeout(r, 5));
@@ -143,6 +146,8 @@ describe('BullMQ fleet at scale (4 worker processes, one SIGKILLed)', () => {
       shares[tenant] = Number(share.toFixed(3));
       expect(Math.abs(share - weight / total), `${tenant}: ${JSON.stringify(shares)}`).toBeLessThanOrEqual(0.1);
     }
-    console.log(`fleet scale: window ${window.length} completions, shares ${JSON.stringify(shares)}, samples ${samples}`);
+    process.stdout.write(
+      `fleet scale: window ${window.length} completions, shares ${JSON.stringify(shares)}, samples ${samples}\n`,
+    );
   }, 120_000);
 });
