@@ -185,7 +185,8 @@ const stop = (children: readonly ChildProcess[]) =>
  */
 async function bullmq(): Promise<Record<'ours' | 'plain' | 'plainPriority' | 'plainBulk', Round[]>> {
   const redis = await startRedis();
-  const keep = { count: BULLMQ_JOBS * 4 };
+  // Completed jobs kept must exceed every job of every round: completion is counted from them.
+  const keep = { count: (BULLMQ_JOBS + 500) * ROUNDS * 4 + 1_000 };
   const rounds = { ours: [] as Round[], plain: [] as Round[], plainPriority: [] as Round[], plainBulk: [] as Round[] };
   try {
     const env = { REDIS_URL: redis.url, QUEUE: 'bench', CONCURRENCY: '4' };
@@ -203,6 +204,11 @@ async function bullmq(): Promise<Record<'ours' | 'plain' | 'plainPriority' | 'pl
       prefix: 'plain',
     });
     const completed = () => queue.getCompletedCount();
+    // Completion is polled the same way for both (a bare Queue's completed count).
+    const oursQueue = new Queue('bench', {
+      connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null },
+      prefix: 'framewise',
+    });
     const ours = { workers: fleet, redis: pid };
     const bare = { workers: plainFleet, redis: pid };
     for (let round = 0; round < ROUNDS; round++) {
@@ -210,7 +216,7 @@ async function bullmq(): Promise<Record<'ours' | 'plain' | 'plainPriority' | 'pl
         await throughput(
           BULLMQ_JOBS,
           () => backend.submit('noop', {}),
-          async () => (await backend.counts()).completed ?? 0,
+          () => oursQueue.getCompletedCount(),
           ours,
         ),
       );
@@ -251,6 +257,7 @@ async function bullmq(): Promise<Record<'ours' | 'plain' | 'plainPriority' | 'pl
     }
     await backend.close();
     await queue.close();
+    await oursQueue.close();
     await stop([...fleet, ...plainFleet]);
     return rounds;
   } finally {
@@ -274,13 +281,17 @@ async function fleetWide(): Promise<Record<'limited' | 'unlimited', Round[]>> {
       connection: redis.url,
       queue: 'fleet',
       definitions: { encode: { resources: { cpu: 1, encoder: 1 }, handler: async () => null } },
-      keepFinished: BULLMQ_JOBS * 4,
+      keepFinished: (BULLMQ_JOBS + 500) * ROUNDS * 2 + 1_000,
     });
     const tenants = ['studio-a', 'studio-b', 'studio-b', 'studio-c', 'studio-c', 'studio-c'];
     await backend.setTenantWeight('studio-b', 2);
     await backend.setTenantWeight('studio-c', 3);
     const submit = (i: number) => backend.submit('encode', {}, { tenant: tenants[i % tenants.length] });
-    const completed = async () => (await backend.counts()).completed ?? 0;
+    const counter = new Queue('fleet', {
+      connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null },
+      prefix: 'framewise',
+    });
+    const completed = () => counter.getCompletedCount();
     for (let round = 0; round < ROUNDS; round++) {
       await backend.setResourceCapacity('encoder', 8);
       rounds.limited.push(await throughput(BULLMQ_JOBS, submit, completed, { workers: fleet, redis: pid }));
@@ -288,6 +299,7 @@ async function fleetWide(): Promise<Record<'limited' | 'unlimited', Round[]>> {
       rounds.unlimited.push(await throughput(BULLMQ_JOBS, submit, completed, { workers: fleet, redis: pid }));
     }
     await backend.close();
+    await counter.close();
     await stop(fleet);
     return rounds;
   } finally {

@@ -73,7 +73,7 @@ return {tostring(sum), leases}`;
 
 const NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-/** A resource's fleet-wide use, as {@link FleetResources.usage} reports it. */
+/** A resource's fleet-wide use, as `BullmqQueueBackend.resourceUsage` reports it. */
 export interface FleetResourceUsage {
   /** The fleet-wide capacity. */
   readonly capacity: number;
@@ -128,8 +128,9 @@ export class FleetResources {
   }
 
   /**
-   * Set a resource's fleet-wide capacity (takes effect at the next acquisition; leases already held
-   * are kept), or remove the limit with `undefined`.
+   * Set a resource's fleet-wide capacity, or remove the limit with `undefined`. Workers hear of it
+   * over pub/sub (and re-read capacities with each heartbeat): jobs starting after that take a
+   * lease; leases already held are kept.
    *
    * @throws `INVALID_INPUT` for a bad name or a capacity that is not a positive finite number.
    */
@@ -146,7 +147,7 @@ export class FleetResources {
         );
       await this.#redis.hset(this.#cap(), name, String(capacity));
     }
-    await this.#redis.publish(this.releasedChannel, name);
+    await this.#redis.publish(this.releasedChannel, `capacity:${name}`);
   }
 
   /** Every fleet-wide capacity. */

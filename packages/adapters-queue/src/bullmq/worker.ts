@@ -172,7 +172,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     );
   const refresh = setInterval(
     () => {
-      Promise.all([advertise(), fairness.flush()]).catch((error: Error) =>
+      Promise.all([advertise(), fairness.flush(), readLimited()]).catch((error: Error) =>
         logger.warn({ error: error.message }, 'framewise bullmq worker: heartbeat failed'),
       );
     },
@@ -189,7 +189,15 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const readPaused = async () => {
     pausedTenants = new Set(await redis.smembers(`${conn.keys}:paused-tenants`));
   };
-  await Promise.all([advertise(), readPaused()]);
+  /**
+   * Resources with a fleet-wide capacity, re-read when a capacity change is announced and with each
+   * heartbeat: jobs needing none of them take no lease (no Redis round trip).
+   */
+  let limited = new Set<string>();
+  const readLimited = async () => {
+    limited = new Set(Object.keys(await fleet.capacities()));
+  };
+  await Promise.all([advertise(), readPaused(), readLimited()]);
 
   /**
    * Hand a job back to the queue for later instead of running it here (its tenant is held, or this
@@ -275,7 +283,8 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       const subject = `Job "${id}" (${job.name})`;
       const fetchedAt = Date.now();
       // Fleet-wide first (atomically, all of the job's limited resources), then this worker's own slots.
-      leased = await acquireFleet(leaseId, job.data.resources, abort);
+      if (Object.keys(job.data.resources).some((r) => limited.has(r)))
+        leased = await acquireFleet(leaseId, job.data.resources, abort);
       if (leased.length > 0)
         leases.set(leaseId, {
           resources: leased,
@@ -397,7 +406,13 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   });
   await subscriber.subscribe(conn.cancelChannel, conn.controlChannel, fleet.releasedChannel);
   subscriber.on('message', (channel: string, id: string) => {
-    if (channel === fleet.releasedChannel) return wake();
+    if (channel === fleet.releasedChannel) {
+      if (!id.startsWith('capacity:')) return wake();
+      readLimited().then(wake, (error: Error) =>
+        logger.warn({ error: error.message }, 'framewise bullmq worker: redis error'),
+      );
+      return;
+    }
     if (channel === conn.controlChannel) {
       readPaused().catch((error: Error) =>
         logger.warn({ error: error.message }, 'framewise bullmq worker: redis error'),
