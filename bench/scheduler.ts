@@ -9,8 +9,12 @@
  * Then the BullMQ backend's throughput with two worker processes on a local redis-server: `--bullmq
  * N` no-op jobs (default 5 000) submitted through createBullmqBackend and run by two
  * startBullmqWorker processes, against the same jobs added with a bare BullMQ Queue and run by two
- * bare BullMQ Worker processes (with and without a priority per job), in the same run. All submit 50 at a time and run 4 at a time per
- * worker; the clock stops when every job has completed.
+ * bare BullMQ Worker processes (with and without a priority per job, and with addBulk of 50), both
+ * fleets up at once and measured in interleaved rounds (`--rounds`, default 3; medians reported).
+ * All submit 50 at a time and run 4 at a time per worker; the clock stops when every job has
+ * completed. CPU per job is reported for the producer, the workers and redis-server (from /proc).
+ * Then a fleet of four Framewise workers with three weighted tenants, with a fleet-wide `encoder`
+ * limit and without, in interleaved rounds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
