@@ -1,6 +1,8 @@
 /**
  * A worker process for `pnpm bench scheduler`: `framewise` runs no-op jobs through
  * startBullmqWorker, `plain` through a bare BullMQ Worker. Env: REDIS_URL, QUEUE, CONCURRENCY.
+ * The framewise worker also defines `encode`, a no-op holding one `encoder` (the fleet-wide
+ * limited resource of the fleet benchmark).
  */
 import { startBullmqWorker } from '@framewise/adapters-queue/bullmq';
 import { Worker } from 'bullmq';
@@ -15,7 +17,7 @@ if (mode === 'framewise') {
   await startBullmqWorker({
     connection: url.href,
     queue,
-    definitions: { noop: { handler: noop } },
+    definitions: { noop: { handler: noop }, encode: { resources: { cpu: 1, encoder: 1 }, handler: noop } },
     concurrency,
     resources: { cpu: concurrency },
   });

@@ -28,7 +28,7 @@ import type {
   SubmittedJob,
 } from '@framewise/core/scheduler';
 import { JobDefinitionSchema } from '@framewise/core/scheduler';
-import { type ConnectionOptions, Job, Queue, QueueEvents } from 'bullmq';
+import { type ConnectionOptions, Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
@@ -38,6 +38,9 @@ import {
   resolveConnection,
 } from './connection.js';
 import { decodeError } from './errors.js';
+import { FairShare } from './fairness.js';
+import { FleetResources, type FleetResourceUsage } from './fleet-resources.js';
+import { type OperationsView, operationsView } from './operations.js';
 import { DEFAULT_SCORING, priorityNow } from './priority.js';
 import { type BullmqState, type JobData, stateOf, toRecord } from './records.js';
 
@@ -53,6 +56,7 @@ export const BullmqBackendOptionsSchema = z.strictObject({
     .partial()
     .optional(),
   reprioritizeEveryMs: z.number().int().nonnegative().optional(),
+  fairnessPerJob: z.number().nonnegative().finite().optional(),
   keepFinished: z.number().int().positive().optional(),
   clock: ClockSchema.optional(),
   logger: LoggerSchema.optional(),
@@ -72,11 +76,45 @@ export interface BullmqBackendOptions<D extends JobDefinitions = JobDefinitions>
    * (default 30 000 ms; 0 turns it off). Any number of producers may do it; it is idempotent.
    */
   readonly reprioritizeEveryMs?: number;
+  /**
+   * Fleet-wide weighted fair sharing between tenants: how many score points a job loses per job
+   * (of weight 1) its tenant already has queued ahead of the fleet's virtual time (default 1; 0
+   * turns fair sharing off). At 1, a burst of 1 000 jobs from one tenant lets another tenant's job
+   * of the same class start after about as many of the burst as that tenant's weight allows, and
+   * 100 points of class still outrank a backlog of 100. Weights: {@link BullmqQueueBackend.setTenantWeight}.
+   */
+  readonly fairnessPerJob?: number;
   /** Finished jobs kept for history (completed and failed each; default 10 000). */
   readonly keepFinished?: number;
   /** Time for queueing and aging (default the system clock; BullMQ's own timestamps always use it). */
   readonly clock?: Clock;
   readonly logger?: Logger;
+}
+
+/** A submission waiting for its batch's `addBulk`. */
+interface PendingAdd {
+  readonly name: string;
+  readonly data: JobData;
+  readonly opts: Omit<JobsOptions, 'priority'>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A job's required capabilities, from its definition (checked: strings, at most 32). */
+function requirementsOf(definition: JobDefinitions[string] | undefined, input: unknown, kind: string): string[] {
+  const raw = definition?.requires;
+  const list = typeof raw === 'function' ? raw(input) : (raw ?? []);
+  if (
+    !Array.isArray(list) ||
+    list.length > 32 ||
+    !list.every((c) => typeof c === 'string' && c.length > 0 && c.length <= 200)
+  )
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      `Job ${JSON.stringify(kind)}: requires must be at most 32 capability names of 1-200 characters`,
+      { details: { kind } },
+    );
+  return [...new Set(list as string[])].sort();
 }
 
 /** How long a claim may point at a job not yet added before another producer takes it over. */
@@ -122,6 +160,11 @@ export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> imple
   readonly #waiters = new Set<{ readonly check: () => Promise<void>; readonly closed: () => void }>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
+  readonly #fair: FairShare;
+  readonly #fairnessPerJob: number;
+  readonly #resources: FleetResources;
+  /** Submissions waiting to be added together (one tag script and one addBulk per batch). */
+  #batch: PendingAdd[] = [];
 
   /**
    * Use {@link createBullmqBackend}, which waits until Redis answers.
@@ -144,6 +187,9 @@ export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> imple
     this.#queue = new Queue(this.#conn.queue, base);
     this.#base = base;
     this.#redis = new Redis(this.#conn.redis);
+    this.#fair = new FairShare(this.#redis, this.#conn.keys);
+    this.#fairnessPerJob = o.fairnessPerJob ?? 1;
+    this.#resources = new FleetResources(this.#redis, this.#conn.keys);
     const warn = (error: Error) => this.#logger.warn({ error: error.message }, 'framewise bullmq: redis error');
     this.#queue.on('error', warn);
     this.#redis.on('error', warn);
@@ -221,6 +267,44 @@ export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> imple
   }
 
   /**
+   * Add a job with the others submitted in the same tick: one fair-share script for their tags and
+   * one `addBulk`, instead of a round trip each.
+   */
+  #add(job: Omit<PendingAdd, 'resolve' | 'reject'>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#batch.push({ ...job, resolve, reject });
+      if (this.#batch.length === 1) setImmediate(() => void this.#flush());
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#batch;
+    this.#batch = [];
+    try {
+      let tags: Map<string, number[]> | undefined;
+      let base = 0;
+      if (this.#fairnessPerJob > 0) {
+        const counts = new Map<string, number>();
+        for (const j of batch) counts.set(j.data.tenant, (counts.get(j.data.tenant) ?? 0) + 1);
+        ({ base, tags } = await this.#fair.tag(counts));
+      }
+      const next = new Map<string, number>();
+      const jobs = batch.map((j) => {
+        const i = next.get(j.data.tenant) ?? 0;
+        next.set(j.data.tenant, i + 1);
+        const fairTag = tags?.get(j.data.tenant)?.[i];
+        const data: JobData = fairTag === undefined ? j.data : { ...j.data, fairTag };
+        const priority = priorityNow(data, data.queuedAt, this.#scoring, { base, perJob: this.#fairnessPerJob });
+        return { name: j.name, data, opts: { ...j.opts, priority } };
+      });
+      await this.#queue.addBulk(jobs);
+      for (const j of batch) j.resolve();
+    } catch (error) {
+      for (const j of batch) j.reject(error);
+    }
+  }
+
+  /**
    * Accept a job (see {@link QueueBackend.submit}): resolves once it is in Redis.
    *
    * @throws `INVALID_INPUT` for an unknown kind, bad input or options; `CONFLICT` once closed, or
@@ -240,6 +324,7 @@ export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> imple
         },
       );
     const prepared = prepareJob(this.#definitions, kind, input, options);
+    const requires = requirementsOf(this.#definitions.get(kind), prepared.input, kind);
     if (prepared.id !== undefined && (await Job.fromId(this.#queue, prepared.id)) !== undefined)
       throw new FramewiseError('CONFLICT', `Job "${prepared.id}" already exists`, { details: { id: prepared.id } });
     const claims = [
@@ -284,14 +369,18 @@ export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> imple
         ...(prepared.dedupeKey ? { dedupeKey: prepared.dedupeKey } : {}),
         resources: prepared.resources,
         queuedAt: now,
+        ...(requires.length > 0 ? { requires } : {}),
       };
-      await this.#queue.add(kind, data, {
-        jobId: id,
-        priority: priorityNow({ ...data }, now, this.#scoring),
-        attempts: prepared.maxAttempts,
-        backoff: { type: 'framewise' },
-        removeOnComplete: { count: this.#keep },
-        removeOnFail: { count: this.#keep },
+      await this.#add({
+        name: kind,
+        data,
+        opts: {
+          jobId: id,
+          attempts: prepared.maxAttempts,
+          backoff: { type: 'framewise' },
+          removeOnComplete: { count: this.#keep },
+          removeOnFail: { count: this.#keep },
+        },
       });
       return { id, reused: false };
     }
@@ -426,12 +515,15 @@ export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> imple
    */
   async reprioritize(now: number = this.#clock.now()): Promise<number> {
     let moved = 0;
+    // Fair-share tags are measured from a base that follows the fleet's virtual time, so they stay
+    // within BullMQ's priority range however many jobs have run.
+    const fair = { base: this.#fairnessPerJob > 0 ? await this.#fair.rebase() : 0, perJob: this.#fairnessPerJob };
     const page = 500;
     for (let start = 0; ; start += page) {
       const jobs = (await this.#queue.getJobs(['prioritized'], start, start + page - 1, true)) as Job<JobData>[];
       for (const job of jobs) {
         if (job?.data?.priority === undefined) continue;
-        const priority = priorityNow(job.data, now, this.#scoring);
+        const priority = priorityNow(job.data, now, this.#scoring, fair);
         if (priority === job.opts.priority) continue;
         try {
           await job.changePriority({ priority });
@@ -447,6 +539,101 @@ export class BullmqQueueBackend<D extends JobDefinitions = JobDefinitions> imple
   on<E extends keyof QueueBackendEvents>(event: E, listener: (payload: QueueBackendEvents[E]) => void): () => void {
     this.#listen();
     return this.#events.on(event, listener);
+  }
+
+  /**
+   * Set a resource's capacity for the whole fleet: every worker sharing this Redis and queue
+   * together runs at most this much of it (e.g. `setResourceCapacity('av1-encoder', 2)`), taking
+   * effect at the next job start; `undefined` removes the limit. Leases already held are kept, so
+   * lowering it lets running jobs finish.
+   *
+   * @throws `INVALID_INPUT` for a bad name or capacity.
+   */
+  setResourceCapacity(resource: string, capacity: number | undefined): Promise<void> {
+    return this.#resources.setCapacity(resource, capacity);
+  }
+
+  /** Fleet-wide capacity and current use (live leases) of every limited resource. */
+  resourceUsage(): Promise<Record<string, FleetResourceUsage>> {
+    return this.#resources.usage();
+  }
+
+  /**
+   * Set a tenant's weight in fleet-wide fair sharing (default 1): while several tenants have jobs
+   * waiting in a class, each starts jobs in proportion to its weight. Takes effect for jobs queued
+   * from now on.
+   *
+   * @throws `INVALID_INPUT` for a weight that is not a positive number.
+   */
+  setTenantWeight(tenant: string, weight: number): Promise<void> {
+    return this.#fair.setWeight(tenant, weight);
+  }
+
+  /** Stop every worker of the queue from starting jobs (running ones finish); see {@link resume}. */
+  async pause(): Promise<void> {
+    await this.#queue.pause();
+  }
+
+  /** Let workers start jobs again after {@link pause}. */
+  async resume(): Promise<void> {
+    await this.#queue.resume();
+  }
+
+  /**
+   * Hold one tenant's jobs, fleet-wide: workers start none of its jobs until {@link resumeTenant}
+   * (running ones finish). Other tenants are unaffected.
+   */
+  async pauseTenant(tenant: string): Promise<void> {
+    await this.#redis
+      .multi()
+      .sadd(`${this.#conn.keys}:paused-tenants`, tenant)
+      .publish(this.#conn.controlChannel, 'tenants')
+      .exec();
+  }
+
+  /** Release a tenant held by {@link pauseTenant}: its jobs start again at once. */
+  async resumeTenant(tenant: string): Promise<void> {
+    await this.#redis
+      .multi()
+      .srem(`${this.#conn.keys}:paused-tenants`, tenant)
+      .publish(this.#conn.controlChannel, 'tenants')
+      .exec();
+    // Its jobs were set aside as delayed while held: due now.
+    for (const job of (await this.#queue.getJobs(['delayed'])) as Job<JobData>[]) {
+      if (job?.data?.tenant === tenant && job.attemptsMade === 0) await job.promote().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Run one failed job again, from its first attempt, keeping its id (e.g. one rendition of a
+   * ladder whose other outputs succeeded, when each rendition is its own job).
+   *
+   * @throws `NOT_FOUND` for an unknown id; `CONFLICT` when the job has not failed.
+   */
+  async retry(id: string): Promise<void> {
+    const loaded = await this.#load(id);
+    if (loaded === undefined) throw new FramewiseError('NOT_FOUND', `Job "${id}" is not known`, { details: { id } });
+    if (loaded.state !== 'failed')
+      throw new FramewiseError('CONFLICT', `Job "${id}" is ${loaded.state}; only a failed job can be retried`, {
+        details: { id, state: loaded.state },
+      });
+    await loaded.job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  }
+
+  /**
+   * Queue depth per tenant and per resource, with a rough ETA: waiting and running jobs, the
+   * fleet-wide capacity and use of limited resources, tenants held, and the live workers with their
+   * capabilities. Jobs whose required capabilities no live worker advertises are listed as
+   * `unplaceable`.
+   */
+  async operations(): Promise<OperationsView> {
+    return operationsView({
+      queue: this.#queue,
+      redis: this.#redis,
+      keys: this.#conn.keys,
+      resources: await this.#resources.usage(),
+      now: Date.now(),
+    });
   }
 
   /** Counts of jobs by BullMQ state. */

@@ -32,6 +32,8 @@ export interface ResolvedConnection {
   readonly keys: string;
   /** Channel on which cancellation of running jobs is announced to workers. */
   readonly cancelChannel: string;
+  /** Channel on which tenant holds and releases are announced to workers. */
+  readonly controlChannel: string;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,100}$/;
@@ -62,6 +64,7 @@ export function resolveConnection(options: BullmqConnectionOptions): ResolvedCon
     prefix,
     keys: `${prefix}:${queue}:fw`,
     cancelChannel: `${prefix}:${queue}:fw:cancel`,
+    controlChannel: `${prefix}:${queue}:fw:control`,
   };
 }
 

@@ -13,5 +13,13 @@ export {
   createBullmqBackend,
 } from './backend.js';
 export type { BullmqConnectionOptions } from './connection.js';
+export type { FleetResourceUsage } from './fleet-resources.js';
+export type {
+  FleetWorkerInfo,
+  OperationsView,
+  ResourceDepth,
+  TenantDepth,
+  UnplaceableJob,
+} from './operations.js';
 export { bullmqPriority } from './priority.js';
 export { type BullmqWorker, type BullmqWorkerOptions, BullmqWorkerOptionsSchema, startBullmqWorker } from './worker.js';

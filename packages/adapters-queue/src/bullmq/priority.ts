@@ -17,11 +17,17 @@ export function bullmqPriority(scoreValue: number): number {
   return Math.min(MAX, Math.max(MIN, Math.round(1_000_000 - 100 * scoreValue)));
 }
 
-/** The BullMQ priority of a waiting job now (fairness does not apply across workers). */
+/**
+ * The BullMQ priority of a waiting job now: its score (class, aging, deadline) less
+ * `fairnessPerJob` points per unit its fair-share tag is ahead of `base` (see `FairShare`), so a
+ * tenant's burst queues behind other tenants' jobs at its weight.
+ */
 export function priorityNow(
-  job: Pick<JobRecord, 'priority' | 'queuedAt' | 'deadline'>,
+  job: Pick<JobRecord, 'priority' | 'queuedAt' | 'deadline'> & { readonly fairTag?: number },
   now: number,
   scoring: ScoringOptions,
+  fair: { readonly base: number; readonly perJob: number } = { base: 0, perJob: 0 },
 ): number {
-  return bullmqPriority(score(job as JobRecord, now, 0, scoring));
+  const ahead = job.fairTag === undefined ? 0 : Math.max(0, job.fairTag - fair.base);
+  return bullmqPriority(score(job as JobRecord, now, 0, scoring) - fair.perJob * ahead);
 }

@@ -13,6 +13,10 @@ export interface JobData {
   readonly resources: Readonly<Record<string, number>>;
   /** When it was queued (epoch ms): the base of aging. */
   readonly queuedAt: number;
+  /** Its tenant's fair-share tag (see `FairShare`); absent on jobs queued before fair sharing. */
+  readonly fairTag?: number;
+  /** Capabilities a worker must advertise to run it. */
+  readonly requires?: readonly string[];
 }
 
 /** BullMQ's job states, as Framewise reads them. */

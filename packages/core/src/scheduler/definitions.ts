@@ -27,6 +27,13 @@ export interface JobDefinition<Input, Output, Accepted = unknown> {
    * default). When it runs out, the signal is aborted with a `TIMEOUT` error and the attempt ends.
    */
   readonly timeoutMs?: number;
+  /**
+   * Capabilities a worker must advertise to run a job of this kind (e.g. `['gpu', 'site:tape-library']`),
+   * or a function of the input giving them. The BullMQ backend never starts such a job on a worker
+   * lacking one, and reports it as waiting for them while no live worker has them; the in-process
+   * scheduler is its only worker and ignores them.
+   */
+  readonly requires?: readonly string[] | ((input: Input) => readonly string[]);
   /** Retries of transient failures (TRANSIENT, RATE_LIMITED, TIMEOUT): attempts in all (default 3), backoff base and cap in ms. */
   readonly retry?: { readonly attempts?: number; readonly baseMs?: number; readonly maxMs?: number };
 }
