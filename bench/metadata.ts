@@ -150,7 +150,7 @@ async function runCase(
     for await (const c of scheduleChunks({ ...message, events: events(EVENTS) }, '2022', parties, 64 * 1024)) doc += c;
     doc = JSON.parse(JSON.stringify(doc)) as string; // one flat string, as a file read gives
     const parse = name === 'read-saxes' ? parseXml : parseXmlLegacy;
-    parse(doc.slice(0, doc.indexOf('<ScheduledEvent', 20_000)) + '</Schedule></BxfData></BxfMessage>'); // warm-up
+    parse(`${doc.slice(0, doc.indexOf('<ScheduledEvent', 20_000))}</Schedule></BxfData></BxfMessage>`); // warm-up
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
