@@ -51,7 +51,9 @@ function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts') ? [path] : [];
+    // Test code (`*.test.ts`, shared `*.fixture.ts` generators) may use the `testing` surface.
+    const test = name.endsWith('.test.ts') || name.endsWith('.fixture.ts');
+    return name.endsWith('.ts') && !test && !name.endsWith('.d.ts') ? [path] : [];
   });
 }
 

@@ -8,6 +8,15 @@
  * @module
  */
 
+export {
+  type AudioProgramme,
+  type AudioProgrammeInput,
+  AudioProgrammeSchema,
+  type AudioTrack,
+  detectProgrammes,
+  PROGRAMME_LAYOUTS,
+  type ProgrammeLayout,
+} from '../assets/programmes.js';
 export { type EvaluateInput, evaluateQc } from './evaluate.js';
 export { type QcJobInput, QcJobInputSchema, qcJobs } from './jobs.js';
 export type {
@@ -47,15 +56,6 @@ export {
   STREAMING_MINUS_16,
   STREAMING_POLICY,
 } from './policy.js';
-export {
-  type AudioProgramme,
-  type AudioProgrammeInput,
-  AudioProgrammeSchema,
-  type AudioTrack,
-  detectProgrammes,
-  PROGRAMME_LAYOUTS,
-  type ProgrammeLayout,
-} from './programmes.js';
 export {
   type RecordedQcReport,
   type RecordQcReportOptions,

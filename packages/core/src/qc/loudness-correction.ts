@@ -1,13 +1,18 @@
 import { execFile } from 'node:child_process';
 import { rename, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import {
+  type AudioProgramme,
+  type AudioProgrammeInput,
+  PROGRAMME_LAYOUTS,
+  programmeSource,
+} from '../assets/programmes.js';
 import { FramewiseError } from '../errors/index.js';
 import { parseInput } from '../support/index.js';
 import { assertRegularMediaFile, safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import { type FfmpegTools, runFfmpeg } from '../transcode/ffmpeg/runner.js';
 import type { LoudnessCorrection, LoudnessPlan } from './loudness-plan.js';
 import { type LoudnessTarget, LoudnessTargetSchema, loudnessOnlyPolicy } from './policy.js';
-import { type AudioProgramme, type AudioProgrammeInput, PROGRAMME_LAYOUTS, programmeSource } from './programmes.js';
 import type { QcReport } from './report.js';
 import { runQc } from './run.js';
 

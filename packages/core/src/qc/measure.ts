@@ -1,10 +1,10 @@
+import { type AudioProgramme, programmeSource } from '../assets/programmes.js';
 import { FramewiseError } from '../errors/index.js';
 import { safeMediaPath } from '../transcode/ffmpeg/media-path.js';
 import type { FfmpegProgress } from '../transcode/ffmpeg/progress.js';
 import { type FfmpegTools, runFfmpeg } from '../transcode/ffmpeg/runner.js';
 import { INSTANCE, QcLogParser, type QcMeasurements } from './log-parser.js';
 import type { QcPolicy } from './policy.js';
-import { type AudioProgramme, programmeSource } from './programmes.js';
 
 /** Options for {@link measureMedia}. */
 export interface MeasureOptions extends FfmpegTools {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { LabelSchema, type TechnicalMetadata } from '../assets/index.js';
+import { AudioProgrammeSchema } from '../assets/programmes.js';
 import { FrameRate } from '../time/index.js';
 import { SeveritySchema } from './policy.js';
-import { AudioProgrammeSchema } from './programmes.js';
 
 /**
  * What was ordered: the delivery spec a file must meet. Only the fields given are checked; each

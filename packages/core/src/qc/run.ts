@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AnnotationInput, IdSchema } from '../assets/index.js';
+import { type AudioProgrammeInput, detectProgrammes } from '../assets/programmes.js';
 import { FramewiseError, isFramewiseError } from '../errors/index.js';
 import { type Clock, parseInput } from '../support/index.js';
 import { type FrameRateInput, TimeRange } from '../time/index.js';
@@ -10,7 +11,6 @@ import { emptyMeasurements, type QcMeasurements } from './log-parser.js';
 import { type MeasureOptions, measureMedia } from './measure.js';
 import { type OrderSpecInput, OrderSpecSchema } from './order-spec.js';
 import { BROADCAST_EBU_R128, type QcPolicyInput, QcPolicySchema } from './policy.js';
-import { type AudioProgrammeInput, detectProgrammes } from './programmes.js';
 import type { QcReport } from './report.js';
 
 const SubjectSchema = z.object({ versionId: IdSchema.optional(), renditionId: IdSchema.optional() });

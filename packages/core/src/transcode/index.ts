@@ -32,13 +32,7 @@ export {
 } from './ffmpeg/runner.js';
 export { codecString } from './ladder/codec-string.js';
 export { type Conditioning, conditioningFilters, TONE_MAP_FILTERS } from './ladder/conditioning.js';
-export {
-  colourTags,
-  HDR10_METADATA_ENCODERS,
-  type HdrMetadata,
-  svtAv1MasterDisplay,
-  x265MasterDisplay,
-} from './ladder/encoders.js';
+export { colourTags, type HdrMetadata, svtAv1MasterDisplay, x265MasterDisplay } from './ladder/encoders.js';
 export {
   checkPlanForSource,
   type EncoderPreset,
@@ -50,6 +44,7 @@ export {
   runLadder,
   videoEncoderArgs,
 } from './ladder/execute.js';
+export { HDR10_METADATA_ENCODERS } from './ladder/hdr10-encoders.js';
 export { finishDashManifest, isoSeconds } from './ladder/manifest-dash.js';
 export { type MediaPlaylistStats, mediaPlaylistStats, writeHlsMaster } from './ladder/manifest-hls.js';
 export { addHlsCodecs, type PackagedPresentation, type PackageOptions, packageLadder } from './ladder/package.js';

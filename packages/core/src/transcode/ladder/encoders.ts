@@ -29,14 +29,6 @@ export function x265MasterDisplay(m: MasteringDisplay): string {
   return `G${c(m.green)}B${c(m.blue)}R${c(m.red)}WP${c(m.whitePoint)}L(${Math.round(m.maxLuminance * 10_000)},${Math.round(m.minLuminance * 10_000)})`;
 }
 
-/**
- * Encoders that write HDR10 static metadata (ST 2086 mastering display, MaxCLL/MaxFALL) with
- * this ffmpeg (5.1): x265 (`master-display`, `max-cll`) and SVT-AV1 (`mastering-display`,
- * `content-light`). libaom-av1, librav1e and the hardware encoders get no such option from
- * ffmpeg 5.1, so an HDR10 rung from a source with that metadata is never planned on them.
- */
-export const HDR10_METADATA_ENCODERS: ReadonlySet<string> = new Set(['libx265', 'libsvtav1']);
-
 /** SVT-AV1's `mastering-display` string: chromaticities and luminance (cd/m²) as decimals. */
 export function svtAv1MasterDisplay(m: MasteringDisplay): string {
   const n = (v: number) => String(Number(v.toFixed(5)));

@@ -1,11 +1,11 @@
 import type { TechnicalMetadata } from '../../assets/index.js';
+import { type AudioProgrammeInput, detectProgrammes, type ProgrammeLayout } from '../../assets/programmes.js';
 import { FramewiseError } from '../../errors/index.js';
-import { type AudioProgrammeInput, detectProgrammes, type ProgrammeLayout } from '../../qc/programmes.js';
 import { parseInput } from '../../support/index.js';
 import { FrameRate, type FrameRateJson } from '../../time/index.js';
 import type { FfmpegCapabilities } from '../ffmpeg/capabilities.js';
 import { type Conditioning, planConditioning } from './conditioning.js';
-import { HDR10_METADATA_ENCODERS } from './encoders.js';
+import { HDR10_METADATA_ENCODERS } from './hdr10-encoders.js';
 import type { ScanAnalysis } from './scan.js';
 import {
   DEFAULT_ENCODERS,

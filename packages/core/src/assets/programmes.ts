@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { LabelSchema, type TechnicalMetadata } from '../assets/index.js';
 import { FramewiseError } from '../errors/index.js';
+import { LabelSchema } from './common.js';
+import type { TechnicalMetadata } from './technical.js';
 
 /**
  * The programme layouts loudness is measured over, with the ffmpeg channel layout each measures
