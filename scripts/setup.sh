@@ -93,6 +93,11 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # strace: the durability tests check which directories are fsynced after a create or rename.
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# Headless Chromium: the HTML report and encrypted-playback (EME ClearKey) tests open pages in it.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# getfattr and FUSE for the LTFS tape tests (emulated cartridges mounted through the ltfs binary).
+command -v getfattr >/dev/null 2>&1 || missing+=(attr)
+command -v fusermount >/dev/null 2>&1 || command -v fusermount3 >/dev/null 2>&1 || missing+=(fuse3)
 if [ ${#missing[@]} -gt 0 ]; then
   # Ask for sudo's password (if any) now, in the foreground, not in the middle of a quiet step.
   [ "$(id -u)" -eq 0 ] || sudo -v
@@ -112,6 +117,18 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   fi
 else
   say "pnpm $PNPM_VERSION: present"
+fi
+
+# The LTFS reference implementation (2.4.8.4, BSD) with its file backend, for the tape adapter's
+# tests and the demo's tape step: built once per machine from the vendored tarball in ../shared.
+LTFS_PREFIX=${FRAMEWISE_LTFS_PREFIX:-/opt/ltfs}
+if [ -x "$LTFS_PREFIX/bin/mkltfs" ] && [ -x "$LTFS_PREFIX/bin/ltfs" ]; then
+  say "LTFS: present in $LTFS_PREFIX"
+elif [ -f ../shared/tools/ltfs/build.sh ]; then
+  step "building the LTFS reference implementation into $LTFS_PREFIX (once per machine)" \
+    bash ../shared/tools/ltfs/build.sh "$LTFS_PREFIX"
+else
+  say "LTFS: not built (../shared/tools/ltfs/build.sh not found); the tape tests will say what is missing"
 fi
 
 step "installing workspace dependencies (pnpm install --frozen-lockfile)" pnpm install --frozen-lockfile --reporter=silent
