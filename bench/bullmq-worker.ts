@@ -29,4 +29,6 @@ if (mode === 'framewise') {
   });
   await worker.waitUntilReady();
 }
+// Under BENCH_CPU_PROF the bench stops workers with SIGTERM: exit normally so V8 writes the profile.
+if (process.env.BENCH_CPU_PROF) process.on('SIGTERM', () => process.exit(0));
 process.stdout.write('ready\n');

@@ -94,10 +94,18 @@ async function workers(mode: 'framewise' | 'plain', env: Record<string, string>,
       { length: count },
       () =>
         new Promise<ChildProcess>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--conditions=@framewise/source', '--import', 'tsx', script, mode], {
-            env: { ...process.env, ...env },
-            stdio: ['ignore', 'pipe', 'inherit'],
-          });
+          // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each worker process into DIR (they exit on SIGTERM then).
+          const profile = process.env.BENCH_CPU_PROF
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+            : [];
+          const child = spawn(
+            process.execPath,
+            [...profile, '--conditions=@framewise/source', '--import', 'tsx', script, mode],
+            {
+              env: { ...process.env, ...env },
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
           child.once('exit', (code) => reject(new Error(`${mode} worker exited with ${code}`)));
           createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', () => resolve(child));
         }),
@@ -179,7 +187,7 @@ const stop = (children: readonly ChildProcess[]) =>
   Promise.all(
     children.map((c) => {
       c.removeAllListeners('exit');
-      return stopProcess(c, 'SIGKILL');
+      return stopProcess(c, process.env.BENCH_CPU_PROF ? 'SIGTERM' : 'SIGKILL');
     }),
   );
 
