@@ -1,3 +1,4 @@
+export { type DurabilityTrace, durabilityOf, traceDurability } from './durability.js';
 export { ffmpegGenerate, h264WithTwoAudioTracks, hevcHdr10, mxfOp1a, proresDropFrame } from './media.js';
 export {
   bwfWithTimeReference,
