@@ -331,6 +331,36 @@ describe('round trip through Avails', () => {
   });
 });
 
+describe('End dates as EMA writes them (the last day available)', () => {
+  it('keeps the End date available and the day after it not, both ways', () => {
+    // MovieLabs' own converter writes a spreadsheet End date D as DT23:59:59: D is included.
+    const { avails, issues } = readAvailsCsv(
+      `${HEADER}\r\nStudio,Platform,Movie,m1,,FR,SVOD,HD,2027-06-01,,2027-06-30,No,,,C,A1\r\n` +
+        `Studio,Platform,Movie,m2,,FR,SVOD,HD,2027-06-15,,2027-06-15,No,,,C,A2\r\n`,
+    );
+    expect(issues).toEqual([]);
+    const rights = availsToRights(avails, { licensee: 'Platform' });
+    expect(rights.issues).toEqual([]);
+    expect(rights.deals.flatMap((d) => d.grants.map((g) => g.window))).toEqual([
+      { start: '2027-06-01', end: '2027-07-01' },
+      { start: '2027-06-15', end: '2027-06-16' },
+    ]);
+    const engine = createRightsEngine({ titles: rights.titles, events: rights.events, deals: rights.deals });
+    const at = (assetId: string, instant: string) =>
+      engine.evaluate({ assetId, territory: 'FR', channel: 'svod', format: 'HD', at: instant }).allowed;
+    expect(at('m1', '2027-06-30T23:30:00+02:00')).toBe(true);
+    expect(at('m1', '2027-07-01T00:30:00+02:00')).toBe(false);
+    expect(at('m2', '2027-06-15T12:00:00+02:00')).toBe(true);
+    expect(at('m2', '2027-06-16T00:30:00+02:00')).toBe(false);
+    // Out again: the window's exclusive end is written as the last day available.
+    const out = rightsToAvails(
+      { titles: rights.titles, events: rights.events, deals: rights.deals },
+      { direction: 'in' },
+    );
+    expect(out.avails.map((a: Avail) => a.end)).toEqual([{ date: '2027-06-30' }, { date: '2027-06-15' }]);
+  });
+});
+
 describe('dated events through Avails', () => {
   it('writes a window relative to a dated event as the date it resolves to, edges included', () => {
     const doc: RightsDocumentInput = {
@@ -367,8 +397,8 @@ describe('dated events through Avails', () => {
     expect(exported.issues).toEqual([]);
     expect(exported.avails.map((a: Avail) => [a.licenseType, a.start, a.end])).toEqual([
       ['SVOD', { date: '2027-02-28' }, { condition: 'Open' }],
-      ['EST', { instant: '2028-04-03T16:00:00.000Z' }, { date: '2029-11-08' }],
-      ['EST', { instant: '2028-04-03T16:00:00.000Z' }, { date: '2029-11-08' }],
+      ['EST', { instant: '2028-04-03T16:00:00.000Z' }, { date: '2029-11-07' }],
+      ['EST', { instant: '2028-04-03T16:00:00.000Z' }, { date: '2029-11-07' }],
     ]);
     const read = readAvailsCsv(writeAvailsCsv(exported.avails));
     expect(read.issues).toEqual([]);

@@ -20,7 +20,7 @@ import {
 } from '@framewise/core/rights';
 import { z } from 'zod';
 import type { Avail, AvailsBound, AvailsCondition, AvailsLicenseType, AvailsLocalizationType } from './row.js';
-import { AVAILS_CONDITIONS } from './row.js';
+import { AVAILS_CONDITIONS, shiftAvailsDate } from './row.js';
 import { AVAILS_MEDIA } from './to-rights.js';
 
 /** A window bound after validation. */
@@ -230,14 +230,17 @@ function boundOf(
   edge: 'start' | 'end',
 ): { bound: AvailsBound; lag?: string } | undefined {
   if (bound === undefined) return { bound: { condition: edge === 'start' ? 'Immediate' : 'Open' } };
-  if (typeof bound === 'string') return { bound: bound.length === 10 ? { date: bound } : { instant: bound } };
+  // A window's end date is the first day no longer available; Avails' End is the last day available.
+  const dated = (at: string): AvailsBound =>
+    at.length === 10 ? { date: edge === 'end' ? shiftAvailsDate(at, -1) : at } : { instant: at };
+  if (typeof bound === 'string') return { bound: dated(bound) };
   if (!('event' in bound)) return undefined;
   const event = doc.events[bound.event];
   if (event?.at !== undefined) {
     // A dated event: the bound is that date (or instant) shifted by the lag, as the engine resolves it.
     const at = bound.lag === undefined ? event.at : shiftBound(event.at, bound.lag);
     if (at === undefined) return undefined;
-    return { bound: at.length === 10 ? { date: at } : { instant: at } };
+    return { bound: dated(at) };
   }
   const parts = bound.event.split(':');
   const condition: AvailsCondition | undefined = parts.includes('tbd')

@@ -236,13 +236,17 @@ export function readAvail(sheetRow: AvailsSheetRow): { avail?: Avail; issues: Av
   if (end && 'condition' in end && end.condition === 'Immediate') fail('End', 'Immediate is a start condition');
   if (startLag !== undefined && start && !('condition' in start)) fail('StartLag', 'applies only to a Start condition');
   if (endLag !== undefined && end && !('condition' in end)) fail('EndLag', 'applies only to an End condition');
+  // An End date is the last day available (a one-day avail has End = Start).
   if (start && end && 'date' in start && 'date' in end) {
-    if (end.date <= start.date) fail('End', 'is not after Start');
+    if (end.date < start.date) fail('End', 'is before Start');
   } else if (start && end && !('condition' in start) && !('condition' in end)) {
-    // A date is read as midnight UTC when compared with a date-time (an instant).
-    const at = (b: { date: string } | { instant: string }): number =>
-      'date' in b ? Date.parse(`${b.date}T00:00:00Z`) : Date.parse(b.instant);
-    if (at(end) <= at(start)) fail('End', 'is not after Start');
+    // A Start date is read as midnight UTC, an End date as the end of that day, when compared with
+    // a date-time (an instant).
+    const at = (b: { date: string } | { instant: string }, edge: 'start' | 'end'): number =>
+      'date' in b
+        ? Date.parse(`${edge === 'end' ? shiftAvailsDate(b.date, 1) : b.date}T00:00:00Z`)
+        : Date.parse(b.instant);
+    if (at(end, 'end') <= at(start, 'start')) fail('End', 'is not after Start');
   }
   const exclusive = flag('Exclusive');
   const exclusiveAttributes = text('ExclusiveAttributes');
@@ -311,4 +315,14 @@ function defined<T extends Record<string, unknown>>(object: T): Partial<{ [K in 
   const out: Record<string, unknown> = {};
   for (const key in object) if (object[key] !== undefined) out[key] = object[key];
   return out as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
+}
+
+/**
+ * A calendar date moved by whole days (`2027-02-28` + 1 → `2027-03-01`). Avails' `End` date is the
+ * last day of availability (EMA; MovieLabs' own converter writes it as `T23:59:59`), while a rights
+ * window's end date is the first day no longer available: reading adds a day, writing takes one off.
+ */
+export function shiftAvailsDate(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }

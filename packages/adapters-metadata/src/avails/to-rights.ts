@@ -17,6 +17,7 @@ import {
 } from '@framewise/core/rights';
 import { z } from 'zod';
 import type { Avail, AvailsBound, AvailsIssue, AvailsLicenseType } from './row.js';
+import { shiftAvailsDate } from './row.js';
 
 /** Options for turning avails into deals. */
 export const AvailsToRightsOptionsSchema = z.strictObject({
@@ -227,7 +228,8 @@ export function availsToRights(avails: readonly Avail[], options?: AvailsToRight
     grantIds.add(grantId);
 
     const bound = (b: AvailsBound, lag: string | undefined, edge: 'start' | 'end'): WindowBound | undefined => {
-      if ('date' in b) return b.date;
+      // An Avails End date is the last day available; the window's end is the day after.
+      if ('date' in b) return edge === 'end' ? shiftAvailsDate(b.date, 1) : b.date;
       if ('instant' in b) return b.instant;
       if (b.condition === 'Open' || b.condition === 'Immediate') return undefined;
       const event = conditionEvent(titleId, b.condition, grantId, edge);
