@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The schemas Framewise validates interchange documents against. */
-export type SchemaName = 'ebucore-1.10' | 'ebucore-1.8' | 'bxf-2008' | 'bxf-2017' | 'bxf-2022';
+export type SchemaName = 'ebucore-1.10' | 'ebucore-1.8' | 'bxf-2008' | 'bxf-2017' | 'bxf-2022' | 'avails-2.5';
 
 const repoRoot = resolve(new URL('.', import.meta.url).pathname, '..', '..');
 const ENTRY: Record<SchemaName, string> = {
@@ -12,7 +12,11 @@ const ENTRY: Record<SchemaName, string> = {
   'bxf-2008': 'bxf/bxf-2008.xsd',
   'bxf-2017': 'bxf/bxf-2017.xsd',
   'bxf-2022': 'bxf/bxf-2022.xsd',
+  'avails-2.5': 'mddf/avails-v2.5.xsd',
 };
+/** Schemas kept in this repository (their licence allows it), resolved beside test-support. */
+const IN_REPO: ReadonlySet<SchemaName> = new Set(['avails-2.5']);
+const inRepoRoot = resolve(new URL('.', import.meta.url).pathname, '..', 'schemas');
 
 /**
  * The directory holding the official schemas (layout `ebucore/…`, `bxf/…`): the environment
@@ -27,7 +31,8 @@ export function schemaRoot(): string {
     join(repoRoot, '.cache', 'schemas'),
   ].filter((d): d is string => d !== undefined && d !== '');
   for (const dir of candidates) {
-    if (Object.values(ENTRY).every((entry) => existsSync(join(dir, entry)))) return dir;
+    if (Object.entries(ENTRY).every(([name, entry]) => IN_REPO.has(name as SchemaName) || existsSync(join(dir, entry))))
+      return dir;
   }
   throw new Error(
     `The EBUCore and BXF schemas were not found (looked in: ${candidates.join(', ')}). ` +
@@ -48,7 +53,7 @@ export interface ValidationResult {
  * remote imports resolved by the XML catalog beside it).
  */
 export function validateXml(xml: string, schema: SchemaName): Promise<ValidationResult> {
-  const root = schemaRoot();
+  const root = IN_REPO.has(schema) ? inRepoRoot : schemaRoot();
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
       'xmllint',

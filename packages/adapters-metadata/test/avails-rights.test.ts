@@ -341,7 +341,7 @@ describe('End dates as EMA writes them (the last day available)', () => {
     expect(issues).toEqual([]);
     const rights = availsToRights(avails, { licensee: 'Platform' });
     expect(rights.issues).toEqual([]);
-    expect(rights.deals.flatMap((d) => d.grants.map((g) => g.window))).toEqual([
+    expect(rights.deals.flatMap((d) => (d.grants ?? []).map((g) => g.window))).toEqual([
       { start: '2027-06-01', end: '2027-07-01' },
       { start: '2027-06-15', end: '2027-06-16' },
     ]);

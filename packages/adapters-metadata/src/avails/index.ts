@@ -1,5 +1,5 @@
 /**
- * EMA Avails (spreadsheet version 1.9, the latest published layout) in and out: read avails from
+ * EMA Avails (spreadsheet version 1.9, the latest published layout, and Avails XML 2.x) in and out: read avails from
  * XLSX (the official templates as they are) or CSV into validated rows with an issue per bad
  * cell naming the row and the column, map them to rights-engine deals, and write the engine's
  * rights back out in the same layout. See docs/adapters/avails.md.
@@ -60,3 +60,11 @@ export {
   writeAvailsXlsx,
 } from './write.js';
 export { DEFAULT_XLSX_LIMITS, type XlsxCell, type XlsxLimits } from './xlsx.js';
+export { type AvailsXmlReadOptions, AvailsXmlReadOptionsSchema, readAvailsXml } from './xml-read.js';
+export {
+  AVAILS_MD_NAMESPACE,
+  AVAILS_MDMEC_NAMESPACE,
+  AVAILS_XML_NAMESPACE,
+  AVAILS_XML_VERSION,
+  writeAvailsXml,
+} from './xml-write.js';
