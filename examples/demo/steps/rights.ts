@@ -1,11 +1,13 @@
 /**
  * Demo step 3, rights: load a rights document (JSON), check one title in two territories — one
  * allowed, one refused with its explanation — show an element conflict, and print the upcoming
- * window transitions for three endpoints.
+ * window transitions for three endpoints; then write the acquired rights as EMA Avails XML 2.5 and
+ * read them back.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readAvailsXml, rightsToAvails, writeAvailsXml } from '@framewise/adapters-metadata/avails';
 import { createRightsEngine } from '@framewise/core/rights';
 import { heading, note, table } from '../print.js';
 
@@ -43,5 +45,26 @@ export function runRightsStep(): void {
   table(
     ['when (UTC)', 'endpoint', 'change'],
     plan.map((t) => [t.at.toISO() ?? '', t.targetId, t.change === 'open' ? 'make available' : 'take down']),
+  );
+  // What was acquired, as EMA Avails XML 2.5 for a partner, and read back as a partner's system would.
+  const avails = rightsToAvails(engine.export(), { direction: 'in' });
+  const xml = writeAvailsXml(avails.avails);
+  const back = readAvailsXml(xml, { source: 'night-signal-avails.xml' });
+  note(
+    `EMA Avails XML 2.5: ${avails.avails.length} avails written (${xml.length.toLocaleString('en-US')} characters, ` +
+      `${avails.issues.length} export issues: what Avails cannot express is left out, never widened), ` +
+      `${back.avails.length} transactions read back, ${back.issues.length} issues`,
+  );
+  table(
+    ['license', 'territories', 'format', 'start', 'end (last day)'],
+    back.avails
+      .slice(0, 4)
+      .map((a) => [
+        a.licenseType,
+        a.territories.join(' '),
+        a.formatProfile ?? '',
+        'date' in a.start ? a.start.date : 'instant' in a.start ? a.start.instant : a.start.condition,
+        'date' in a.end ? a.end.date : 'instant' in a.end ? a.end.instant : a.end.condition,
+      ]),
   );
 }
