@@ -14,12 +14,16 @@
  *    sidecar, marker) against the plain client calls a naive integration makes — ssh2's
  *    `createWriteStream` piped (what `ssh2-sftp-client.put(stream)` does) and `fastPut`, and
  *    basic-ftp's `uploadFrom`. Servers and files on tmpfs; 5 rounds, alternating, median; every endpoint and client connected before the clock starts.
+ *
+ * Every case also reports CPU time: user + system of this process (`process.cpuUsage`, its worker
+ * threads included; the SFTP and FTP servers' own CPU is not), median of the rounds, and the load
+ * average at the start and end (the machine may be shared).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createFolderEndpoint } from '@framewise/adapters-distribution/folder';
@@ -50,6 +54,20 @@ const ROUNDS = 5;
 const STREAM_MIB = 32;
 
 console.log(`distribution — ${machine()}`);
+const loadStart = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ');
+console.log(`load average at start: ${loadStart}`);
+
+/** Wall time and CPU time (user + system of this process, worker threads included) of one run, seconds. */
+async function timed(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
+  const t = process.hrtime.bigint();
+  await run();
+  const used = process.cpuUsage(cpu);
+  return { wall: Number(process.hrtime.bigint() - t) / 1e9, cpu: (used.user + used.system) / 1e6 };
+}
+const ms = (seconds: number) => Math.round(seconds * 1000);
 
 // 1. Orchestration.
 const noop: DistributionAdapter = {
@@ -121,9 +139,11 @@ async function orchestrate(store: DistributionRecordStore) {
   });
   for (const id of ids) await distributor.ready(id, `${id}-v`);
   const time = async () => {
-    const t = process.hrtime.bigint();
-    const report = await distributor.sweep(now);
-    return { seconds: Number(process.hrtime.bigint() - t) / 1e9, actions: report.actions.length };
+    let actions = 0;
+    const { wall, cpu } = await timed(async () => {
+      actions = (await distributor.sweep(now)).actions.length;
+    });
+    return { seconds: wall, cpu, actions };
   };
   const first = await time();
   now += 60_000;
@@ -135,9 +155,9 @@ async function orchestrate(store: DistributionRecordStore) {
 const { first, steady, live } = await orchestrate(createMemoryDistributionStore());
 console.log(`orchestration, ${RECORDS} records (rights gate for 2 territories each)`);
 console.log(
-  `  first sweep (submits every record)     ${(first.seconds * 1000).toFixed(0)} ms, ${first.actions} submissions, ${live} live`,
+  `  first sweep (submits every record)     ${ms(first.seconds)} ms (CPU ${ms(first.cpu)} ms), ${first.actions} submissions, ${live} live`,
 );
-console.log(`  steady sweep (all live, nothing due)   ${(steady.seconds * 1000).toFixed(0)} ms`);
+console.log(`  steady sweep (all live, nothing due)   ${ms(steady.seconds)} ms (CPU ${ms(steady.cpu)} ms)`);
 // The same with the records in PostgreSQL (a server on loopback): every write is a round trip.
 const postgres = await startPostgres();
 const pgStore = createPostgresDistributionStore({ connectionString: postgres.createDatabase('bench') });
@@ -145,7 +165,7 @@ const onPostgres = await orchestrate(pgStore);
 await pgStore.close();
 await postgres.stop();
 console.log(
-  `  on PostgreSQL: first sweep ${(onPostgres.first.seconds * 1000).toFixed(0)} ms (${onPostgres.live} live), steady sweep ${(onPostgres.steady.seconds * 1000).toFixed(0)} ms`,
+  `  on PostgreSQL: first sweep ${ms(onPostgres.first.seconds)} ms (CPU ${ms(onPostgres.first.cpu)} ms, ${onPostgres.live} live), steady sweep ${ms(onPostgres.steady.seconds)} ms (CPU ${ms(onPostgres.steady.cpu)} ms)`,
 );
 
 // 2. Drop folder vs a plain copy.
@@ -167,40 +187,40 @@ try {
   const hash = createHash('sha256');
   for await (const c of createReadStream(source)) hash.update(c as Buffer);
   const sourceSha256 = hash.digest('hex');
-  const plain = async (round: number) => {
+  const plain = (round: number) => {
     const target = join(dir, `plain-${round}.bin`);
-    const t = process.hrtime.bigint();
-    await pipeline(createReadStream(source), createWriteStream(target));
-    const h = await open(target, 'r+');
-    await h.sync();
-    await h.close();
-    return Number(process.hrtime.bigint() - t) / 1e9;
+    return timed(async () => {
+      await pipeline(createReadStream(source), createWriteStream(target));
+      const h = await open(target, 'r+');
+      await h.sync();
+      await h.close();
+    });
   };
-  const ours = async (round: number) => {
+  const ours = (round: number) => {
     const adapter = createFolderEndpoint({ root: join(dir, `drop-${round}`) });
-    const t = process.hrtime.bigint();
-    const outcome = await adapter.submit(
-      {
-        assetId: 'bench',
-        versionId: 'bench-v',
-        endpointId: 'drop',
-        revision: 1,
-        fields: { title: 'Bench' },
-        files: [
-          {
-            role: 'media',
-            name: 'main',
-            sizeBytes: size,
-            sha256: sourceSha256,
-            contentType: 'video/mp4',
-            open: async (start = 0) => createReadStream(source, { start }),
-          },
-        ],
-      },
-      { remoteId: undefined, remoteFiles: {}, progress: undefined, save: async () => {} },
-    );
-    if (outcome.kind !== 'success') throw new Error(JSON.stringify(outcome));
-    return Number(process.hrtime.bigint() - t) / 1e9;
+    return timed(async () => {
+      const outcome = await adapter.submit(
+        {
+          assetId: 'bench',
+          versionId: 'bench-v',
+          endpointId: 'drop',
+          revision: 1,
+          fields: { title: 'Bench' },
+          files: [
+            {
+              role: 'media',
+              name: 'main',
+              sizeBytes: size,
+              sha256: sourceSha256,
+              contentType: 'video/mp4',
+              open: async (start = 0) => createReadStream(source, { start }),
+            },
+          ],
+        },
+        { remoteId: undefined, remoteFiles: {}, progress: undefined, save: async () => {} },
+      );
+      if (outcome.kind !== 'success') throw new Error(JSON.stringify(outcome));
+    });
   };
   // Each copy goes to a fresh file, is removed afterwards and the disk synced, and the order
   // alternates (ABBA), so neither side pays for the other's writeback.
@@ -210,12 +230,14 @@ try {
   };
   await plain(-1); // warm the source into the page cache
   settle(join(dir, 'plain--1.bin'));
-  const rounds: { plain: number; ours: number }[] = [];
+  const rounds: { plain: number; ours: number; plainCpu: number; oursCpu: number }[] = [];
   for (let r = 0; r < 10; r++) {
     const first = r % 2 === 0 ? 'plain' : 'ours';
-    const result = { plain: 0, ours: 0 };
+    const result = { plain: 0, ours: 0, plainCpu: 0, oursCpu: 0 };
     for (const side of first === 'plain' ? (['plain', 'ours'] as const) : (['ours', 'plain'] as const)) {
-      result[side] = side === 'plain' ? await plain(r) : await ours(r);
+      const took = side === 'plain' ? await plain(r) : await ours(r);
+      result[side] = took.wall;
+      result[side === 'plain' ? 'plainCpu' : 'oursCpu'] = took.cpu;
       settle(side === 'plain' ? join(dir, `plain-${r}.bin`) : join(dir, `drop-${r}`));
     }
     rounds.push(result);
@@ -225,30 +247,43 @@ try {
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const p = median(rounds.map((r) => r.plain));
   const o = median(rounds.map((r) => r.ours));
+  const pCpu = median(rounds.map((r) => r.plainCpu));
+  const oCpu = median(rounds.map((r) => r.oursCpu));
   console.log(
     `drop folder, ${MIB} MiB file to a local folder (median of 10, alternating order, ${dir.startsWith('/dev/shm') ? 'tmpfs' : 'disk'})`,
   );
   console.log(
-    `  framewise drop folder (exclusive temp name, size + SHA-256 read back, rename, sidecar, marker, fsync)  ${(MIB / o).toFixed(0)} MiB/s`,
+    `  framewise drop folder (exclusive temp name, size + SHA-256 read back, rename, sidecar, marker, fsync)  ${(MIB / o).toFixed(0)} MiB/s, CPU ${oCpu.toFixed(2)} s`,
   );
   console.log(
-    `  plain stream copy + fsync                                                   ${(MIB / p).toFixed(0)} MiB/s`,
+    `  plain stream copy + fsync                                                   ${(MIB / p).toFixed(0)} MiB/s, CPU ${pCpu.toFixed(2)} s`,
   );
   const protocols = await overProtocols(source, size, sourceSha256);
   console.log(
     JSON.stringify({
       bench: 'distribution',
       records: RECORDS,
-      first_sweep_ms: Math.round(first.seconds * 1000),
-      steady_sweep_ms: Math.round(steady.seconds * 1000),
-      pg_first_sweep_ms: Math.round(onPostgres.first.seconds * 1000),
-      pg_steady_sweep_ms: Math.round(onPostgres.steady.seconds * 1000),
+      first_sweep_ms: ms(first.seconds),
+      first_sweep_cpu_ms: ms(first.cpu),
+      steady_sweep_ms: ms(steady.seconds),
+      steady_sweep_cpu_ms: ms(steady.cpu),
+      pg_first_sweep_ms: ms(onPostgres.first.seconds),
+      pg_first_sweep_cpu_ms: ms(onPostgres.first.cpu),
+      pg_steady_sweep_ms: ms(onPostgres.steady.seconds),
+      pg_steady_sweep_cpu_ms: ms(onPostgres.steady.cpu),
       live,
       mib: MIB,
       drop_mib_s: Number((MIB / o).toFixed(1)),
+      drop_cpu_s: Number(oCpu.toFixed(3)),
       plain_mib_s: Number((MIB / p).toFixed(1)),
+      plain_cpu_s: Number(pCpu.toFixed(3)),
       ratio: Number((p / o).toFixed(3)),
+      cpu_ratio: Number((oCpu / pCpu).toFixed(3)),
       ...protocols,
+      load_start: loadStart,
+      load_end: loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / '),
     }),
   );
 } finally {
@@ -278,10 +313,12 @@ async function overProtocols(source: string, size: number, sha256: string): Prom
     ],
   });
   const ctx = () => ({ remoteId: undefined, remoteFiles: {}, progress: undefined, save: async () => {} });
+  /** Wall seconds of a run; its CPU seconds are left in `lastCpu` for the case being run. */
+  let lastCpu = 0;
   const seconds = async (run: () => Promise<unknown>) => {
-    const t = process.hrtime.bigint();
-    await run();
-    return Number(process.hrtime.bigint() - t) / 1e9;
+    const took = await timed(run);
+    lastCpu = took.cpu;
+    return took.wall;
   };
   try {
     const sftpOptions = {
@@ -374,11 +411,15 @@ async function overProtocols(source: string, size: number, sha256: string): Prom
       ftp_upload_from: (r) => seconds(() => ftp.uploadFrom(createReadStream(source), `/upload-${r}.bin`)),
     };
     const results: Record<string, number[]> = {};
+    const cpuResults: Record<string, number[]> = {};
     for (let r = 0; r < ROUNDS; r++) {
       const names = Object.keys(cases);
       for (const name of r % 2 === 0 ? names : [...names].reverse()) {
         const took = await (cases[name] as (round: number) => Promise<number>)(r);
         results[name] = [...(results[name] ?? []), took];
+        // The naive SFTP pipe's CPU is scaled like its time (it sends the first STREAM_MIB only).
+        const cpu = name === 'sftp_stream' ? lastCpu * (size / (STREAM_MIB * 1048576)) : lastCpu;
+        cpuResults[name] = [...(cpuResults[name] ?? []), cpu];
         // Empty the servers' folders (not the folders themselves: an FTP session is chrooted in its home).
         for (const root of [sshd.root, ftpd.home])
           for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
@@ -394,27 +435,51 @@ async function overProtocols(source: string, size: number, sha256: string): Prom
       const xs = [...(results[name] ?? [])].sort((a, b) => a - b);
       return Number((size / 1048576 / (xs[Math.floor(xs.length / 2)] as number)).toFixed(1));
     };
+    const cpuS = (name: string) => {
+      const xs = [...(cpuResults[name] ?? [])].sort((a, b) => a - b);
+      return Number((xs[Math.floor(xs.length / 2)] as number).toFixed(3));
+    };
     const out = {
       sftp_ours_mib_s: mibs('sftp_ours'),
+      sftp_ours_cpu_s: cpuS('sftp_ours'),
       sftp_stream_mib_s: mibs('sftp_stream'),
+      sftp_stream_cpu_s: cpuS('sftp_stream'),
       sftp_fastput_mib_s: mibs('sftp_fastput'),
+      sftp_fastput_cpu_s: cpuS('sftp_fastput'),
       sftp_read_back_mib_s: mibs('sftp_ours_read_back'),
+      sftp_read_back_cpu_s: cpuS('sftp_ours_read_back'),
       ftps_ours_mib_s: mibs('ftp_ours'),
+      ftps_ours_cpu_s: cpuS('ftp_ours'),
       ftps_read_back_mib_s: mibs('ftp_ours_read_back'),
+      ftps_read_back_cpu_s: cpuS('ftp_ours_read_back'),
       ftps_upload_from_mib_s: mibs('ftp_upload_from'),
+      ftps_upload_from_cpu_s: cpuS('ftp_upload_from'),
     };
     console.log(
       `over the wire, ${Math.round(size / 1048576)} MiB to loopback servers on tmpfs (median of ${ROUNDS}, alternating)`,
     );
-    console.log(`  SFTP  framewise endpoint                      ${out.sftp_ours_mib_s} MiB/s`);
+    console.log(`  (CPU: user + sys of this process per transfer, median; the servers' CPU is not included)`);
     console.log(
-      `        ssh2 createWriteStream (put of a stream) ${out.sftp_stream_mib_s} MiB/s (first ${STREAM_MIB} MiB)`,
+      `  SFTP  framewise endpoint                      ${out.sftp_ours_mib_s} MiB/s, CPU ${out.sftp_ours_cpu_s} s`,
     );
-    console.log(`        ssh2 fastPut                             ${out.sftp_fastput_mib_s} MiB/s`);
-    console.log(`        framewise, verify: 'read-back'           ${out.sftp_read_back_mib_s} MiB/s`);
-    console.log(`  FTPS  framewise endpoint                      ${out.ftps_ours_mib_s} MiB/s`);
-    console.log(`        basic-ftp uploadFrom                     ${out.ftps_upload_from_mib_s} MiB/s`);
-    console.log(`        framewise, verify: 'read-back'           ${out.ftps_read_back_mib_s} MiB/s`);
+    console.log(
+      `        ssh2 createWriteStream (put of a stream) ${out.sftp_stream_mib_s} MiB/s, CPU ${out.sftp_stream_cpu_s} s (first ${STREAM_MIB} MiB, scaled)`,
+    );
+    console.log(
+      `        ssh2 fastPut                             ${out.sftp_fastput_mib_s} MiB/s, CPU ${out.sftp_fastput_cpu_s} s`,
+    );
+    console.log(
+      `        framewise, verify: 'read-back'           ${out.sftp_read_back_mib_s} MiB/s, CPU ${out.sftp_read_back_cpu_s} s`,
+    );
+    console.log(
+      `  FTPS  framewise endpoint                      ${out.ftps_ours_mib_s} MiB/s, CPU ${out.ftps_ours_cpu_s} s`,
+    );
+    console.log(
+      `        basic-ftp uploadFrom                     ${out.ftps_upload_from_mib_s} MiB/s, CPU ${out.ftps_upload_from_cpu_s} s`,
+    );
+    console.log(
+      `        framewise, verify: 'read-back'           ${out.ftps_read_back_mib_s} MiB/s, CPU ${out.ftps_read_back_cpu_s} s`,
+    );
     return out;
   } finally {
     await sshd.destroy();

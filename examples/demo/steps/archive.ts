@@ -166,12 +166,15 @@ export async function runArchiveStep(
     id === 'studio-disk' ? primary : targets.get(id),
   );
   for (const target of targets.values()) await target.close();
-  // The master's copies, with their states and verification times, live on its version in the catalog.
+  // The master's copies, with their states and verification times, live on its version in the catalog
+  // (the copy set is replaced, so as a compare-and-set on the revision it was read at).
+  const before = await record.catalog.getVersion(demoEditor, record.versionId);
   const version = await recordCopies(
     record.catalog,
     demoEditor,
     record.versionId,
     copies.filter((c) => c.fileKey === 'master'),
+    { expectedRevision: before.revision },
   );
   const recorded = copiesOnVersion(version);
   note(

@@ -159,10 +159,10 @@ describe('archive last copy on the filesystem', () => {
     expect(await exists(inner, 'm.mov')).toBe(true);
   });
 
-  // Not fixed: the filesystem identity is `fs:<resolved root>` without following symlinks (the
-  // factory does no I/O), so a location configured through a symlinked alias of another's root is
-  // another store, and the delete runs against the only object.
-  it.fails('fs locations whose roots are one directory through a symlink hold one object: the delete is refused', async () => {
+  // Fixed: the filesystem identity is `fs:<real path of the root>` (symbolic links resolved once
+  // the root exists), so a location configured through a symlinked alias of another's root is the
+  // same store, and the delete that would remove the only object is refused.
+  it('fs locations whose roots are one directory through a symlink hold one object: the delete is refused', async () => {
     const real = join(dir, 'alias-real');
     const a = createObjectStorage(createFsStorage({ root: real }));
     const body = randomBytes(1024);
@@ -244,7 +244,7 @@ describe('archive last copy across two PostgreSQL-backed catalogs', () => {
         verifiedAt: new Date().toISOString(),
       });
     }
-    await recordCopies(catalog, editor, version.id, copies);
+    await recordCopies(catalog, editor, version.id, copies, { expectedRevision: version.revision });
     return { body, storages, versionId: version.id };
   }
 
@@ -290,6 +290,7 @@ describe('archive last copy across two PostgreSQL-backed catalogs', () => {
       editor,
       versionId,
       copiesOnVersion(version).filter((c) => c.locationId !== 'b'),
+      { expectedRevision: version.revision },
     );
     const del = await executeReconcileAction(
       deleteAction(body, ['a', 'm.mov'], [['b', 'm.mov']]),

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFixityAudit } from '@framewise/core/archive';
 import { isFramewiseError } from '@framewise/core/errors';
-import { createObjectStorage } from '@framewise/core/storage';
+import { createObjectStorage, isSameObject } from '@framewise/core/storage';
 import { objectStorageConformance } from '@framewise/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFsStorage } from '../src/fs/index.js';
@@ -140,5 +140,37 @@ describe('filesystem storage under faults (issue 19)', () => {
     await expect(driver.sweepPartials({ olderThanMs: -1 })).rejects.toSatisfy((e: unknown) =>
       isFramewiseError(e, 'INVALID_INPUT'),
     );
+  });
+});
+
+describe('filesystem storage whose root is reached through a symbolic link', () => {
+  it('is the same store as its real directory, resolves the root once, and keeps every key inside it', async () => {
+    const real = join(base, 'alias-real');
+    const other = join(base, 'alias-other');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'victim.txt'), 'keep');
+    const alias = join(base, 'alias-link');
+    symlinkSync(real, alias); // dangling until the real root is made
+    const viaAlias = createObjectStorage(createFsStorage({ root: alias }));
+    const direct = createObjectStorage(createFsStorage({ root: real }));
+    await direct.put('m.mov', Buffer.from('master'));
+    // one directory, one identity, whichever path configured it
+    expect(viaAlias.identity).toBe(direct.identity);
+    expect(isSameObject(viaAlias, 'm.mov', direct, 'm.mov')).toBe(true);
+    expect(isSameObject(viaAlias, 'm.mov', direct, 'n.mov')).toBe(false);
+    expect((await viaAlias.read('m.mov')).toString()).toBe('master');
+    // the alias is re-pointed after first use: the storage keeps to the directory it resolved
+    rmSync(alias);
+    symlinkSync(other, alias);
+    await viaAlias.put('victim.txt', Buffer.from('overwritten?'));
+    expect(readFileSync(join(other, 'victim.txt'), 'utf8')).toBe('keep');
+    expect(readFileSync(join(real, 'victim.txt'), 'utf8')).toBe('overwritten?');
+    expect(viaAlias.identity).toBe(direct.identity);
+    // and escapes through links inside the resolved root are still refused
+    symlinkSync(other, join(real, 'out'));
+    await expect(viaAlias.put('out/planted.txt', Buffer.from('x'))).rejects.toSatisfy((e: unknown) =>
+      isFramewiseError(e, 'FORBIDDEN'),
+    );
+    expect(existsSync(join(other, 'planted.txt'))).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * A small local server that answers the documented S3 REST API (XML bodies, headers) for the calls
  * s3rver lacks — RestoreObject and archive status, UploadPartCopy, AbortMultipartUpload, storage
- * class changes, SHA-256 checksums echoed for PutObject, UploadPart and CompleteMultipartUpload —
- * and records every request. Not an S3 implementation: each test sets what HEAD
+ * class changes, SHA-256 checksums echoed for PutObject, UploadPart and CompleteMultipartUpload,
+ * conditional writes (`If-None-Match: *` → 412 PreconditionFailed) — and records every request. Not an S3 implementation: each test sets what HEAD
  * returns. Named as such in the tests that use it.
  */
 import { createHash } from 'node:crypto';
@@ -52,6 +52,21 @@ export interface S3ProtocolServer {
    * AbortMultipartUpload removes the upload from it.
    */
   uploads: { key: string; uploadId: string; initiated: string }[];
+  /**
+   * Conditional writes, as S3 does them and s3rver does not (default false: like s3rver, which
+   * ignores `If-None-Match` and overwrites). When true, the server keeps which keys hold an object
+   * (`objects`: set by tests, and by every PutObject and CompleteMultipartUpload), HEAD answers from
+   * it (404 NoSuchKey for other keys), and a PutObject or CompleteMultipartUpload with
+   * `If-None-Match: *` on a key that holds one answers 412 PreconditionFailed and stores nothing.
+   */
+  conditionalWrites: boolean;
+  /** Keys holding an object, with its size and ETag (used when `conditionalWrites`). */
+  objects: Map<string, { sizeBytes: number; etag: string }>;
+  /**
+   * Called when a write (PutObject, CompleteMultipartUpload) arrives, before its condition is
+   * checked: a test puts another writer's object there to land between a put's HEAD and its write.
+   */
+  beforeWrite: ((key: string) => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -69,6 +84,9 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
     | 'rejectBadDigest'
     | 'misreportComplete'
     | 'uploads'
+    | 'conditionalWrites'
+    | 'objects'
+    | 'beforeWrite'
   > = {
     head: { sizeBytes: 0 },
     uploadPartDelayMs: 0,
@@ -78,9 +96,24 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
     rejectBadDigest: false,
     misreportComplete: false,
     uploads: [],
+    conditionalWrites: false,
+    objects: new Map(),
+    beforeWrite: undefined,
   };
+  /** Under `conditionalWrites`: whether a write to the key must be refused (412), after `beforeWrite`. */
+  const preconditionFails = (req: IncomingMessage, key: string) => {
+    state.beforeWrite?.(key);
+    return state.conditionalWrites && req.headers['if-none-match'] === '*' && state.objects.has(key);
+  };
+  const preconditionFailed = (send: (s: number, t?: string) => void) =>
+    send(
+      412,
+      xml(
+        '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>',
+      ),
+    );
   // Digests of the parts stored, by part number (one upload at a time, as the tests use it).
-  const stored = new Map<number, { md5: Buffer; sha256: Buffer }>();
+  const stored = new Map<number, { md5: Buffer; sha256: Buffer; size?: number }>();
   const digestsOf = (bytes: Buffer) => ({
     md5: createHash('md5').update(bytes).digest(),
     sha256: createHash('sha256').update(bytes).digest(),
@@ -131,6 +164,21 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         res.end(text);
       };
       const key = decodeURIComponent(url.pathname).split('/').slice(2).join('/');
+      if (req.method === 'HEAD' && state.conditionalWrites) {
+        const object = state.objects.get(key);
+        if (object === undefined) {
+          res.writeHead(404);
+          res.end();
+          return;
+        }
+        res.writeHead(200, {
+          'content-length': String(object.sizeBytes),
+          etag: `"${object.etag}"`,
+          'last-modified': new Date().toUTCString(),
+        });
+        res.end();
+        return;
+      }
       if (req.method === 'HEAD') {
         const h: Record<string, string> = {
           'content-length': String(state.head.sizeBytes),
@@ -152,6 +200,7 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         return;
       }
       if (req.method === 'POST' && q.has('uploadId')) {
+        if (preconditionFails(req, key)) return preconditionFailed(send);
         // S3's multipart ETag and composite checksum: the digest of the parts' digests, "-" count.
         const numbers = [...stored.keys()].sort((a, b) => a - b);
         const of = (k: 'md5' | 'sha256') =>
@@ -165,6 +214,10 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
           state.echoChecksums && numbers.length > 0
             ? `<ChecksumSHA256>${wrong(of('sha256')).toString('base64')}-${numbers.length}</ChecksumSHA256>`
             : '';
+        if (state.conditionalWrites) {
+          const sizeBytes = [...stored.values()].reduce((sum, p) => sum + (p.size ?? 0), 0);
+          state.objects.set(key, { sizeBytes, etag });
+        }
         return send(
           200,
           xml(
@@ -219,7 +272,7 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
         const n = Number(q.get('partNumber'));
         const digests = store(req, body, n, send);
         if (digests === undefined) return;
-        stored.set(n, digests);
+        stored.set(n, { ...digests, size: body.length });
         const headers = { etag: `"${digests.md5.toString('hex')}"`, ...checksumHeader(req, digests.sha256) };
         setTimeout(() => send(200, '', headers), state.uploadPartDelayMs);
         return;
@@ -232,11 +285,17 @@ export async function startS3ProtocolServer(): Promise<S3ProtocolServer> {
           ),
         );
       if (req.method === 'PUT') {
+        if (preconditionFails(req, key)) return preconditionFailed(send);
         const digests = store(req, body, 1, send);
         if (digests === undefined) return;
+        if (state.conditionalWrites)
+          state.objects.set(key, { sizeBytes: body.length, etag: digests.md5.toString('hex') });
         return send(200, '', { etag: `"${digests.md5.toString('hex')}"`, ...checksumHeader(req, digests.sha256) });
       }
-      if (req.method === 'DELETE') return send(204);
+      if (req.method === 'DELETE') {
+        state.objects.delete(key);
+        return send(204);
+      }
       send(501, xml('<Error><Code>NotImplemented</Code><Message>not in this fake</Message></Error>'));
     });
   });

@@ -101,6 +101,70 @@ describe('S3: a multipart upload completed but not forgotten (the uploader kille
     expect((await storage.digest('recover/direct.bin')).sha256).toBe(stored.sha256);
   }, 120_000);
 
+  it('the same content put again after the crash adopts the completed upload: nothing is sent again', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'fw-s3-state-'));
+    await completeThenDie(server, stateDir, 'recover/adopt.bin', 12, 7);
+    const state = createFileUploadStateStore(stateDir);
+    const id = `${server.bucket}/recover/adopt.bin`;
+    expect(await state.get(id)).toBeDefined();
+    const driver = make(stateDir);
+    const storage = createObjectStorage(driver);
+    // The retried put of the same bytes: its parts' digests are the completed upload's, and the
+    // object under the key is what they make (size, and s3rver's whole-object MD5 ETag, which the
+    // host compares with the MD5 it computed while reading): success is recorded, nothing re-sent.
+    const stored = await storage.put('recover/adopt.bin', source(12 * MiB, 7));
+    expect(driver.lastPut).toMatchObject({ adopted: true, partsSent: 0, partsReused: 3, sizeBytes: 12 * MiB });
+    expect(await state.get(id)).toBeUndefined();
+    expect((await storage.digest('recover/adopt.bin')).sha256).toBe(stored.sha256);
+    const reference = createObjectStorage(make(mkdtempSync(join(tmpdir(), 'fw-s3-state-'))));
+    expect((await reference.put('recover/reference-7.bin', source(12 * MiB, 7))).sha256).toBe(stored.sha256);
+    // Other content of the same size after such a crash is not adopted: its first part differs, it is sent.
+    await completeThenDie(server, stateDir, 'recover/adopt.bin', 12, 8);
+    const other = await storage.put('recover/adopt.bin', source(12 * MiB, 9));
+    expect(driver.lastPut).toMatchObject({ partsSent: 3, partsReused: 0 });
+    expect(driver.lastPut?.adopted).toBeUndefined();
+    expect((await storage.digest('recover/adopt.bin')).sha256).toBe(other.sha256);
+  }, 120_000);
+
+  it('a Complete whose answer is lost (the server completed it): the put adopts the object instead of failing', async () => {
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    let lost = 0;
+    (client as unknown as { send: (...args: unknown[]) => Promise<unknown> }).send = async (...args: unknown[]) => {
+      const out = await send(...args);
+      if ((args[0] as object).constructor.name === 'CompleteMultipartUploadCommand') {
+        // completed on the server; the answer never reaches us
+        lost++;
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: {} });
+      }
+      return out;
+    };
+    const stateDir = mkdtempSync(join(tmpdir(), 'fw-s3-state-'));
+    const driver = createS3Storage({
+      bucket: server.bucket,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      client,
+      partSizeBytes: 5 * MiB,
+      uploadState: createFileUploadStateStore(stateDir),
+    });
+    const storage = createObjectStorage(driver);
+    const stored = await storage.put('recover/lost-answer.bin', source(11 * MiB, 11));
+    expect(lost).toBe(1);
+    expect(driver.lastPut).toMatchObject({ adopted: true, partsSent: 3 });
+    expect(await createFileUploadStateStore(stateDir).get(`${server.bucket}/recover/lost-answer.bin`)).toBeUndefined();
+    expect((await storage.digest('recover/lost-answer.bin')).sha256).toBe(stored.sha256);
+    client.destroy();
+  }, 120_000);
+
   it('a stale state is recognised without a delete: a direct put to the key starts afresh', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'fw-s3-state-'));
     await completeThenDie(server, stateDir, 'recover/stale.bin', 12, 5);

@@ -108,9 +108,13 @@ describe('concurrent reconcilers under policy flips', () => {
       const body = randomBytes(2048);
       const file = { fileKey: 'master', sizeBytes: body.length, sha256: sha256(body) };
       await (storages.get('disk') as ObjectStorage).put('m.mov', body);
-      await recordCopies(catalog, editor, version.id, [
-        { ...file, locationId: 'disk', key: 'm.mov', status: 'verified', verifiedAt: new Date().toISOString() },
-      ]);
+      await recordCopies(
+        catalog,
+        editor,
+        version.id,
+        [{ ...file, locationId: 'disk', key: 'm.mov', status: 'verified', verifiedAt: new Date().toISOString() }],
+        { expectedRevision: version.revision },
+      );
       const ids = locations.map((l) => l.id);
       const policy = () => {
         const excluded = ids.filter(() => random() < 0.4).slice(0, 3);
@@ -185,11 +189,10 @@ describe('concurrent reconcilers under policy flips', () => {
 });
 
 describe('fixity results written back while a reconciler deletes', () => {
-  // Not fixed: recordCopies replaces the whole copy set with no compare-and-set, so a writer holding
-  // an older view (a fixity audit's onChecked, a reconciler recording a new copy) puts back the
-  // record of a copy that a guarded delete has just un-recorded and deleted. The catalog then
-  // claims a verified copy whose bytes are gone (placement counts it) until the next audit.
-  it.fails('a copy deleted by the guard is not resurrected by a stale recordCopies', async () => {
+  // Fixed: recordCopies without expectedRevision merges states into the copies the catalog records
+  // now and never re-creates one, so a writer holding an older view (a fixity audit's onChecked)
+  // cannot put back the record of a copy a guarded delete has just un-recorded and deleted.
+  it('a copy deleted by the guard is not resurrected by a stale recordCopies', async () => {
     const catalog: Catalog = createCatalog({ store: createMemoryCatalogStore() });
     const a = createObjectStorage(createMemoryStorage());
     const b = createObjectStorage(createMemoryStorage());
@@ -213,10 +216,16 @@ describe('fixity results written back while a reconciler deletes', () => {
     await a.put('m.mov', body);
     await b.put('m.mov', body);
     const at = new Date().toISOString();
-    await recordCopies(catalog, editor, version.id, [
-      { ...file, locationId: 'a', key: 'm.mov', status: 'verified', verifiedAt: at },
-      { ...file, locationId: 'b', key: 'm.mov', status: 'verified', verifiedAt: at },
-    ]);
+    await recordCopies(
+      catalog,
+      editor,
+      version.id,
+      [
+        { ...file, locationId: 'a', key: 'm.mov', status: 'verified', verifiedAt: at },
+        { ...file, locationId: 'b', key: 'm.mov', status: 'verified', verifiedAt: at },
+      ],
+      { expectedRevision: version.revision },
+    );
     // an audit reads the copy set…
     const auditView = copiesOnVersion(await catalog.getVersion(editor, version.id));
     // …a reconciler deletes a, guarded by the catalog's compare-and-set…
@@ -243,6 +252,8 @@ describe('fixity results written back while a reconciler deletes', () => {
     );
     const recorded = copiesOnVersion(await catalog.getVersion(editor, version.id));
     expect(recorded.map((c) => c.locationId)).toEqual(['b']);
+    // the write-back still landed for the copy that is recorded
+    expect(recorded[0]?.checkedAt).toBeDefined();
   });
 
   it('with expectedRevision, the stale write-back is refused (CONFLICT) and the deleted copy stays un-recorded', async () => {
@@ -269,10 +280,16 @@ describe('fixity results written back while a reconciler deletes', () => {
     await a.put('m.mov', body);
     await b.put('m.mov', body);
     const at = new Date().toISOString();
-    await recordCopies(catalog, editor, version.id, [
-      { ...file, locationId: 'a', key: 'm.mov', status: 'verified', verifiedAt: at },
-      { ...file, locationId: 'b', key: 'm.mov', status: 'verified', verifiedAt: at },
-    ]);
+    await recordCopies(
+      catalog,
+      editor,
+      version.id,
+      [
+        { ...file, locationId: 'a', key: 'm.mov', status: 'verified', verifiedAt: at },
+        { ...file, locationId: 'b', key: 'm.mov', status: 'verified', verifiedAt: at },
+      ],
+      { expectedRevision: version.revision },
+    );
     const read = await catalog.getVersion(editor, version.id);
     const auditView = copiesOnVersion(read);
     const del = await executeReconcileAction(
@@ -333,6 +350,7 @@ describe('records of one physical object under two locations', () => {
         status: 'verified' as const,
         verifiedAt: at,
       })),
+      { expectedRevision: version.revision },
     );
     const copySet = { catalog, actor: editor, versionOf: () => version.id };
     const del = (at: string, keep: string[]) =>

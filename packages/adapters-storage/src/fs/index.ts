@@ -4,8 +4,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
+import { copyFile, link, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -50,6 +50,15 @@ function errorOf(error: unknown, what: string): FramewiseError {
   return new FramewiseError('INTERNAL', message, { cause: error });
 }
 
+/** A create-only put found something under the key. */
+function alreadyExists(key: string, cause?: unknown): FramewiseError {
+  return new FramewiseError(
+    'CONFLICT',
+    `An object already exists under ${JSON.stringify(key)} and the put was create-only: nothing was written`,
+    { ...(cause === undefined ? {} : { cause }), details: { key, reason: 'exists' } },
+  );
+}
+
 /** The filesystem driver: the storage port plus housekeeping. */
 export interface FsStorage extends StorageDriver {
   /**
@@ -72,10 +81,41 @@ export interface FsStorage extends StorageDriver {
  */
 export function createFsStorage(options: FsStorageOptions): FsStorage {
   const o = parseOptions(FsStorageOptionsSchema, options, 'Filesystem storage options');
+  // The root is resolved through symbolic links once, when it first exists: every path is built
+  // and checked from that real directory, and the identity names it, so a location configured
+  // through an alias (`/mnt/alias` → `/mnt/archive`) is the same store as one given the real path.
+  let resolvedRoot: string | undefined;
   let rootReal: Promise<string> | undefined;
   const root = () => {
-    rootReal ??= mkdir(o.root, { recursive: true }).then(() => realpath(o.root));
+    rootReal ??= mkdir(o.root, { recursive: true })
+      .then(() => realpath(o.root))
+      .then((real) => {
+        resolvedRoot ??= real;
+        return resolvedRoot;
+      });
     return rootReal;
+  };
+  /** The root's real path (before it exists: its deepest existing ancestor's real path, then the rest). */
+  const realRootSync = (): string => {
+    if (resolvedRoot !== undefined) return resolvedRoot;
+    const absolute = resolve(o.root);
+    try {
+      resolvedRoot = realpathSync(absolute);
+      return resolvedRoot;
+    } catch {
+      let ancestor = dirname(absolute);
+      let rest = absolute.slice(ancestor.length);
+      for (;;) {
+        try {
+          return join(realpathSync(ancestor), rest);
+        } catch {
+          const up = dirname(ancestor);
+          if (up === ancestor) return absolute;
+          rest = ancestor.slice(up.length) + rest;
+          ancestor = up;
+        }
+      }
+    }
   };
   const within = (base: string, path: string) => path === base || path.startsWith(base + sep);
   /** The path of a key, checked to stay inside the root once symlinks are resolved. */
@@ -168,7 +208,13 @@ export function createFsStorage(options: FsStorageOptions): FsStorage {
     };
   };
 
-  const writeAtomically = async (path: string, write: (tmp: string) => Promise<void>, verify?: () => Promise<void>) => {
+  const writeAtomically = async (
+    path: string,
+    write: (tmp: string) => Promise<void>,
+    verify?: () => Promise<void>,
+    /** Create only: the key, for the error when an object is already there. */
+    createOnlyKey?: string,
+  ) => {
     const tmp = join(
       dirname(path),
       `.${path.split(sep).pop()?.slice(0, 200)}.${randomBytes(6).toString('hex')}${PARTIAL}`,
@@ -185,7 +231,24 @@ export function createFsStorage(options: FsStorageOptions): FsStorage {
       }
       // The bytes are durable under the temporary name; the key changes only if they check out.
       await verify?.();
-      await rename(tmp, path);
+      if (createOnlyKey !== undefined) {
+        // A hard link is made only if the name is free (atomically, whoever else writes it), and
+        // the temporary name is removed after: an existing object is never replaced.
+        try {
+          await link(tmp, path);
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code === 'EEXIST') throw alreadyExists(createOnlyKey, error);
+          if (code === 'ENOTSUP' || code === 'EOPNOTSUPP')
+            throw new FramewiseError(
+              'UNSUPPORTED',
+              `Create-only put of ${JSON.stringify(createOnlyKey)}: this filesystem has no hard links`,
+              { cause: error, details: { key: createOnlyKey } },
+            );
+          throw error;
+        }
+        await unlink(tmp);
+      } else await rename(tmp, path);
       await fsyncDir(dirname(path));
     } catch (error) {
       await rm(tmp, { force: true });
@@ -211,7 +274,10 @@ export function createFsStorage(options: FsStorageOptions): FsStorage {
 
   return {
     name: 'fs',
-    identity: `fs:${resolve(o.root)}`,
+    /** `fs:` and the root's real path, symbolic links resolved (read once the root exists). */
+    get identity() {
+      return `fs:${realRootSync()}`;
+    },
     capabilities: {
       rangeReads: true,
       resumableUpload: false,
@@ -220,11 +286,22 @@ export function createFsStorage(options: FsStorageOptions): FsStorage {
       userMetadata: true,
       storageClasses: false,
       verifiedPut: true,
+      createOnly: true,
     },
 
     async put(key, body: Readable, putOptions) {
       try {
         const path = await pathOf(key, true);
+        // Create only: refused before any byte is written when the name is taken (the link at the
+        // end is what holds against a writer coming in between).
+        if (
+          putOptions.createOnly === true &&
+          (await stat(path).then(
+            () => true,
+            () => false,
+          ))
+        )
+          throw alreadyExists(key);
         let size = 0;
         await writeAtomically(
           path,
@@ -242,6 +319,7 @@ export function createFsStorage(options: FsStorageOptions): FsStorage {
           putOptions.verify === undefined
             ? undefined
             : () => (putOptions.verify as NonNullable<typeof putOptions.verify>)({ sizeBytes: size }),
+          putOptions.createOnly === true ? key : undefined,
         );
         const meta = await metaPath(key);
         if (

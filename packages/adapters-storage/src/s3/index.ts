@@ -13,7 +13,7 @@ import { loadS3Client, loadS3Presigner } from '../peers.js';
 import { copyObject } from './copy-object.js';
 import { s3Error } from './errors.js';
 import { type S3StorageClass, S3StorageClassSchema, type S3StorageOptions, S3StorageOptionsSchema } from './options.js';
-import { type PutContext, type PutOutcome, putObject } from './put-object.js';
+import { alreadyExists, type PutContext, type PutOutcome, putObject } from './put-object.js';
 import { createMemoryUploadStateStore } from './upload-state.js';
 import {
   abortPendingUploads,
@@ -193,20 +193,37 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
     // A failed put never harms the object already under the key: when there is one, the bytes go
     // to a staging key and are copied into place only once verified.
     const verify = options.verify;
-    const stage = verify !== undefined && (await head(key)) !== undefined;
+    const createOnly = options.createOnly === true;
+    const existing = verify !== undefined || createOnly ? await head(key) : undefined;
+    // Create-only: an object already there is refused before any byte is sent — unless this key's
+    // upload state names an upload that may have completed it (a crash before its answer), which
+    // the put adopts if its content is that upload's. The write itself carries If-None-Match: *,
+    // which catches a writer coming in between on stores that honour it (s3rver does not).
+    if (createOnly && existing !== undefined && (await ctx.state.get(`${o.bucket}/${full(key)}`)) === undefined)
+      throw alreadyExists(key);
+    const stage = verify !== undefined && existing !== undefined && !createOnly;
     const target = stage ? s3StagingKey(key) : key;
+    let adopted = false;
     try {
-      lastPut = await putObject(ctx, full(target), body, fields, options.signal);
+      const { adoptedAt, ...outcome } = await putObject(ctx, full(target), body, fields, options.signal, {
+        createOnly,
+        ...(stage ? { adoptFrom: full(key) } : {}),
+      });
+      lastPut = outcome;
+      adopted = outcome.adopted === true;
+      // Adopted under the key itself (an earlier upload of this content completed there, and its
+      // uploader never learned it): nothing was staged, nothing is to copy.
+      const landed = adoptedAt === undefined ? target : key;
       // What the server stored: its size must be what was sent, and its ETag the one this put got
       // (another process putting the same key may have staged its bytes over ours meanwhile).
-      const stored = await head(target);
+      const stored = await head(landed);
       if (stored === undefined || stored.sizeBytes !== lastPut.sizeBytes)
         throw new FramewiseError(
           'INTEGRITY',
           `S3 reports "${key}" as ${stored === undefined ? 'missing' : `${stored.sizeBytes} bytes`} after a put of ${lastPut.sizeBytes}`,
           { details: { key } },
         );
-      if (stage && stored.etag !== undefined && lastPut.etag !== '' && stored.etag !== lastPut.etag)
+      if (landed !== key && stored.etag !== undefined && lastPut.etag !== '' && stored.etag !== lastPut.etag)
         throw new FramewiseError(
           'CONFLICT',
           `S3 staging object of "${key}" was replaced by another put while this one checked it (ETag ${stored.etag}, this put's ${lastPut.etag}); nothing was changed under the key`,
@@ -217,7 +234,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       const result = { sizeBytes: lastPut.sizeBytes, ...(etagIsMd5 ? { etag: lastPut.etag } : {}) };
       await verify?.(result);
       // Copied into place only as checked: the copy is conditional on the staging object's ETag.
-      if (stage)
+      if (landed !== key)
         await copyObject(
           ctx.sdk,
           ctx.client,
@@ -235,8 +252,9 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       if (stage) await ctx.state.delete(`${o.bucket}/${full(key)}`);
       return result;
     } catch (error) {
-      // Nothing was under the key before this put: what failed its check goes.
-      if (verify !== undefined && !stage && isFramewiseError(error, 'INTEGRITY'))
+      // Nothing was under the key before this put: what failed its check goes (not an adopted
+      // object that fails it: this put did not write it).
+      if (verify !== undefined && !stage && !adopted && isFramewiseError(error, 'INTEGRITY'))
         await ctx.client
           .send(new ctx.sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: full(key) }))
           .catch(() => undefined);
@@ -260,6 +278,7 @@ export function createS3Storage(input: S3StorageOptions): S3Storage {
       userMetadata: true,
       storageClasses: true,
       verifiedPut: true,
+      createOnly: true,
     },
     get lastPut() {
       return lastPut;

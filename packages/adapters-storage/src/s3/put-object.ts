@@ -47,6 +47,32 @@ export interface PutOutcome {
   /** Parts sent in this call (a resumed upload skips parts already stored). */
   readonly partsSent: number;
   readonly partsReused: number;
+  /**
+   * The object was already stored by this put's multipart upload — completed by an earlier call
+   * that never learned it (a crash or a lost answer between CompleteMultipartUpload and its
+   * acknowledgement) — and was adopted once its size and digests matched, rather than sent again.
+   */
+  readonly adopted?: true;
+}
+
+/** Conditions of a put. */
+export interface PutConditions {
+  /**
+   * Create only: the object is written with `If-None-Match: *` (PutObject, CompleteMultipartUpload),
+   * so S3 refuses (412) to replace an object already under the key; that is `CONFLICT`.
+   */
+  readonly createOnly?: boolean;
+  /**
+   * Another key (full) whose upload state may name a completed upload of this very content — the
+   * key itself, when this put goes to its staging key because an object is there: that object is
+   * adopted (and reported as `adoptedAt`) if it is the one that upload made.
+   */
+  readonly adoptFrom?: string;
+}
+
+/** What {@link putObject} reports: the outcome, and where an adopted object is when not at the put's key. */
+export interface PutObjectResult extends PutOutcome {
+  readonly adoptedAt?: string;
 }
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
@@ -180,6 +206,70 @@ const unverifiable = (key: string) =>
 
 const MD5_ETAG = /^[0-9a-f]{32}$/;
 
+/** A create-only put found an object under the key. */
+export function alreadyExists(key: string, cause?: unknown): FramewiseError {
+  return new FramewiseError(
+    'CONFLICT',
+    `An object already exists under "${key}" and the put was create-only (If-None-Match: *): nothing was written`,
+    { ...(cause === undefined ? {} : { cause }), details: { key, reason: 'exists' } },
+  );
+}
+
+const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+
+/** What HEAD says of a key with checksums asked for (a composite SHA-256 on S3), or undefined when there is none. */
+async function headWithChecksum(
+  ctx: PutContext,
+  key: string,
+  options: { abortSignal?: AbortSignal },
+): Promise<{ size: number; etag: string; checksum: string | undefined; modified: number } | undefined> {
+  try {
+    const head = await ctx.client.send(
+      new ctx.sdk.HeadObjectCommand({ Bucket: ctx.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+      options,
+    );
+    return {
+      size: head.ContentLength ?? 0,
+      etag: unquote(head.ETag),
+      checksum: head.ChecksumSHA256,
+      modified: head.LastModified?.getTime() ?? 0,
+    };
+  } catch (error) {
+    const e = s3Error(error, `S3 head of "${key}"`);
+    if (e.code === 'NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Whether the object under the key is the one a multipart upload of these parts produced: written
+ * since the upload started, of their total size, and with the multipart ETag or composite SHA-256
+ * of their digests (or a whole-object MD5 ETag, which the host compares with its own MD5). Returns
+ * the ETag to report, or undefined when it is not shown to be.
+ */
+async function storedAsUploaded(
+  ctx: PutContext,
+  key: string,
+  startedAt: string | undefined,
+  partDigests: readonly Buffer[],
+  total: number,
+  options: { abortSignal?: AbortSignal },
+): Promise<string | undefined> {
+  const head = await headWithChecksum(ctx, key, options);
+  if (head === undefined || head.size !== total) return undefined;
+  if (startedAt !== undefined && head.modified < new Date(startedAt).getTime()) return undefined;
+  // A whole-object MD5 as the ETag (s3rver, some stores): the host compares it with the MD5 it computed.
+  if (ctx.etagIsMd5 && MD5_ETAG.test(head.etag)) return head.etag;
+  const composite = createHash(ctx.partChecksum).update(Buffer.concat(partDigests)).digest();
+  if (ctx.partChecksum === 'md5')
+    return ctx.etagIsMd5 && head.etag === `${composite.toString('hex')}-${partDigests.length}` ? head.etag : undefined;
+  try {
+    return checkEcho(head.checksum, composite.toString('base64'), key) ? head.etag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Check a completed multipart object against the digests of its parts. Multipart digests are the
  * digest of the parts' digests, then "-" and the part count: S3's ETag (MD5) and its composite
@@ -210,6 +300,60 @@ function verifyCompleted(
   if (!checkEcho(checksum, composite.toString('base64'), key) && echoed < partDigests.length && !wholeMd5)
     throw unverifiable(key);
   return etag;
+}
+
+/** What {@link adoptCompleted} found. */
+type Adoption =
+  /** The content is that of the completed upload, and the object is what it made. */
+  | { readonly kind: 'adopted'; readonly outcome: PutOutcome }
+  /** A part read ahead differs: nothing was read past the parts `held` (still to be sent). */
+  | { readonly kind: 'differs'; readonly held: Part[] }
+  /** The content differs further on, or the object is not shown to be the upload's: the content was read. */
+  | { readonly kind: 'consumed'; readonly matched: number; readonly held: Part[] };
+
+/**
+ * Read the content of a put whose upload state names a completed upload and compare each part
+ * with the state's part digests, sending nothing. When every part matches, and the object under the
+ * key is what those parts make ({@link storedAsUploaded}), the upload is adopted.
+ */
+async function adoptCompleted(
+  ctx: PutContext,
+  key: string,
+  state: UploadState,
+  held: Part[],
+  reader: AsyncIterator<Part>,
+  pool: PartBuffers,
+  options: { abortSignal?: AbortSignal },
+): Promise<Adoption> {
+  const kind = ctx.partChecksum;
+  const matches = (n: number, part: Part) => {
+    const p = state.parts[n];
+    return p !== undefined && p[kind] === part.digest.toString('hex') && p.sizeBytes === part.bytes.length;
+  };
+  const digests: Buffer[] = [];
+  let total = 0;
+  let n = 0;
+  for (const part of held) {
+    n++;
+    if (!matches(n, part)) return { kind: 'differs', held };
+    digests.push(part.digest);
+    total += part.bytes.length;
+  }
+  for (const part of held) pool.release(part.buffer);
+  for (;;) {
+    const next = await reader.next();
+    if (next.done) break;
+    n++;
+    const same = matches(n, next.value);
+    pool.release(next.value.buffer);
+    if (!same) return { kind: 'consumed', matched: n - 1, held: [] };
+    digests.push(next.value.digest);
+    total += next.value.bytes.length;
+  }
+  if (n !== Object.keys(state.parts).length) return { kind: 'consumed', matched: n, held: [] };
+  const etag = await storedAsUploaded(ctx, key, state.startedAt, digests, total, options);
+  if (etag === undefined) return { kind: 'consumed', matched: n, held: [] };
+  return { kind: 'adopted', outcome: { sizeBytes: total, etag, partsSent: 0, partsReused: n, adopted: true } };
 }
 
 /** How far the server's clock may be behind ours when judging whether an object is newer than an upload. */
@@ -254,8 +398,10 @@ export async function putObject(
   body: Readable,
   fields: Record<string, unknown>,
   signal?: AbortSignal,
-): Promise<PutOutcome> {
+  conditions: PutConditions = {},
+): Promise<PutObjectResult> {
   const id = `${ctx.bucket}/${key}`;
+  const ifNoneMatch = conditions.createOnly === true ? { IfNoneMatch: '*' } : {};
   const kind = ctx.partChecksum;
   const pool = new PartBuffers(ctx.partSizeBytes, ctx.concurrency + 1);
   const reader = parts(body, pool, kind)[Symbol.asyncIterator]();
@@ -280,6 +426,7 @@ export async function putObject(
           ContentLength: bytes.length,
           ...ctx.writeFields,
           ...fields,
+          ...ifNoneMatch,
         }),
         digest,
         options,
@@ -306,6 +453,12 @@ export async function putObject(
       }
       return { sizeBytes: bytes.length, etag, partsSent: 1, partsReused: 0 };
     } catch (error) {
+      // 412: the create-only condition failed, an object is already there (and was not touched).
+      if (
+        conditions.createOnly === true &&
+        (statusOf(error) === 412 || (error as { name?: string }).name === 'PreconditionFailed')
+      )
+        throw alreadyExists(key, error);
       throw s3Error(error, `S3 put of "${key}"`);
     } finally {
       pool.release(firstPart.buffer);
@@ -313,21 +466,78 @@ export async function putObject(
   }
 
   let state = await ctx.state.get(id);
-  const stale =
-    state !== undefined &&
-    (state.partSizeBytes !== ctx.partSizeBytes ||
-      (state.checksum ?? 'md5') !== kind ||
-      (await completedSince(ctx, key, state, options)));
-  if (state !== undefined && stale) {
-    // Made with other settings (its parts cannot be reused), or already completed — a crash
-    // between CompleteMultipartUpload and forgetting the state: start afresh rather than send parts
-    // to an upload that is gone. Best effort — some stores lack Abort.
-    ctx.logger.info({ bucket: ctx.bucket, key, uploadId: state.uploadId }, 'framewise s3: stale upload state dropped');
+  const dropState = async (stale: UploadState, why: string) => {
+    // Best effort — some stores lack Abort, and a completed upload is gone anyway.
+    ctx.logger.info(
+      { bucket: ctx.bucket, key, uploadId: stale.uploadId },
+      `framewise s3: upload state dropped (${why})`,
+    );
     await ctx.client
-      .send(new ctx.sdk.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: state.uploadId }))
+      .send(new ctx.sdk.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: stale.uploadId }))
       .catch(() => undefined);
     await ctx.state.delete(id);
+  };
+  if (state !== undefined && (state.partSizeBytes !== ctx.partSizeBytes || (state.checksum ?? 'md5') !== kind)) {
+    // Made with other settings: its parts cannot be reused; start afresh.
+    await dropState(state, 'other part size or checksum');
     state = undefined;
+  }
+  /** The parts read ahead, to be sent first. */
+  let readAhead: Part[] = second.done ? [firstPart] : [firstPart, second.value];
+  if (state !== undefined && (await completedSince(ctx, key, state, options))) {
+    // The upload completed — a crash or a lost answer between CompleteMultipartUpload and
+    // forgetting the state — or another writer replaced the key since it started. If this content
+    // is the content of that upload (every part's digest), and the object is what it produced,
+    // adopt it instead of sending it again; otherwise start afresh.
+    const adopted = await adoptCompleted(ctx, key, state, readAhead, reader, pool, options);
+    if (adopted.kind === 'adopted') {
+      await ctx.state.delete(id);
+      ctx.logger.info({ bucket: ctx.bucket, key, uploadId: state.uploadId }, 'framewise s3: completed upload adopted');
+      return adopted.outcome;
+    }
+    await dropState(state, 'its upload completed, with other content');
+    state = undefined;
+    if (conditions.createOnly === true) {
+      for (const part of adopted.held) pool.release(part.buffer);
+      throw alreadyExists(key);
+    }
+    if (adopted.kind === 'consumed')
+      throw new FramewiseError(
+        'TRANSIENT',
+        `S3 put of "${key}": its upload state named a completed upload whose first ${adopted.matched} parts this content matches but not the rest; the state is dropped and the content was read past them: put it again`,
+        { details: { key } },
+      );
+    readAhead = adopted.held;
+  }
+  const adoptFrom = conditions.adoptFrom;
+  if (state === undefined && adoptFrom !== undefined) {
+    const otherId = `${ctx.bucket}/${adoptFrom}`;
+    const other = await ctx.state.get(otherId);
+    if (
+      other !== undefined &&
+      other.partSizeBytes === ctx.partSizeBytes &&
+      (other.checksum ?? 'md5') === kind &&
+      (await completedSince(ctx, adoptFrom, other, options))
+    ) {
+      // The object under the key may be this content, completed by an upload that never learned it.
+      const adopted = await adoptCompleted(ctx, adoptFrom, other, readAhead, reader, pool, options);
+      // Either way that state is stale now: its upload completed.
+      await ctx.state.delete(otherId);
+      if (adopted.kind === 'adopted') {
+        ctx.logger.info(
+          { bucket: ctx.bucket, key: adoptFrom, uploadId: other.uploadId },
+          'framewise s3: completed upload adopted',
+        );
+        return { ...adopted.outcome, adoptedAt: adoptFrom };
+      }
+      if (adopted.kind === 'consumed')
+        throw new FramewiseError(
+          'TRANSIENT',
+          `S3 put of "${adoptFrom}": its upload state named a completed upload whose first ${adopted.matched} parts this content matches but not the rest; the state is dropped and the content was read past them: put it again`,
+          { details: { key: adoptFrom } },
+        );
+      readAhead = adopted.held;
+    }
   }
   if (state !== undefined)
     ctx.logger.info(
@@ -424,12 +634,34 @@ export async function putObject(
   // A Complete the server answers with an error (not a throttle) leaves an upload that cannot be
   // completed as recorded — on some stores one already completed, whose parts a resume would
   // re-create: the state is forgotten so the next put starts afresh instead of failing forever.
-  const complete = async (command: CompleteMultipartUploadCommand) => {
+  const complete = async (
+    command: CompleteMultipartUploadCommand,
+    partDigests: readonly Buffer[],
+  ): Promise<{ ETag?: string | undefined; ChecksumSHA256?: string | undefined }> => {
     try {
       return await ctx.client.send(command, options);
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== undefined && status !== 429 && status !== 503 && !signal?.aborted) {
+      if (signal?.aborted) throw error;
+      // The server may have completed the upload though its answer was lost (a reset connection,
+      // the SDK's retry then finding no such upload, or 412 under create-only): adopt the object
+      // if it is the one these parts make.
+      const etag = await storedAsUploaded(ctx, key, startedAt, partDigests, total, options).catch(() => undefined);
+      if (etag !== undefined) {
+        adoptedAfterComplete = true;
+        return { ETag: etag };
+      }
+      const status = statusOf(error);
+      if (
+        conditions.createOnly === true &&
+        (status === 412 || (error as { name?: string }).name === 'PreconditionFailed')
+      ) {
+        await ctx.client
+          .send(new ctx.sdk.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
+          .catch(() => undefined);
+        await ctx.state.delete(id);
+        throw alreadyExists(key, error);
+      }
+      if (status !== undefined && status !== 429 && status !== 503) {
         await ctx.state.delete(id);
         throw s3Error(
           error,
@@ -439,10 +671,10 @@ export async function putObject(
       throw error;
     }
   };
+  let adoptedAfterComplete = false;
   let n = 0;
   const queue = async function* () {
-    yield firstPart;
-    if (!second.done) yield second.value;
+    yield* readAhead;
     for (;;) {
       const next = await reader.next();
       if (next.done) return;
@@ -481,9 +713,13 @@ export async function putObject(
             ...(kind === 'sha256' ? { ChecksumSHA256: digestOf(p).toString('base64') } : {}),
           })),
         },
+        ...ifNoneMatch,
       }),
+      numbers.map(digestOf),
     );
     await ctx.state.delete(id);
+    if (adoptedAfterComplete)
+      return { sizeBytes: total, etag: unquote(completed.ETag), partsSent: sent, partsReused: reused, adopted: true };
     let etag: string;
     try {
       etag = verifyCompleted(

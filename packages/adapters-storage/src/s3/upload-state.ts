@@ -23,7 +23,8 @@ export interface UploadState {
   /**
    * When the upload was created, ISO 8601 (absent in states written before this field). An object
    * under the key written after it means the upload completed (or another writer came since): the
-   * state is stale and the next put starts afresh.
+   * next put adopts that object when its content is this upload's and the object checks out,
+   * else drops the state and starts afresh.
    */
   readonly startedAt?: string;
 }

@@ -65,7 +65,7 @@ describe('file copies in the catalog', () => {
         checkedAt: '2026-11-21T09:00:00.000Z',
       },
     ];
-    const updated = await recordCopies(catalog, admin, version.id, copies);
+    const updated = await recordCopies(catalog, admin, version.id, copies, { expectedRevision: version.revision });
     expect(updated.locations[0]?.checksums).toEqual({ sha256: sha, md5 });
     const reread = await catalog.getVersion(admin, version.id);
     expect(copiesOnVersion(reread)).toEqual(copies);

@@ -31,6 +31,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       userMetadata: true,
       storageClasses: classes.length > 0,
       verifiedPut: true,
+      createOnly: true,
     },
     async put(key: string, body: Readable, options: DriverPutOptions) {
       const chunks: Buffer[] = [];
@@ -58,6 +59,12 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       const data = Buffer.concat(chunks);
       // The bytes are held aside until the check passes: a failed check leaves the key as it was.
       await options.verify?.({ sizeBytes: data.length });
+      if (options.createOnly === true && objects.has(key))
+        throw new FramewiseError(
+          'CONFLICT',
+          `An object already exists under ${JSON.stringify(key)} and the put was create-only: nothing was written`,
+          { details: { key, reason: 'exists' } },
+        );
       objects.set(key, {
         data,
         info: {

@@ -15,6 +15,14 @@ import { createObjectStorage } from './object-storage.js';
 import type { StorageDriver } from './port.js';
 
 objectStorageConformance('memory', { create: () => createMemoryStorage(), largeBytes: 8 * 1024 * 1024 });
+// A driver that cannot honour create-only puts: the suite expects them refused as UNSUPPORTED.
+objectStorageConformance('memory without create-only', {
+  create: () => {
+    const inner = createMemoryStorage();
+    return { ...inner, capabilities: { ...inner.capabilities, createOnly: false } };
+  },
+  largeBytes: 1024 * 1024,
+});
 
 /** The memory driver, failing its first `failures` puts with `code` (a real driver's network blip). */
 function flaky(

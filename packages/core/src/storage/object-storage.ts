@@ -35,6 +35,12 @@ export interface PutOptions {
   /** Called with the number of bytes sent so far. */
   readonly onProgress?: (bytes: number) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Create only: never replace an object already under the key — `CONFLICT` (details
+   * `reason: 'exists'`), the existing object untouched. Needs a driver declaring
+   * `capabilities.createOnly` and `verifiedPut` (fs, S3, memory); others refuse it with `UNSUPPORTED`.
+   */
+  readonly createOnly?: boolean;
 }
 
 /** What {@link ObjectStorage.put} stored. */
@@ -211,6 +217,13 @@ export class ObjectStorage {
    */
   async put(key: string, source: PutSource, options: PutOptions = {}): Promise<PutResult> {
     const k = normalizeKey(key);
+    const caps = this.driver.capabilities;
+    if (options.createOnly === true && !(caps.createOnly === true && caps.verifiedPut === true))
+      throw new FramewiseError(
+        'UNSUPPORTED',
+        `Storage "${this.driver.name}" cannot put ${JSON.stringify(k)} create-only: its driver does not declare createOnly and verifiedPut`,
+        { details: { key: k } },
+      );
     return this.#transfer('put', k, {}, () => this.#put(k, source, options));
   }
 
@@ -246,6 +259,7 @@ export class ObjectStorage {
           ...(options.contentType ? { contentType: options.contentType } : {}),
           ...(options.metadata ? { metadata: options.metadata } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.createOnly === true ? { createOnly: true } : {}),
         };
         const verify = async (stored: { readonly sizeBytes: number; readonly etag?: string }) =>
           this.#verifyStored(k, digest, stored, options.expected);

@@ -20,6 +20,12 @@ export interface StorageCapabilities {
    * reserved `.partial` key itself and copies it into place once verified.
    */
   readonly verifiedPut?: boolean;
+  /**
+   * `put` honours {@link DriverPutOptions.createOnly}: it never replaces an object already under
+   * the key (the filesystem links the verified temporary file into place, which fails if the name
+   * exists; S3 writes with `If-None-Match: *`; memory checks at the commit).
+   */
+  readonly createOnly?: boolean;
 }
 
 /** What is known about a stored object. */
@@ -46,6 +52,12 @@ export interface DriverPutOptions {
    * the temporary object, leaves whatever was under the key untouched and rethrows.
    */
   readonly verify?: (stored: { readonly sizeBytes: number; readonly etag?: string }) => Promise<void>;
+  /**
+   * With `capabilities.createOnly`: fail with `CONFLICT` (details `reason: 'exists'`) rather than
+   * replace an object already under the key; the existing object is untouched and nothing of this
+   * put is left behind.
+   */
+  readonly createOnly?: boolean;
 }
 
 /** A byte range, both ends inclusive (as HTTP ranges). */

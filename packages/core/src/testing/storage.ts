@@ -163,6 +163,33 @@ export function objectStorageConformance(name: string, options: StorageConforman
       expect(keys).toEqual(['conf/keep/master.bin']);
     });
 
+    it('create-only puts never replace an object (CONFLICT, old bytes kept), or are refused as UNSUPPORTED', async () => {
+      const caps = driver.capabilities;
+      if (caps.createOnly !== true || caps.verifiedPut !== true) {
+        await expectCode(storage.put('conf/create-only/x.bin', Buffer.from('x'), { createOnly: true }), 'UNSUPPORTED');
+        expect(await storage.head('conf/create-only/x.bin')).toBeUndefined();
+        return;
+      }
+      const first = await storage.put('conf/create-only/master.bin', Buffer.from('the first master'), {
+        createOnly: true,
+      });
+      expect(first.sizeBytes).toBe(16);
+      try {
+        await storage.put('conf/create-only/master.bin', Buffer.from('a second one'), { createOnly: true });
+        expect.unreachable('a create-only put over an object succeeded');
+      } catch (error) {
+        expect(isFramewiseError(error, 'CONFLICT'), String(error)).toBe(true);
+        expect((error as { details?: Record<string, unknown> }).details?.reason).toBe('exists');
+      }
+      expect(await text(storage, 'conf/create-only/master.bin')).toBe('the first master');
+      const keys: string[] = [];
+      for await (const item of storage.list('conf/create-only/')) keys.push(item.key);
+      expect(keys).toEqual(['conf/create-only/master.bin']);
+      // without createOnly the same put replaces it, as always
+      await storage.put('conf/create-only/master.bin', Buffer.from('a second one'));
+      expect(await text(storage, 'conf/create-only/master.bin')).toBe('a second one');
+    });
+
     it('fails a verified read with INTEGRITY before the consumer gets the last byte', async () => {
       const body = randomBytes(300_000);
       await storage.put('conf/verified/a.bin', body);

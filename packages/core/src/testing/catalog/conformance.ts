@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Catalog, type CatalogStore, createCatalog, isFramewiseError, type PrincipalInput } from '../../index.js';
+import {
+  type Catalog,
+  type CatalogStore,
+  copiesOnVersion,
+  createCatalog,
+  isFramewiseError,
+  type PrincipalInput,
+  recordCopies,
+} from '../../index.js';
 import { annotationSuite } from './annotations.js';
 import {
   admin,
@@ -277,6 +285,64 @@ export function catalogStoreConformance(name: string, options: CatalogConformanc
           deliveryRules: [{ endpoints: ['youtube'], exactWidth: 1280, exactHeight: 720 }],
         });
         expect((await catalog.listRelatedAssets(dramaViewer, asset.id)).map((r) => r.id)).toEqual([thumb.id]);
+      });
+
+      it('archive copy records: a stale write-back never re-creates a copy removed meanwhile; concurrent merges all land', async () => {
+        const { catalog } = ctx;
+        const asset = await catalog.createAsset(dramaEditor, episode('drama', 'Copies', { id: 'conf-copies' }));
+        const v = await catalog.addVersion(dramaEditor, asset.id, {
+          name: 'm',
+          kind: 'master',
+          rate: { num: 25, den: 1, dropFrame: false },
+          durationFrames: 10,
+        });
+        const copy = (locationId: string) => ({
+          fileKey: 'master',
+          locationId,
+          key: 'm.mxf',
+          sizeBytes: 10,
+          sha256: 'a'.repeat(64),
+          status: 'verified' as const,
+          verifiedAt: '2026-11-20T00:00:00.000Z',
+        });
+        const seeded = await recordCopies(catalog, dramaEditor, v.id, ['a', 'b', 'c'].map(copy), {
+          expectedRevision: v.revision,
+        });
+        // a fixity audit reads the copy set…
+        const stale = copiesOnVersion(seeded);
+        // …a reconciler un-records "a" by compare-and-set (as a guarded delete does)…
+        await catalog.relocateVersion(
+          dramaEditor,
+          v.id,
+          seeded.locations.filter((l) => l.storage !== 'a'),
+          { expectedRevision: seeded.revision },
+        );
+        // …and the audit writes each copy's result back from its stale view, all at once
+        await Promise.all(
+          stale.map((c, i) =>
+            recordCopies(catalog, dramaEditor, v.id, [
+              {
+                ...c,
+                checkedAt: `2026-11-2${i + 1}T00:00:00.000Z`,
+                ...(c.locationId === 'c' ? { status: 'corrupt' } : {}),
+              },
+            ]),
+          ),
+        );
+        const after = copiesOnVersion(await catalog.getVersion(dramaViewer, v.id));
+        expect(after.map((c) => [c.locationId, c.status, c.checkedAt])).toEqual([
+          ['b', 'verified', '2026-11-22T00:00:00.000Z'],
+          ['c', 'corrupt', '2026-11-23T00:00:00.000Z'],
+        ]);
+        // replacing the copy set from the stale view is refused
+        await expectError(
+          recordCopies(catalog, dramaEditor, v.id, stale, { expectedRevision: seeded.revision }),
+          'CONFLICT',
+        );
+        expect(copiesOnVersion(await catalog.getVersion(dramaViewer, v.id)).map((c) => c.locationId)).toEqual([
+          'b',
+          'c',
+        ]);
       });
     });
 
