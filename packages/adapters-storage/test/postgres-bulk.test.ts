@@ -160,8 +160,18 @@ describe('PostgreSQL bulk annotation path', () => {
         titles: [{ language: 'en', value: 'Theirs' }],
       });
       const rate = { num: 25, den: 1, dropFrame: false };
-      const v = await catalog.addVersion(editor('p'), mine.id, { name: 'm', kind: 'master', rate, durationFrames: 100 });
-      const w = await catalog.addVersion(editor('q'), theirs.id, { name: 'm', kind: 'master', rate, durationFrames: 100 });
+      const v = await catalog.addVersion(editor('p'), mine.id, {
+        name: 'm',
+        kind: 'master',
+        rate,
+        durationFrames: 100,
+      });
+      const w = await catalog.addVersion(editor('q'), theirs.id, {
+        name: 'm',
+        kind: 'master',
+        rate,
+        durationFrames: 100,
+      });
       const [original] = await catalog.addAnnotations(editor('q'), w.id, [
         { id: 'seed', type: 'note', start: 1, duration: 1, text: 'theirs', provenance: { kind: 'person', id: 'q' } },
       ]);
