@@ -1,13 +1,23 @@
 /**
  * One writer process of `pnpm bench catalog`'s write section: argv = connection string, mode
  * (`catalog`, `raw`, or `bulk`: annotations onto the version given as project), project, count. Connects, prints "ready", waits for "go" on stdin, writes,
- * then prints one JSON line: elapsed wall ms and the process's CPU ms (user + system) for the writes.
+ * then prints one JSON line: elapsed wall ms, the process's CPU ms (user + system) for the writes,
+ * and the CPU ms its PostgreSQL backends spent meanwhile (from /proc: the server is local).
  */
 import { createPostgresCatalogStore } from '@framewise/adapters-storage/postgres';
 import { createCatalog } from '@framewise/core/catalog';
 import pg from 'pg';
+import { backendCpu } from './server-cpu.js';
 
-const [connectionString, mode, project, countText] = process.argv.slice(2) as [string, string, string, string];
+const [baseConnectionString, mode, project, countText] = process.argv.slice(2) as [string, string, string, string];
+// Every connection of this writer carries its name, so its backends can be found for their CPU time.
+const appName = `fw-bench-${process.pid}`;
+const connectionString = (() => {
+  const url = new URL(baseConnectionString);
+  url.searchParams.set('application_name', appName);
+  return url.toString();
+})();
+const server = backendCpu(baseConnectionString, appName);
 const count = Number(countText);
 const editor = { id: `w-${project}`, memberships: [{ project, role: 'editor' as const }] };
 const input = (i: number) => ({
@@ -16,11 +26,12 @@ const input = (i: number) => ({
   titles: [{ language: 'en', value: `${project} ${i}` }],
 });
 
-function report(started: number, cpu: NodeJS.CpuUsage): void {
+async function report(started: number, cpu: NodeJS.CpuUsage): Promise<void> {
+  const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  process.stdout.write(
-    `${JSON.stringify({ ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 })}\n`,
-  );
+  const serverCpuMs = await server.since();
+  await server.close();
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, serverCpuMs })}\n`);
 }
 
 if (mode === 'raw') {
@@ -33,6 +44,7 @@ if (mode === 'raw') {
     '{}',
   ]);
   await waitGo();
+  await server.start();
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < count; i++) {
@@ -43,7 +55,7 @@ if (mode === 'raw') {
     await client.query('INSERT INTO raw_audit (project, seq, doc) VALUES ($1, $2, $3::jsonb)', [project, i + 1, doc]);
     await client.query('COMMIT');
   }
-  report(started, cpu);
+  await report(started, cpu);
   client.release();
   await pool.end();
 } else if (mode === 'bulk') {
@@ -53,6 +65,7 @@ if (mode === 'raw') {
   const admin = { id: 'bulk-loader', global: 'admin' as const };
   await store.auditHeads();
   await waitGo();
+  await server.start();
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < count; i += 10_000) {
@@ -65,7 +78,7 @@ if (mode === 'raw') {
     }));
     await catalog.addAnnotations(admin, project, batch);
   }
-  report(started, cpu);
+  await report(started, cpu);
   await store.close();
 } else {
   const store = createPostgresCatalogStore({ connectionString, maxConnections: 2 });
@@ -74,10 +87,11 @@ if (mode === 'raw') {
   // One untimed write: the first transaction pays for connection set-up and JIT warm-up.
   await catalog.createAsset(editor, input(-1));
   await waitGo();
+  await server.start();
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < count; i++) await catalog.createAsset(editor, input(i));
-  report(started, cpu);
+  await report(started, cpu);
   await store.close();
 }
 

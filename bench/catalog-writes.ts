@@ -15,6 +15,7 @@ import type { AnnotationInput } from '@framewise/core/assets';
 import { createCatalog } from '@framewise/core/catalog';
 import pg from 'pg';
 import { annotationQuery } from '../packages/adapters-storage/src/sql/search-sql.js';
+import { backendCpu } from './server-cpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const admin = { id: 'bench', global: 'admin' as const };
@@ -28,6 +29,8 @@ interface WriterRound {
   readonly perSecond: number;
   /** Client CPU (user + system, all writer processes) per write, ms. */
   readonly cpuMsPerWrite: number;
+  /** CPU of the writers' PostgreSQL backends per write, ms. */
+  readonly serverCpuMsPerWrite: number;
   readonly wallMs: number;
   readonly load: string;
 }
@@ -73,10 +76,10 @@ async function writers(
         const check = () => (text.includes('ready') ? resolve() : setTimeout(check, 20));
         check();
       }),
-      done: new Promise<{ ms: number; cpuMs: number }>((resolve, reject) =>
+      done: new Promise<{ ms: number; cpuMs: number; serverCpuMs: number }>((resolve, reject) =>
         c.once('exit', (code) =>
           code === 0
-            ? resolve(JSON.parse(text.split('\n')[1] ?? '') as { ms: number; cpuMs: number })
+            ? resolve(JSON.parse(text.split('\n')[1] ?? '') as { ms: number; cpuMs: number; serverCpuMs: number })
             : reject(new Error(`writer exited ${code}`)),
         ),
       ),
@@ -89,7 +92,14 @@ async function writers(
   const results = await Promise.all(outputs.map((o) => o.done));
   const wallMs = Math.max(...results.map((r) => r.ms));
   const cpuMs = results.reduce((sum, r) => sum + r.cpuMs, 0);
-  return { perSecond: (n * count) / (wallMs / 1000), cpuMsPerWrite: cpuMs / (n * count), wallMs, load: before };
+  const serverCpuMs = results.reduce((sum, r) => sum + r.serverCpuMs, 0);
+  return {
+    perSecond: (n * count) / (wallMs / 1000),
+    cpuMsPerWrite: cpuMs / (n * count),
+    serverCpuMsPerWrite: serverCpuMs / (n * count),
+    wallMs,
+    load: before,
+  };
 }
 
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))] ?? 0;
@@ -120,7 +130,11 @@ export async function measureWrites(
   await pool.query(
     'CREATE TABLE IF NOT EXISTS raw_assets (id text PRIMARY KEY, project text NOT NULL, doc jsonb NOT NULL); CREATE TABLE IF NOT EXISTS raw_audit (project text, seq bigint, doc jsonb NOT NULL, PRIMARY KEY (project, seq))',
   );
-  const store = createPostgresCatalogStore({ connectionString, maxConnections: 8 });
+  // This process's catalog connections carry a name, so their backends' CPU can be read.
+  const main = new URL(connectionString);
+  main.searchParams.set('application_name', 'fw-bench-main');
+  const store = createPostgresCatalogStore({ connectionString: main.toString(), maxConnections: 8 });
+  const serverCpu = backendCpu(connectionString, 'fw-bench-main');
   const catalog = createCatalog({ store });
   await store.auditHeads();
 
@@ -135,13 +149,14 @@ export async function measureWrites(
       `  round ${r + 1}: ${Object.entries(runs)
         .map(([k, v]) => {
           const x = v[r] as WriterRound;
-          return `${k} ${x.perSecond.toFixed(0)}/s (cpu ${x.cpuMsPerWrite.toFixed(2)} ms/write)`;
+          return `${k} ${x.perSecond.toFixed(0)}/s (cpu ${x.cpuMsPerWrite.toFixed(2)} ms/write, server ${x.serverCpuMsPerWrite.toFixed(2)})`;
         })
         .join(', ')}; load ${runs.raw1[r]?.load}`,
     );
   }
   const med = (k: keyof typeof runs) => median(runs[k].map((x) => x.perSecond));
   const medCpu = (k: keyof typeof runs) => median(runs[k].map((x) => x.cpuMsPerWrite));
+  const medServerCpu = (k: keyof typeof runs) => median(runs[k].map((x) => x.serverCpuMsPerWrite));
   const ratios = Array.from({ length: rounds }, (_, r) => ({
     createVsRaw: (runs.ours1[r] as WriterRound).perSecond / (runs.raw1[r] as WriterRound).perSecond,
     fourVsOne: (runs.ours4[r] as WriterRound).perSecond / (runs.ours1[r] as WriterRound).perSecond,
@@ -163,19 +178,24 @@ export async function measureWrites(
   };
   const bulkRates: number[] = [];
   const bulkCpu: number[] = [];
+  const bulkServerCpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const version = await newVersion(`bulk${r}`);
     const all = notes(50_000, frames);
     const before = load();
+    await serverCpu.start();
     const cpu = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < all.length; i += 10_000)
       await catalog.addAnnotations(admin, version.id, all.slice(i, i + 10_000));
     const ms = performance.now() - started;
+    const clientMs = cpuSince(cpu);
+    const serverMs = await serverCpu.since();
     bulkRates.push(all.length / (ms / 1000));
-    bulkCpu.push(cpuSince(cpu));
+    bulkCpu.push(clientMs);
+    bulkServerCpu.push(serverMs);
     console.log(
-      `  bulk round ${r + 1}: ${(all.length / (ms / 1000)).toFixed(0)} annotations/s, wall ${ms.toFixed(0)} ms, client cpu ${cpuSince(cpu).toFixed(0)} ms; load ${before}`,
+      `  bulk round ${r + 1}: ${(all.length / (ms / 1000)).toFixed(0)} annotations/s, wall ${ms.toFixed(0)} ms, client cpu ${clientMs.toFixed(0)} ms (${((clientMs * 1000) / all.length).toFixed(1)} µs/row), server backend cpu ${serverMs.toFixed(0)} ms (${((serverMs * 1000) / all.length).toFixed(1)} µs/row); load ${before}`,
     );
   }
   const bulkPerSecond = median(bulkRates);
@@ -207,6 +227,21 @@ export async function measureWrites(
     loading = false;
   });
   await going;
+  // Sample what this process's backends wait for while the other project loads: a lock wait
+  // would show as wait_event_type 'Lock'.
+  const sampler = new pg.Client({ connectionString });
+  await sampler.connect();
+  const waits = new Map<string, number>();
+  const sampling = (async () => {
+    while (loading) {
+      const { rows } = await sampler.query<{ w: string }>(
+        `SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') AS w FROM pg_stat_activity
+         WHERE application_name = 'fw-bench-main' AND state = 'active'`,
+      );
+      for (const row of rows) waits.set(row.w, (waits.get(row.w) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
   const latencies: number[] = [];
   for (let i = 0; loading || latencies.length < 20; i++) {
     const t = performance.now();
@@ -214,9 +249,15 @@ export async function measureWrites(
     latencies.push(performance.now() - t);
   }
   const loaderRound = await loaded;
+  await sampling;
+  await sampler.end();
+  const lockWaits = [...waits].filter(([w]) => w.startsWith('Lock:')).reduce((n, [, c]) => n + c, 0);
+  console.log(
+    `  one-row writer's backend while active (samples by wait event): ${JSON.stringify(Object.fromEntries(waits))}`,
+  );
   const writeP99 = p99(latencies);
   console.log(
-    `one-row write during another project's bulk load: p50 ${median(latencies).toFixed(1)} ms, p99 ${writeP99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length}, while the loader wrote ${loaderRound.perSecond.toFixed(0)} annotations/s (quiet: p50 ${median(quiet).toFixed(1)} ms, p99 ${p99(quiet).toFixed(1)} ms); load ${loadBefore}`,
+    `one-row write during another project's bulk load: p50 ${median(latencies).toFixed(1)} ms, p99 ${writeP99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length}, while the loader wrote ${loaderRound.perSecond.toFixed(0)} annotations/s (its client ${(loaderRound.cpuMsPerWrite * 1000).toFixed(1)} µs/row, its backend ${(loaderRound.serverCpuMsPerWrite * 1000).toFixed(1)} µs/row of CPU) (quiet: p50 ${median(quiet).toFixed(1)} ms, p99 ${p99(quiet).toFixed(1)} ms); load ${loadBefore}`,
   );
 
   // contains on the 40,000-annotation version near the start, middle and end, interleaved.
@@ -262,6 +303,7 @@ export async function measureWrites(
   }
   console.log(`  server execution time: ${JSON.stringify(planMs)} ms`);
   await store.close();
+  await serverCpu.close();
   await pool.end();
   const round = (x: number, d = 2) => Number(x.toFixed(d));
   return {
@@ -275,9 +317,14 @@ export async function measureWrites(
     four_vs_one: round(median(ratios.map((x) => x.fourVsOne))),
     raw_cpu_ms_per_write: round(medCpu('raw1'), 3),
     create_cpu_ms_per_write: round(medCpu('ours1'), 3),
+    raw_server_cpu_ms_per_write: round(medServerCpu('raw1'), 3),
+    create_server_cpu_ms_per_write: round(medServerCpu('ours1'), 3),
     bulk_annotations_per_second: Math.round(bulkPerSecond),
     bulk_client_cpu_ms: Math.round(median(bulkCpu)),
+    bulk_client_cpu_us_per_row: round((median(bulkCpu) * 1000) / 50_000, 1),
+    bulk_server_cpu_us_per_row: round((median(bulkServerCpu) * 1000) / 50_000, 1),
     write_during_bulk_p99_ms: round(writeP99, 1),
+    write_during_bulk_lock_wait_samples: lockWaits,
     write_quiet_p99_ms: round(p99(quiet), 1),
     contains_p99_ms_start: round(position.start ?? 0),
     contains_p99_ms_middle: round(position.middle ?? 0),

@@ -149,7 +149,7 @@ describe('PostgreSQL catalog store: leases, writes and audit', () => {
     await expect(old.auditHeads()).rejects.toMatchObject({
       code: 'INVALID_CONFIG',
       message: expect.stringMatching(
-        /migrated by a newer Framewise release \(migration 900; this release knows up to 3\)/,
+        /migrated by a newer Framewise release \(migration 900; this release knows up to 4\)/,
       ),
       details: { schema: 'framewise', databaseVersion: 900 },
     });

@@ -46,6 +46,7 @@ describe('PostgreSQL catalog store across processes', () => {
       { version: 1, name: 'catalog' },
       { version: 2, name: 'project audit chains and interval index' },
       { version: 3, name: 'audit events by operation id' },
+      { version: 4, name: 'leaner annotation indexes' },
     ]);
     await pool.end();
     await Promise.all(stores.map((s) => s.close()));

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { createHash } from 'node:crypto';
 import { LoggerSchema, parseOptions, silentLogger } from '@framewise/core/adapter-kit';
 import type { CatalogStore } from '@framewise/core/catalog';
 import type pg from 'pg';
@@ -69,7 +70,27 @@ export const PostgresCatalogStoreOptionsSchema = z
 /** Options for {@link createPostgresCatalogStore}. */
 export type PostgresCatalogStoreOptions = z.input<typeof PostgresCatalogStoreOptionsSchema>;
 
-/** A driver over a pool made on first use (`pg` is imported then), or over an injected one. */
+/**
+ * The name of a prepared statement for `text`: the same text gets the same name, so `pg` parses
+ * it once per connection and the server plans it without parsing again.
+ */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  // Bounded: the store's write statements are fixed texts (a few dozen per schema); past 500
+  // distinct texts, new ones run unnamed.
+  if (name === undefined && statementNames.size < 500) {
+    name = `fw_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A driver over a pool made on first use (`pg` is imported then), or over an injected one. With
+ * the store's own pool (real `pg`), statements inside write transactions are prepared once per
+ * connection (named); an injected pool-shaped object gets plain `query(text, params)` calls.
+ */
 function poolDriver(
   open: () => Promise<PoolLike>,
   owned: boolean,
@@ -100,7 +121,12 @@ function poolDriver(
       try {
         await client.query(begin);
         const queryable: SqlQueryable = {
-          query: async (text, params) => client.query(text, params as unknown[]) as never,
+          query: async (text, params) => {
+            // Only statements with parameters (never the migrations' DDL).
+            const name = owned && params !== undefined && params.length > 0 ? statementName(text) : undefined;
+            if (name === undefined) return client.query(text, params as unknown[]) as never;
+            return (client as unknown as pg.PoolClient).query({ name, text, values: params as unknown[] }) as never;
+          },
         };
         const result = await fn(queryable);
         await client.query('COMMIT');

@@ -134,6 +134,16 @@ CREATE UNIQUE INDEX fw_audit_operation ON $schema.fw_audit (project, (doc->>'ope
   WHERE doc ? 'operationId';
 `,
   },
+  {
+    version: 4,
+    name: 'leaner annotation indexes',
+    // Every annotation insert maintained seven indexes. The (version_id, start_frame) B-tree is
+    // redundant since the interval index of migration 2: contains, overlaps and startsAt on a
+    // version are answered by fw_annotations_span, listing a version by (version_id, start_us, id).
+    sql: `
+DROP INDEX $schema.fw_annotations_version;
+`,
+  },
 ];
 
 /**

@@ -57,4 +57,36 @@ export function annotationParams(a: Annotation, index: AnnotationIndex): unknown
   ];
 }
 
+/**
+ * Annotation rows `from`-`to` as one JSON array of objects (the columns of `annotationParams` by
+ * name, the annotation itself nested as `doc`), for `json_to_recordset`: one `JSON.stringify`.
+ */
+export function annotationRecordsJson(
+  records: readonly { readonly annotation: Annotation; readonly index: AnnotationIndex }[],
+  from: number,
+  to: number,
+): string {
+  const rows: object[] = [];
+  for (let i = from; i < to; i++) {
+    const { annotation: a, index } = records[i] as { annotation: Annotation; index: AnnotationIndex };
+    rows.push({
+      id: a.id,
+      asset_id: a.assetId,
+      version_id: a.versionId,
+      project: a.project,
+      type: a.type,
+      track: a.track ?? null,
+      start_frame: a.start,
+      end_frame: a.start + a.duration,
+      rate_num: a.rate.num,
+      rate_den: a.rate.den,
+      start_us: index.startUs,
+      end_us: index.endUs,
+      tokens: index.tokens,
+      doc: a,
+    });
+  }
+  return JSON.stringify(rows);
+}
+
 export type { Annotation, Asset, AuditEvent, Lease };

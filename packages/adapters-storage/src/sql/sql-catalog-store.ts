@@ -21,7 +21,7 @@ import type {
 import { FramewiseError, isFramewiseError, isRetryable, messageOf } from '@framewise/core/errors';
 import { closable, type SqlDriver, type SqlQueryable } from './driver.js';
 import { migrate } from './migrations.js';
-import { annotationParams, assetParams, entityParams, json } from './rows.js';
+import { annotationParams, annotationRecordsJson, assetParams, entityParams, json } from './rows.js';
 import { annotationQuery, assetQuery, recommendQuery } from './search-sql.js';
 
 type Row = Record<string, unknown>;
@@ -29,8 +29,23 @@ type Row = Record<string, unknown>;
 /** The hash before a chain's first event. */
 const GENESIS_HASH = '0'.repeat(64);
 
-/** Annotation rows per INSERT statement. */
-const ANNOTATION_BATCH = 5_000;
+/** Annotation rows per INSERT statement: the largest `addAnnotations` batch, in one statement. */
+const ANNOTATION_BATCH = 10_000;
+
+/** The annotation table's columns, in the order of `annotationParams` and `annotationRecordsJson`. */
+const ANNOTATION_COLUMNS =
+  'id, asset_id, version_id, project, type, track, start_frame, end_frame, rate_num, rate_den, start_us, end_us, tokens, doc';
+/** The column types of one record of `annotationRecordsJson`, for `json_to_recordset`. */
+const ANNOTATION_RECORD =
+  'id text, asset_id text, version_id text, project text, type text, track text, start_frame bigint, end_frame bigint, rate_num integer, rate_den integer, start_us bigint, end_us bigint, tokens text[], doc jsonb';
+/**
+ * Insert, or rewrite an annotation of the same version (an update, a reindex); a row whose id
+ * belongs to another version is left alone and not counted, which the caller turns into `CONFLICT`.
+ */
+const ANNOTATION_UPSERT = `ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, track = EXCLUDED.track,
+  start_frame = EXCLUDED.start_frame, end_frame = EXCLUDED.end_frame, start_us = EXCLUDED.start_us,
+  end_us = EXCLUDED.end_us, tokens = EXCLUDED.tokens, doc = EXCLUDED.doc
+  WHERE fw_annotations.version_id = EXCLUDED.version_id`;
 
 /** Reads shared by transactions and the store itself. */
 class SqlReader implements CatalogReader {
@@ -101,8 +116,18 @@ class SqlTx extends SqlReader implements CatalogTx {
     const { rows } = await this.db.query<Row>(`SELECT project FROM ${this.s}.fw_assets WHERE id = $1`, [assetId]);
     return rows[0] === undefined ? undefined : String(rows[0].project);
   }
+  /**
+   * Heads this transaction has locked and read ahead of `lockAuditHead` (see `insertAsset`); each
+   * is handed out once, and only until this transaction appends to that chain.
+   */
+  readonly #lockedHeads = new Map<string, AuditHead>();
   /** One statement: create the project's head at genesis if missing, lock it, return it. */
   async lockAuditHead(project: string): Promise<AuditHead> {
+    const held = this.#lockedHeads.get(project);
+    if (held !== undefined) {
+      this.#lockedHeads.delete(project);
+      return held;
+    }
     const { rows } = await this.db.query<Row>(
       `INSERT INTO ${this.s}.fw_audit_heads (project, seq, hash) VALUES ($1, 0, $2)
        ON CONFLICT (project) DO UPDATE SET project = EXCLUDED.project RETURNING seq, hash`,
@@ -111,16 +136,30 @@ class SqlTx extends SqlReader implements CatalogTx {
     const row = rows[0] as Row;
     return { seq: Number(row.seq), hash: String(row.hash) };
   }
-  /** `INSERT … ON CONFLICT DO NOTHING`: a taken id (even one a concurrent writer inserts first) writes nothing. */
+  /**
+   * `INSERT … ON CONFLICT DO NOTHING`: a taken id (even one a concurrent writer inserts first)
+   * writes nothing. The same statement locks and reads the project's audit head first (the event
+   * of the new asset goes there next), so `createAsset` is one round trip shorter; the head stays
+   * locked until the transaction ends, as `lockAuditHead` would leave it.
+   */
   async insertAsset(asset: Asset, index: AssetIndex): Promise<boolean> {
     const { rows } = await this.db.query<Row>(
-      `INSERT INTO ${this.s}.fw_assets (id, project, kind, series_id, sort_title, created_at, updated_at, year, popularity,
-         languages, tokens, genres, moods, people, rating_territories, rating_keys, doc)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::jsonb)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      assetParams(asset, index),
+      `WITH h AS (
+         INSERT INTO ${this.s}.fw_audit_heads (project, seq, hash) VALUES ($2, 0, $18)
+         ON CONFLICT (project) DO UPDATE SET project = EXCLUDED.project RETURNING seq, hash),
+       a AS (
+         INSERT INTO ${this.s}.fw_assets (id, project, kind, series_id, sort_title, created_at, updated_at, year, popularity,
+           languages, tokens, genres, moods, people, rating_territories, rating_keys, doc)
+         SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::integer, $9::float8,
+           $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::jsonb FROM h
+         ON CONFLICT (id) DO NOTHING RETURNING id)
+       SELECT h.seq, h.hash, (SELECT count(*) FROM a)::integer AS inserted FROM h`,
+      [...assetParams(asset, index), GENESIS_HASH],
     );
-    return rows.length === 1;
+    const row = rows[0] as Row;
+    if (Number(row.inserted) !== 1) return false;
+    this.#lockedHeads.set(asset.project, { seq: Number(row.seq), hash: String(row.hash) });
+    return true;
   }
   async putAsset(asset: Asset, index: AssetIndex): Promise<void> {
     await this.db.query(
@@ -161,21 +200,56 @@ class SqlTx extends SqlReader implements CatalogTx {
   async deleteEntity(kind: EntityKind, id: string): Promise<void> {
     await this.db.query(`DELETE FROM ${this.s}.fw_entities WHERE kind = $1 AND id = $2`, [kind, id]);
   }
-  /** One statement per batch of up to 5,000 rows: the rows travel as one JSON parameter. */
+  /**
+   * One statement per batch of up to 10,000 rows (a whole `addAnnotations` call): the rows travel
+   * as one JSON array of objects and `json_to_recordset` turns it into typed columns, so the text is
+   * parsed once and the annotation document is stored as sent. A single row (an update) is a plain
+   * `VALUES` insert. Either way an id already held by an annotation of another version is refused
+   * with `CONFLICT` (the upsert rewrites only rows of the same version), never overwritten — also
+   * when a concurrent transaction inserts it first.
+   */
   async putAnnotations(records: readonly { annotation: Annotation; index: AnnotationIndex }[]): Promise<void> {
-    for (let i = 0; i < records.length; i += ANNOTATION_BATCH) {
-      const chunk = records.slice(i, i + ANNOTATION_BATCH).map((r) => annotationParams(r.annotation, r.index));
-      await this.db.query(
-        `INSERT INTO ${this.s}.fw_annotations (id, asset_id, version_id, project, type, track, start_frame, end_frame, rate_num, rate_den,
-           start_us, end_us, tokens, doc)
-         SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::bigint, (r->>7)::bigint, (r->>8)::integer, (r->>9)::integer,
-           (r->>10)::bigint, (r->>11)::bigint, ARRAY(SELECT jsonb_array_elements_text(r->12)), (r->>13)::jsonb
-         FROM jsonb_array_elements($1::jsonb) AS r
-         ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, track = EXCLUDED.track, start_frame = EXCLUDED.start_frame,
-           end_frame = EXCLUDED.end_frame, start_us = EXCLUDED.start_us, end_us = EXCLUDED.end_us, tokens = EXCLUDED.tokens, doc = EXCLUDED.doc`,
-        [JSON.stringify(chunk)],
+    if (records.length === 1) {
+      const [{ annotation, index }] = records as [{ annotation: Annotation; index: AnnotationIndex }];
+      const { rows } = await this.db.query<Row>(
+        `WITH w AS (INSERT INTO ${this.s}.fw_annotations (${ANNOTATION_COLUMNS})
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14::jsonb) ${ANNOTATION_UPSERT} RETURNING 1)
+         SELECT count(*)::integer AS n FROM w`,
+        annotationParams(annotation, index),
       );
+      await this.#checkWritten(records, 0, 1, Number((rows[0] as Row).n));
+      return;
     }
+    for (let i = 0; i < records.length; i += ANNOTATION_BATCH) {
+      const end = Math.min(records.length, i + ANNOTATION_BATCH);
+      const { rows } = await this.db.query<Row>(
+        `WITH w AS (INSERT INTO ${this.s}.fw_annotations (${ANNOTATION_COLUMNS})
+           SELECT ${ANNOTATION_COLUMNS} FROM json_to_recordset($1::json) AS r(${ANNOTATION_RECORD})
+           ${ANNOTATION_UPSERT} RETURNING 1)
+         SELECT count(*)::integer AS n FROM w`,
+        [annotationRecordsJson(records, i, end)],
+      );
+      await this.#checkWritten(records, i, end, Number((rows[0] as Row).n));
+    }
+  }
+  /** Fewer rows written than sent: some id belongs to an annotation of another version. */
+  async #checkWritten(
+    records: readonly { annotation: Annotation }[],
+    from: number,
+    to: number,
+    written: number,
+  ): Promise<void> {
+    if (written === to - from) return;
+    const ids = records.slice(from, to).map((r) => r.annotation.id);
+    const { rows } = await this.db.query<Row>(
+      `SELECT id, version_id FROM ${this.s}.fw_annotations WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    const mine = new Map(records.slice(from, to).map((r) => [r.annotation.id, r.annotation.versionId]));
+    const taken = rows.find((r) => mine.get(String(r.id)) !== String(r.version_id));
+    const id = taken === undefined ? ids[0] : String(taken.id);
+    // The same answer whichever project holds the id: it reveals only that the id is taken.
+    throw new FramewiseError('CONFLICT', `Annotation id "${id}" is already taken`, { details: { annotationId: id } });
   }
   async existingAnnotationIds(ids: readonly string[]): Promise<string[]> {
     const { rows } = await this.db.query<Row>(`SELECT id FROM ${this.s}.fw_annotations WHERE id = ANY($1::text[])`, [
@@ -196,7 +270,6 @@ class SqlTx extends SqlReader implements CatalogTx {
   async deleteLease(assetId: string): Promise<void> {
     await this.db.query(`DELETE FROM ${this.s}.fw_leases WHERE asset_id = $1`, [assetId]);
   }
-  /** One statement: the event and its chain's head move together. */
   /** By the partial index on (project, operationId) of migration 3. */
   async findAuditByOperation(project: string, operationId: string): Promise<AuditEvent | undefined> {
     const { rows } = await this.db.query<Row>(
@@ -205,7 +278,9 @@ class SqlTx extends SqlReader implements CatalogTx {
     );
     return rows[0] === undefined ? undefined : json<AuditEvent>(rows[0].doc);
   }
+  /** One statement: the event and its chain's head move together. */
   async appendAudit(event: AuditEvent): Promise<void> {
+    this.#lockedHeads.delete(event.project);
     await this.db.query(
       `WITH e AS (INSERT INTO ${this.s}.fw_audit (project, seq, doc) VALUES ($1, $2, $3::jsonb))
        UPDATE ${this.s}.fw_audit_heads SET seq = $2, hash = $4 WHERE project = $1`,

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AuditEvent, canonicalJson, diffRecords, GENESIS_HASH, hashAuditEvent } from './audit.js';
+import {
+  type AuditEvent,
+  canonicalJson,
+  canonicalJsonIterative,
+  diffRecords,
+  GENESIS_HASH,
+  hashAuditEvent,
+} from './audit.js';
 import { verifyAuditTrail } from './audit-verify.js';
 
 function chain(n: number, key?: string): AuditEvent[] {
@@ -156,6 +163,20 @@ describe('audit helpers', () => {
     const text = canonicalJson(deep);
     expect(text.length).toBe(1 + 100_000 * 2 + 50_000 * 4);
     expect(text.startsWith('{"k":[{"k":[')).toBe(true);
+  });
+
+  it('writes the same text by recursion and by the explicit stack, on either side of the recursion depth', () => {
+    for (const depth of [0, 1, 198, 199, 200, 201, 202, 450]) {
+      let value: unknown = { z: 'end', a: [1, undefined, null], u: undefined };
+      for (let i = 0; i < depth; i++) value = i % 3 === 0 ? [value, i] : { b: value, a: `${i}` };
+      expect(canonicalJson(value)).toBe(canonicalJsonIterative(value));
+    }
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalJsonIterative(value));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('diffs top-level fields, ignoring revision bookkeeping', () => {

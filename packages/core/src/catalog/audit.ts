@@ -56,11 +56,50 @@ export interface AuditEvent {
   readonly hash: string;
 }
 
+/** Nesting depth up to which {@link canonicalJson} recurses; deeper values take the explicit-stack walk. */
+const RECURSION_DEPTH = 200;
+const TOO_DEEP: unique symbol = Symbol('too deep');
+
+/** The canonical form by recursion (fast), throwing TOO_DEEP past {@link RECURSION_DEPTH} levels. */
+function canonicalRecursive(v: unknown, depth: number): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (depth >= RECURSION_DEPTH) throw TOO_DEEP;
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) s += ',';
+      s += v[i] === undefined ? 'null' : canonicalRecursive(v[i], depth + 1);
+    }
+    return `${s}]`;
+  }
+  const record = v as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
+  let s = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    s += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:${canonicalRecursive(record[key], depth + 1)}`;
+  }
+  return `${s}}`;
+}
+
 /**
- * Canonical JSON: object keys sorted, no whitespace, `undefined` fields dropped. Iterative (an
- * explicit stack, no recursion), so any nesting depth gives an answer, never a stack overflow.
+ * Canonical JSON: object keys sorted, no whitespace, `undefined` fields dropped. Any nesting depth
+ * gives an answer, never a stack overflow: values up to 200 levels deep are written by recursion
+ * (fast), deeper ones by an explicit stack (the same text).
  */
 export function canonicalJson(value: unknown): string {
+  try {
+    return canonicalRecursive(value, 0);
+  } catch (error) {
+    if (error !== TOO_DEEP) throw error;
+    return canonicalJsonIterative(value);
+  }
+}
+
+/** {@link canonicalJson} without recursion: an explicit stack. */
+export function canonicalJsonIterative(value: unknown): string {
   const out: string[] = [];
   // Work items: a value to write, or literal text.
   const stack: ({ readonly v: unknown } | string)[] = [{ v: value }];
