@@ -12,6 +12,10 @@
  * Reading: the same 10 000-event BXF schedule parsed by the reader (saxes underneath) against the
  * hand-written parser it replaced (bench/peers/legacy-xml-parser.ts), each in its own process,
  * rounds interleaved; wall time, CPU time (user + system) and the heap the parsed tree retains.
+ *
+ * Importing (`--only import` runs just this and the saxes parse): the same schedule read by
+ * `readBxfSchedule` into the schedule model (parse, per-event reads of times, content and
+ * secondary events, schema validation of every event), against the parse alone, interleaved.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +27,7 @@ import {
 } from '@framewise/core/interchange';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { readBxfSchedule } from '../packages/adapters-metadata/src/bxf/read-schedule.js';
 import { scheduleChunks } from '../packages/adapters-metadata/src/bxf/schedule.js';
 import { ebuCoreChunks } from '../packages/adapters-metadata/src/ebucore/write.js';
 import { parseXml, type XmlElement } from '../packages/adapters-metadata/src/xml/parser.js';
@@ -145,6 +150,23 @@ async function runCase(
     return { seconds: Number(process.hrtime.bigint() - t) / 1e9, chars, docs: ASSETS };
   }
   const message = { id: '7c0e8a52-3d4b-4f6e-9a1c-2b3d4e5f6a70', at: new Date(0), schedule };
+  if (name === 'import-bxf') {
+    let doc = '';
+    for await (const c of scheduleChunks({ ...message, events: events(EVENTS) }, '2022', parties, 64 * 1024)) doc += c;
+    doc = JSON.parse(JSON.stringify(doc)) as string;
+    let warm = '';
+    for await (const c of scheduleChunks({ ...message, events: events(200) }, '2022', parties, 64 * 1024)) warm += c;
+    readBxfSchedule(warm, { zone: 'Europe/London' });
+    const cpu = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    const read = readBxfSchedule(doc, { zone: 'Europe/London' });
+    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+    const used = process.cpuUsage(cpu);
+    if (read.events.length !== EVENTS || read.rejected.length !== 0) {
+      throw new Error(`import read ${read.events.length} events, ${read.rejected.length} rejected`);
+    }
+    return { seconds, chars: doc.length, docs: EVENTS, cpuSeconds: (used.user + used.system) / 1e6 };
+  }
   if (name.startsWith('read')) {
     let doc = '';
     for await (const c of scheduleChunks({ ...message, events: events(EVENTS) }, '2022', parties, 64 * 1024)) doc += c;
@@ -212,7 +234,8 @@ if (single !== undefined) {
   const same = canon(parseXml(write()).root) === canon(parseXml(write(new DomOut())).root);
   console.log(`  streaming and DOM writers produce the same EBUCore document: ${same ? 'yes' : 'NO'}`);
   const results: Record<string, ReturnType<typeof once>> = {};
-  const writing = args.get('only') !== 'read';
+  const only = args.get('only');
+  const writing = only !== 'read' && only !== 'import';
   const none = { seconds: Number.NaN, chars: 0, docs: 0, maxRssMb: Number.NaN };
   for (const name of ['ebucore-stream', 'ebucore-dom', 'bxf-stream', 'bxf-dom']) {
     results[name] = writing ? once(name) : none;
@@ -236,8 +259,13 @@ if (single !== undefined) {
   }
   // Reading: rounds interleaved (old, new, old, new…) so that load from elsewhere falls on both.
   const ROUNDS = Number(args.get('rounds') ?? 5);
-  const reads: Record<string, Array<ReturnType<typeof once>>> = { 'read-legacy': [], 'read-saxes': [] };
-  for (let i = 0; i < ROUNDS; i++) for (const k of ['read-legacy', 'read-saxes']) reads[k]?.push(once(k));
+  const reads: Record<string, Array<ReturnType<typeof once>>> = {
+    'read-legacy': [],
+    'read-saxes': [],
+    'import-bxf': [],
+  };
+  const readCases = only === 'import' ? ['read-saxes', 'import-bxf'] : ['read-legacy', 'read-saxes', 'import-bxf'];
+  for (let i = 0; i < ROUNDS; i++) for (const k of readCases) reads[k]?.push(once(k));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const stat = (k: string) => {
     const runs = reads[k] ?? [];
@@ -248,8 +276,12 @@ if (single !== undefined) {
       rssMb: median(runs.map((r) => r.maxRssMb)),
     };
   };
-  const legacy = stat('read-legacy');
+  const legacy =
+    only === 'import'
+      ? { ms: Number.NaN, cpuMs: Number.NaN, retainedMb: Number.NaN, rssMb: Number.NaN }
+      : stat('read-legacy');
   const saxes = stat('read-saxes');
+  const imported = stat('import-bxf');
   console.log(
     `Reading that schedule (${((reads['read-saxes']?.[0]?.chars ?? 0) / 1e6).toFixed(1)} M characters), median of ${ROUNDS} interleaved rounds`,
   );
@@ -261,6 +293,9 @@ if (single !== undefined) {
       `  ${k.padEnd(16)} ${v.ms.toFixed(0).padStart(8)} ms wall ${v.cpuMs.toFixed(0).padStart(6)} ms CPU   tree ${v.retainedMb.toFixed(0)} MB   peak RSS ${v.rssMb.toFixed(0)} MB`,
     );
   }
+  console.log(
+    `Importing it into the schedule model (readBxfSchedule, target < 2 s): ${imported.ms.toFixed(0)} ms wall, ${imported.cpuMs.toFixed(0)} ms CPU, peak RSS ${imported.rssMb.toFixed(0)} MB (parse alone ${saxes.cpuMs.toFixed(0)} ms CPU)`,
+  );
   console.log(
     JSON.stringify({
       bench: 'metadata',
@@ -274,6 +309,9 @@ if (single !== undefined) {
       read_legacy_peak_rss_mb: Math.round(legacy.rssMb),
       read_time_ratio: Number((saxes.cpuMs / legacy.cpuMs).toFixed(2)),
       read_memory_ratio: Number((saxes.retainedMb / legacy.retainedMb).toFixed(2)),
+      bxf_import_ms: Math.round(imported.ms),
+      bxf_import_cpu_ms: Math.round(imported.cpuMs),
+      bxf_import_peak_rss_mb: Math.round(imported.rssMb),
       same_documents: same,
       assets: ASSETS,
       events: EVENTS,

@@ -153,6 +153,12 @@ describe('pnpm demo', () => {
     );
     expect(stdout).toContain('EBUCore 1.10: valid against the official schema');
     expect(stdout).toContain('BXF 2022: valid against the official schema');
+    // Playout: the schedule out and back, a simulated as-run reconciled, plays in the ledger.
+    expect(stdout).toContain('BXF 2022 schedule: 3 events read back (0 refused), first at 2027-07-01T19:00:00.000Z, spot Ad-ID HRBC0000017H, 1 SCTE-35 cue');
+    expect(stdout).toContain('Harbour Cola: late, short (start 2 f, length -10 f)');
+    expect(stdout).toContain('The Crossing (2): missing');
+    expect(stdout).toContain('PSA-3: extra');
+    expect(stdout).toMatch(/usage ledger: 1 play of The Crossing in GB on free TV, unattributed: SPOT-7, PSA-3/);
     // Distribution: one profile refuses with typed problems, is fixed, passes; delivered in the window, down at sunset.
     expect(stdout).toMatch(/streamer-gb: refused, 2 problem\(s\)/);
     expect(stdout).toContain('missing-thumbnail: No thumbnail of exactly 1280x720');

@@ -43,7 +43,8 @@ describe('hostile and malformed EBUCore input', () => {
 
   it('refuses a wrong root or namespace, naming both', () => {
     rejects('<ebuCoreMain><coreMetadata/></ebuCoreMain>', /root element is \{\}ebuCoreMain/);
-    rejects('<e:ebuCoreMain xmlns:e="urn:ebu:metadata-schema:ebuCore_2014"/>', /urn:ebu:metadata-schema:ebuCore_2014/);
+    // EBUCore 1.5 (ebuCore_2014) is read since issue 20; an unknown EBU namespace is still refused.
+    rejects('<e:ebuCoreMain xmlns:e="urn:ebu:metadata-schema:ebuCore_2099"/>', /urn:ebu:metadata-schema:ebuCore_2099/);
     rejects('<x:BxfMessage xmlns:x="http://smpte-ra.org/schemas/2021/2022/BXF"/>', /BxfMessage/);
   });
 

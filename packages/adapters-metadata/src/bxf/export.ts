@@ -1,5 +1,6 @@
 import { parseInput, parseOptions, systemClock } from '@framewise/core/adapter-kit';
 import {
+  type AsRunEntryInput,
   type AssetDescriptionInput,
   AssetDescriptionSchema,
   type MetadataExporter,
@@ -11,8 +12,12 @@ import { z } from 'zod';
 import { assertXmlSafe, assertXmlText } from '../xml/chars.js';
 import { collect } from '../xml/document.js';
 import { documentOptionsShape } from '../xml/options.js';
+import { bxfAcknowledgement } from './acknowledgement.js';
+import { asRunChunks } from './as-run.js';
 import { contentChunks } from './content.js';
 import { BXF_VERSIONS, type BxfVersion } from './names.js';
+import type { BxfMessageHeader } from './read-message.js';
+import type { RejectedEvent } from './read-schedule.js';
 import { scheduleChunks } from './schedule.js';
 
 const party = z.string().trim().min(1).max(200);
@@ -118,4 +123,61 @@ export function createBxfScheduleExporter(options: BxfExporterOptions = {}): Met
     write: (input) => collect(exporter.stream(input)),
   };
   return exporter;
+}
+
+/** Options of {@link createBxfAsRunExporter} (those of every BXF exporter). */
+export const BxfAsRunExporterOptionsSchema = BxfExporterOptionsSchema;
+
+/** Input of the BXF as-run exporter: the schedule reported on and the as-run lines. */
+export interface BxfAsRunInput {
+  readonly schedule: PlayoutScheduleInput;
+  readonly entries: Iterable<AsRunEntryInput>;
+}
+
+/**
+ * An exporter of BXF as-run messages, for sending what aired back to traffic: one
+ * `AsRun`/`BasicAsRun` per line with its event id, house number, statuses, air time and length.
+ * Use `asRunForTraffic(reconciliation)` for the lines after reconciling a log with its schedule.
+ * Set `originType: 'Automation'` and `destinationType: 'Traffic'` for the usual direction.
+ */
+export function createBxfAsRunExporter(options: BxfExporterOptions = {}): MetadataExporter<BxfAsRunInput> {
+  const o = settings(BxfAsRunExporterOptionsSchema, options);
+  const exporter: MetadataExporter<BxfAsRunInput> = {
+    format: `bxf-${o.version}-as-run`,
+    mediaType: 'application/xml',
+    fileExtension: '.bxf.xml',
+    async *stream(input) {
+      const schedule = parseInput(PlayoutScheduleSchema, input.schedule, 'Playout schedule');
+      assertXmlSafe(schedule, 'schedule');
+      yield* asRunChunks({ id: o.newId(), at: o.now(), schedule, entries: input.entries }, o.version, o, o.chunkSize);
+    },
+    write: (input) => collect(exporter.stream(input)),
+  };
+  return exporter;
+}
+
+/** What {@link writeBxfAcknowledgement} acknowledges: an imported message and its outcome. */
+export interface BxfReceivedMessage {
+  readonly message: BxfMessageHeader;
+  readonly rejected: readonly RejectedEvent[];
+  /** The events or lines taken (`events` of a schedule import, `entries` of an as-run import). */
+  readonly events?: readonly unknown[];
+  readonly entries?: readonly unknown[];
+  /** Changes taken (a schedule import's `changes`, removals included). */
+  readonly changes?: readonly unknown[];
+}
+
+/**
+ * The BXF acknowledgement (response message) for an imported schedule or as-run message, in the
+ * release it came in: `status` `ok`, `warning` (some events refused) or `error` (all refused),
+ * `originMessageId` the message's id, and each refused event named in `errorDescription`. The
+ * options give this system's identity (origin, user) and the id and clock.
+ */
+export function writeBxfAcknowledgement(received: BxfReceivedMessage, options: BxfExporterOptions = {}): string {
+  const o = settings(BxfExporterOptionsSchema, options);
+  const accepted = received.changes?.length ?? received.events?.length ?? received.entries?.length ?? 0;
+  return bxfAcknowledgement(
+    { received: received.message, rejected: received.rejected, accepted, id: o.newId(), at: o.now() },
+    o,
+  );
 }

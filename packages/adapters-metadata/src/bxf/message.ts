@@ -79,6 +79,26 @@ export function smpteDuration(
   w.close().close();
 }
 
+/**
+ * `<Media><BaseBand/><MediaLocation>` of a live event: the router source automation switches to,
+ * with the SOM and duration of the slot.
+ */
+export function liveMedia(
+  w: XmlOut,
+  source: string,
+  somFrames: number,
+  durationFrames: number,
+  rate: FrameRateJson,
+  version: BxfVersion,
+  field: string,
+): void {
+  w.open('Media').empty('BaseBand').open('MediaLocation');
+  w.open('Location').open('RouterSource').leaf('Name', source).close().close();
+  smpteTime(w, 'SOM', somFrames, rate, version, `${field}.som`);
+  smpteDuration(w, 'Duration', durationFrames, rate, version, `${field}.duration`);
+  w.close().close();
+}
+
 /** `<Media><BaseBand/><MediaLocation>` with the file's path, SOM and duration. */
 export function media(
   w: XmlOut,

@@ -5,11 +5,12 @@ import {
   type PlayoutEventInput,
   PlayoutEventSchema,
   type PlayoutSchedule,
+  type Splice,
 } from '@framewise/core/interchange';
 import { FrameRate, type FrameRateJson } from '@framewise/core/time';
 import { assertXmlSafe } from '../xml/chars.js';
 import { type XmlOut, XmlWriter } from '../xml/writer.js';
-import { type BxfParties, media, openMessage, smpteDuration, smpteLabel, smpteTime } from './message.js';
+import { type BxfParties, liveMedia, media, openMessage, smpteDuration, smpteLabel, smpteTime } from './message.js';
 import type { BxfVersion } from './names.js';
 import { bxfTimecodeBase } from './timecode.js';
 
@@ -101,12 +102,28 @@ function writeEvent(
   w.leaf('EndMode', 'Duration');
   w.close();
   w.open('Content');
-  w.open('ContentId').leaf('HouseNumber', e.content.houseNumber).close();
+  w.open('ContentId').leaf('HouseNumber', e.content.houseNumber);
+  if (e.content.adId !== undefined) w.leaf('AlternateId', e.content.adId, { authoritativeSource: 'Ad-ID' });
+  if (e.content.isci !== undefined) w.leaf('AlternateId', e.content.isci, { authoritativeSource: 'ISCI' });
+  w.close();
   w.leaf('Name', e.content.name ?? e.title);
+  if (e.content.path !== undefined && e.content.liveSource !== undefined) {
+    throw new FramewiseError(
+      'INVALID_INPUT',
+      `${field}.content has both a path and a liveSource; an event plays a file or a live source, not both`,
+      { details: { field: `${field}.content` } },
+    );
+  }
   if (e.content.path !== undefined) {
     media(w, e.content.path, e.content.somFrames, e.durationFrames, rate, version, `${field}.content`, false);
+  } else if (e.content.liveSource !== undefined) {
+    liveMedia(w, e.content.liveSource, e.content.somFrames, e.durationFrames, rate, version, `${field}.content`);
   }
   w.close();
+  // BXF's types cannot tell a bumper from a filler (both Other), nor a promo from a spot in 2008:
+  // ContentType says which, so a schedule reads back as written.
+  const contentType = CONTENT_TYPES[e.kind];
+  if (contentType !== undefined) w.leaf('ContentType', contentType);
   w.close();
   e.secondary.forEach((sec, i) => {
     const f = `${field}.secondary[${i}]`;
@@ -141,6 +158,7 @@ function writeEvent(
     });
     smpteTime(w, 'OffsetTime', sec.offsetFrames, rate, version, `${f}.offsetFrames`);
     w.close();
+    if (sec.splice !== undefined) spliceMacro(w, sec.splice);
     w.close();
     dateTime(w, at, rate, true);
     w.open('LengthOption');
@@ -149,6 +167,34 @@ function writeEvent(
     w.leaf('StartMode', 'Follow').leaf('EndMode', 'Duration');
     w.close().close();
   });
+}
+
+/** `ContentType` written for non-programme events (read back by the schedule importer). */
+export const CONTENT_TYPES: Readonly<Partial<Record<PlayoutEvent['kind'], string>>> = {
+  spot: 'Spot',
+  promo: 'Promo',
+  bumper: 'Bumper',
+  filler: 'Filler',
+};
+
+/** The macro name an SCTE-35 splice is carried under, with `key=value` parameter strings. */
+export const SPLICE_MACRO = 'SCTE-35';
+
+/**
+ * An SCTE-35 splice as a BXF macro on its secondary event: `MacroName` `SCTE-35` and one
+ * `MacroParameterString` per field (`command=splice-insert`, `spliceEventId=1001`,
+ * `outOfNetwork=true`, `breakDurationFrames=4500`, `segmentationTypeId=52`, `upid=…`).
+ */
+function spliceMacro(w: XmlOut, s: Splice): void {
+  w.open('Macros').leaf('MacroName', SPLICE_MACRO);
+  w.leaf('MacroParameterString', `command=${s.command}`);
+  w.leaf('MacroParameterString', `spliceEventId=${s.spliceEventId}`);
+  w.leaf('MacroParameterString', `outOfNetwork=${s.outOfNetwork}`);
+  if (s.breakDurationFrames !== undefined)
+    w.leaf('MacroParameterString', `breakDurationFrames=${s.breakDurationFrames}`);
+  if (s.segmentationTypeId !== undefined) w.leaf('MacroParameterString', `segmentationTypeId=${s.segmentationTypeId}`);
+  if (s.upid !== undefined) w.leaf('MacroParameterString', `upid=${s.upid}`);
+  w.close();
 }
 
 /** BXF 2017 has no `Commercial` (spots are `General`); bumpers and fillers are `Other` in both. */

@@ -2,6 +2,7 @@ import { parseOptions } from '@framewise/core/adapter-kit';
 import type { AssetDescription, MetadataImporter } from '@framewise/core/interchange';
 import { z } from 'zod';
 import { type EbuCoreReadOptions, readEbuCore } from './read.js';
+import type { EbuCoreVocabularies } from './vocabulary.js';
 
 /** Options of {@link createEbuCoreImporter}: ids for documents that carry no Framewise ids. */
 export const EbuCoreImporterOptionsSchema = z.strictObject({
@@ -9,6 +10,12 @@ export const EbuCoreImporterOptionsSchema = z.strictObject({
   assetId: z.string().min(1).max(200).optional(),
   /** Version id to use when a document carries none. */
   versionId: z.string().min(1).max(200).optional(),
+  /** Frame rate for documents that state none (audio-only files). */
+  rate: z
+    .strictObject({ num: z.number().int().positive(), den: z.number().int().positive(), dropFrame: z.boolean() })
+    .optional(),
+  /** The host's label maps on top of the built-in ones. */
+  vocabularies: z.custom<EbuCoreVocabularies>((v) => typeof v === 'object' && v !== null).optional(),
 });
 /** Options of {@link createEbuCoreImporter}. */
 export type EbuCoreImporterOptions = z.input<typeof EbuCoreImporterOptionsSchema>;
@@ -18,10 +25,16 @@ export type EbuCoreImporterOptions = z.input<typeof EbuCoreImporterOptionsSchema
  * documents that carry no Framewise ids.
  */
 export function createEbuCoreImporter(options: EbuCoreImporterOptions = {}): MetadataImporter<AssetDescription> {
-  const { assetId, versionId } = parseOptions(EbuCoreImporterOptionsSchema, options, 'EBUCore importer options');
+  const { assetId, versionId, rate, vocabularies } = parseOptions(
+    EbuCoreImporterOptionsSchema,
+    options,
+    'EBUCore importer options',
+  );
   const defaults: EbuCoreReadOptions = {
     ...(assetId === undefined ? {} : { assetId }),
     ...(versionId === undefined ? {} : { versionId }),
+    ...(rate === undefined ? {} : { rate }),
+    ...(vocabularies === undefined ? {} : { vocabularies }),
   };
   return {
     format: 'ebucore',

@@ -8,6 +8,24 @@
 export { collect, writeDocumentFile } from '../xml/document.js';
 export { createEbuCoreExporter, type EbuCoreExporterOptions, EbuCoreExporterOptionsSchema } from './export.js';
 export { createEbuCoreImporter, type EbuCoreImporterOptions, EbuCoreImporterOptionsSchema } from './import.js';
-export { DC_NS, EBUCORE_NS, EBUCORE_VERSIONS, type EbuCoreVersion } from './names.js';
-export { type EbuCoreReadOptions, readEbuCore, readEbuCoreTechnical } from './read.js';
+export { DC_NS, EBUCORE_NS, EBUCORE_VERSIONS, type EbuCoreVersion, LEGACY_EBUCORE_NAMESPACES } from './names.js';
+export type { EbuCoreProducer } from './open.js';
+export {
+  type EbuCoreImport,
+  type EbuCoreReadOptions,
+  readEbuCore,
+  readEbuCoreDocument,
+  readEbuCoreTechnical,
+} from './read.js';
 export type { EbuCoreTechnical } from './technical.js';
+export {
+  type AssetKindValue,
+  type CreditRoleValue,
+  DEFAULT_VOCABULARIES,
+  type EbuCoreVocabularies,
+  type IdSchemeValue,
+  type RelatedKindValue,
+  type UnmappedLabel,
+  type VersionKindValue,
+  vocabularyKey,
+} from './vocabulary.js';

@@ -1,5 +1,15 @@
 /** EBUCore's namespace (the same for 1.8, 1.9 and 1.10). */
 export const EBUCORE_NS = 'urn:ebu:metadata-schema:ebucore';
+/**
+ * Earlier EBUCore namespaces read as well: 1.5 (`ebuCore_2014`, still written by
+ * `mediainfo --Output=EBUCore_1.5`), 1.6 (`ebuCore_2015`) and 1.4 (`ebuCore_2012`). Their
+ * elements are read as the same-named elements of the current namespace.
+ */
+export const LEGACY_EBUCORE_NAMESPACES: Readonly<Record<string, string>> = {
+  'urn:ebu:metadata-schema:ebuCore_2012': '1.4',
+  'urn:ebu:metadata-schema:ebuCore_2014': '1.5',
+  'urn:ebu:metadata-schema:ebuCore_2015': '1.6',
+};
 /** Dublin Core elements namespace. */
 export const DC_NS = 'http://purl.org/dc/elements/1.1/';
 

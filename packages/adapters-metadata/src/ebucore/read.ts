@@ -1,11 +1,15 @@
 import { parseInput } from '@framewise/core/adapter-kit';
+import { ExternalIdSchema } from '@framewise/core/assets';
 import { FramewiseError } from '@framewise/core/errors';
 import { type AssetDescription, type AssetDescriptionInput, AssetDescriptionSchema } from '@framewise/core/interchange';
-import { parseXml, XML_NS, type XmlElement } from '../xml/parser.js';
+import type { FrameRateJson } from '@framewise/core/time';
+import type { XmlElement } from '../xml/parser.js';
 import { XmlQuery } from '../xml/query.js';
-import { timecodeFrames } from '../xml/time.js';
+import { isoDurationSeconds, timecodeFrames } from '../xml/time.js';
 import { DC_NS as DC, ESSENCE, FILE_COPY, ID_LABELS, EBUCORE_NS as NS } from './names.js';
+import { type EbuCoreProducer, openEbuCore } from './open.js';
 import { type EbuCoreTechnical, readTechnical } from './technical.js';
+import { type EbuCoreVocabularies, type UnmappedLabel, VocabularyReader } from './vocabulary.js';
 
 type Input = AssetDescriptionInput;
 type AssetIn = Input['asset'];
@@ -19,25 +23,27 @@ export interface EbuCoreReadOptions {
   readonly assetId?: string;
   /** Version id to use when the document carries none. */
   readonly versionId?: string;
+  /**
+   * Frame rate for a document that states none (an audio-only file, a stream MediaInfo could not
+   * time); without it such a document is refused.
+   */
+  readonly rate?: FrameRateJson;
+  /** The host's own label maps, on top of the built-in ones (see {@link EbuCoreVocabularies}). */
+  readonly vocabularies?: EbuCoreVocabularies;
+}
+
+/** What {@link readEbuCoreDocument} returns: the description and how it was read. */
+export interface EbuCoreImport {
+  readonly description: AssetDescription;
+  /** Who wrote the document, by its own markers. */
+  readonly producer: EbuCoreProducer;
+  /** Labels no vocabulary knew, and what they were read as (kept, not refused). */
+  readonly unmapped: readonly UnmappedLabel[];
 }
 
 const TITLE_KINDS = new Set(['original', 'episode', 'short', 'sort', 'working', 'alternative']);
 const LENGTHS = new Set(['short', 'medium', 'long']);
 const PART_TYPES = new Set(['segment', 'chapter', 'ad-break']);
-
-/** Parse and check the root of an EBUCore document. */
-export function openEbuCore(
-  document: string | Uint8Array,
-  source: string,
-): { q: XmlQuery; core: XmlElement; own: boolean } {
-  const q = new XmlQuery(parseXml(document, { source }));
-  const root = q.root;
-  if (root.ns !== NS || root.name !== 'ebuCoreMain') {
-    q.fail(root, `root element is {${root.ns}}${root.name}; an EBUCore document has ebuCoreMain in namespace ${NS}`);
-  }
-  const core = q.required(root, NS, 'coreMetadata');
-  return { q, core, own: root.attributes.get('writingLibraryName') === 'Framewise' };
-}
 
 /**
  * Read an EBUCore document (1.8, 1.9 or 1.10) into an {@link AssetDescription}: every field
@@ -48,8 +54,23 @@ export function openEbuCore(
  * given in options), or values that do not fit the model.
  */
 export function readEbuCore(document: string | Uint8Array, options: EbuCoreReadOptions = {}): AssetDescription {
+  return readEbuCoreDocument(document, options).description;
+}
+
+/**
+ * Read an EBUCore document as {@link readEbuCore} does, and say who wrote it and which labels were
+ * read through a fallback. Third-party `typeLabel`s are mapped through vocabularies (built-in and
+ * the host's): an unknown object type, role or version kind becomes `other`, an unknown identifier
+ * an `other` id whose namespace is the label; titles and descriptions without `xml:lang` take the
+ * nearest ancestor's; a document without a title is titled by its file name (`fileName`, else the
+ * locator's last path segment).
+ *
+ * @throws as {@link readEbuCore}.
+ */
+export function readEbuCoreDocument(document: string | Uint8Array, options: EbuCoreReadOptions = {}): EbuCoreImport {
   const source = options.source ?? 'EBUCore document';
-  const { q, core, own } = openEbuCore(document, source);
+  const { q, core, producer, lang } = openEbuCore(document, source);
+  const vocab = new VocabularyReader(options.vocabularies);
   const identifiers = q.all(core, NS, 'identifier').map((el) => ({
     el,
     type: el.attributes.get('typeLabel'),
@@ -74,8 +95,11 @@ export function readEbuCore(document: string | Uint8Array, options: EbuCoreReadO
   const technical: EbuCoreTechnical =
     essenceFormat === undefined
       ? { essence: undefined, rate: undefined, durationFrames: undefined, startTimecode: undefined }
-      : readTechnical(q, essenceFormat, own);
-  const rate = technical.rate ?? q.fail(core, 'no frame rate (start timecode, edit units or video frame rate)');
+      : readTechnical(q, essenceFormat, producer, options.rate);
+  const rate =
+    technical.rate ??
+    options.rate ??
+    q.fail(core, 'no frame rate (start timecode, edit units or video frame rate); pass the rate option');
   const startTimecode = technical.startTimecode ?? '00:00:00:00';
   const versionEl = q.first(core, NS, 'version');
   const languages = q.all(core, NS, 'language');
@@ -86,18 +110,14 @@ export function readEbuCore(document: string | Uint8Array, options: EbuCoreReadO
   const input: Input = {
     asset: {
       id: assetId,
-      kind: kindOf(q, core),
+      kind: kindOf(q, core, vocab),
       externalIds: identifiers
         .filter((i) => i.type !== undefined && !Object.values<string>(ID_LABELS).includes(i.type))
-        .map((i) => ({
-          scheme: i.type as 'house',
-          value: i.value ?? '',
-          ...(i.format === undefined ? {} : { namespace: i.format }),
-        })),
-      titles: titles(q, core),
+        .flatMap((i) => externalId(vocab, i.type as string, i.value, i.format)),
+      titles: titles(q, core, lang, formats),
       synopses: q.all(core, NS, 'description').flatMap((d) =>
         q.all(d, DC, 'description').map((t) => ({
-          language: t.attributes.get(`{${XML_NS}}lang`) ?? 'und',
+          language: lang(t) ?? 'und',
           value: t.text,
           length: (LENGTHS.has(d.attributes.get('typeLabel') ?? '')
             ? d.attributes.get('typeLabel')
@@ -112,7 +132,7 @@ export function readEbuCore(document: string | Uint8Array, options: EbuCoreReadO
       moods: subjects(q, core, 'mood'),
       themes: subjects(q, core, 'theme'),
       keywords: subjects(q, core, 'keyword'),
-      credits: credits(q, core),
+      credits: credits(q, core, vocab),
       ratings: q.all(core, NS, 'audienceRating').map((r) => {
         const values = q.all(r, NS, 'ratingValue').map((v) => q.text(v));
         const region = q.first(r, NS, 'ratingRegion');
@@ -131,7 +151,7 @@ export function readEbuCore(document: string | Uint8Array, options: EbuCoreReadO
     version: {
       id: versionId,
       name: versionEl === undefined ? 'imported' : q.text(versionEl),
-      kind: (versionEl?.attributes.get('typeLabel') ?? 'other') as 'master',
+      kind: vocab.map('version', versionEl?.attributes.get('typeLabel') ?? 'other', 'other'),
       rate,
       durationFrames: technical.durationFrames ?? 0,
       startTimecode,
@@ -146,18 +166,42 @@ export function readEbuCore(document: string | Uint8Array, options: EbuCoreReadO
       const rid = q.first(r, NS, 'relationIdentifier');
       return {
         id: (rid && q.childText(rid, DC, 'identifier')) ?? '',
-        kind: (r.attributes.get('typeLabel') ?? 'document') as 'thumbnail',
+        kind: vocab.map('related', r.attributes.get('typeLabel') ?? 'document', 'document'),
       };
     }),
   };
-  return parseInput(AssetDescriptionSchema, input, source);
+  const description = parseInput(AssetDescriptionSchema, input, source);
+  return { description, producer, unmapped: vocab.unmapped };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function titles(q: XmlQuery, core: XmlElement): AssetIn['titles'] {
+/** An identifier through the vocabulary: an unknown label, or a value its scheme refuses, is `other`. */
+function externalId(
+  vocab: VocabularyReader,
+  label: string,
+  value: string | undefined,
+  format: string | undefined,
+): NonNullable<AssetIn['externalIds']> {
+  if (value === undefined) return [];
+  const scheme = vocab.lookup('identifier', label) ?? (label === 'other' ? 'other' : undefined);
+  const keepLabel = () => {
+    vocab.unmapped.push({ vocabulary: 'identifier', label, readAs: 'other' });
+    return [{ scheme: 'other' as const, value, namespace: label.slice(0, 100) }];
+  };
+  if (scheme === undefined) return keepLabel();
+  const id = { scheme, value, ...(format === undefined ? {} : { namespace: format }) };
+  return ExternalIdSchema.safeParse(id).success ? [id] : keepLabel();
+}
+
+function titles(
+  q: XmlQuery,
+  core: XmlElement,
+  lang: (el: XmlElement) => string | undefined,
+  formats: readonly XmlElement[],
+): AssetIn['titles'] {
   const out: AssetIn['titles'] = [];
   for (const [name, main] of [
     ['title', true],
@@ -167,11 +211,38 @@ function titles(q: XmlQuery, core: XmlElement): AssetIn['titles'] {
       const label = t.attributes.get('typeLabel') ?? '';
       const kind = main ? 'main' : TITLE_KINDS.has(label) ? label : 'alternative';
       for (const dc of q.all(t, DC, 'title')) {
-        out.push({ language: dc.attributes.get(`{${XML_NS}}lang`) ?? 'und', value: dc.text, kind: kind as 'main' });
+        out.push({ language: lang(dc) ?? 'und', value: dc.text, kind: kind as 'main' });
       }
     }
   }
+  if (out.length === 0) {
+    const name = fileNameOf(q, formats);
+    if (name !== undefined) out.push({ language: 'und', value: name, kind: 'main' });
+  }
   return out;
+}
+
+/** The file a document describes: `fileName`, else the last segment of a `locator`. */
+function fileNameOf(q: XmlQuery, formats: readonly XmlElement[]): string | undefined {
+  for (const f of formats) {
+    const name = q.childText(f, NS, 'fileName');
+    if (name !== undefined) return name;
+  }
+  for (const f of formats) {
+    const locator = q.childText(f, NS, 'locator');
+    const last = locator
+      ?.split(/[/\\]/)
+      .filter((p) => p !== '')
+      .pop();
+    if (last !== undefined) {
+      try {
+        return decodeURIComponent(last);
+      } catch {
+        return last;
+      }
+    }
+  }
+  return undefined;
 }
 
 function subjects(q: XmlQuery, core: XmlElement, label: string): string[] {
@@ -181,7 +252,7 @@ function subjects(q: XmlQuery, core: XmlElement, label: string): string[] {
     .flatMap((s) => q.all(s, DC, 'subject').map((d) => q.text(d)));
 }
 
-function credits(q: XmlQuery, core: XmlElement): Credit[] {
+function credits(q: XmlQuery, core: XmlElement, vocab: VocabularyReader): Credit[] {
   return q.all(core, NS, 'contributor').map((c, order) => {
     const details = q.first(c, NS, 'contactDetails');
     const name = details === undefined ? undefined : personName(q, details);
@@ -191,10 +262,11 @@ function credits(q: XmlQuery, core: XmlElement): Credit[] {
     const character =
       (details && q.childText(details, NS, 'characterName')) ??
       (relatedDetails === undefined ? undefined : personName(q, relatedDetails));
-    const role = q.first(c, NS, 'role')?.attributes.get('typeLabel') ?? 'other';
+    const roleEl = q.first(c, NS, 'role');
+    const role = roleEl?.attributes.get('typeLabel') ?? (roleEl && q.text(roleEl)) ?? 'other';
     return {
       name,
-      role: role as Credit['role'],
+      role: vocab.map('role', role === '' ? 'other' : role, 'other'),
       ...optional('character', character),
       order,
       ...optional('personId', c.attributes.get('entityId')),
@@ -211,12 +283,10 @@ function personName(q: XmlQuery, details: XmlElement): string | undefined {
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
-function kindOf(q: XmlQuery, core: XmlElement): AssetIn['kind'] {
-  const label = q
-    .all(core, NS, 'type')
-    .flatMap((t) => q.all(t, NS, 'objectType'))
-    .map((o) => o.attributes.get('typeLabel'))[0];
-  return (label ?? 'other') as AssetIn['kind'];
+function kindOf(q: XmlQuery, core: XmlElement, vocab: VocabularyReader): AssetIn['kind'] {
+  const el = q.all(core, NS, 'type').flatMap((t) => q.all(t, NS, 'objectType'))[0];
+  const label = el === undefined ? undefined : (el.attributes.get('typeLabel') ?? q.text(el));
+  return label === undefined || label === '' ? 'other' : vocab.map('objectType', label, 'other');
 }
 
 function productionYear(q: XmlQuery, core: XmlElement): number | undefined {
@@ -340,8 +410,29 @@ function parts(
     let duration = 0;
     const durationUnits = durationEl === undefined ? undefined : q.first(durationEl, NS, 'editUnitNumber');
     const endTc = endEl === undefined ? undefined : q.first(endEl, NS, 'timecode');
+    const durationNpt = durationEl === undefined ? undefined : q.first(durationEl, NS, 'normalPlayTime');
+    const durationTc = durationEl === undefined ? undefined : q.first(durationEl, NS, 'timecode');
     if (durationUnits !== undefined) duration = q.int(durationUnits, q.text(durationUnits), 'editUnitNumber') ?? 0;
     else if (endTc !== undefined) duration = since(q.text(endTc)) - start;
+    else if (durationNpt !== undefined) {
+      const seconds = isoDurationSeconds(q.text(durationNpt));
+      if (seconds === undefined) {
+        q.fail(durationNpt, `partDuration ${JSON.stringify(q.text(durationNpt))} is not an xs:duration`);
+      }
+      duration = Math.round((seconds * rate.num) / rate.den);
+    } else if (durationTc !== undefined) {
+      try {
+        duration = timecodeFrames(q.text(durationTc), rate);
+      } catch (cause) {
+        q.fail(
+          durationTc,
+          `partDuration ${JSON.stringify(q.text(durationTc))} is not a timecode at the document's rate`,
+          {
+            cause,
+          },
+        );
+      }
+    }
     const titleEl = q.first(p, NS, 'title');
     const title = (titleEl && q.childText(titleEl, DC, 'title')) ?? p.attributes.get('partName');
     const type = p.attributes.get('typeLabel') ?? 'segment';
@@ -364,14 +455,14 @@ function parts(
  */
 export function readEbuCoreTechnical(
   document: string | Uint8Array,
-  options: { readonly source?: string } = {},
+  options: { readonly source?: string; readonly rate?: FrameRateJson } = {},
 ): EbuCoreTechnical {
   const source = options.source ?? 'EBUCore document';
-  const { q, core, own } = openEbuCore(document, source);
+  const { q, core, producer } = openEbuCore(document, source);
   const formats = q.all(core, NS, 'format');
   const format =
     formats.find((f) => f.attributes.get('formatName') !== FILE_COPY) ?? q.fail(core, 'no <format> element');
-  return readTechnical(q, format, own);
+  return readTechnical(q, format, producer, options.rate);
 }
 
 function uriToKey(q: XmlQuery, locator: XmlElement): string {

@@ -4,6 +4,7 @@ import type { XmlElement } from '../xml/parser.js';
 import type { XmlQuery } from '../xml/query.js';
 import { isoDurationSeconds, rateFromParts, timecodeFrames } from '../xml/time.js';
 import { EBUCORE_NS as NS } from './names.js';
+import type { EbuCoreProducer } from './open.js';
 
 type VideoInput = TechnicalMetadataInput['video'] extends (infer T)[] | undefined ? T : never;
 type AudioInput = TechnicalMetadataInput['audio'] extends (infer T)[] | undefined ? T : never;
@@ -49,13 +50,20 @@ const ROLES: ReadonlySet<string> = new Set(AudioRoleSchema.options);
  * Read the technical description in a `format` element: Framewise's own (codec names as written)
  * or a third party's such as MediaInfo's `--Output=EBUCore` (format names mapped to ffprobe's).
  */
-export function readTechnical(q: XmlQuery, format: XmlElement, ownDocument: boolean): EbuCoreTechnical {
+export function readTechnical(
+  q: XmlQuery,
+  format: XmlElement,
+  producer: EbuCoreProducer,
+  fallbackRate?: FrameRateJson,
+): EbuCoreTechnical {
+  const ownDocument = producer === 'framewise';
   const attrs = technicalAttributes(q, format);
   const rate = timelineRate(q, format);
-  const video = q.all(format, NS, 'videoFormat').map((v) => readVideo(q, v, ownDocument, rate));
-  const audio = q.all(format, NS, 'audioFormat').map((a, i) => readAudio(q, a, ownDocument, i));
+  const video = q.all(format, NS, 'videoFormat').map((v) => readVideo(q, v, producer, rate, fallbackRate));
+  const audio = q.all(format, NS, 'audioFormat').map((a, i) => readAudio(q, a, producer, i));
   const container = q.first(format, NS, 'containerFormat');
-  const containerAttrs = container === undefined ? new Map<string, string>() : technicalAttributes(q, container);
+  const containerAttrs =
+    container === undefined ? new Map<string, string>() : technicalAttributes(q, container, !ownDocument);
   const startTimecode = startOf(q, format) ?? timecodeFormatStart(q, format);
   // Third-party documents (MediaInfo) flag drop-frame only by the start timecode's ";".
   if (!ownDocument && startTimecode?.includes(';')) {
@@ -65,15 +73,19 @@ export function readTechnical(q: XmlQuery, format: XmlElement, ownDocument: bool
     }
   }
   const trackRate = video[0]?.frameRate;
-  const effectiveRate = rate ?? trackRate;
+  const effectiveRate = rate ?? trackRate ?? fallbackRate;
   const durationFrames = effectiveRate === undefined ? undefined : durationOf(q, format, effectiveRate);
   const fileSize = q.int(format, q.childText(format, NS, 'fileSize'), 'fileSize');
   const overall = attrs.get('OverallBitRate');
   const hasEssence = container !== undefined || video.length > 0 || audio.length > 0;
   const essence: TechnicalMetadataInput | undefined = hasEssence
     ? {
-        container: containerName(q, container, containerAttrs, ownDocument),
-        ...optional('operationalPattern', operationalPattern(containerAttrs.get('FormatProfile'))),
+        container: containerName(q, container, containerAttrs, producer),
+        ...optional(
+          'operationalPattern',
+          operationalPattern(containerAttrs.get('FormatProfile')) ??
+            (producer === 'other' ? operationalPatternIn(container?.attributes.get('containerFormatName')) : undefined),
+        ),
         ...optional(
           'durationFrames',
           ownDocument ? int(q, format, attrs.get('EssenceDurationFrames')) : durationFrames,
@@ -142,11 +154,14 @@ function contentLightLevel(
   return maxCll === undefined || maxFall === undefined ? undefined : { maxCll, maxFall };
 }
 
-/** technicalAttribute* children by type label. */
-function technicalAttributes(q: XmlQuery, el: XmlElement): Map<string, string> {
+/**
+ * technicalAttribute* children by type label (and `comment`s, where MediaInfo's EBUCore 1.5
+ * output puts a container's `FormatProfile`).
+ */
+function technicalAttributes(q: XmlQuery, el: XmlElement, comments = false): Map<string, string> {
   const out = new Map<string, string>();
   for (const c of el.children) {
-    if (c.ns !== NS || !c.name.startsWith('technicalAttribute')) continue;
+    if (c.ns !== NS || !(c.name.startsWith('technicalAttribute') || (comments && c.name === 'comment'))) continue;
     const label = c.attributes.get('typeLabel');
     if (label !== undefined && !out.has(label)) out.set(label, q.text(c));
   }
@@ -232,29 +247,50 @@ function durationOf(q: XmlQuery, format: XmlElement, rate: FrameRateJson): numbe
   return undefined;
 }
 
-function readVideo(q: XmlQuery, v: XmlElement, own: boolean, timeline: FrameRateJson | undefined): VideoInput {
+function readVideo(
+  q: XmlQuery,
+  v: XmlElement,
+  producer: EbuCoreProducer,
+  timeline: FrameRateJson | undefined,
+  fallbackRate: FrameRateJson | undefined,
+): VideoInput {
+  const own = producer === 'framewise';
   const attrs = technicalAttributes(q, v);
   const width = q.int(v, q.childText(v, NS, 'width'), 'width');
   const height = q.int(v, q.childText(v, NS, 'height'), 'height');
   const fr = q.first(v, NS, 'frameRate');
-  if (width === undefined || height === undefined || fr === undefined) {
-    q.fail(v, '<videoFormat> needs width, height and frameRate');
-  }
-  const base = q.int(fr, q.text(fr), 'frameRate') ?? 0;
-  const num = q.int(fr, fr.attributes.get('factorNumerator'), 'factorNumerator') ?? 1;
-  const den = q.int(fr, fr.attributes.get('factorDenominator'), 'factorDenominator') ?? 1;
-  const drop = own ? attrs.get('DropFrame') === 'true' : (timeline?.dropFrame ?? false);
+  if (width === undefined || height === undefined) q.fail(v, '<videoFormat> needs width and height');
   let frameRate: FrameRateJson;
-  try {
-    frameRate = rateFromParts(base, num, den, drop).toJSON();
-  } catch (cause) {
-    return q.fail(fr, `frameRate ${base}×${num}/${den} is not a valid frame rate`, { cause });
+  if (fr === undefined) {
+    // MediaInfo leaves the frame rate out for some streams (an MPEG-TS it could not time).
+    const known = own ? undefined : (timeline ?? fallbackRate);
+    if (known === undefined) {
+      return q.fail(v, '<videoFormat> has no frameRate; pass the rate option for a document that states none');
+    }
+    frameRate = known;
+  } else {
+    const base = q.int(fr, q.text(fr), 'frameRate') ?? 0;
+    const num = q.int(fr, fr.attributes.get('factorNumerator'), 'factorNumerator') ?? 1;
+    const den = q.int(fr, fr.attributes.get('factorDenominator'), 'factorDenominator') ?? 1;
+    const drop = own ? attrs.get('DropFrame') === 'true' : (timeline?.dropFrame ?? false);
+    try {
+      frameRate = rateFromParts(base, num, den, drop).toJSON();
+    } catch (cause) {
+      return q.fail(fr, `frameRate ${base}×${num}/${den} is not a valid frame rate`, { cause });
+    }
   }
   const codecName = q.first(v, NS, 'codec');
   const name = v.attributes.get('videoFormatName');
+  const encoding = q.first(v, NS, 'videoEncoding');
+  // MediaInfo writes the profile (and level) as the encoding's label: `High@L3.1`, `422 HQ`, `Main@High`.
+  const encodingLabel = encoding?.attributes.get('typeLabel');
+  const profiled = producer === 'mediainfo' && encodingLabel !== undefined ? splitProfile(encodingLabel) : undefined;
+  const written = (codecName && q.childText(codecName, NS, 'name')) ?? encoding?.attributes.get('typeLabel');
   const codec = own
-    ? ((codecName && q.childText(codecName, NS, 'name')) ?? name ?? 'unknown')
-    : mediaInfoVideoCodec(name, v.attributes.get('videoFormatVersionId'));
+    ? (written ?? name ?? 'unknown')
+    : producer === 'mediainfo'
+      ? mediaInfoVideoCodec(name, v.attributes.get('videoFormatVersionId'))
+      : genericCodec(written ?? name, VIDEO_CODECS);
   const aspect = (label: string): string | undefined => {
     const ar = q.all(v, NS, 'aspectRatio').find((a) => a.attributes.get('typeLabel') === label);
     if (ar === undefined) return undefined;
@@ -272,8 +308,14 @@ function readVideo(q: XmlQuery, v: XmlElement, own: boolean, timeline: FrameRate
   const bitRate = q.int(v, q.childText(v, NS, 'bitRate'), 'bitRate');
   return {
     codec,
-    ...optional('profile', v.attributes.get('videoFormatProfile')),
-    ...optional('level', v.attributes.get('videoFormatProfileLevel')),
+    ...optional(
+      'profile',
+      v.attributes.get('videoFormatProfile') ?? encoding?.attributes.get('videoEncodingProfile') ?? profiled?.profile,
+    ),
+    ...optional(
+      'level',
+      v.attributes.get('videoFormatProfileLevel') ?? encoding?.attributes.get('videoEncodingLevel') ?? profiled?.level,
+    ),
     width,
     height,
     ...optional('displayAspectRatio', aspect('display')),
@@ -296,7 +338,8 @@ function readVideo(q: XmlQuery, v: XmlElement, own: boolean, timeline: FrameRate
   };
 }
 
-function readAudio(q: XmlQuery, a: XmlElement, own: boolean, position: number): AudioInput {
+function readAudio(q: XmlQuery, a: XmlElement, producer: EbuCoreProducer, position: number): AudioInput {
+  const own = producer === 'framewise';
   const attrs = technicalAttributes(q, a);
   const track = q.first(a, NS, 'audioTrack');
   const channels = q.int(a, q.childText(a, NS, 'channels'), 'channels');
@@ -305,10 +348,17 @@ function readAudio(q: XmlQuery, a: XmlElement, own: boolean, position: number): 
   const bitDepth = q.int(a, q.childText(a, NS, 'sampleSize'), 'sampleSize');
   const name = a.attributes.get('audioFormatName');
   const codecEl = q.first(a, NS, 'codec');
+  const written =
+    (codecEl && q.childText(codecEl, NS, 'name')) ?? q.first(a, NS, 'audioEncoding')?.attributes.get('typeLabel');
   const codec = own
-    ? ((codecEl && q.childText(codecEl, NS, 'name')) ?? name ?? 'unknown')
-    : mediaInfoAudioCodec(name, bitDepth, attrs.get('Endianness'));
-  const layout = q.first(a, NS, 'audioTrackConfiguration')?.attributes.get('typeLabel');
+    ? (written ?? name ?? 'unknown')
+    : producer === 'mediainfo'
+      ? mediaInfoAudioCodec(name, bitDepth, attrs.get('Endianness'))
+      : written === 'PCM' || (written === undefined && name?.startsWith('PCM') === true)
+        ? mediaInfoAudioCodec('PCM', bitDepth, attrs.get('Endianness'))
+        : genericCodec(written ?? name, AUDIO_CODECS);
+  const configured = q.first(a, NS, 'audioTrackConfiguration')?.attributes.get('typeLabel');
+  const layout = own || configured === undefined ? configured : configured.toLowerCase();
   const role = track?.attributes.get('typeLabel');
   const bitRate = q.int(a, q.childText(a, NS, 'bitRate'), 'bitRate');
   return {
@@ -331,10 +381,12 @@ function containerName(
   q: XmlQuery,
   container: XmlElement | undefined,
   attrs: ReadonlyMap<string, string>,
-  own: boolean,
+  producer: EbuCoreProducer,
 ): string {
-  const name = container?.attributes.get('containerFormatName');
-  if (own || container === undefined) return name ?? 'unknown';
+  // MediaInfo's EBUCore 1.5 output names the container in formatLabel.
+  const name = container?.attributes.get('containerFormatName') ?? container?.attributes.get('formatLabel');
+  if (producer === 'framewise' || container === undefined) return name ?? 'unknown';
+  if (producer === 'other') return genericContainer(name ?? 'unknown');
   switch (name) {
     case 'MPEG-4':
       return attrs.get('FormatProfile') === 'QuickTime' ? 'mov' : 'mp4';
@@ -362,6 +414,65 @@ function operationalPattern(profile: string | undefined): string | undefined {
   if (m === null) return undefined;
   const p = m[1] as string;
   return `OP${p.toLowerCase() === 'atom' ? 'Atom' : p.toLowerCase()}`;
+}
+
+/** `High@L3.1` → High / 3.1; `Main@High` → Main / High; `HQ` → HQ. */
+function splitProfile(label: string): { profile: string; level?: string } | undefined {
+  const t = label.trim();
+  if (t === '') return undefined;
+  const at = t.indexOf('@');
+  if (at < 0) return { profile: t };
+  const level = t.slice(at + 1).replace(/^L(?=\d)/, '');
+  return { profile: t.slice(0, at), ...(level === '' ? {} : { level }) };
+}
+
+/** `MXF OP1a`, `MXF (OP-1a)` → `OP1a`. */
+function operationalPatternIn(name: string | undefined): string | undefined {
+  const m = name === undefined ? null : /\bOP-?(1a|1b|1c|2a|2b|2c|3a|3b|3c|Atom)\b/i.exec(name);
+  return m === null ? undefined : operationalPattern(`OP${m[1]}`);
+}
+
+/** A container named by another producer (`MXF OP1a`, `QuickTime`, `MPEG-4`) → ffprobe's name. */
+function genericContainer(name: string): string {
+  const n = name.toLowerCase();
+  if (n.startsWith('mxf')) return 'mxf';
+  if (n.includes('quicktime') || n === 'mov') return 'mov';
+  if (n.includes('mpeg-4') || n === 'mp4') return 'mp4';
+  if (n.includes('matroska') || n === 'mkv') return 'matroska';
+  if (n.includes('webm')) return 'webm';
+  if (n.includes('mpeg-ts') || n.includes('transport')) return 'mpegts';
+  if (n.includes('wav')) return 'wav';
+  return n;
+}
+
+const GENERIC_CODECS: Readonly<Record<string, string>> = {
+  mpeg2video: 'mpeg2video',
+  mpeg2: 'mpeg2video',
+  h264: 'h264',
+  h265: 'hevc',
+  avc: 'h264',
+  prores: 'prores',
+  dnxhd: 'dnxhd',
+  dnxhr: 'dnxhd',
+  vc3: 'dnxhd',
+  jpeg2000: 'jpeg2000',
+  mpeg1layer2: 'mp2',
+  mp2: 'mp2',
+  aac: 'aac',
+  ac3: 'ac3',
+  eac3: 'eac3',
+  dolbye: 'dolby_e',
+};
+
+/** A codec named by another producer (`MPEG-2 Video`, `H.264`, `AVC`) → ffprobe's name, else kept lower-cased. */
+function genericCodec(name: string | undefined, known: Readonly<Record<string, string>>): string {
+  if (name === undefined) return 'unknown';
+  if (known[name] !== undefined) return known[name] as string;
+  const key = name
+    .toLowerCase()
+    .replace(/[\s._-]+/g, '')
+    .replace(/video$/, '');
+  return GENERIC_CODECS[key] ?? name.toLowerCase();
 }
 
 function mediaInfoVideoCodec(name: string | undefined, version: string | undefined): string {

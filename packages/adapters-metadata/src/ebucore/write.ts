@@ -238,7 +238,17 @@ function writeEssenceFormat(w: XmlOut, d: AssetDescription): void {
   if (e !== undefined) {
     w.leaf(`${E}fileSize`, e.sizeBytes);
     // technicalAttributes: strings before integers before longs (1.8 sequence).
-    w.leaf(`${E}technicalAttributeString`, e.startTimecode, { typeLabel: 'EssenceStartTimecode' });
+    // The essence's own start timecode, in its one canonical form at the essence's rate (a
+    // label with spaces, a drop-frame separator at a non-drop rate or a field out of range is refused).
+    const essenceStart =
+      e.startTimecode === undefined
+        ? undefined
+        : canonicalTimecode(
+            e.startTimecode,
+            e.video[0]?.frameRate ?? v.rate,
+            'description.version.essence.startTimecode',
+          ).label;
+    w.leaf(`${E}technicalAttributeString`, essenceStart, { typeLabel: 'EssenceStartTimecode' });
     if (e.bitRate !== undefined) {
       w.leaf(`${E}technicalAttributeLong`, e.bitRate, { typeLabel: 'OverallBitRate', unit: 'bps' });
     }

@@ -4,6 +4,15 @@
  *
  * @module
  */
+export {
+  type AsRunEntry,
+  type AsRunEntryInput,
+  AsRunEntrySchema,
+  type AsRunStatus,
+  AsRunStatusSchema,
+  NOT_AIRED_STATUSES,
+} from './as-run.js';
+export { applyScheduleChanges, type ScheduleChange } from './changes.js';
 export { type CatalogInputs, catalogInputsFrom, type DescribeOptions, describeVersion } from './describe.js';
 export {
   type AssetDescription,
@@ -19,7 +28,21 @@ export {
   type RightsStatementInput,
   RightsStatementSchema,
 } from './description.js';
+export {
+  type AsRunPlays,
+  type PlaysFromAsRunOptions,
+  playsFromAsRun,
+  type ResolvedHouseNumber,
+} from './plays.js';
 export type { MetadataExporter, MetadataImporter } from './port.js';
+export {
+  type AsRunReconciliation,
+  type AsRunVerdict,
+  type ReconciledEvent,
+  type ReconcileOptions,
+  ReconcileOptionsSchema,
+  reconcileAsRun,
+} from './reconcile.js';
 export {
   PlayoutContentSchema,
   type PlayoutEvent,
@@ -31,5 +54,9 @@ export {
   type PlayoutScheduleInput,
   PlayoutScheduleSchema,
   type SecondaryEvent,
+  type SecondaryEventInput,
   SecondaryEventSchema,
+  type Splice,
+  type SpliceInput,
+  SpliceSchema,
 } from './schedule.js';

@@ -21,6 +21,28 @@ const ZONE = z
 /** What a primary event plays. */
 export const PlayoutEventKindSchema = z.enum(['program', 'spot', 'promo', 'bumper', 'filler']);
 
+/**
+ * An SCTE-35 splice a secondary event triggers (the cue downstream ad insertion acts on):
+ * `splice-insert` with an out-of-network flag and optional break duration, or `time-signal` with
+ * a segmentation descriptor's type id and UPID.
+ */
+export const SpliceSchema = z.object({
+  command: z.enum(['splice-insert', 'time-signal']),
+  /** `splice_event_id` (32 bits). */
+  spliceEventId: z.number().int().min(0).max(0xffff_ffff),
+  /** `out_of_network_indicator`: true for a cue out (into the break), false for a cue in. */
+  outOfNetwork: z.boolean().default(true),
+  /** `break_duration`, in frames of the channel. */
+  breakDurationFrames: z.number().int().positive().optional(),
+  /** `segmentation_type_id` of a time signal's segmentation descriptor (0–255). */
+  segmentationTypeId: z.number().int().min(0).max(255).optional(),
+  /** `segmentation_upid` as printable ASCII (an Ad-ID, an EIDR, a house id). */
+  upid: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,64}$/, 'printable ASCII without spaces, at most 64 characters')
+    .optional(),
+});
+
 /** A secondary event riding on a primary one: a logo, a lower third, a voice-over, a trigger. */
 export const SecondaryEventSchema = z.object({
   /** Event id (written as `urn:uuid:…`). */
@@ -33,6 +55,8 @@ export const SecondaryEventSchema = z.object({
   from: z.enum(['start', 'end']).default('start'),
   /** How long it runs, in frames (omitted: as long as the primary event). */
   durationFrames: z.number().int().positive().optional(),
+  /** The SCTE-35 splice this event triggers, when it is a splice event. */
+  splice: SpliceSchema.optional(),
 });
 
 /** The media a primary event plays: a house number and where the file is. */
@@ -45,6 +69,21 @@ export const PlayoutContentSchema = z.object({
   path: z.string().min(1).max(2048).optional(),
   /** Frame of the media's timecode track to start from (SOM), counted from 00:00:00:00. */
   somFrames: z.number().int().nonnegative().default(0),
+  /** Ad-ID of a commercial (4 letters, 7 letters or digits, optional `H`/`D` suffix). */
+  adId: z
+    .string()
+    .regex(/^[A-Z]{4}[A-Z0-9]{7}[HD]?$/, 'an Ad-ID is 4 letters, 7 letters or digits and an optional H or D')
+    .optional(),
+  /** ISCI code of a commercial (4 letters, 4 digits, up to 4 more letters or digits). */
+  isci: z
+    .string()
+    .regex(/^[A-Z]{4}\d{4}[A-Z0-9]{0,4}$/, 'an ISCI code is 4 letters, 4 digits and up to 4 more letters or digits')
+    .optional(),
+  /**
+   * For a live event: the router source automation switches to (a studio, a line feed), instead
+   * of a file. An event has either `path` or `liveSource`, not both.
+   */
+  liveSource: textSchema(200).optional(),
 });
 
 /** One primary event of a playout schedule. */
@@ -87,10 +126,16 @@ export const PlayoutScheduleSchema = z.object({
   end: InstantSchema,
 });
 
+/** An SCTE-35 splice. */
+export type Splice = z.output<typeof SpliceSchema>;
 /** What a primary event plays. */
 export type PlayoutEventKind = z.output<typeof PlayoutEventKindSchema>;
 /** A secondary event. */
 export type SecondaryEvent = z.output<typeof SecondaryEventSchema>;
+/** A secondary event as accepted on input. */
+export type SecondaryEventInput = z.input<typeof SecondaryEventSchema>;
+/** An SCTE-35 splice as accepted on input. */
+export type SpliceInput = z.input<typeof SpliceSchema>;
 /** One primary event of a playout schedule. */
 export type PlayoutEvent = z.output<typeof PlayoutEventSchema>;
 /** A primary event as accepted on input. */
