@@ -4,6 +4,7 @@
  * no maintained npm writer, so ours runs alone), rounds interleaved ours/peer, wall and CPU time
  * (user + system) per round; then a 10,000-cue track retimed through a 100-event edit list.
  */
+import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import {
   type CaptionCue,
@@ -19,8 +20,12 @@ import {
   writeWebVtt,
 } from '@framewise/core';
 import { parseSync, stringifySync } from 'subtitle';
-import { WebVTTParser, WebVTTSerializer } from 'webvtt-parser';
 import { consume, machine } from './harness.js';
+
+// webvtt-parser is CommonJS without named-export hints for Node's ESM loader.
+const { WebVTTParser, WebVTTSerializer } = createRequire(import.meta.url)(
+  'webvtt-parser',
+) as typeof import('webvtt-parser');
 
 const CUES = 10_000;
 const ROUNDS = 7;
@@ -113,7 +118,7 @@ const duration = (pal.cues.at(-1) as CaptionCue).end + 100;
 const piece = Math.floor(duration / 100);
 const events = Array.from({ length: 100 }, (_, i) => ({
   source: 'master',
-  start: i * piece + next(piece / 20),
+  start: i * piece + next(Math.floor(piece / 20)),
   duration: Math.floor(piece * 0.95),
 }));
 for (let i = events.length - 1; i > 0; i--) {

@@ -43,6 +43,7 @@ interface Cell {
 
 type Memory = (Cell | undefined)[][];
 
+const GAP: Cell = Object.freeze({ char: ' ', italic: false, underline: false, color: 'white' });
 const newMemory = (): Memory => Array.from({ length: 16 }, () => new Array<Cell | undefined>(32).fill(undefined));
 const isEmpty = (m: Memory): boolean => m.every((row) => row.every((c) => c === undefined));
 
@@ -258,22 +259,35 @@ function linesOf(memory: Memory, from: number, to: number): CaptionLine[] {
     }
     if (first < 0) continue;
     const spans: CaptionSpan[] = [];
-    const gap = plainStyle();
+    // Runs of cells in one style become one span; a cell nothing was written to is transparent:
+    // a plain space in the line's text.
+    let run = '';
+    let runStyle: Omit<Cell, 'char'> | undefined;
+    const flush = (): void => {
+      if (run === '' || runStyle === undefined) return;
+      const style: SpanStyle = {
+        ...plainStyle(),
+        italic: runStyle.italic,
+        underline: runStyle.underline,
+        color: runStyle.color === 'white' ? undefined : runStyle.color,
+      };
+      pushText(spans, run, style);
+      run = '';
+    };
     for (let c = first; c <= last; c++) {
-      const cell = row[c];
-      // A cell nothing was written to is transparent: a plain space in the line's text.
-      if (cell === undefined) pushText(spans, ' ', gap);
-      else {
-        const style: SpanStyle = {
-          italic: cell.italic,
-          bold: false,
-          underline: cell.underline,
-          color: cell.color === 'white' ? undefined : cell.color,
-          voice: undefined,
-        };
-        pushText(spans, cell.char, style);
+      const cell = row[c] ?? GAP;
+      const same =
+        runStyle !== undefined &&
+        cell.italic === runStyle.italic &&
+        cell.underline === runStyle.underline &&
+        cell.color === runStyle.color;
+      if (!same) {
+        flush();
+        runStyle = cell;
       }
+      run += cell.char;
     }
+    flush();
     lines.push({ spans, cell: { row: r, column: first } });
   }
   return lines;

@@ -210,15 +210,28 @@ export function writeScc(track: CaptionTrack, options?: CaptionWriteOptions): Ca
   const log = new LossLog('SCC', options);
   if (track.regions.length > 0) log.lose('regions.dropped', `${track.regions.length} region(s)`);
   if (track.styleSheets.length > 0) log.lose('styles.dropped', 'WebVTT style sheets');
-  const slots = new Map<number, number>();
-  const free = (from: number, length: number): boolean => {
-    for (let f = from; f < from + length; f++) if (f < 0 || slots.has(f)) return false;
-    return true;
+  // One word slot per frame (0 = free; every word with parity is non-zero).
+  const lastFrame = track.cues.reduce((m, c) => Math.max(m, c.end), 0);
+  const table = new Int32Array(lastFrame + 4);
+  const slots = {
+    has: (f: number): boolean => f < 0 || f >= table.length || table[f] !== 0,
+    get: (f: number): number => table[f] as number,
+    set: (f: number, w: number): void => {
+      if (f >= 0 && f < table.length) table[f] = w;
+    },
+    delete: (f: number): void => {
+      table[f] = 0;
+    },
   };
+  /** The last taken frame in `[from, from + length)`, or -1 when all are free. */
+  const taken = (from: number, length: number): number => {
+    if (from < 0) return from + length - 1;
+    for (let f = from + length - 1; f >= from; f--) if (slots.has(f)) return f;
+    return -1;
+  };
+  const free = (from: number, length: number): boolean => taken(from, length) < 0;
   const put = (from: number, list: readonly number[]): void => {
-    list.forEach((w, k) => {
-      slots.set(from + k, w);
-    });
+    for (let k = 0; k < list.length; k++) slots.set(from + k, list[k] as number);
   };
   const cues = track.cues;
   // Pass 1: what must happen at an exact frame (EOC, EDM, roll-up bursts).
@@ -255,7 +268,7 @@ export function writeScc(track: CaptionTrack, options?: CaptionWriteOptions): Ca
       log.lose('mode.changed', 'a paint-on cue (written as pop-on)', index);
       mode = 'pop-on';
     }
-    const words = new Words();
+    const burst = new Words();
     const endsOnNext = next !== undefined && next.begin === end;
     if (mode === 'pop-on' && next?.cea608?.mode === 'roll-up' && next.begin - 2 < end) {
       log.lose(
@@ -273,33 +286,33 @@ export function writeScc(track: CaptionTrack, options?: CaptionWriteOptions): Ca
         const spans = lines.flatMap((l, i) => (i === 0 ? l.line.spans : [{ text: ' ' }, ...l.line.spans]));
         lines = [{ ...first, line: { spans } }];
       }
-      words.code(0x14, MISC.RU2 + rows - 2);
-      words.code(0x14, MISC.CR);
+      burst.code(0x14, MISC.RU2 + rows - 2);
+      burst.code(0x14, MISC.CR);
       const only = lines[0];
-      if (only !== undefined) encodeLine(only.line, only.row, only.column, words, log, index);
+      if (only !== undefined) encodeLine(only.line, only.row, only.column, burst, log, index);
       const start = cue.begin - 2;
-      const tail = start + words.list.length;
-      if (!free(start, words.list.length) || tail > end) {
+      const tail = start + burst.list.length;
+      if (!free(start, burst.list.length) || tail > end) {
         log.lose(
           'cue.dropped',
-          `a roll-up cue whose ${words.list.length} words do not fit before its end or collide with another cue's`,
+          `a roll-up cue whose ${burst.list.length} words do not fit before its end or collide with another cue's`,
           index,
         );
         return;
       }
-      put(start, words.list);
+      put(start, burst.list);
       barrier = tail;
     } else {
-      words.code(0x14, MISC.ENM);
-      words.code(0x14, MISC.RCL);
-      for (const l of placeLines(cue, log, index)) encodeLine(l.line, l.row, l.column, words, log, index);
+      burst.code(0x14, MISC.ENM);
+      burst.code(0x14, MISC.RCL);
+      for (const l of placeLines(cue, log, index)) encodeLine(l.line, l.row, l.column, burst, log, index);
       if (slots.has(cue.begin)) {
         log.lose('cue.dropped', 'a pop-on cue whose EOC frame another cue uses', index);
         return;
       }
       slots.set(cue.begin, control(MISC.EOC));
       dups.push(cue.begin + 1);
-      loads.push({ index, words: words.list, after: barrier });
+      loads.push({ index, words: burst.list, after: barrier });
       barrier = cue.begin + 1;
     }
     if (!endsOnNext) {
@@ -312,24 +325,26 @@ export function writeScc(track: CaptionTrack, options?: CaptionWriteOptions): Ca
   });
   for (const f of dups) if (!slots.has(f) && slots.has(f - 1)) slots.set(f, slots.get(f - 1) as number);
   // Pass 3: load each pop-on cue in the latest free run of frames after the previous cue's words.
-  for (const { index, words, after } of loads) {
+  for (const { index, words: load, after } of loads) {
     const eoc = (cues[index] as CaptionCue).begin;
-    let start = eoc - words.length;
-    while (start > after && !free(start, words.length)) start--;
-    if (start <= after || !free(start, words.length)) {
-      log.lose('cue.dropped', `a pop-on cue with too little time before it to load its ${words.length} words`, index);
+    let start = eoc - load.length;
+    // Jump below whatever is in the way until the block fits.
+    for (let t = taken(start, load.length); t >= 0 && start > after; t = taken(start, load.length))
+      start = t - load.length;
+    if (start <= after || !free(start, load.length)) {
+      log.lose('cue.dropped', `a pop-on cue with too little time before it to load its ${load.length} words`, index);
       slots.delete(eoc);
       if (slots.get(eoc + 1) === control(MISC.EOC)) slots.delete(eoc + 1);
       continue;
     }
-    put(start, words);
+    put(start, load);
   }
   // Contiguous frames make one SCC line.
-  const frames = [...slots.keys()].sort((a, b) => a - b);
   const out: string[] = ['Scenarist_SCC V1.0', ''];
   let current: string[] = [];
   let previous = -2;
-  for (const f of frames) {
+  for (let f = 0; f < table.length; f++) {
+    if (table[f] === 0) continue;
     if (f !== previous + 1) {
       if (current.length > 0) out.push(current.join(' '), '');
       current = [`${Timecode.fromFrames(f, track.rate).toString()}\t${hex(slots.get(f) as number)}`];

@@ -79,6 +79,10 @@ function readLines(text: readonly string[], issues: CaptionIssue[], firstLine: n
   const colors: (CaptionColor | undefined)[] = [];
   return text.map((raw, n): CaptionLine => {
     const spans: CaptionSpan[] = [];
+    if (!raw.includes('<')) {
+      pushText(spans, raw, style);
+      return { spans };
+    }
     let at = 0;
     TAG.lastIndex = 0;
     for (let m = TAG.exec(raw); m !== null; m = TAG.exec(raw)) {
