@@ -73,6 +73,17 @@ function styleOf(span: CaptionSpan): SpanStyle {
  * canonical forms when checking a round trip.
  */
 export function canonicalLine(line: CaptionLine): CaptionLine {
+  const only = line.spans.length === 1 ? line.spans[0] : undefined;
+  if (
+    only !== undefined &&
+    only.text.length > 0 &&
+    only.color !== 'white' &&
+    only.italic !== false &&
+    only.bold !== false &&
+    only.underline !== false
+  ) {
+    return line;
+  }
   const spans: CaptionSpan[] = [];
   for (const span of line.spans) pushText(spans, span.text, styleOf(span));
   return line.cell === undefined ? { spans } : { spans, cell: line.cell };

@@ -46,41 +46,47 @@ function fail(what: string, why: string, details: Record<string, unknown> = {}):
   throw new FramewiseError('INVALID_INPUT', `Caption ${what} ${why}`, { details });
 }
 
+/** Where a cue, line or span is, for messages (built only when something is wrong). */
+function at(cue: number, id: unknown, line?: number, span?: number): string {
+  const name = `cue ${cue}${typeof id === 'string' ? ` (${JSON.stringify(id.slice(0, 64))})` : ''}`;
+  return `${name}${line === undefined ? '' : ` line ${line}`}${span === undefined ? '' : ` span ${span}`}`;
+}
+
 const isPercent = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100;
 
-function checkSpan(span: CaptionSpan, where: string): void {
-  if (typeof span !== 'object' || span === null) fail(where, `is ${describeInput(span)}, not a span`);
+function checkSpan(span: CaptionSpan, c: number, id: unknown, l: number, n: number): void {
+  if (typeof span !== 'object' || span === null) fail(at(c, id, l, n), `is ${describeInput(span)}, not a span`);
   if (typeof span.text !== 'string' || span.text.length > MAX_TEXT || /[\r\n]/.test(span.text)) {
     fail(
-      where,
+      at(c, id, l, n),
       `text ${describeInput(span.text)} must be a string of at most ${MAX_TEXT} characters without line breaks`,
     );
   }
   for (const flag of ['italic', 'bold', 'underline'] as const) {
-    if (span[flag] !== undefined && typeof span[flag] !== 'boolean') fail(where, `${flag} must be a boolean`);
+    if (span[flag] !== undefined && typeof span[flag] !== 'boolean') fail(at(c, id, l, n), `${flag} must be a boolean`);
   }
   if (span.color !== undefined && !COLORS.has(span.color)) {
-    fail(where, `colour ${describeInput(span.color)} is not one of ${CAPTION_COLORS.join(', ')}`);
+    fail(at(c, id, l, n), `colour ${describeInput(span.color)} is not one of ${CAPTION_COLORS.join(', ')}`);
   }
   if (
     span.voice !== undefined &&
     (typeof span.voice !== 'string' || span.voice.length === 0 || span.voice.length > 256 || /[\r\n]/.test(span.voice))
   ) {
-    fail(where, `voice ${describeInput(span.voice)} must be a one-line name of 1-256 characters`);
+    fail(at(c, id, l, n), `voice ${describeInput(span.voice)} must be a one-line name of 1-256 characters`);
   }
 }
 
-function checkLine(line: CaptionLine, where: string): void {
+function checkLine(line: CaptionLine, c: number, id: unknown, l: number): void {
   if (typeof line !== 'object' || line === null || !Array.isArray(line.spans)) {
-    fail(where, `is ${describeInput(line)}, not a line with spans`);
+    fail(at(c, id, l), `is ${describeInput(line)}, not a line with spans`);
   }
   line.spans.forEach((span, i) => {
-    checkSpan(span, `${where} span ${i}`);
+    checkSpan(span, c, id, l, i);
   });
   if (line.cell !== undefined) {
     const { row, column } = line.cell;
     if (!Number.isInteger(row) || row < 1 || row > 15 || !Number.isInteger(column) || column < 0 || column > 31) {
-      fail(where, `cell ${describeInput(line.cell)} must be row 1-15 and column 0-31`);
+      fail(at(c, id, l), `cell ${describeInput(line.cell)} must be row 1-15 and column 0-31`);
     }
   }
 }
@@ -92,23 +98,23 @@ const ONE_OF = {
   align: ['start', 'center', 'end', 'left', 'right'],
 } as const;
 
-function checkPlacement(p: CuePlacement, where: string): void {
-  if (typeof p !== 'object' || p === null) fail(where, `placement ${describeInput(p)} is not an object`);
+function checkPlacement(p: CuePlacement, c: number, id: unknown): void {
+  if (typeof p !== 'object' || p === null) fail(at(c, id), `placement ${describeInput(p)} is not an object`);
   for (const key of Object.keys(ONE_OF) as (keyof typeof ONE_OF)[]) {
     const value = p[key];
     if (value !== undefined && !(ONE_OF[key] as readonly string[]).includes(value)) {
-      fail(where, `placement ${key} ${describeInput(value)} is not one of ${ONE_OF[key].join(', ')}`);
+      fail(at(c, id), `placement ${key} ${describeInput(value)} is not one of ${ONE_OF[key].join(', ')}`);
     }
   }
   for (const key of ['position', 'size'] as const) {
     if (p[key] !== undefined && !isPercent(p[key]))
-      fail(where, `placement ${key} ${describeInput(p[key])} is not 0-100`);
+      fail(at(c, id), `placement ${key} ${describeInput(p[key])} is not 0-100`);
   }
   if (p.line !== undefined) {
     const { value, unit } = p.line;
     const ok =
       unit === 'percent' ? isPercent(value) : unit === 'line' && Number.isInteger(value) && Math.abs(value) <= 1000;
-    if (!ok) fail(where, `placement line ${describeInput(p.line)} is not a line number or a 0-100 percentage`);
+    if (!ok) fail(at(c, id), `placement line ${describeInput(p.line)} is not a line number or a 0-100 percentage`);
   }
 }
 
@@ -133,34 +139,40 @@ function checkRegion(region: CaptionRegion, index: number): void {
 }
 
 function checkCue(cue: CaptionCue, index: number, regions: ReadonlySet<string>): void {
-  const where = `cue ${index}${typeof cue?.id === 'string' ? ` (${JSON.stringify(cue.id.slice(0, 64))})` : ''}`;
-  if (typeof cue !== 'object' || cue === null) fail(where, `is ${describeInput(cue)}, not a cue`);
+  if (typeof cue !== 'object' || cue === null) fail(at(index, undefined), `is ${describeInput(cue)}, not a cue`);
   const { begin, end } = cue;
   if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || begin < 0 || end <= begin) {
-    fail(where, `frames ${describeInput(begin)}-${describeInput(end)} must be whole frames with 0 <= begin < end`, {
-      cue: index,
-      begin,
-      end,
-    });
+    fail(
+      at(index, cue?.id),
+      `frames ${describeInput(begin)}-${describeInput(end)} must be whole frames with 0 <= begin < end`,
+      {
+        cue: index,
+        begin,
+        end,
+      },
+    );
   }
   if (
     cue.id !== undefined &&
     (typeof cue.id !== 'string' || cue.id.length === 0 || cue.id.length > 256 || /[\r\n]|-->/.test(cue.id))
   ) {
-    fail(where, `id ${describeInput(cue.id)} must be one line of 1-256 characters without "-->"`);
+    fail(at(index, cue?.id), `id ${describeInput(cue.id)} must be one line of 1-256 characters without "-->"`);
   }
-  if (!Array.isArray(cue.lines) || cue.lines.length === 0) fail(where, 'needs at least one line');
+  if (!Array.isArray(cue.lines) || cue.lines.length === 0) fail(at(index, cue?.id), 'needs at least one line');
   cue.lines.forEach((line, i) => {
-    checkLine(line, `${where} line ${i}`);
+    checkLine(line, index, cue.id, i);
   });
   if (cue.region !== undefined && !regions.has(cue.region))
-    fail(where, `refers to region ${describeInput(cue.region)}, which the track does not define`);
-  if (cue.placement !== undefined) checkPlacement(cue.placement, where);
+    fail(at(index, cue?.id), `refers to region ${describeInput(cue.region)}, which the track does not define`);
+  if (cue.placement !== undefined) checkPlacement(cue.placement, index, cue.id);
   if (
     cue.note !== undefined &&
     (typeof cue.note !== 'string' || cue.note.length > MAX_TEXT || cue.note.includes('-->'))
   ) {
-    fail(where, `note ${describeInput(cue.note)} must be text of at most ${MAX_TEXT} characters without "-->"`);
+    fail(
+      at(index, cue?.id),
+      `note ${describeInput(cue.note)} must be text of at most ${MAX_TEXT} characters without "-->"`,
+    );
   }
   const c = cue.cea608;
   if (c !== undefined) {
@@ -169,7 +181,7 @@ function checkCue(cue: CaptionCue, index: number, regions: ReadonlySet<string>):
       c.rollUpRows === undefined ? c.mode !== 'roll-up' : c.mode === 'roll-up' && [2, 3, 4].includes(c.rollUpRows);
     if (!modeOk || ![1, 2, 3, 4].includes(c.channel) || !rowsOk) {
       fail(
-        where,
+        at(index, cue?.id),
         `CEA-608 data ${describeInput(c)} needs mode pop-on/roll-up/paint-on, channel 1-4, and rollUpRows 2-4 for roll-up only`,
       );
     }
