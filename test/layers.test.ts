@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['time'],
   ['assets'],
   ['catalog', 'rights', 'scheduler', 'storage'],
-  ['transcode', 'qc', 'archive', 'delivery', 'interchange'],
+  ['transcode', 'qc', 'captions', 'archive', 'delivery', 'interchange'],
 ];
 
 /**

@@ -5,6 +5,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runArchiveStep } from './steps/archive.js';
+import { runCaptionsStep } from './steps/captions.js';
 import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
 import { runDistributionStep } from './steps/distribution.js';
 import { runInterchangeStep } from './steps/interchange.js';
@@ -24,6 +25,7 @@ const { catalog, close, dir } = openDemoCatalog(dataDir);
 try {
   await runCatalogStep(catalog, dir);
   runRightsStep();
+  runCaptionsStep('crossing-s01e01');
   const media = await runMediaStep(catalog, dataDir, 'crossing-s01e01');
   await runQcStep(catalog, media.storage, dataDir, media.source, media.versionId);
   await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored, {

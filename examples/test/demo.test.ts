@@ -75,6 +75,10 @@ describe('pnpm demo', () => {
       'recommendations for crime/thriller, tense, with Ada Byrne: crossing-s01e01, harbour-feature, crossing-s01e02',
     );
     expect(stdout).toContain('news team asks for a drama asset: FORBIDDEN');
+    expect(stdout).toContain('crossing-s01e01-en.scc: 7 cues at 29.97df, 0 reader issue(s)');
+    expect(stdout).toContain('split at the cut: "We have to go now, / before the storm."');
+    expect(stdout).toContain('dropped (in removed material): "[ ENGINE STARTS ]" 01:00:10;10-01:00:11;20');
+    expect(stdout).toContain('caption QC (fcc-608): 2 finding(s)');
     expect(stdout).toMatch(/Ben's edit refused: Asset "crossing-s01e02" is checked out by "ana"/);
     expect(stdout).toMatch(/audit trail: \d+ hash-chained events, verified intact/);
     // Rights: one territory allowed, one refused with its explanation, a substitution, a holdback, transitions.

@@ -11,6 +11,7 @@ const subpaths = {
   scheduler: 'src/scheduler/index.ts',
   transcode: 'src/transcode/index.ts',
   qc: 'src/qc/index.ts',
+  captions: 'src/captions/index.ts',
   storage: 'src/storage/index.ts',
   archive: 'src/archive/index.ts',
   delivery: 'src/delivery/index.ts',

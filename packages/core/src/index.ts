@@ -3,7 +3,7 @@
  * adapters implement. Embed it in your MAM backend, delivery service or test harness.
  *
  * The root entry re-exports the public API of every domain. Each domain is also its own subpath
- * (`@framewise/core/time`, `/assets`, `/catalog`, `/rights`, `/scheduler`, `/transcode`, `/qc`,
+ * (`@framewise/core/time`, `/assets`, `/catalog`, `/rights`, `/scheduler`, `/transcode`, `/qc`, `/captions`,
  * `/storage`, `/archive`, `/delivery`, `/interchange`, `/errors`); helpers for adapter authors are
  * in `@framewise/core/adapter-kit`, conformance suites in `@framewise/core/testing`.
  *
@@ -11,6 +11,7 @@
  */
 export * from './archive/index.js';
 export * from './assets/index.js';
+export * from './captions/index.js';
 export * from './catalog/index.js';
 export * from './delivery/index.js';
 export * from './errors/index.js';

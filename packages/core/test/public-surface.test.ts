@@ -30,6 +30,7 @@ describe('public surface of @framewise/core', () => {
         './adapter-kit',
         './archive',
         './assets',
+        './captions',
         './catalog',
         './delivery',
         './errors',
