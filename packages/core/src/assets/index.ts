@@ -42,7 +42,22 @@ export {
   TerritoryCodeSchema,
   textSchema,
 } from './common.js';
-export { type DrmPolicy, DrmPolicySchema, DrmSystemSchema, OutputRestrictionSchema } from './drm.js';
+export {
+  DeviceClassSchema,
+  type DrmPolicy,
+  type DrmPolicyInput,
+  DrmPolicySchema,
+  DrmSchemesSchema,
+  type DrmSystem,
+  DrmSystemSchema,
+  type EncryptionScheme,
+  EncryptionSchemeSchema,
+  type OutputRestriction,
+  OutputRestrictionSchema,
+  TrackKeyBoundariesSchema,
+  type TrackKeyType,
+  TrackKeyTypeSchema,
+} from './drm.js';
 export {
   JSON_FIELD_LIMITS,
   type JsonValueProblem,

@@ -3,9 +3,38 @@
  * technical metadata, and ABR ladders planned from templates and executed decoding the source once.
  * Media code returns what it produced; `registerLadderOutputs` stores a ladder's files and
  * registers them as renditions, so a registered rendition is always in the storage it names.
+ * OTT packaging: `packageCmaf` runs Shaka Packager for one CMAF set serving HLS and DASH, clear or
+ * encrypted (`cenc`/`cbcs`) with keys from a `KeyProvider` assigned by the title's DRM policy.
  *
  * @module
  */
+export {
+  type ContentKey,
+  contentKey,
+  isUuid,
+  kidToUuid,
+  normaliseKeyHex,
+} from './drm/content-key.js';
+export type { KeyProvider, KeyRequest } from './drm/key-provider.js';
+export {
+  createLocalKeyProvider,
+  type LocalKeyProviderOptions,
+  LocalKeyProviderOptionsSchema,
+} from './drm/local-key-provider.js';
+export {
+  assignTrackKeys,
+  DEFAULT_SD_MAX_HEIGHT,
+  type KeyedTrack,
+  type KeyUsageRule,
+  keyUsageRules,
+  type PixelRange,
+  parseDrmPolicy,
+  pixelsAtHeight,
+  sdMaxHeight,
+  systemsByScheme,
+  trackKeyType,
+  videoKeyRanges,
+} from './drm/policy.js';
 export {
   type CapabilityOptions,
   type FfmpegCapabilities,
@@ -72,6 +101,42 @@ export {
   OutputNameSchema,
   RungTemplateSchema,
 } from './ladder/template.js';
+export {
+  type PackagerArgv,
+  type PackagerEncryption,
+  type PackagerJob,
+  type PackagerStream,
+  packagerArgv,
+} from './packager/argv.js';
+export {
+  type PackagerTools,
+  packagerAvailable,
+  resolvePackager,
+  SHAKA_PACKAGER_PACKAGE,
+  shakaBinaryName,
+} from './packager/binary.js';
+export {
+  type CmafEncryption,
+  type CmafPackage,
+  type CmafPackageOptions,
+  type CmafProgress,
+  type CmafTrack,
+  packageCmaf,
+} from './packager/package-cmaf.js';
+export {
+  DRM_SYSTEM_IDS,
+  type ProtectedSampleEntry,
+  type ProtectionBoxes,
+  type PsshBox,
+  readProtectionBoxes,
+} from './packager/protection-boxes.js';
+export {
+  DEFAULT_PACKAGER_TIMEOUT_MS,
+  type PackagerRunResult,
+  type RunPackagerOptions,
+  redactSecrets,
+  runPackager,
+} from './packager/run.js';
 export {
   type RegisteredLadderOutput,
   type RegisteredLadderOutputs,
