@@ -11,6 +11,7 @@ import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runQcStep } from './steps/qc.js';
 import { runRightsStep } from './steps/rights.js';
+import { runTapeStep } from './steps/tape.js';
 import { runTimeStep } from './steps/time.js';
 
 const dataDir = resolve(
@@ -32,6 +33,7 @@ try {
   const master = media.stored.find((f) => f.fileKey === 'master');
   if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
   await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId, media.storage);
+  await runTapeStep(dataDir, media.storage, media.stored);
   await reportAudit(catalog);
 } finally {
   await close();

@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { ebucore: 'src/ebucore/index.ts', bxf: 'src/bxf/index.ts', avails: 'src/avails/index.ts' },
+  entry: {
+    ebucore: 'src/ebucore/index.ts',
+    bxf: 'src/bxf/index.ts',
+    avails: 'src/avails/index.ts',
+    xml: 'src/xml/index.ts',
+  },
   format: ['esm'],
   target: 'node20',
   dts: true,
