@@ -10,7 +10,7 @@
  *    backend, FUSE): `LtfsMount.writeFile` (SHA-256 + MD5 in the same pass) against `cp` of the
  *    same source file to the same mount, interleaved rounds (target ≥ 0.8×). Wall and CPU time.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -105,7 +105,7 @@ function modelled(): Record<string, number> {
 
 async function writeThroughput(): Promise<Record<string, number>> {
   const driver = createLtfsVolumeDriver({ backend: 'file' });
-  const tools = driver.tools();
+  driver.tools(); // fails naming a missing binary before any work
   const root = await mkdtemp(join(tmpdir(), 'framewise-bench-tape-'));
   const device = join(root, 'TAPE01');
   const point = join(root, 'drive0');
@@ -124,10 +124,10 @@ async function writeThroughput(): Promise<Record<string, number>> {
   try {
     for (let r = 0; r < rounds; r++) {
       // Ours: stream the file in, digests in the same pass (hashing worker).
-      let cpu = process.cpuUsage();
+      const cpu = process.cpuUsage();
       let start = process.hrtime.bigint();
       await mount.writeFile(`ours-${r}.bin`, createReadStream(source, { highWaterMark: 1024 * 1024 }));
-      let used = process.cpuUsage(cpu);
+      const used = process.cpuUsage(cpu);
       ours.push({ wall: Number(process.hrtime.bigint() - start) / 1e9, cpu: (used.user + used.system) / 1e6 });
       // cp (coreutils) of the same file to the same mount.
       start = process.hrtime.bigint();
@@ -138,15 +138,12 @@ async function writeThroughput(): Promise<Record<string, number>> {
       const wall = Number(process.hrtime.bigint() - start) / 1e9;
       const [u, s] = (result.stderr.trim().split('\n').at(-1) ?? '0 0').split(' ').map(Number);
       cp.push({ wall, cpu: (u ?? 0) + (s ?? 0) });
-      cpu = process.cpuUsage();
-      used = process.cpuUsage(cpu);
     }
   } finally {
     await mount.unmount();
     await driver.close();
     await rm(root, { recursive: true, force: true });
   }
-  void tools;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const oursWall = median(ours.map((x) => x.wall));
   const cpWall = median(cp.map((x) => x.wall));
@@ -185,4 +182,3 @@ console.log(
     .join(' ')}`,
 );
 console.log(JSON.stringify({ bench: 'tape', ...figures }));
-void execFileSync;
