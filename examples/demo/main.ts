@@ -13,6 +13,7 @@ import { runMediaStep } from './steps/media.js';
 import { runPlayoutStep } from './steps/playout.js';
 import { runQcStep } from './steps/qc.js';
 import { runRightsStep } from './steps/rights.js';
+import { runTapeStep } from './steps/tape.js';
 import { runTimeStep } from './steps/time.js';
 
 const dataDir = resolve(
@@ -36,6 +37,7 @@ try {
   if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
   await runPlayoutStep(dataDir);
   await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId, media.storage);
+  await runTapeStep(dataDir, media.storage, media.stored);
   await reportAudit(catalog);
 } finally {
   await close();

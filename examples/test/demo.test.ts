@@ -180,6 +180,9 @@ describe('pnpm demo', () => {
     expect(readdirSync(ftpd.home)).toEqual([]);
     expect(youtube.videos.size).toBe(0);
     expect(youtube.requests.filter((r) => r.route === 'videos.insert')).toHaveLength(1);
+    // Tape: real LTFS mounts of two emulated cartridges, verified after write, restored in tape order.
+    expect(stdout).toMatch(/SETA01\s+crossing-s01e01\/master\s+b:\d+\s.*verified/);
+    expect(stdout).toMatch(/restored \d+ files in tape order with 2 mounts; .*checksums match/);
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ export default defineConfig({
     bxf: 'src/bxf/index.ts',
     avails: 'src/avails/index.ts',
     cpix: 'src/cpix/index.ts',
+    xml: 'src/xml/index.ts',
   },
   format: ['esm'],
   target: 'node20',

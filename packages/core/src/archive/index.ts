@@ -1,6 +1,7 @@
 /**
  * Archive policy: storage locations (tier, media, site, region, cost), file copies, placement
- * rules (3-2-1 and beyond) and the checker that proves them per asset.
+ * rules (3-2-1 and beyond) and the checker that proves them per asset; tape: the LTO time model,
+ * the `TapeLibrary` port and the position-ordered tape restore planner.
  *
  * @module
  */
@@ -78,3 +79,37 @@ export {
   type ReconcileRunOptions,
   type StorageResolver,
 } from './run-reconcile.js';
+export {
+  driveCanRead,
+  LTO_SPECS,
+  type LtoGeneration,
+  LtoGenerationSchema,
+  type LtoSpec,
+  TapeTimeModel,
+} from './tape/lto.js';
+export {
+  estimateArrivalOrderSeconds,
+  planTapeRestore,
+  type RestoreDrive,
+  RestoreDriveSchema,
+  type TapeRestoreBatch,
+  type TapeRestorePlan,
+  type TapeRestorePlanInput,
+  TapeRestorePlanInputSchema,
+  type TapeRestoreRequest,
+  TapeRestoreRequestSchema,
+} from './tape/plan-tape-restore.js';
+export type {
+  CartridgeLocation,
+  LibraryDrive,
+  LibraryInventory,
+  LibrarySlot,
+  TapeLibrary,
+  TapeLibraryCallOptions,
+} from './tape/port.js';
+export {
+  parseTapeCopyKey,
+  type TapeCopyLocation,
+  tapeCopyKey,
+  tapeRestoreRequests,
+} from './tape/tape-copy.js';
