@@ -33,6 +33,7 @@ describe('public surface of @framewise/core', () => {
         './catalog',
         './delivery',
         './errors',
+        './ingest',
         './interchange',
         './package.json',
         './qc',
