@@ -25,6 +25,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['assets'],
   ['catalog', 'rights', 'scheduler', 'storage'],
   ['transcode', 'qc', 'captions', 'archive', 'delivery', 'interchange'],
+  // Ingest is a workflow over the layers below: it probes and derives (transcode), runs QC, stores
+  // (storage) and catalogues (catalog). Nothing below may import it.
+  ['ingest'],
 ];
 
 /**
@@ -270,6 +273,8 @@ describe('the layering check itself', () => {
     expect(layerViolation('qc/run.ts', 'transcode/ladder/plan.ts')).toMatch(/both in layer 5/);
     expect(layerViolation('support/ids.ts', 'index.ts')).toMatch(/entry surface/);
     expect(layerViolation('catalog/catalog.ts', 'testing/index.ts')).toMatch(/entry surface/);
+    expect(layerViolation('qc/run.ts', 'ingest/ingest.ts')).toMatch(/higher layer 6/);
+    expect(layerViolation('transcode/ffmpeg/probe.ts', 'ingest/ingest.ts')).toMatch(/higher layer 6/);
   });
 
   it('accepts a downward import, an own-folder import, an allowed sibling edge and any surface import', () => {
@@ -277,6 +282,8 @@ describe('the layering check itself', () => {
     expect(layerViolation('catalog/catalog.ts', 'catalog/port.ts')).toBeUndefined();
     expect(layerViolation('storage/object-storage.ts', 'support/index.ts')).toBeUndefined();
     expect(layerViolation('testing/storage.ts', 'delivery/index.ts')).toBeUndefined();
+    expect(layerViolation('ingest/ingest.ts', 'qc/run.ts')).toBeUndefined();
+    expect(layerViolation('ingest/ingest.ts', 'transcode/ffmpeg/probe.ts')).toBeUndefined();
   });
 
   it('reports a cycle as a chain of files', () => {

@@ -16,6 +16,7 @@ const subpaths = {
   archive: 'src/archive/index.ts',
   delivery: 'src/delivery/index.ts',
   interchange: 'src/interchange/index.ts',
+  ingest: 'src/ingest/index.ts',
   errors: 'src/errors/index.ts',
   'adapter-kit': 'src/adapter-kit/index.ts',
   testing: 'src/testing/index.ts',

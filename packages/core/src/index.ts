@@ -4,7 +4,7 @@
  *
  * The root entry re-exports the public API of every domain. Each domain is also its own subpath
  * (`@framewise/core/time`, `/assets`, `/catalog`, `/rights`, `/scheduler`, `/transcode`, `/qc`, `/captions`,
- * `/storage`, `/archive`, `/delivery`, `/interchange`, `/errors`); helpers for adapter authors are
+ * `/storage`, `/archive`, `/delivery`, `/interchange`, `/ingest`, `/errors`); helpers for adapter authors are
  * in `@framewise/core/adapter-kit`, conformance suites in `@framewise/core/testing`.
  *
  * @packageDocumentation
@@ -15,6 +15,7 @@ export * from './captions/index.js';
 export * from './catalog/index.js';
 export * from './delivery/index.js';
 export * from './errors/index.js';
+export * from './ingest/index.js';
 export * from './interchange/index.js';
 export * from './qc/index.js';
 export * from './rights/index.js';

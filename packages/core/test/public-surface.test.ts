@@ -34,6 +34,7 @@ describe('public surface of @framewise/core', () => {
         './catalog',
         './delivery',
         './errors',
+        './ingest',
         './interchange',
         './package.json',
         './qc',
