@@ -57,6 +57,6 @@ describe('catalog on PostgreSQL', () => {
     expect(report.code, report.stderr).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<h1>Low Tide</h1>');
     const missing = await framewise(['report', '--catalog', url, '--version-id', 'nope', '--out', join(dir, 'x.html')]);
-    expect(missing.code).toBe(3);
+    expect(missing.code).toBe(6); // FORBIDDEN: unknown and unreadable look alike
   });
 });
