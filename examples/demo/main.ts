@@ -13,6 +13,7 @@ import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runPlayoutStep } from './steps/playout.js';
 import { runQcStep } from './steps/qc.js';
+import { runReportStep } from './steps/report.js';
 import { runRightsStep } from './steps/rights.js';
 import { runTapeStep } from './steps/tape.js';
 import { runTimeStep } from './steps/time.js';
@@ -42,6 +43,7 @@ try {
   await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId, media.storage);
   await runTapeStep(dataDir, media.storage, media.stored);
   await reportAudit(catalog);
+  await runReportStep(catalog, dataDir, media.versionId, media.storage);
 } finally {
   await close();
 }
