@@ -9,6 +9,7 @@ import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js
 import { runDistributionStep } from './steps/distribution.js';
 import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
+import { runPackagingStep } from './steps/packaging.js';
 import { runQcStep } from './steps/qc.js';
 import { runRightsStep } from './steps/rights.js';
 import { runTimeStep } from './steps/time.js';
@@ -32,6 +33,7 @@ try {
   const master = media.stored.find((f) => f.fileKey === 'master');
   if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
   await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId, media.storage);
+  await runPackagingStep(dataDir);
   await reportAudit(catalog);
 } finally {
   await close();

@@ -170,6 +170,11 @@ describe('pnpm demo', () => {
     expect(readdirSync(ftpd.home)).toEqual([]);
     expect(youtube.videos.size).toBe(0);
     expect(youtube.requests.filter((r) => r.route === 'videos.insert')).toHaveLength(1);
+    // OTT packaging: clear and cbcs CMAF sets, CPIX written, decryption proven with ffmpeg.
+    expect(stdout).toMatch(/CPIX written: 3 content keys, \d+ DRM system entries, usage rules SD\/HD\/AUDIO/);
+    expect(stdout).toContain(
+      'ffmpeg -decryption_key: right key decodes to the clear frames; wrong key gives other frames',
+    );
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });
