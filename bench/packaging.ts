@@ -14,13 +14,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createLocalKeyProvider,
-  packageCmaf,
-  planLadder,
-  probe,
-  runLadder,
-} from '@framewise/core/transcode';
+import { createLocalKeyProvider, packageCmaf, planLadder, probe, runLadder } from '@framewise/core/transcode';
 import { ffmpegGenerate } from '@framewise/test-support';
 import { machine } from './harness.js';
 

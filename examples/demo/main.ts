@@ -12,6 +12,7 @@ import { runIngestStep } from './steps/ingest.js';
 import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runPlayoutStep } from './steps/playout.js';
+import { runPackagingStep } from './steps/packaging.js';
 import { runQcStep } from './steps/qc.js';
 import { runReportStep } from './steps/report.js';
 import { runRightsStep } from './steps/rights.js';
@@ -42,6 +43,7 @@ try {
   await runPlayoutStep(dataDir);
   await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId, media.storage);
   await runTapeStep(dataDir, media.storage, media.stored);
+  await runPackagingStep(dataDir);
   await reportAudit(catalog);
   await runReportStep(catalog, dataDir, media.versionId, media.storage);
 } finally {

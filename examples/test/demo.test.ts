@@ -197,6 +197,11 @@ describe('pnpm demo', () => {
     // Tape: real LTFS mounts of two emulated cartridges, verified after write, restored in tape order.
     expect(stdout).toMatch(/SETA01\s+crossing-s01e01\/master\s+b:\d+\s.*verified/);
     expect(stdout).toMatch(/restored \d+ files in tape order with 2 mounts; .*checksums match/);
+    // OTT packaging: clear and cbcs CMAF sets, CPIX written, decryption proven with ffmpeg.
+    expect(stdout).toMatch(/CPIX written: 3 content keys, \d+ DRM system entries, usage rules SD\/HD\/AUDIO/);
+    expect(stdout).toContain(
+      'ffmpeg -decryption_key: right key decodes to the clear frames; wrong key gives other frames',
+    );
     expect(stdout.trim().endsWith('Demo complete.')).toBe(true);
   });
 });

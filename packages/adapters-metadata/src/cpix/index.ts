@@ -6,6 +6,8 @@
  *
  * @module
  */
+
+export type { XmlParseOptions } from '../xml/parser.js';
 export { type CpixFromPackageOptions, cpixFromPackage } from './from-package.js';
 export {
   CPIX_NS,
