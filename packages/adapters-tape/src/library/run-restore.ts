@@ -56,7 +56,7 @@ const cancelled = (restored: readonly RestoredFile[]) =>
   });
 
 /**
- * Run a plan of {@link planTapeRestore}: each drive works through its batches in order (loading
+ * Run a plan of `planTapeRestore` (`@framewise/core/archive`): each drive works through its batches in order (loading
  * the batch's cartridge, unloading the previous one), reading files in tape order into
  * `destination/<volume path>` (written to a temporary name, renamed when complete, so a partial
  * file never appears), with progress after each file. Drives run in parallel. Resume an

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '@framewise/core/errors';
 import { tapeError } from './errors.js';
@@ -47,11 +47,6 @@ export async function configureEmulatedCartridge(dir: string, settings: Emulated
   }
   if (settings.writeProtected !== undefined) set('emulate_readonly', settings.writeProtected ? 'true' : 'false');
   await writeFile(path, next);
-}
-
-/** Create an empty directory to hold an emulated cartridge. */
-export async function createEmulatedCartridge(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
 }
 
 /**

@@ -10,7 +10,6 @@
 export { findTool, type LtfsTool } from './binaries.js';
 export {
   configureEmulatedCartridge,
-  createEmulatedCartridge,
   type EmulatedCartridgeSettings,
   readEmulatedCartridgeIndex,
 } from './emulated.js';
