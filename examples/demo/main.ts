@@ -10,7 +10,6 @@ import { runDistributionStep } from './steps/distribution.js';
 import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runQcStep } from './steps/qc.js';
-import { runReportStep } from './steps/report.js';
 import { runRightsStep } from './steps/rights.js';
 import { runTimeStep } from './steps/time.js';
 
@@ -34,7 +33,6 @@ try {
   if (master !== undefined) await runInterchangeStep(catalog, dataDir, media.versionId, master);
   await runDistributionStep(catalog, dataDir, 'crossing-s01e01', media.versionId, media.storage);
   await reportAudit(catalog);
-  await runReportStep(catalog, dataDir, media.versionId, media.storage);
 } finally {
   await close();
 }
