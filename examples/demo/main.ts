@@ -14,7 +14,6 @@ import { runMediaStep } from './steps/media.js';
 import { runPlayoutStep } from './steps/playout.js';
 import { runPackagingStep } from './steps/packaging.js';
 import { runQcStep } from './steps/qc.js';
-import { runReportStep } from './steps/report.js';
 import { runRightsStep } from './steps/rights.js';
 import { runTapeStep } from './steps/tape.js';
 import { runTimeStep } from './steps/time.js';
@@ -45,7 +44,6 @@ try {
   await runTapeStep(dataDir, media.storage, media.stored);
   await runPackagingStep(dataDir);
   await reportAudit(catalog);
-  await runReportStep(catalog, dataDir, media.versionId, media.storage);
 } finally {
   await close();
 }

@@ -1,6 +1,6 @@
 /** Runs `pnpm demo` as a user would (a child process) and checks what it prints. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,14 +54,7 @@ describe('pnpm demo', () => {
         YOUTUBE_TOKEN_URL: youtube.tokenUrl,
       },
     });
-    // The last step writes the episode's report and prints its path.
-    const reportPath = /\n\s+(\S+\/report-[^\s/]+\.html)\n/.exec(stdout)?.[1];
-    const report = reportPath === undefined ? '' : readFileSync(reportPath, 'utf8');
     rmSync(dataDir, { recursive: true, force: true });
-    expect(reportPath?.startsWith(dataDir)).toBe(true);
-    expect(report).toContain('<h1>Low Tide</h1>');
-    expect(report.match(/data-uplot=/g)?.length).toBeGreaterThanOrEqual(2);
-    expect(report).toContain('Offsite LTO vault');
     // The rundown converts without gaps: the last item ends where the total says.
     expect(stdout).toMatch(/Part 1\s+10:01:50:12\s+00:11:42:08\s+10:01:50;13\s+00:11:42;09\s+21049/);
     expect(stdout).toContain('total 00:41:22:11 @25 = 00:41:22;13 @29.97df (74399 frames');

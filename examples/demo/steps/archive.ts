@@ -34,8 +34,7 @@ import { heading, note, table } from '../print.js';
 import { demoEditor } from './catalog.js';
 import type { StoredFile } from './media.js';
 
-/** The storage locations of the demo's archive policy (the report names each copy's medium and site from them). */
-export const LOCATIONS: StorageLocationInput[] = [
+const LOCATIONS: StorageLocationInput[] = [
   {
     id: 'studio-disk',
     name: 'Studio SAN',
