@@ -241,21 +241,23 @@ if (single !== undefined) {
     results[name] = writing ? once(name) : none;
   }
   const r = (k: string) => results[k] as ReturnType<typeof once>;
-  console.log(
-    `EBUCore 1.10, ${ASSETS} assets (one document each, ${Math.round(r('ebucore-stream').chars / ASSETS)} characters per document)`,
-  );
-  for (const k of ['ebucore-stream', 'ebucore-dom']) {
+  if (writing) {
     console.log(
-      `  ${k.padEnd(16)} ${Math.round(ASSETS / r(k).seconds)
-        .toLocaleString('en-US')
-        .padStart(8)} documents/s   peak RSS ${r(k).maxRssMb.toFixed(0)} MB`,
+      `EBUCore 1.10, ${ASSETS} assets (one document each, ${Math.round(r('ebucore-stream').chars / ASSETS)} characters per document)`,
     );
-  }
-  console.log(`BXF 2022 schedule of ${EVENTS} events (${(r('bxf-stream').chars / 1e6).toFixed(1)} M characters)`);
-  for (const k of ['bxf-stream', 'bxf-dom']) {
-    console.log(
-      `  ${k.padEnd(16)} ${(r(k).seconds * 1000).toFixed(0).padStart(8)} ms (${Math.round(EVENTS / r(k).seconds).toLocaleString('en-US')} events/s)   peak RSS ${r(k).maxRssMb.toFixed(0)} MB`,
-    );
+    for (const k of ['ebucore-stream', 'ebucore-dom']) {
+      console.log(
+        `  ${k.padEnd(16)} ${Math.round(ASSETS / r(k).seconds)
+          .toLocaleString('en-US')
+          .padStart(8)} documents/s   peak RSS ${r(k).maxRssMb.toFixed(0)} MB`,
+      );
+    }
+    console.log(`BXF 2022 schedule of ${EVENTS} events (${(r('bxf-stream').chars / 1e6).toFixed(1)} M characters)`);
+    for (const k of ['bxf-stream', 'bxf-dom']) {
+      console.log(
+        `  ${k.padEnd(16)} ${(r(k).seconds * 1000).toFixed(0).padStart(8)} ms (${Math.round(EVENTS / r(k).seconds).toLocaleString('en-US')} events/s)   peak RSS ${r(k).maxRssMb.toFixed(0)} MB`,
+      );
+    }
   }
   // Reading: rounds interleaved (old, new, old, new…) so that load from elsewhere falls on both.
   const ROUNDS = Number(args.get('rounds') ?? 5);

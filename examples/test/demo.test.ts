@@ -165,7 +165,9 @@ describe('pnpm demo', () => {
     expect(stdout).toContain('EBUCore 1.10: valid against the official schema');
     expect(stdout).toContain('BXF 2022: valid against the official schema');
     // Playout: the schedule out and back, a simulated as-run reconciled, plays in the ledger.
-    expect(stdout).toContain('BXF 2022 schedule: 3 events read back (0 refused), first at 2027-07-01T19:00:00.000Z, spot Ad-ID HRBC0000017H, 1 SCTE-35 cue');
+    expect(stdout).toContain(
+      'BXF 2022 schedule: 3 events read back (0 refused), first at 2027-07-01T19:00:00.000Z, spot Ad-ID HRBC0000017H, 1 SCTE-35 cue',
+    );
     expect(stdout).toContain('Harbour Cola: late, short (start 2 f, length -10 f)');
     expect(stdout).toContain('The Crossing (2): missing');
     expect(stdout).toContain('PSA-3: extra');

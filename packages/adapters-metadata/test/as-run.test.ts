@@ -139,14 +139,14 @@ const linesArb = (rate: Rate, planned: PlayoutEventInput[]) =>
           ...(f.fate === 'not-aired' ? { statuses: ['Did not air' as const] } : {}),
         });
       });
-      extras.forEach((h, i) =>
+      extras.forEach((h, i) => {
         lines.push({
           houseNumber: `X${h}`,
           start: new Date(Date.parse('2026-06-01T23:00:00Z') + i * 1000).toISOString(),
           durationFrames: 250,
           statuses: ['Inserted by Operator'],
-        }),
-      );
+        });
+      });
       return lines;
     });
 

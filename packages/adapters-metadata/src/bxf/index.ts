@@ -16,14 +16,15 @@ export {
   type BxfContentInput,
   type BxfExporterOptions,
   BxfExporterOptionsSchema,
+  type BxfReceivedMessage,
   BxfScheduleExporterOptionsSchema,
   type BxfScheduleInput,
-  type BxfReceivedMessage,
   createBxfAsRunExporter,
   createBxfContentExporter,
   createBxfScheduleExporter,
   writeBxfAcknowledgement,
 } from './export.js';
+export { BXF_RELEASE, BXF_VERSIONS, type BxfVersion, bxfNamespace } from './names.js';
 export { type BxfAsRunImport, type BxfAsRunReadOptions, readBxfAsRun } from './read-as-run.js';
 export type { BxfMessageHeader } from './read-message.js';
 export {
@@ -33,4 +34,3 @@ export {
   readBxfSchedule,
 } from './read-schedule.js';
 export { CONTENT_TYPES, SPLICE_MACRO } from './schedule.js';
-export { BXF_RELEASE, BXF_VERSIONS, type BxfVersion, bxfNamespace } from './names.js';

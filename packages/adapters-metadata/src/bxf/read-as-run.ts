@@ -73,7 +73,7 @@ export function readBxfAsRun(document: string | Uint8Array, options: BxfAsRunRea
         content = q.first(complete, ns, 'Content');
         detail = q.required(complete, ns, 'AsRunDetail');
       } else {
-        return q.fail(item, 'AsRun holds neither BasicAsRun nor CompleteAsRun');
+        q.fail(item, 'AsRun holds neither BasicAsRun nor CompleteAsRun');
       }
       const idText = idHolder === undefined ? undefined : q.childText(idHolder, ns, 'EventId');
       eventId = uuidOf(idText);

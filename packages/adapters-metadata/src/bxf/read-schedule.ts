@@ -15,7 +15,6 @@ import type { FrameRateJson } from '@framewise/core/time';
 import type { XmlElement } from '../xml/parser.js';
 import type { XmlQuery } from '../xml/query.js';
 import { type BxfMessageHeader, BxfTimes, firstRate, openBxf, uuidOf } from './read-message.js';
-import { SPLICE_MACRO } from './schedule.js';
 import { bxfTimecodeBase } from './timecode.js';
 import { WallClockReader } from './wall-clock.js';
 

@@ -1,4 +1,4 @@
-import { XML_NS, parseXml, type XmlElement } from '../xml/parser.js';
+import { parseXml, XML_NS, type XmlElement } from '../xml/parser.js';
 import { XmlQuery } from '../xml/query.js';
 import { LEGACY_EBUCORE_NAMESPACES, EBUCORE_NS as NS } from './names.js';
 

@@ -4,7 +4,7 @@ import { FramewiseError } from '@framewise/core/errors';
 import { type AssetDescription, type AssetDescriptionInput, AssetDescriptionSchema } from '@framewise/core/interchange';
 import type { FrameRateJson } from '@framewise/core/time';
 import type { XmlElement } from '../xml/parser.js';
-import { XmlQuery } from '../xml/query.js';
+import type { XmlQuery } from '../xml/query.js';
 import { isoDurationSeconds, timecodeFrames } from '../xml/time.js';
 import { DC_NS as DC, ESSENCE, FILE_COPY, ID_LABELS, EBUCORE_NS as NS } from './names.js';
 import { type EbuCoreProducer, openEbuCore } from './open.js';

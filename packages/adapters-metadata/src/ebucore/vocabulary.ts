@@ -1,12 +1,11 @@
 import type { AssetDescriptionInput } from '@framewise/core/interchange';
 
-type AssetIn = AssetDescriptionInput['asset'];
 /** Framewise's asset kinds. */
-export type AssetKindValue = AssetIn['kind'];
+export type AssetKindValue = AssetDescriptionInput['asset']['kind'];
 /** Framewise's credit roles. */
-export type CreditRoleValue = NonNullable<AssetIn['credits']>[number]['role'];
+export type CreditRoleValue = NonNullable<AssetDescriptionInput['asset']['credits']>[number]['role'];
 /** Framewise's external id schemes. */
-export type IdSchemeValue = NonNullable<AssetIn['externalIds']>[number]['scheme'];
+export type IdSchemeValue = NonNullable<AssetDescriptionInput['asset']['externalIds']>[number]['scheme'];
 /** Framewise's version kinds. */
 export type VersionKindValue = AssetDescriptionInput['version']['kind'];
 /** Framewise's related-asset kinds. */
