@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { runArchiveStep } from './steps/archive.js';
 import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
 import { runDistributionStep } from './steps/distribution.js';
-import { runIngestStep } from './steps/ingest.js';
 import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runQcStep } from './steps/qc.js';
@@ -24,7 +23,6 @@ const { catalog, close, dir } = openDemoCatalog(dataDir);
 try {
   await runCatalogStep(catalog, dir);
   runRightsStep();
-  await runIngestStep(catalog, dataDir);
   const media = await runMediaStep(catalog, dataDir, 'crossing-s01e01');
   await runQcStep(catalog, media.storage, dataDir, media.source, media.versionId);
   await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored, {
