@@ -8,7 +8,6 @@ import { runArchiveStep } from './steps/archive.js';
 import { runCaptionsStep } from './steps/captions.js';
 import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js';
 import { runDistributionStep } from './steps/distribution.js';
-import { runIngestStep } from './steps/ingest.js';
 import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
 import { runPlayoutStep } from './steps/playout.js';
@@ -29,8 +28,6 @@ try {
   await runCatalogStep(catalog, dir);
   runRightsStep();
   runCaptionsStep('crossing-s01e01');
-
-  await runIngestStep(catalog, dataDir);
   const media = await runMediaStep(catalog, dataDir, 'crossing-s01e01');
   await runQcStep(catalog, media.storage, dataDir, media.source, media.versionId);
   await runArchiveStep(dataDir, 'crossing-s01e01', media.storage, media.stored, {

@@ -75,6 +75,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('watch folder ingest killed mid-ingest', () => {
+  // Generous: each worker start opens PGlite, which takes half a minute on a loaded 2-core machine.
   it.each(['taken', 'ingested'])(
     'killed after "%s": restarted, every file ends in processed/ as one version',
     async (pause) => {
@@ -128,5 +129,6 @@ describe('watch folder ingest killed mid-ingest', () => {
         await store.close();
       }
     },
+    600_000,
   );
 });
