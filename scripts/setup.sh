@@ -95,9 +95,10 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 # Headless Chromium: the HTML report and encrypted-playback (EME ClearKey) tests open pages in it.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-# getfattr and FUSE for the LTFS tape tests (emulated cartridges mounted through the ltfs binary).
+# getfattr and FUSE 2 (fusermount) for the LTFS tape tests: the LTFS build below installs them too,
+# and Debian's fuse3 conflicts with the fuse package LTFS needs, so it is never installed here.
 command -v getfattr >/dev/null 2>&1 || missing+=(attr)
-command -v fusermount >/dev/null 2>&1 || command -v fusermount3 >/dev/null 2>&1 || missing+=(fuse3)
+command -v fusermount >/dev/null 2>&1 || missing+=(fuse)
 if [ ${#missing[@]} -gt 0 ]; then
   # Ask for sudo's password (if any) now, in the foreground, not in the middle of a quiet step.
   [ "$(id -u)" -eq 0 ] || sudo -v

@@ -10,8 +10,8 @@ import { openDemoCatalog, reportAudit, runCatalogStep } from './steps/catalog.js
 import { runDistributionStep } from './steps/distribution.js';
 import { runInterchangeStep } from './steps/interchange.js';
 import { runMediaStep } from './steps/media.js';
-import { runPlayoutStep } from './steps/playout.js';
 import { runPackagingStep } from './steps/packaging.js';
+import { runPlayoutStep } from './steps/playout.js';
 import { runQcStep } from './steps/qc.js';
 import { runRightsStep } from './steps/rights.js';
 import { runTapeStep } from './steps/tape.js';
