@@ -48,7 +48,7 @@ export interface MadeDerivatives {
  * frozen frames rejected; only the best `count` are kept. Returns the files; storing and
  * registering them is the caller's (see `ingest`).
  *
- * @param textFile for a proxy with `text`: the file drawtext reads it from (written here).
+ * A proxy `text` is written to `burn-in.txt` in `workDir`, the file drawtext reads it from.
  * @throws as `runFfmpeg`: `INVALID_INPUT` when ffmpeg refuses the source, `UNSUPPORTED` when it
  * lacks a filter or encoder (drawtext needs libfreetype), `CANCELLED`, `TIMEOUT`, `TRANSIENT`.
  */
