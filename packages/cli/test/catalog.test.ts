@@ -45,26 +45,33 @@ beforeAll(async () => {
     });
     versionId = version.id;
     const sha = 'a'.repeat(64);
-    await recordCopies(catalog, admin, versionId, [
-      {
-        fileKey: 'master',
-        locationId: 'studio-disk',
-        key: 'm.mov',
-        sizeBytes: 10,
-        sha256: sha,
-        status: 'verified',
-        verifiedAt: '2027-07-01T00:00:00Z',
-      },
-      {
-        fileKey: 'master',
-        locationId: 'vault-tape',
-        key: 'm.mov',
-        sizeBytes: 10,
-        sha256: sha,
-        status: 'verified',
-        verifiedAt: '2027-05-01T00:00:00Z',
-      },
-    ]);
+    // Adding copies is the replace mode: it takes the revision they were decided from.
+    await recordCopies(
+      catalog,
+      admin,
+      versionId,
+      [
+        {
+          fileKey: 'master',
+          locationId: 'studio-disk',
+          key: 'm.mov',
+          sizeBytes: 10,
+          sha256: sha,
+          status: 'verified',
+          verifiedAt: '2027-07-01T00:00:00Z',
+        },
+        {
+          fileKey: 'master',
+          locationId: 'vault-tape',
+          key: 'm.mov',
+          sizeBytes: 10,
+          sha256: sha,
+          status: 'verified',
+          verifiedAt: '2027-05-01T00:00:00Z',
+        },
+      ],
+      { expectedRevision: version.revision },
+    );
     await catalog.createAsset(admin, {
       id: 'hostile',
       project: 'drama',

@@ -191,8 +191,11 @@ describe('independent: dates', () => {
     const { r } = issueOf({ Start: '2024-06-01T00:00:00Z', End: '2024-01-01' }, 'End');
     expect(r.issues.some((i) => i.column === 'End')).toBe(true);
   });
-  it('End equal to Start is an issue', () => {
-    expect(issueOf({ Start: '2024-06-01', End: '2024-06-01' }, 'End').issue).toBeDefined();
+  // EMA's End is the last day available (MovieLabs' converter writes End D as DT23:59:59): a one-day
+  // avail has End = Start; an End before the Start is the issue.
+  it('End equal to Start is one day; End before Start is an issue', () => {
+    expect(issueOf({ Start: '2024-06-01', End: '2024-06-01' }, 'End').issue).toBeUndefined();
+    expect(issueOf({ Start: '2024-06-01', End: '2024-05-31' }, 'End').issue).toBeDefined();
   });
 });
 
