@@ -2,8 +2,10 @@ import { interchangeConformance } from '@framewise/core/testing';
 import { validateXml } from '@framewise/test-support';
 import {
   BXF_VERSIONS,
+  type BxfAsRunInput,
   type BxfContentInput,
   type BxfScheduleInput,
+  createBxfAsRunExporter,
   createBxfContentExporter,
   createBxfScheduleExporter,
 } from '../src/bxf/index.js';
@@ -96,6 +98,29 @@ for (const version of BXF_VERSIONS) {
       },
     ],
     withControlCharacter: { input: { schedule, events: [{ ...event, title: 'bell\u0007' }] }, field: 'events[0]' },
+    validate: (xml) => errors(xml, `bxf-${version}`),
+  });
+  interchangeConformance<BxfAsRunInput>(`BXF ${version} as-run`, {
+    exporter: () => createBxfAsRunExporter({ version, clock, newId }),
+    samples: [
+      { schedule, entries: [] },
+      {
+        schedule,
+        entries: [
+          { eventId: event.id, houseNumber: 'HL-S01E01', start: '2026-06-01T19:00:00Z', durationFrames: 39_250 },
+          {
+            houseNumber: 'PSA-7',
+            start: '2026-06-01T19:26:10Z',
+            durationFrames: 750,
+            statuses: ['Inserted by Operator'],
+          },
+        ],
+      },
+    ],
+    withControlCharacter: {
+      input: { schedule: { ...schedule, channel: 'bell\u0007' }, entries: [] },
+      field: 'channel',
+    },
     validate: (xml) => errors(xml, `bxf-${version}`),
   });
 }
